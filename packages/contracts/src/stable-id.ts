@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+
+/** A value that may take part in a stable id. Floats are excluded on purpose: their text form differs between engines. */
+export type StableIdPart = string | number | bigint | boolean | null;
+
+/** Hex digits of SHA-256 kept in an id: 128 bits. */
+const DIGEST_CHARS = 32;
+
+/**
+ * The same parts give the same id in TypeScript and in DuckDB. Each part is
+ * written as `<utf8 byte length>:<text>` (NULL as `~`), parts are joined with
+ * `|`, and the SHA-256 of that string is truncated to 128 bits. The length
+ * prefix makes the encoding injective, so distinct part lists never collide
+ * by concatenation.
+ */
+function encodePart(part: string | null): string {
+  return part === null ? '~' : `${Buffer.byteLength(part, 'utf8')}:${part}`;
+}
+
+function partText(part: StableIdPart): string | null {
+  if (part === null) return null;
+  if (typeof part === 'number') {
+    if (!Number.isSafeInteger(part)) {
+      throw new RangeError(`stableId: ${part} is not a safe integer; floats and unsafe integers have no portable text form`);
+    }
+    return String(part);
+  }
+  return String(part);
+}
+
+/**
+ * Derives a stable identifier `<namespace>:<32 hex digits>` from a namespace
+ * and ordered parts. The SQL twin is {@link stableIdSql}; both produce
+ * identical ids for identical inputs.
+ *
+ * @example
+ * stableId('file', 'pkg/mod.py'); // 'file:…'
+ */
+export function stableId(namespace: string, ...parts: readonly StableIdPart[]): string {
+  assertNamespace(namespace);
+  const encoded = [namespace, ...parts.map(partText)].map(encodePart).join('|');
+  const digest = createHash('sha256').update(encoded, 'utf8').digest('hex');
+  return `${namespace}:${digest.slice(0, DIGEST_CHARS)}`;
+}
+
+function assertNamespace(namespace: string): void {
+  if (!/^[a-z][a-z0-9_.-]*$/.test(namespace)) {
+    throw new RangeError(`stableId: namespace ${JSON.stringify(namespace)} must be lower-case letters, digits, '_', '.' or '-'`);
+  }
+}
+
+/** Name of the DuckDB macro that computes stable ids. */
+export const STABLE_ID_MACRO = 'anatomy_stable_id';
+
+/**
+ * `CREATE MACRO` statement for the DuckDB twin of {@link stableId}. Install it
+ * once per connection/database before running SQL built by {@link stableIdSql}.
+ */
+export const STABLE_ID_MACRO_SQL: string =
+  `CREATE OR REPLACE MACRO ${STABLE_ID_MACRO}(ns, parts) AS ` +
+  `ns || ':' || substr(sha256(array_to_string(list_transform(list_prepend(ns, parts), ` +
+  `p -> CASE WHEN p IS NULL THEN '~' ELSE CAST(strlen(p) AS VARCHAR) || ':' || p END), '|')), 1, ${DIGEST_CHARS})`;
+
+/**
+ * A DuckDB SQL expression computing {@link stableId} from SQL expressions:
+ * each expression is cast to VARCHAR (integers and booleans print as they do
+ * in TypeScript).
+ *
+ * @example
+ * stableIdSql('def', ['file_id', 'bstart']);
+ * // "anatomy_stable_id('def', [CAST(file_id AS VARCHAR), CAST(bstart AS VARCHAR)])"
+ */
+export function stableIdSql(namespace: string, partExpressions: readonly string[]): string {
+  assertNamespace(namespace);
+  const parts = partExpressions.map((e) => `CAST(${e} AS VARCHAR)`).join(', ');
+  return `${STABLE_ID_MACRO}('${namespace}', [${parts}]::VARCHAR[])`;
+}
