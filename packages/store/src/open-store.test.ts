@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stableId, stableIdSql } from '@anatomy/contracts';
+import { columnBatch, defineDataset } from '@anatomy/schema-authority';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from './open-store.js';
+import { StoreError } from './store-error.js';
+import { WriteOutcomeSchema } from './write-outcome.js';
+
+const defs = defineDataset({
+  name: 'evidence.defs',
+  producer: 'test',
+  version: 1,
+  description: 'definitions',
+  spanUnit: 'utf8-bytes',
+  columns: [
+    { name: 'file_id', type: 'utf8', nullable: false, role: 'file-identity', description: 'file' },
+    { name: 'name', type: 'utf8', nullable: false, role: 'name', description: 'name' },
+    { name: 'bstart', type: 'int64', nullable: false, role: 'span-start', description: 'start' },
+    { name: 'bend', type: 'int64', nullable: false, role: 'span-end', description: 'end' },
+    { name: 'line', type: 'int32', nullable: true, role: 'line', description: 'line' },
+    { name: 'is_async', type: 'bool', nullable: false, description: 'async?' },
+    { name: 'score', type: 'float64', nullable: true, description: 'a float' },
+    { name: 'raw', type: 'binary', nullable: true, description: 'bytes' },
+  ],
+});
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+describe('openStore', () => {
+  it('ingests batches larger than one data chunk with exact types', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      await store.ensureDataset(defs);
+      const n = 5000;
+      const idx = Array.from({ length: n }, (_, i) => i);
+      const outcome = await store.ingest(
+        defs,
+        columnBatch(defs, {
+          file_id: idx.map((i) => `f${i % 7}`),
+          name: idx.map((i) => `naïve_${i}`),
+          bstart: idx.map((i) => i * 10),
+          bend: idx.map((i) => BigInt(i * 10 + 5)),
+          line: idx.map((i) => (i % 3 === 0 ? null : i)),
+          is_async: idx.map((i) => i % 2 === 0),
+          score: idx.map((i) => i / 4),
+          raw: idx.map((i) => (i % 2 === 0 ? new Uint8Array([i % 256, 0]) : null)),
+        }),
+      );
+      expect(WriteOutcomeSchema.parse(outcome).rowsInserted).toBe(n);
+      expect(outcome.tableRowCount).toBe(n);
+      const rows = await store.query('SELECT * FROM evidence.defs WHERE bstart = 40');
+      expect(rows).toEqual([
+        { file_id: 'f4', name: 'naïve_4', bstart: 40n, bend: 45n, line: 4, is_async: true, score: 1, raw: new Uint8Array([4, 0]) },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('has the stable-id macro installed and materializes tables with outcomes', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      await store.run(`CREATE TABLE t AS SELECT * FROM (VALUES ('a.py', 1), ('b.py', 2)) v(path, n)`);
+      const outcome = await store.materialize({ name: 'out.ids', sql: `SELECT ${stableIdSql('file', ['path'])} AS id, n FROM t`, as: 'table' });
+      expect(outcome).toMatchObject({ target: 'out.ids', operation: 'materialize-table', rowsInserted: 2, rowsDeleted: 0 });
+      const again = await store.materialize({ name: 'out.ids', sql: `SELECT ${stableIdSql('file', ['path'])} AS id, n FROM t WHERE n = 1`, as: 'table' });
+      expect(again).toMatchObject({ rowsInserted: 1, rowsDeleted: 2, tableRowCount: 1 });
+      expect(await store.query('SELECT id FROM out.ids')).toEqual([{ id: stableId('file', 'a.py') }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('persists to a file and reopens read-only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anatomy-store-'));
+    dirs.push(dir);
+    const path = join(dir, 'nested', 'anatomy.duckdb');
+    const store = await openStore({ path });
+    await store.ensureDataset(defs);
+    await store.ingest(defs, columnBatch(defs, { file_id: ['f'], name: ['x'], bstart: [0], bend: [1], line: [1], is_async: [false], score: [null], raw: [null] }));
+    await store.close();
+    await expect(store.query('SELECT 1')).rejects.toSatisfy((e: unknown) => StoreError.is(e, 'Closed'));
+    const reader = await openStore({ path });
+    try {
+      expect(await reader.query('SELECT count(*) AS n FROM evidence.defs')).toEqual([{ n: 1n }]);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('reports SQL errors with the statement', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      await expect(store.query('SELECT * FROM missing_table')).rejects.toSatisfy(
+        (e: unknown) => StoreError.is(e, 'QueryFailed') && /missing_table/.test((e as Error).message),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});
