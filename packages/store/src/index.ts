@@ -1,5 +1,5 @@
 export { openStore } from './open-store.js';
-export type { Store, StoreOptions, MaterializeRequest, Row } from './open-store.js';
+export type { Store, StoreOptions, MaterializeRequest, Row, QueryParam, QueryParams } from './open-store.js';
 export { StoreError } from './store-error.js';
 export { WriteOutcomeSchema } from './write-outcome.js';
 export type { WriteOutcome } from './write-outcome.js';

@@ -54,6 +54,8 @@ describe('openStore', () => {
       expect(WriteOutcomeSchema.parse(outcome).rowsInserted).toBe(n);
       expect(outcome.tableRowCount).toBe(n);
       const rows = await store.query('SELECT * FROM evidence.defs WHERE bstart = 40');
+      expect(await store.query('SELECT count(*) AS n FROM evidence.defs WHERE name = ? OR name = $2', ["naïve_1' OR 1=1 --", 'naïve_2'])).toEqual([{ n: 1n }]);
+      expect(await store.query('SELECT count(*) AS n FROM evidence.defs WHERE file_id = $f', { f: 'f0' })).toEqual([{ n: 715n }]);
       expect(rows).toEqual([
         { file_id: 'f4', name: 'naïve_4', bstart: 40n, bend: 45n, line: 4, is_async: true, score: 1, raw: new Uint8Array([4, 0]) },
       ]);
@@ -88,6 +90,27 @@ describe('openStore', () => {
     const reader = await openStore({ path });
     try {
       expect(await reader.query('SELECT count(*) AS n FROM evidence.defs')).toEqual([{ n: 1n }]);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('releases the file when the last user closes, so it can reopen read-only', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anatomy-store-'));
+    dirs.push(dir);
+    const path = join(dir, 'anatomy.duckdb');
+    const first = await openStore({ path });
+    const second = await openStore({ path: join(dir, '.', 'anatomy.duckdb') });
+    await first.run('CREATE TABLE t AS SELECT 1 AS x');
+    await first.close();
+    // the second user still works after the first closed
+    expect(await second.query('SELECT x FROM t')).toEqual([{ x: 1 }]);
+    await second.close();
+    const reader = await openStore({ path, readOnly: true });
+    try {
+      expect(reader.readOnly).toBe(true);
+      expect(await reader.query('SELECT x FROM t')).toEqual([{ x: 1 }]);
+      await expect(reader.run('CREATE TABLE u (y INTEGER)')).rejects.toSatisfy((e: unknown) => StoreError.is(e, 'QueryFailed'));
     } finally {
       await reader.close();
     }

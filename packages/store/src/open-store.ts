@@ -1,5 +1,5 @@
 import { mkdirSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { STABLE_ID_MACRO_SQL } from '@anatomy/contracts';
 import { createTableSql } from '@anatomy/schema-authority';
 import type { ColumnBatch, ColumnType, DatasetSchema } from '@anatomy/schema-authority';
@@ -12,6 +12,12 @@ import type { WriteOutcome } from './write-outcome.js';
 
 /** A row read from the store, keyed by column name. */
 export type Row = Record<string, PlainValue>;
+
+/** A scalar bound to a query placeholder. */
+export type QueryParam = string | number | bigint | boolean | null;
+
+/** Positional or named query parameters. */
+export type QueryParams = readonly QueryParam[] | Readonly<Record<string, QueryParam>>;
 
 /** Where and how to open a store. */
 export interface StoreOptions {
@@ -35,8 +41,12 @@ export interface Store {
   readonly readOnly: boolean;
   /** Runs SQL that returns nothing of interest. */
   run(sql: string): Promise<void>;
-  /** Runs a query and returns every row as plain data (BIGINT stays bigint). */
-  query(sql: string): Promise<Row[]>;
+  /**
+   * Runs a query and returns every row as plain data (BIGINT stays bigint).
+   * `params` bind `?`/`$1` placeholders (or `$name` with an object) by value,
+   * never by splicing text into the SQL.
+   */
+  query(sql: string, params?: QueryParams): Promise<Row[]>;
   /** Creates a dataset's schema and table unless they exist. */
   ensureDataset(ds: DatasetSchema): Promise<void>;
   /** Appends a batch to its dataset's table through DuckDB data chunks. */
@@ -49,6 +59,14 @@ export interface Store {
 }
 
 const CHUNK_ROWS = 2048;
+
+/**
+ * Open stores per database file in this process. DuckDB's instance cache
+ * hands every opener of a file the same instance; the instance must be closed
+ * when its last user closes, or the file stays locked for other processes
+ * (and for a later read-only open in this one).
+ */
+const openInstances = new Map<string, { instance: DuckDBInstance; users: number }>();
 
 const DUCK_TYPES: Record<ColumnType, DuckDBType> = {
   utf8: VARCHAR,
@@ -80,16 +98,24 @@ function isLockError(error: unknown): boolean {
  * try { await store.query('SELECT count(*) AS n FROM cpg.nodes'); } finally { await store.close(); }
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const { path } = options;
+  const inMemory = options.path === ':memory:';
+  // One spelling per file: DuckDB's instance cache is keyed by the path text.
+  const path = inMemory ? options.path : resolve(options.path);
   const readOnly = options.readOnly ?? false;
-  const inMemory = path === ':memory:';
   if (!inMemory && !readOnly) mkdirSync(dirname(path), { recursive: true });
   const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'true' };
   if (readOnly) config['access_mode'] = 'READ_ONLY';
   if (options.threads !== undefined) config['threads'] = String(options.threads);
   let instance: DuckDBInstance;
   try {
-    instance = inMemory ? await DuckDBInstance.create(':memory:', config) : await DuckDBInstance.fromCache(path, config);
+    if (inMemory) {
+      instance = await DuckDBInstance.create(':memory:', config);
+    } else {
+      instance = await DuckDBInstance.fromCache(path, config);
+      const entry = openInstances.get(path);
+      if (entry !== undefined && entry.instance === instance) entry.users += 1;
+      else openInstances.set(path, { instance, users: 1 });
+    }
   } catch (error) {
     if (isLockError(error)) {
       throw StoreError.create('Locked', `the store ${path} is in use by another process`, {
@@ -131,10 +157,13 @@ class DuckDbStore implements Store {
     }
   }
 
-  async query(sql: string): Promise<Row[]> {
+  async query(sql: string, params?: QueryParams): Promise<Row[]> {
     this.#assertOpen();
     try {
-      const reader = await this.connection.runAndReadAll(sql);
+      const reader =
+        params === undefined
+          ? await this.connection.runAndReadAll(sql)
+          : await this.connection.runAndReadAll(sql, (Array.isArray(params) ? [...params] : { ...params }) as DuckDBValue[] | Record<string, DuckDBValue>);
       const names = reader.columnNames();
       return reader.getRows().map((values) => {
         const row: Row = {};
@@ -212,7 +241,17 @@ class DuckDbStore implements Store {
     this.#closed = true;
     if (!this.readOnly && !this.inMemory) await this.connection.run('CHECKPOINT');
     this.connection.closeSync();
-    if (this.inMemory) this.instance.closeSync();
+    if (this.inMemory) {
+      this.instance.closeSync();
+      return;
+    }
+    const entry = openInstances.get(this.path);
+    if (entry !== undefined && entry.instance === this.instance) {
+      entry.users -= 1;
+      if (entry.users > 0) return;
+      openInstances.delete(this.path);
+    }
+    this.instance.closeSync();
   }
 
   async #existingRowCount(name: string): Promise<number> {
