@@ -1,1 +1,1 @@
-export {};
+export { pythonCpgProgram } from './python-cpg-program.js';

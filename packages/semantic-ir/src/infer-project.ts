@@ -1,0 +1,259 @@
+import { decide } from '@anatomy/contracts';
+import type { Evidence, ValidationIssue } from '@anatomy/contracts';
+import { columnsWithRole } from '@anatomy/schema-authority';
+import type { ColumnRole, ColumnSpec, DatasetSchema } from '@anatomy/schema-authority';
+import type { ColumnFill, CompilerDecision } from './compiler-decision.js';
+import { assertByteSpans, inferEntityId } from './infer-entity-id.js';
+import type { FileJoin, FilledColumn, InferredProject, ProjectionSource } from './inferred-view.js';
+import type { Project, ProjectRows } from './project.js';
+import { missingRoleEvidence, roleEvidence } from './role-evidence.js';
+
+/**
+ * The contract column that records where a row came from. The schema
+ * authority has no provenance role, so this one column is recognised by the
+ * name the CPG contract gives it.
+ */
+const PROVENANCE_COLUMN = 'origin';
+
+/**
+ * Roles that describe a file rather than the entity in it, and so may be
+ * taken from the file dataset across a join on file identity.
+ */
+const FILE_LEVEL_ROLES: ReadonlySet<ColumnRole> = new Set(['path']);
+
+/** Where a project view is in the program, the contract it fills and what it reads. */
+export interface ProjectContext {
+  readonly name: string;
+  readonly index: number;
+  readonly contract: DatasetSchema;
+  /** The schema of each declared row source, in declaration order. */
+  readonly sources: readonly DatasetSchema[];
+  /** Candidate datasets to join for file-level columns (see `fileDatasets`). */
+  readonly fileDatasets: readonly DatasetSchema[];
+}
+
+/** How one contract column is filled for one source, and why; or why it cannot be. */
+type FillChoice =
+  | { readonly fill: ColumnFill; readonly confidence: number; readonly rationale: string; readonly evidence: readonly Evidence[] }
+  | { readonly problem: string; readonly field?: string };
+
+/** What a source offers beyond its own columns: the file join, if one can be made. */
+interface FileJoinOption {
+  readonly join: FileJoin | undefined;
+  readonly why: string;
+  readonly evidence: readonly Evidence[];
+}
+
+/** Decides the file join of one source: only when it has a file identity and exactly one file dataset exists. */
+function fileJoinOption(source: DatasetSchema, candidates: readonly DatasetSchema[]): FileJoinOption {
+  const [sourceFile] = columnsWithRole(source, 'file-identity');
+  if (sourceFile === undefined) {
+    return { join: undefined, why: `${source.name} has no file identity to join on`, evidence: [missingRoleEvidence(source, 'file-identity')] };
+  }
+  const others = candidates.filter((c) => c.name !== source.name);
+  const [only] = others;
+  const fileColumn = only === undefined ? undefined : columnsWithRole(only, 'file-identity')[0];
+  if (only === undefined || fileColumn === undefined || others.length > 1) {
+    // Several candidates with no way to prefer one: the conservative choice is no join.
+    const why =
+      others.length > 1
+        ? `several datasets describe files (${others.map((c) => c.name).join(', ')}) and none is preferred`
+        : 'no registered dataset describes files (file identity and path, no span)';
+    return { join: undefined, why, evidence: [{ source: 'schema-authority', detail: why }] };
+  }
+  return {
+    join: { dataset: only, sourceColumn: sourceFile.name, fileColumn: fileColumn.name },
+    why: `${only.name} describes files`,
+    evidence: [roleEvidence(source, sourceFile), roleEvidence(only, fileColumn)],
+  };
+}
+
+/** Fills a contract column that carries a locating or naming role from the source, the source's path, or the file join. */
+function fillByRole(column: ColumnSpec, role: ColumnRole, source: DatasetSchema, files: FileJoinOption): FillChoice {
+  const own = columnsWithRole(source, role);
+  const [first] = own;
+  if (own.length > 1) {
+    return { problem: `${source.name} has several columns with the role ${role} (${own.map((c) => c.name).join(', ')}), so none can be chosen by role` };
+  }
+  if (first !== undefined) {
+    return {
+      fill: { by: 'column', dataset: source.name, column: first.name },
+      confidence: 1,
+      rationale: `${first.name} of ${source.name} has the role ${role}`,
+      evidence: [roleEvidence(source, first), { source: 'schema-authority', detail: `${column.name} has the role ${role} in the contract` }],
+    };
+  }
+  const [path] = columnsWithRole(source, 'path');
+  if (role === 'name' && path !== undefined && columnsWithRole(source, 'span-start').length === 0) {
+    return {
+      fill: { by: 'column', dataset: source.name, column: path.name },
+      confidence: 0.8,
+      rationale: `${source.name} has no span, so its rows are whole files, named by their path`,
+      evidence: [missingRoleEvidence(source, 'name'), missingRoleEvidence(source, 'span-start'), roleEvidence(source, path)],
+    };
+  }
+  if (FILE_LEVEL_ROLES.has(role)) {
+    const fileColumn = files.join === undefined ? undefined : columnsWithRole(files.join.dataset, role)[0];
+    if (files.join !== undefined && fileColumn !== undefined) {
+      return {
+        fill: { by: 'column', dataset: files.join.dataset.name, column: fileColumn.name },
+        confidence: 0.9,
+        rationale: `${source.name} lacks the role ${role}; ${fileColumn.name} of ${files.join.dataset.name} has it for the same file`,
+        evidence: [missingRoleEvidence(source, role), roleEvidence(files.join.dataset, fileColumn)],
+      };
+    }
+    return {
+      fill: { by: 'null' },
+      confidence: 0.9,
+      rationale: `${source.name} has no column with the role ${role}, and there is no file join: ${files.why}`,
+      evidence: [missingRoleEvidence(source, role), ...files.evidence],
+    };
+  }
+  return { fill: { by: 'null' }, confidence: 0.9, rationale: `${source.name} has no column with the role ${role}`, evidence: [missingRoleEvidence(source, role)] };
+}
+
+/** Chooses how one contract column is filled for one row source. */
+function chooseFill(column: ColumnSpec, rows: ProjectRows, source: DatasetSchema, files: FileJoinOption, view: string): FillChoice {
+  const role = column.role;
+  switch (role) {
+    case 'entity-identity': {
+      if (rows.entity !== undefined) {
+        const id = inferEntityId(source, rows.entity, column.name, view);
+        if (!id.ok) return { problem: id.problem, field: 'entity' };
+        return { fill: id.fill, confidence: id.decision.confidence, rationale: id.decision.rationale, evidence: id.decision.evidence };
+      }
+      const [own] = columnsWithRole(source, 'entity-identity');
+      if (own === undefined) {
+        return { problem: `${source.name} has no column with the role entity-identity; normalize it first or give these rows an entity namespace` };
+      }
+      return {
+        fill: { by: 'column', dataset: source.name, column: own.name },
+        confidence: 1,
+        rationale: `${source.name} identifies its rows by ${own.name}`,
+        evidence: [roleEvidence(source, own)],
+      };
+    }
+    case 'kind':
+      return {
+        fill: { by: 'literal', value: rows.kind },
+        confidence: 1,
+        rationale: `the rows from ${source.name} are declared to be of kind ${rows.kind}; their own kind column, if any, is a detail of that kind`,
+        evidence: [{ source: 'semantic-program', detail: `${view} declares rows of kind ${rows.kind} from ${source.name}` }],
+      };
+    case undefined:
+    case 'attribute':
+      if (role === 'attribute' && column.name === PROVENANCE_COLUMN) {
+        return {
+          fill: { by: 'literal', value: source.producer },
+          confidence: 0.8,
+          rationale: `${column.name} records provenance, and ${source.name} carries evidence produced by ${source.producer}`,
+          evidence: [
+            { source: 'schema-authority', detail: `${source.name} has the producer ${source.producer}` },
+            { source: 'semantic-ir', detail: `${column.name} is the contract's provenance column, recognised by name for want of a provenance role` },
+          ],
+        };
+      }
+      return {
+        fill: { by: 'null' },
+        confidence: 0.6,
+        rationale: `no role ties the contract column ${column.name} to a column of ${source.name}`,
+        evidence: [{ source: 'schema-authority', detail: `${column.name} has ${role === undefined ? 'no role' : 'the generic role attribute'} in the contract` }],
+      };
+    default:
+      return fillByRole(column, role, source, files);
+  }
+}
+
+/**
+ * Infers a project view: for every row source, how each column of the output
+ * contract is filled. By role: the identity from the source's entity identity
+ * (or a stable id in the declared namespace), the kind from the declaration,
+ * every other role from the source column with the same role; a missing
+ * file-level role (the path) from the file dataset joined on file identity;
+ * the provenance column from the source's producer; anything else NULL.
+ *
+ * @example
+ * const r = inferProject(nodesView, { name: 'cpg.nodes', index: 1, contract: cpgNodesDataset,
+ *   sources: [files, normDefs], fileDatasets: [files] });
+ */
+export function inferProject(
+  view: Project,
+  context: ProjectContext,
+): { readonly ok: true; readonly view: InferredProject } | { readonly ok: false; readonly problems: readonly ValidationIssue[] } {
+  const { contract, name } = context;
+  const at = `views[${context.index}]`;
+  const problems: ValidationIssue[] = [];
+  // The schema authority keeps entity identity unique per dataset; kind it does not.
+  const [identity] = columnsWithRole(contract, 'entity-identity');
+  const kinds = columnsWithRole(contract, 'kind');
+  if (identity === undefined) problems.push({ path: `${at}.name`, message: `${contract.name} has no column with the role entity-identity to identify its rows` });
+  if (kinds.length !== 1) {
+    const found = kinds.length === 0 ? 'no column' : `several columns (${kinds.map((c) => c.name).join(', ')})`;
+    problems.push({ path: `${at}.name`, message: `${contract.name} has ${found} with the role kind, so the declared kinds have no single place to go` });
+  }
+
+  const decisions: CompilerDecision[] = [];
+  const sources: ProjectionSource[] = [];
+  view.rows.forEach((rows, j) => {
+    const source = context.sources[j];
+    if (source === undefined) return;
+    const here = `${at}.rows[${j}]`;
+    assertByteSpans(source, name);
+    const files = fileJoinOption(source, context.fileDatasets);
+    const columns: FilledColumn[] = [];
+    for (const column of contract.columns) {
+      const choice = chooseFill(column, rows, source, files, name);
+      if ('problem' in choice) {
+        problems.push({ path: choice.field === undefined ? here : `${here}.${choice.field}`, message: choice.problem });
+        continue;
+      }
+      if (choice.fill.by === 'null' && !column.nullable) {
+        problems.push({ path: here, message: `${contract.name}.${column.name} is not nullable, but ${choice.rationale}` });
+      }
+      columns.push(Object.freeze({ column, fill: choice.fill }));
+      decisions.push(
+        decide({
+          value: { topic: 'column-fill' as const, source: source.name, column: column.name, fill: choice.fill },
+          confidence: choice.confidence,
+          rationale: choice.rationale,
+          evidence: choice.evidence,
+        }),
+      );
+    }
+    const provides = columns.filter((c) => c.fill.by === 'column' && c.fill.dataset !== source.name).map((c) => c.column.name);
+    const join = provides.length > 0 ? files.join : undefined;
+    if (join !== undefined) {
+      decisions.push(
+        decide({
+          value: {
+            topic: 'file-join' as const,
+            source: source.name,
+            fileDataset: join.dataset.name,
+            sourceColumn: join.sourceColumn,
+            fileColumn: join.fileColumn,
+            provides: Object.freeze(provides),
+          },
+          confidence: 0.9,
+          rationale: `${provides.join(', ')} describe the file of each row, so ${source.name} is left-joined to ${join.dataset.name} on file identity; rows whose file is unknown keep NULLs`,
+          evidence: files.evidence,
+        }),
+      );
+    }
+    sources.push(Object.freeze({ dataset: source, fileJoin: join, columns: Object.freeze(columns) }));
+  });
+
+  if (problems.length > 0 || identity === undefined) return { ok: false, problems };
+  return {
+    ok: true,
+    view: Object.freeze({
+      kind: 'project',
+      name,
+      index: context.index,
+      inputs: Object.freeze([...new Set(context.sources.map((s) => s.name))]),
+      output: contract,
+      sources: Object.freeze(sources),
+      orderBy: identity.name,
+      decisions: Object.freeze(decisions),
+    }),
+  };
+}

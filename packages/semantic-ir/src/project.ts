@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { DatasetNameSchema, EntityNamespaceSchema, OutputNameSchema } from './declaration-names.js';
+import { viewFactory } from './view-factory.js';
+
+/**
+ * One source of a projection's rows: every row of `from` becomes one output
+ * row of kind `kind`. Ids come from the source's entity-identity column, or,
+ * when `entity` is given, are computed as stable ids in that namespace from
+ * the source's file identity and span.
+ */
+export const ProjectRowsSchema = z
+  .object({
+    from: DatasetNameSchema,
+    kind: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case kind such as DEF'),
+    entity: EntityNamespaceSchema.optional(),
+  })
+  .readonly();
+export type ProjectRows = z.infer<typeof ProjectRowsSchema>;
+
+/**
+ * A `project` view: fills an output contract dataset (its `name`, e.g.
+ * `cpg.nodes`, registered with the schema authority) from several sources.
+ * Each output column is filled by role; projections are the program's outputs.
+ */
+export const ProjectSchema = z
+  .object({
+    kind: z.literal('project'),
+    name: OutputNameSchema,
+    rows: z
+      .array(ProjectRowsSchema)
+      .min(1)
+      .refine((rows) => new Set(rows.map((r) => `${r.from} ${r.kind}`)).size === rows.length, 'lists the same source and kind twice')
+      .readonly(),
+  })
+  .readonly();
+export type Project = z.infer<typeof ProjectSchema>;
+
+/**
+ * Factory of `project` views.
+ *
+ * @example
+ * Project.create({ name: 'cpg.nodes', rows: [
+ *   { from: 'evidence.files', kind: 'FILE', entity: 'file' },
+ *   { from: 'norm.defs', kind: 'DEF' },
+ * ] });
+ */
+export const Project = viewFactory('project', ProjectSchema);
