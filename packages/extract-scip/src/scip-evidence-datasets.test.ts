@@ -1,0 +1,98 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { columnsWithRole, createTableSql, DatasetSchemaSchema, schemaFingerprint, verifySchema } from '@anatomy/schema-authority';
+import type { InformationSchemaColumn } from '@anatomy/schema-authority';
+import { describe, expect, it } from 'vitest';
+import { ExtractorDescriptorSchema } from './extractor-descriptor.js';
+import { SCIP_SYMBOL_ROLE_BITS, scipOccurrencesDataset } from './scip-datasets.js';
+import { extractorDescriptor, scipEvidenceDatasets } from './scip-extractor-descriptor.js';
+
+/** Tables whose rows may describe something outside every scanned file. */
+const UNLOCATED = new Set(['evidence.scip_symbols', 'evidence.scip_relationships']);
+
+describe('scipEvidenceDatasets', () => {
+  it('holds the SCIP evidence tables of the architecture', () => {
+    expect(scipEvidenceDatasets.map((ds) => ds.name)).toEqual([
+      'evidence.scip_documents',
+      'evidence.scip_occurrences',
+      'evidence.scip_symbols',
+      'evidence.scip_relationships',
+      'evidence.scip_diagnostics',
+    ]);
+    expect(Object.isFrozen(scipEvidenceDatasets)).toBe(true);
+  });
+
+  it.each(scipEvidenceDatasets.map((ds) => [ds.name, ds] as const))('%s is a valid, frozen dataset of the SCIP extractor', (_name, ds) => {
+    expect(DatasetSchemaSchema.safeParse(ds).success).toBe(true);
+    expect(Object.isFrozen(ds)).toBe(true);
+    expect(ds.producer).toBe('extract-scip');
+  });
+
+  it.each(scipEvidenceDatasets.map((ds) => [ds.name, ds] as const))('%s says which file its rows come from', (name, ds) => {
+    const fileIds = columnsWithRole(ds, 'file-identity');
+    // Rows located in a file must name it; external symbols have no file.
+    expect(fileIds.map((c) => [c.name, c.type, c.nullable])).toEqual([['file_id', 'utf8', UNLOCATED.has(name)]]);
+  });
+
+  it.each(scipEvidenceDatasets.map((ds) => [ds.name, ds] as const))('%s declares positions that match its span unit', (_name, ds) => {
+    const starts = columnsWithRole(ds, 'span-start').map((c) => c.name);
+    expect(starts).toEqual(ds.spanUnit === 'utf8-bytes' ? ['bstart'] : []);
+  });
+
+  it('has unique names', () => {
+    const names = scipEvidenceDatasets.map((ds) => ds.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('decodes each SymbolRole bit into its own occurrence column', () => {
+    const bits = Object.values(SCIP_SYMBOL_ROLE_BITS);
+    expect(bits.reduce((all, bit) => all | bit, 0)).toBe(0x7f);
+    expect(new Set(bits).size).toBe(bits.length);
+    const columns = new Map(scipOccurrencesDataset.columns.map((c) => [c.name, c]));
+    for (const name of Object.keys(SCIP_SYMBOL_ROLE_BITS)) {
+      expect(columns.get(name)).toMatchObject({ type: 'bool', nullable: false });
+    }
+    expect(columns.get('symbol_roles')).toMatchObject({ type: 'int32' });
+  });
+
+  it('keeps stable schema fingerprints (update deliberately, with a version bump)', () => {
+    const prints = Object.fromEntries(scipEvidenceDatasets.map((ds) => [ds.name, schemaFingerprint(ds)]));
+    expect(Object.fromEntries(scipEvidenceDatasets.map((ds) => [ds.name, schemaFingerprint(ds)]))).toEqual(prints);
+    expect(prints).toMatchInlineSnapshot(`
+      {
+        "evidence.scip_diagnostics": "59d0808b207d27a148c219923dd8a1d659a588f50aa005ff2628d2345eb870b6",
+        "evidence.scip_documents": "721c08ef9fbf44cc80dcd60cfc195428707ecbf25e8649eaad463fa42d2db66c",
+        "evidence.scip_occurrences": "f19645aa23712719696e2c0d2bb152b4e095110baa34d03cb9a6525511d8d59a",
+        "evidence.scip_relationships": "f7fb0e6f37016a35fa8e71796f4881c41977c2f9234948572042969332ac0f0d",
+        "evidence.scip_symbols": "2b08d9f33847f3a18d4ce84725d552e0bddb7dfda0940b6cf230ae7c1e758d65",
+      }
+    `);
+  });
+
+  it('creates every table in DuckDB exactly as declared', async () => {
+    const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+    const connection = await instance.connect();
+    try {
+      for (const ds of scipEvidenceDatasets) {
+        await connection.run(createTableSql(ds));
+        const [schema, table] = ds.name.split('.');
+        const reader = await connection.runAndReadAll(
+          `SELECT column_name, data_type, is_nullable FROM information_schema.columns
+           WHERE table_schema = '${schema}' AND table_name = '${table}' ORDER BY ordinal_position`,
+        );
+        expect(verifySchema(ds, reader.getRowObjects() as unknown as InformationSchemaColumn[])).toEqual([]);
+      }
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+});
+
+describe('extractorDescriptor', () => {
+  it('describes the SCIP extractor and its datasets', () => {
+    expect(ExtractorDescriptorSchema.safeParse(extractorDescriptor).success).toBe(true);
+    expect(extractorDescriptor.name).toBe('scip');
+    expect(extractorDescriptor.datasets).toBe(scipEvidenceDatasets);
+    expect(Object.isFrozen(extractorDescriptor)).toBe(true);
+  });
+});
