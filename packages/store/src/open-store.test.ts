@@ -116,6 +116,28 @@ describe('openStore', () => {
     }
   });
 
+  it('commits a transaction whole or not at all', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      await store.ensureDataset(defs);
+      const one = columnBatch(defs, { file_id: ['f'], name: ['x'], bstart: [0], bend: [1], line: [1], is_async: [false], score: [null], raw: [null] });
+      await expect(
+        store.transaction(async () => {
+          await store.ingest(defs, one);
+          await store.materialize({ name: 'out.copy', sql: 'SELECT * FROM evidence.defs', as: 'table' });
+          throw new Error('killed half-way');
+        }),
+      ).rejects.toThrow('killed half-way');
+      expect(await store.query('SELECT count(*) AS n FROM evidence.defs')).toEqual([{ n: 0n }]);
+      expect(await store.query("SELECT count(*) AS n FROM duckdb_tables() WHERE schema_name = 'out'")).toEqual([{ n: 0n }]);
+      const n = await store.transaction(async () => (await store.ingest(defs, one)).rowsInserted);
+      expect(n).toBe(1);
+      expect(await store.query('SELECT count(*) AS n FROM evidence.defs')).toEqual([{ n: 1n }]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reports SQL errors with the statement', async () => {
     const store = await openStore({ path: ':memory:' });
     try {

@@ -53,6 +53,12 @@ export interface Store {
   ingest(ds: DatasetSchema, batch: ColumnBatch): Promise<WriteOutcome>;
   /** Replaces a table or view with the result of a SELECT. */
   materialize(request: MaterializeRequest): Promise<WriteOutcome>;
+  /**
+   * Runs `fn` inside one transaction on the store's connection: everything it
+   * wrote becomes visible at once when it resolves, and nothing of it remains
+   * when it throws (or when the process dies before the commit).
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
   /** Runs `fn` on a dedicated connection that is closed afterwards. */
   withConnection<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -224,6 +230,19 @@ class DuckDbStore implements Store {
     if (request.as === 'view') return this.#outcome(request.name, 'materialize-view', 0, 0, started);
     const inserted = await this.#count(target);
     return this.#outcome(request.name, 'materialize-table', inserted, before, started);
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    let result: T;
+    try {
+      result = await fn();
+    } catch (error) {
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    await this.run('COMMIT');
+    return result;
   }
 
   async withConnection<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
