@@ -1,1 +1,16 @@
-export {};
+export { SchedulerError } from './scheduler-error.js';
+export { TaskGraph } from './task-graph.js';
+export type { TaskAttributes } from './task-graph.js';
+export { buildTaskGraph } from './build-task-graph.js';
+export type { BuildTaskGraphOptions } from './build-task-graph.js';
+export { findCycle } from './find-cycle.js';
+export { taskCosts } from './task-costs.js';
+export { topologicalGenerations } from './topological-generations.js';
+export { bottomLevels } from './bottom-levels.js';
+export { CriticalPathSchema, criticalPath } from './critical-path.js';
+export type { CriticalPath } from './critical-path.js';
+export { fanOut } from './fan-out.js';
+export { ScheduleSchema, schedule } from './schedule.js';
+export type { Schedule } from './schedule.js';
+export { RunSummarySchema, TaskEventSchema, runSchedule } from './run-schedule.js';
+export type { RunSummary, TaskEvent, TaskResult, RunScheduleOptions } from './run-schedule.js';

@@ -1,0 +1,37 @@
+import type { Store } from '@anatomy/store';
+import { PlanSignalsError } from './plan-signals-error.js';
+import type { PlannableView } from './plannable-view.js';
+
+function sqlLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Asks DuckDB for the JSON parse tree of a view's SQL
+ * (`json_serialize_sql`). A SQL error does not throw here: DuckDB reports it
+ * inside the tree as `"error": true`, which `lineageFromParseTree` turns into
+ * `plan-signals/ParseFailed`.
+ *
+ * @example
+ * const tree = await readParseTree(store, { name: 'norm.defs', sql: 'SELECT 1' });
+ */
+export async function readParseTree(store: Store, view: PlannableView): Promise<unknown> {
+  let rows;
+  try {
+    rows = await store.query(`SELECT json_serialize_sql(${sqlLiteral(view.sql)}) AS tree`);
+  } catch (error) {
+    throw PlanSignalsError.create('ParseFailed', `DuckDB cannot serialize the SQL of view ${view.name}: ${(error as Error).message}`, {
+      cause: error,
+      details: { view: view.name },
+      hint: 'check that the store is open and that its json extension loads (it ships with DuckDB)',
+    });
+  }
+  const tree = rows[0]?.['tree'];
+  if (typeof tree !== 'string') {
+    throw PlanSignalsError.create('ParseFailed', `json_serialize_sql returned no parse tree for view ${view.name}`, {
+      details: { view: view.name },
+      hint: 'this DuckDB build may lack json_serialize_sql; use DuckDB 1.5 or later',
+    });
+  }
+  return JSON.parse(tree) as unknown;
+}
