@@ -1,1 +1,10 @@
-export {};
+export { main } from './cli.js';
+export type { CliIo } from './cli.js';
+export { buildCpg, STORE_RELATIVE_PATH } from './build-cpg.js';
+export type { BuildOptions, BuildSummary } from './build-cpg.js';
+export { ExitCode } from './exit-code.js';
+export { formatRows } from './format-rows.js';
+export type { RowFormat } from './format-rows.js';
+export { lineProgress, silentProgress, formatDuration } from './progress-reporter.js';
+export type { ProgressReporter } from './progress-reporter.js';
+export { OrchestratorError } from './orchestrator-error.js';

@@ -12,6 +12,7 @@ export const cpgNodesDataset: DatasetSchema = defineDataset({
   version: 1,
   description: 'One row per node of the code property graph.',
   spanUnit: 'utf8-bytes',
+  key: ['node_id'],
   columns: [
     { name: 'node_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'stable node id' },
     { name: 'node_kind', type: 'utf8', nullable: false, role: 'kind', description: 'FILE, MODULE, DEF, …' },
@@ -22,7 +23,7 @@ export const cpgNodesDataset: DatasetSchema = defineDataset({
     { name: 'bend', type: 'int64', nullable: true, role: 'span-end', description: 'byte after the span' },
     { name: 'line', type: 'int32', nullable: true, role: 'line', description: '1-based line of bstart' },
     { name: 'col', type: 'int32', nullable: true, role: 'column', description: '0-based byte column of bstart' },
-    { name: 'origin', type: 'utf8', nullable: false, role: 'attribute', description: 'evidence source(s) that produced the node' },
+    { name: 'origin', type: 'utf8', nullable: false, role: 'provenance', description: 'evidence source(s) that produced the node' },
   ],
 });
 
@@ -33,6 +34,7 @@ export const cpgEdgesDataset: DatasetSchema = defineDataset({
   version: 1,
   description: 'One row per edge of the code property graph.',
   spanUnit: 'utf8-bytes',
+  key: ['edge_id'],
   columns: [
     { name: 'edge_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'stable edge id' },
     { name: 'edge_kind', type: 'utf8', nullable: false, role: 'kind', description: 'CONTAINS, CALLS, …' },
@@ -42,7 +44,7 @@ export const cpgEdgesDataset: DatasetSchema = defineDataset({
     { name: 'path', type: 'utf8', nullable: true, role: 'path', description: 'repository-relative POSIX path' },
     { name: 'bstart', type: 'int64', nullable: true, role: 'span-start', description: 'first byte of the evidence' },
     { name: 'bend', type: 'int64', nullable: true, role: 'span-end', description: 'byte after the evidence' },
-    { name: 'origin', type: 'utf8', nullable: false, role: 'attribute', description: 'evidence source(s)' },
+    { name: 'origin', type: 'utf8', nullable: false, role: 'provenance', description: 'evidence source(s)' },
     { name: 'rule', type: 'utf8', nullable: false, role: 'attribute', description: 'relationship or derivation that made the edge' },
     { name: 'confidence', type: 'float64', nullable: false, role: 'attribute', description: 'confidence in [0, 1]' },
   ],
@@ -55,6 +57,7 @@ export const cpgPropsDataset: DatasetSchema = defineDataset({
   version: 1,
   description: 'Properties of nodes and edges, one typed value per row.',
   spanUnit: 'none',
+  key: ['entity_id', 'prop_key'],
   columns: [
     { name: 'entity_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'node or edge id' },
     { name: 'prop_key', type: 'utf8', nullable: false, role: 'name', description: 'property name' },

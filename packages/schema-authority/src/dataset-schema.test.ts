@@ -46,6 +46,11 @@ describe('defineDataset', () => {
     expect(issues).toEqual(expect.arrayContaining(['name', 'version', 'columns.1.name', 'spanUnit']));
   });
 
+  it('checks that key columns exist', () => {
+    expect(() => defineDataset({ ...files, key: ['file_id', 'nope'] })).toThrow(/key\.1: key column 'nope' is not a column/);
+    expect(defineDataset({ ...files, key: ['file_id'] }).key).toEqual(['file_id']);
+  });
+
   it('finds columns by role', () => {
     expect(columnsWithRole(files, 'file-identity').map((c) => c.name)).toEqual(['file_id']);
     expect(columnsWithRole(files, 'span-start')).toEqual([]);

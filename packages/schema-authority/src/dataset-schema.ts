@@ -24,11 +24,15 @@ export const ColumnRoleSchema = z.enum([
   'symbol-identity',
   'span-start',
   'span-end',
+  'byte-length',
   'line',
   'column',
+  'end-line',
+  'end-column',
   'name',
   'path',
   'kind',
+  'provenance',
   'attribute',
 ]);
 export type ColumnRole = z.infer<typeof ColumnRoleSchema>;
@@ -58,6 +62,8 @@ export const DatasetSchemaSchema = z
     description: z.string().min(1),
     spanUnit: SpanUnitSchema,
     columns: z.array(ColumnSpecSchema).min(1),
+    /** Columns whose values identify one row; absent when rows have no declared key. */
+    key: z.array(SqlIdentifier).min(1).optional(),
   })
   .superRefine((ds, ctx) => {
     const seen = new Set<string>();
@@ -65,7 +71,10 @@ export const DatasetSchemaSchema = z
       if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['columns', i, 'name'], message: `duplicate column '${c.name}'` });
       seen.add(c.name);
     });
-    for (const role of ['file-identity', 'entity-identity', 'span-start', 'span-end'] as const) {
+    ds.key?.forEach((k, i) => {
+      if (!seen.has(k)) ctx.addIssue({ code: 'custom', path: ['key', i], message: `key column '${k}' is not a column` });
+    });
+    for (const role of ['file-identity', 'entity-identity', 'span-start', 'span-end', 'byte-length'] as const) {
       if (ds.columns.filter((c) => c.role === role).length > 1) {
         ctx.addIssue({ code: 'custom', path: ['columns'], message: `more than one column has the role '${role}'` });
       }
@@ -97,7 +106,11 @@ export function defineDataset(input: z.input<typeof DatasetSchemaSchema>): Datas
     });
   }
   const ds = result.value;
-  return Object.freeze({ ...ds, columns: Object.freeze(ds.columns.map((c) => Object.freeze({ ...c }))) }) as DatasetSchema;
+  return Object.freeze({
+    ...ds,
+    columns: Object.freeze(ds.columns.map((c) => Object.freeze({ ...c }))),
+    ...(ds.key === undefined ? {} : { key: Object.freeze([...ds.key]) }),
+  }) as DatasetSchema;
 }
 
 /** Columns of a dataset that carry a role, in declaration order. */

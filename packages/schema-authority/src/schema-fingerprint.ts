@@ -16,5 +16,6 @@ export function schemaFingerprint(ds: DatasetSchema): Fingerprint {
     version: ds.version,
     spanUnit: ds.spanUnit,
     columns: ds.columns.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, role: c.role ?? null })),
+    key: ds.key,
   });
 }

@@ -18,20 +18,36 @@ import type { SemanticProgramManifest } from './semantic-program-manifest.js';
 import { Union } from './union.js';
 import type { ViewDecl } from './view-decl.js';
 
-// The evidence datasets the skeleton reads, as repo-scan and extract-tree-sitter declare them.
+// The evidence datasets the skeleton reads, with the roles and keys repo-scan and extract-tree-sitter declare.
 const files = defineDataset({
   name: 'evidence.files',
   producer: 'repo-scan',
   version: 1,
   description: 'scanned files',
   spanUnit: 'none',
+  key: ['file_id'],
   columns: [
     { name: 'file_id', type: 'utf8', nullable: false, role: 'file-identity', description: 'stable file id' },
     { name: 'path', type: 'utf8', nullable: false, role: 'path', description: 'repository-relative path' },
-    { name: 'size', type: 'int64', nullable: false, description: 'bytes' },
+    { name: 'size', type: 'int64', nullable: false, role: 'byte-length', description: 'bytes' },
     { name: 'sha256', type: 'utf8', nullable: false, description: 'content hash' },
     { name: 'encoding', type: 'utf8', nullable: false, description: 'detected encoding' },
     { name: 'line_count', type: 'int32', nullable: false, description: 'lines' },
+  ],
+});
+
+// Mentions files (file identity and path) without describing them: no key, several rows may name one file.
+const scanDiagnostics = defineDataset({
+  name: 'evidence.scan_diagnostics',
+  producer: 'repo-scan',
+  version: 1,
+  description: 'problems met while scanning',
+  spanUnit: 'none',
+  columns: [
+    { name: 'file_id', type: 'utf8', nullable: true, role: 'file-identity', description: 'the file, when listed' },
+    { name: 'path', type: 'utf8', nullable: false, role: 'path', description: 'path of the file or directory' },
+    { name: 'code', type: 'utf8', nullable: false, role: 'kind', description: 'problem code' },
+    { name: 'message', type: 'utf8', nullable: false, role: 'attribute', description: 'what went wrong' },
   ],
 });
 
@@ -114,7 +130,15 @@ const sql = (v: string | number): string => (typeof v === 'number' ? String(v) :
 async function loadEvidence(connection: DuckDBConnection): Promise<void> {
   await connection.run(STABLE_ID_MACRO_SQL);
   await connection.run(createTableSql(files));
+  await connection.run(createTableSql(scanDiagnostics));
   await connection.run(createTableSql(tsDefs));
+  // Two diagnostics name pkg/mod.py and one names no scanned file: a join to this table would duplicate or lose rows.
+  await connection.run(
+    `INSERT INTO evidence.scan_diagnostics VALUES
+      ('${fileId('pkg/mod.py')}', 'pkg/mod.py', 'repo-scan/Odd', 'first'),
+      ('${fileId('pkg/mod.py')}', 'pkg/mod.py', 'repo-scan/Odd', 'second'),
+      (NULL, 'pkg/blob.bin', 'repo-scan/BinaryFile', 'binary')`,
+  );
   for (const [path, text] of Object.entries(sources)) {
     const size = Buffer.byteLength(text);
     await connection.run(
@@ -145,7 +169,7 @@ async function rows(connection: DuckDBConnection, query: string): Promise<Record
 describe('compileProgram on the walking skeleton', () => {
   let instance: DuckDBInstance;
   let connection: DuckDBConnection;
-  const manifest = compileProgram(skeleton, registryOf(files, tsDefs));
+  const manifest = compileProgram(skeleton, registryOf(files, scanDiagnostics, tsDefs));
 
   beforeAll(async () => {
     instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
@@ -203,6 +227,7 @@ describe('compileProgram on the walking skeleton', () => {
   });
 
   it('emits the projection as a UNION ALL of per-source SELECTs joined to files for the path, ordered by node_id', () => {
+    // FILE rows span the whole file, [0, size) from line 1 column 0; DEF rows take the path of their file.
     const view = manifest.views.find((v) => v.name === 'cpg.nodes')!;
     expect(view.sql).toBe(
       [
@@ -212,10 +237,10 @@ describe('compileProgram on the walking skeleton', () => {
         '  "s"."path" AS "name",',
         '  "s"."file_id" AS "file_id",',
         '  "s"."path" AS "path",',
-        '  CAST(NULL AS BIGINT) AS "bstart",',
-        '  CAST(NULL AS BIGINT) AS "bend",',
-        '  CAST(NULL AS INTEGER) AS "line",',
-        '  CAST(NULL AS INTEGER) AS "col",',
+        '  CAST(0 AS BIGINT) AS "bstart",',
+        '  "s"."size" AS "bend",',
+        '  CAST(1 AS INTEGER) AS "line",',
+        '  CAST(0 AS INTEGER) AS "col",',
         `  'repo-scan' AS "origin"`,
         'FROM "evidence"."files" AS "s"',
         'UNION ALL',
@@ -239,16 +264,17 @@ describe('compileProgram on the walking skeleton', () => {
 
   it('returns FILE and DEF nodes with the ids TypeScript computes, in node_id order', async () => {
     const result = await rows(connection, 'SELECT * FROM cpg.nodes');
-    const fileNodes = Object.keys(sources).map((path) => ({
+    // The contract: a FILE node spans its whole file, so [0, size in bytes) starting at line 1, column 0.
+    const fileNodes = Object.entries(sources).map(([path, text]) => ({
       node_id: stableId('file', fileId(path)),
       node_kind: 'FILE',
       name: path,
       file_id: fileId(path),
       path,
-      bstart: null,
-      bend: null,
-      line: null,
-      col: null,
+      bstart: 0n,
+      bend: BigInt(Buffer.byteLength(text, 'utf8')),
+      line: 1,
+      col: 0,
       origin: 'repo-scan',
     }));
     const defNodes = defs.map((d) => ({
@@ -267,6 +293,18 @@ describe('compileProgram on the walking skeleton', () => {
     expect(result).toEqual(expected);
     // Spot-check the fixture itself: `hello` starts on line 5 after four spaces.
     expect(result.find((r) => r['name'] === 'hello')).toMatchObject({ line: 5, col: 4 });
+    // bend counts bytes, not characters: é, ï and ü take two bytes each in UTF-8.
+    const unicode = result.find((r) => r['node_kind'] === 'FILE' && r['path'] === 'pkg/ünï.py')!;
+    expect(unicode['bend']).toBe(BigInt(sources['pkg/ünï.py']!.length + 3));
+  });
+
+  it('gives DEF nodes the path of their file although a diagnostics dataset also names files', async () => {
+    const result = await rows(connection, `SELECT path, count(*) AS n FROM cpg.nodes WHERE node_kind = 'DEF' GROUP BY path ORDER BY path`);
+    // One row per definition: the diagnostics table, with two rows for pkg/mod.py, is not joined.
+    expect(result).toEqual([
+      { path: 'pkg/mod.py', n: 3n },
+      { path: 'pkg/ünï.py', n: 1n },
+    ]);
   });
 
   it('gives every projected column the contract type', async () => {
@@ -290,7 +328,7 @@ describe('compileProgram on the walking skeleton', () => {
 });
 
 describe('compiler decisions', () => {
-  const manifest = compileProgram(skeleton, registryOf(files, tsDefs));
+  const manifest = compileProgram(skeleton, registryOf(files, scanDiagnostics, tsDefs));
   const all = manifest.views.flatMap((v) => v.decisions);
 
   it('every decision has a confidence in [0, 1], a rationale and evidence', () => {
@@ -345,6 +383,74 @@ describe('compiler decisions', () => {
     expect(joins.map((d) => d.value)).toEqual([
       { topic: 'file-join', source: 'norm.defs', fileDataset: 'evidence.files', sourceColumn: 'file_id', fileColumn: 'file_id', provides: ['path'] },
     ]);
+  });
+
+  it('chooses the file dataset by its key, and says why the diagnostics dataset was passed over', () => {
+    const project = manifest.views.find((v) => v.name === 'cpg.nodes')!;
+    const join = project.decisions.find((d) => d.value.topic === 'file-join')!;
+    expect(join.rationale).toMatch(/keyed by file identity, so the join never multiplies rows/);
+    expect(join.evidence.map((e) => e.detail)).toEqual([
+      'norm.defs.file_id has the role file-identity',
+      'evidence.files.file_id has the role file-identity',
+      'evidence.files is keyed by its file identity file_id alone',
+      'evidence.scan_diagnostics has file-identity and path columns but declares no key, not by its file identity alone: it mentions files without describing them',
+    ]);
+  });
+
+  it('fills the span of whole-file rows from their byte length, and origin from the producer, by role', () => {
+    const project = manifest.views.find((v) => v.name === 'cpg.nodes')!;
+    const fileFills = project.decisions.filter((d) => d.value.topic === 'column-fill' && d.value.source === 'evidence.files');
+    const byColumn = new Map(fileFills.map((d) => [d.value.topic === 'column-fill' ? d.value.column : '', d]));
+    expect([...byColumn].map(([column, d]) => [column, d.value.topic === 'column-fill' ? d.value.fill : undefined])).toEqual([
+      ['node_id', { by: 'stable-id', namespace: 'file', dataset: 'evidence.files', parts: ['file_id'] }],
+      ['node_kind', { by: 'literal', value: 'FILE' }],
+      ['name', { by: 'column', dataset: 'evidence.files', column: 'path' }],
+      ['file_id', { by: 'column', dataset: 'evidence.files', column: 'file_id' }],
+      ['path', { by: 'column', dataset: 'evidence.files', column: 'path' }],
+      ['bstart', { by: 'literal', value: 0 }],
+      ['bend', { by: 'column', dataset: 'evidence.files', column: 'size' }],
+      ['line', { by: 'literal', value: 1 }],
+      ['col', { by: 'literal', value: 0 }],
+      ['origin', { by: 'literal', value: 'repo-scan' }],
+    ]);
+    const whole = 'evidence.files has the byte length size and no span, so each of its rows is a whole file';
+    expect(byColumn.get('bstart')!.rationale).toBe(`${whole}, whose span starts at byte 0`);
+    expect(byColumn.get('bend')!.rationale).toBe(`${whole}, whose half-open span [0, size) ends after its last byte`);
+    expect(byColumn.get('line')!.rationale).toBe(`${whole}; its span starts at byte 0, which is always on line 1`);
+    expect(byColumn.get('col')!.rationale).toBe(`${whole}; its span starts at byte 0, which is always at byte column 0`);
+    expect(byColumn.get('bend')!.evidence.map((e) => e.detail)).toEqual([
+      'evidence.files.size has the role byte-length',
+      'evidence.files has no column with the role span-start',
+      'bend has the role span-end in the contract',
+    ]);
+    expect(byColumn.get('origin')!.evidence.map((e) => e.detail)).toEqual([
+      'origin has the role provenance in the contract',
+      'evidence.files has no column with the role provenance',
+      'evidence.files has the producer repo-scan',
+    ]);
+  });
+
+  it('refuses the file join, saying why, when several datasets describe files', () => {
+    const mirror = defineDataset({ ...files, name: 'evidence.files_mirror', columns: [...files.columns], key: ['file_id'] });
+    const project = compileProgram(skeleton, registryOf(files, mirror, scanDiagnostics, tsDefs)).views.find((v) => v.name === 'cpg.nodes')!;
+    expect(project.sql).not.toContain('JOIN');
+    expect(project.decisions.some((d) => d.value.topic === 'file-join')).toBe(false);
+    const path = project.decisions.find((d) => d.value.topic === 'column-fill' && d.value.source === 'norm.defs' && d.value.column === 'path')!;
+    expect(path.value).toMatchObject({ fill: { by: 'null' } });
+    expect(path.rationale).toBe(
+      'norm.defs has no column with the role path, and there is no file join: several datasets describe files (evidence.files, evidence.files_mirror), each keyed by its file identity with a path, and none is preferred',
+    );
+  });
+
+  it('does not take a dataset that merely mentions files as the file dataset', () => {
+    const unkeyed = defineDataset({ ...files, columns: [...files.columns], key: ['file_id', 'sha256'] });
+    const project = compileProgram(skeleton, registryOf(unkeyed, scanDiagnostics, tsDefs)).views.find((v) => v.name === 'cpg.nodes')!;
+    expect(project.sql).not.toContain('JOIN');
+    const path = project.decisions.find((d) => d.value.topic === 'column-fill' && d.value.source === 'norm.defs' && d.value.column === 'path')!;
+    expect(path.rationale).toMatch(/no registered dataset describes files \(keyed by its file identity alone, with a path\)$/);
+    expect(path.evidence.map((e) => e.detail)).toContain(
+      'evidence.files has file-identity and path columns but is keyed by (file_id, sha256), not by its file identity alone: it mentions files without describing them',
+    );
   });
 
   it('leaves path NULL with a reason when no dataset describes files', () => {
@@ -411,6 +517,88 @@ describe('inference beyond the skeleton', () => {
       connection.closeSync();
       instance.closeSync();
     }
+  });
+});
+
+describe('inference by role, whatever the column names', () => {
+  // An output contract naming its columns differently from cpg.nodes: only the roles say what they hold.
+  const located = defineDataset({
+    name: 'out.located',
+    producer: 'test-contract',
+    version: 1,
+    description: 'located things',
+    spanUnit: 'utf8-bytes',
+    key: ['thing_id'],
+    columns: [
+      { name: 'thing_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'id' },
+      { name: 'sort', type: 'utf8', nullable: false, role: 'kind', description: 'kind' },
+      { name: 'where_from', type: 'utf8', nullable: false, role: 'provenance', description: 'who produced the row' },
+      { name: 'lo', type: 'int64', nullable: true, role: 'span-start', description: 'first byte' },
+      { name: 'hi', type: 'int64', nullable: true, role: 'span-end', description: 'byte after' },
+      { name: 'row_no', type: 'int32', nullable: true, role: 'line', description: 'line of lo' },
+      { name: 'byte_col', type: 'int32', nullable: true, role: 'column', description: 'column of lo' },
+      { name: 'last_row', type: 'int32', nullable: true, role: 'end-line', description: 'line of hi' },
+    ],
+  });
+  // A source that already records its provenance per row, and measures its files under another name.
+  const blobs = defineDataset({
+    name: 'evidence.blobs',
+    producer: 'blob-scan',
+    version: 1,
+    description: 'whole-file blobs',
+    spanUnit: 'none',
+    key: ['blob_file'],
+    columns: [
+      { name: 'blob_file', type: 'utf8', nullable: false, role: 'file-identity', description: 'file' },
+      { name: 'bytes', type: 'int32', nullable: false, role: 'byte-length', description: 'length' },
+      { name: 'seen_by', type: 'utf8', nullable: false, role: 'provenance', description: 'the tool that saw it' },
+    ],
+  });
+  const program = defineProgram({
+    name: 'located',
+    views: [
+      Project.create({
+        name: 'out.located',
+        rows: [
+          { from: 'evidence.files', kind: 'FILE', entity: 'file' },
+          { from: 'evidence.blobs', kind: 'BLOB', entity: 'blob' },
+        ],
+      }),
+    ],
+  });
+  const manifest = compileProgram(program, registryOf(files, blobs, located));
+
+  it('fills provenance and whole-file spans by role and runs in DuckDB', async () => {
+    const view = manifest.views[0]!;
+    expect(view.sql).toContain(`'repo-scan' AS "where_from"`);
+    expect(view.sql).toContain('"s"."seen_by" AS "where_from"');
+    expect(view.sql).toContain('CAST("s"."bytes" AS BIGINT) AS "hi"');
+    expect(view.sql).toContain('CAST(NULL AS INTEGER) AS "last_row"');
+    const instance = await DuckDBInstance.create(':memory:', { autoinstall_known_extensions: 'false' });
+    const connection = await instance.connect();
+    try {
+      await connection.run(STABLE_ID_MACRO_SQL);
+      await connection.run(createTableSql(files));
+      await connection.run(createTableSql(blobs));
+      await connection.run(`INSERT INTO evidence.files VALUES ('${fileId('a.py')}', 'a.py', 12, '${'0'.repeat(64)}', 'utf-8', 2)`);
+      await connection.run(`INSERT INTO evidence.blobs VALUES ('${fileId('b.bin')}', 0, 'hexdump')`);
+      await install(connection, manifest, ['out.located']);
+      expect(await rows(connection, 'SELECT * FROM out.located')).toEqual(
+        [
+          { thing_id: stableId('file', fileId('a.py')), sort: 'FILE', where_from: 'repo-scan', lo: 0n, hi: 12n, row_no: 1, byte_col: 0, last_row: null },
+          { thing_id: stableId('blob', fileId('b.bin')), sort: 'BLOB', where_from: 'hexdump', lo: 0n, hi: 0n, row_no: 1, byte_col: 0, last_row: null },
+        ].sort((a, b) => (a.thing_id < b.thing_id ? -1 : 1)),
+      );
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+
+  it("records why a source's own provenance column is copied", () => {
+    const fill = manifest.views[0]!.decisions.find((d) => d.value.topic === 'column-fill' && d.value.source === 'evidence.blobs' && d.value.column === 'where_from')!;
+    expect(fill.value).toMatchObject({ fill: { by: 'column', dataset: 'evidence.blobs', column: 'seen_by' } });
+    expect(fill.rationale).toBe('seen_by of evidence.blobs has the role provenance');
   });
 });
 

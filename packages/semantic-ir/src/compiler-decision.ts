@@ -7,8 +7,11 @@ import { z } from 'zod';
 export const ColumnFillSchema = z.discriminatedUnion('by', [
   /** Copied from a column of the source or of a joined dataset. */
   z.object({ by: z.literal('column'), dataset: z.string().min(1), column: z.string().min(1) }).readonly(),
-  /** A constant taken from the declaration or the source's metadata. */
-  z.object({ by: z.literal('literal'), value: z.string() }).readonly(),
+  /**
+   * A constant: text from the declaration or the source's metadata, or an
+   * integer known from the rows' nature (a whole file starts at byte 0).
+   */
+  z.object({ by: z.literal('literal'), value: z.union([z.string(), z.number().int()]) }).readonly(),
   /** A stable id in `namespace` of the source's `parts` columns. */
   z
     .object({

@@ -22,7 +22,8 @@ function columnExpression(source: ProjectionSource, filled: FilledColumn): strin
       return typed(`${joined ? FILE : SOURCE}.${quoteIdentifier(fill.column)}`, type, column.type);
     }
     case 'literal':
-      return typed(sqlLiteral(fill.value), 'utf8', column.type);
+      // A bare integer would take DuckDB's INTEGER type; the cast gives every UNION ALL branch the contract's type.
+      return typeof fill.value === 'number' ? typed(String(fill.value), undefined, column.type) : typed(sqlLiteral(fill.value), 'utf8', column.type);
     case 'stable-id':
       return typed(stableIdSql(fill.namespace, fill.parts.map((p) => `${SOURCE}.${quoteIdentifier(p)}`)), 'utf8', column.type);
     case 'null':

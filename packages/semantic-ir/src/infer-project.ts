@@ -2,18 +2,14 @@ import { decide } from '@anatomy/contracts';
 import type { Evidence, ValidationIssue } from '@anatomy/contracts';
 import { columnsWithRole } from '@anatomy/schema-authority';
 import type { ColumnRole, ColumnSpec, DatasetSchema } from '@anatomy/schema-authority';
-import type { ColumnFill, CompilerDecision } from './compiler-decision.js';
+import type { CompilerDecision } from './compiler-decision.js';
+import type { FileDatasets } from './file-dataset.js';
+import type { FillChoice } from './fill-choice.js';
 import { assertByteSpans, inferEntityId } from './infer-entity-id.js';
 import type { FileJoin, FilledColumn, InferredProject, ProjectionSource } from './inferred-view.js';
 import type { Project, ProjectRows } from './project.js';
 import { missingRoleEvidence, roleEvidence } from './role-evidence.js';
-
-/**
- * The contract column that records where a row came from. The schema
- * authority has no provenance role, so this one column is recognised by the
- * name the CPG contract gives it.
- */
-const PROVENANCE_COLUMN = 'origin';
+import { wholeFileSpanFill } from './whole-file-span.js';
 
 /**
  * Roles that describe a file rather than the entity in it, and so may be
@@ -28,14 +24,9 @@ export interface ProjectContext {
   readonly contract: DatasetSchema;
   /** The schema of each declared row source, in declaration order. */
   readonly sources: readonly DatasetSchema[];
-  /** Candidate datasets to join for file-level columns (see `fileDatasets`). */
-  readonly fileDatasets: readonly DatasetSchema[];
+  /** The registered datasets that describe or mention files, to join for file-level columns (see `fileDatasets`). */
+  readonly fileDatasets: FileDatasets;
 }
-
-/** How one contract column is filled for one source, and why; or why it cannot be. */
-type FillChoice =
-  | { readonly fill: ColumnFill; readonly confidence: number; readonly rationale: string; readonly evidence: readonly Evidence[] }
-  | { readonly problem: string; readonly field?: string };
 
 /** What a source offers beyond its own columns: the file join, if one can be made. */
 interface FileJoinOption {
@@ -44,31 +35,50 @@ interface FileJoinOption {
   readonly evidence: readonly Evidence[];
 }
 
-/** Decides the file join of one source: only when it has a file identity and exactly one file dataset exists. */
-function fileJoinOption(source: DatasetSchema, candidates: readonly DatasetSchema[]): FileJoinOption {
+/** Evidence that a dataset keyed by its file identity alone holds one row per file. */
+function keyEvidence(ds: DatasetSchema): Evidence {
+  return { source: 'schema-authority', detail: `${ds.name} is keyed by its file identity ${(ds.key ?? []).join(', ')} alone` };
+}
+
+/** Evidence of why a dataset naming files was not taken as the file dataset. */
+function passedOverEvidence(ds: DatasetSchema): Evidence {
+  const key = ds.key === undefined ? 'declares no key' : `is keyed by (${ds.key.join(', ')})`;
+  return {
+    source: 'schema-authority',
+    detail: `${ds.name} has file-identity and path columns but ${key}, not by its file identity alone: it mentions files without describing them`,
+  };
+}
+
+/**
+ * Decides the file join of one source: only when it has a file identity and
+ * exactly one other dataset describes files (see `fileDatasets`).
+ */
+function fileJoinOption(source: DatasetSchema, candidates: FileDatasets): FileJoinOption {
   const [sourceFile] = columnsWithRole(source, 'file-identity');
   if (sourceFile === undefined) {
     return { join: undefined, why: `${source.name} has no file identity to join on`, evidence: [missingRoleEvidence(source, 'file-identity')] };
   }
-  const others = candidates.filter((c) => c.name !== source.name);
+  const others = candidates.describing.filter((c) => c.name !== source.name);
+  const passedOver = candidates.mentioning.filter((c) => c.name !== source.name).map(passedOverEvidence);
   const [only] = others;
   const fileColumn = only === undefined ? undefined : columnsWithRole(only, 'file-identity')[0];
-  if (only === undefined || fileColumn === undefined || others.length > 1) {
-    // Several candidates with no way to prefer one: the conservative choice is no join.
-    const why =
-      others.length > 1
-        ? `several datasets describe files (${others.map((c) => c.name).join(', ')}) and none is preferred`
-        : 'no registered dataset describes files (file identity and path, no span)';
-    return { join: undefined, why, evidence: [{ source: 'schema-authority', detail: why }] };
+  if (others.length > 1) {
+    // Several candidates and nothing to prefer one by: joining either could contradict the other, so no join.
+    const why = `several datasets describe files (${others.map((c) => c.name).join(', ')}), each keyed by its file identity with a path, and none is preferred`;
+    return { join: undefined, why, evidence: [{ source: 'semantic-ir', detail: why }, ...others.map(keyEvidence)] };
+  }
+  if (only === undefined || fileColumn === undefined) {
+    const why = 'no registered dataset describes files (keyed by its file identity alone, with a path)';
+    return { join: undefined, why, evidence: [{ source: 'schema-authority', detail: why }, ...passedOver] };
   }
   return {
     join: { dataset: only, sourceColumn: sourceFile.name, fileColumn: fileColumn.name },
     why: `${only.name} describes files`,
-    evidence: [roleEvidence(source, sourceFile), roleEvidence(only, fileColumn)],
+    evidence: [roleEvidence(source, sourceFile), roleEvidence(only, fileColumn), keyEvidence(only), ...passedOver],
   };
 }
 
-/** Fills a contract column that carries a locating or naming role from the source, the source's path, or the file join. */
+/** Fills a contract column that carries a locating or naming role from the source's own column, a whole file's extent, the source's path, or the file join. */
 function fillByRole(column: ColumnSpec, role: ColumnRole, source: DatasetSchema, files: FileJoinOption): FillChoice {
   const own = columnsWithRole(source, role);
   const [first] = own;
@@ -83,6 +93,8 @@ function fillByRole(column: ColumnSpec, role: ColumnRole, source: DatasetSchema,
       evidence: [roleEvidence(source, first), { source: 'schema-authority', detail: `${column.name} has the role ${role} in the contract` }],
     };
   }
+  const whole = wholeFileSpanFill(column, role, source);
+  if (whole !== undefined) return whole;
   const [path] = columnsWithRole(source, 'path');
   if (role === 'name' && path !== undefined && columnsWithRole(source, 'span-start').length === 0) {
     return {
@@ -140,19 +152,21 @@ function chooseFill(column: ColumnSpec, rows: ProjectRows, source: DatasetSchema
         rationale: `the rows from ${source.name} are declared to be of kind ${rows.kind}; their own kind column, if any, is a detail of that kind`,
         evidence: [{ source: 'semantic-program', detail: `${view} declares rows of kind ${rows.kind} from ${source.name}` }],
       };
+    case 'provenance':
+      // Rows that already say where they came from (a merge of sources, say) keep it; others are their producer's evidence.
+      if (columnsWithRole(source, 'provenance').length > 0) return fillByRole(column, role, source, files);
+      return {
+        fill: { by: 'literal', value: source.producer },
+        confidence: 0.95,
+        rationale: `${column.name} records provenance and ${source.name} carries none of its own, so its rows are attributed to its producer, ${source.producer}`,
+        evidence: [
+          { source: 'schema-authority', detail: `${column.name} has the role provenance in the contract` },
+          missingRoleEvidence(source, 'provenance'),
+          { source: 'schema-authority', detail: `${source.name} has the producer ${source.producer}` },
+        ],
+      };
     case undefined:
     case 'attribute':
-      if (role === 'attribute' && column.name === PROVENANCE_COLUMN) {
-        return {
-          fill: { by: 'literal', value: source.producer },
-          confidence: 0.8,
-          rationale: `${column.name} records provenance, and ${source.name} carries evidence produced by ${source.producer}`,
-          evidence: [
-            { source: 'schema-authority', detail: `${source.name} has the producer ${source.producer}` },
-            { source: 'semantic-ir', detail: `${column.name} is the contract's provenance column, recognised by name for want of a provenance role` },
-          ],
-        };
-      }
       return {
         fill: { by: 'null' },
         confidence: 0.6,
@@ -168,13 +182,14 @@ function chooseFill(column: ColumnSpec, rows: ProjectRows, source: DatasetSchema
  * Infers a project view: for every row source, how each column of the output
  * contract is filled. By role: the identity from the source's entity identity
  * (or a stable id in the declared namespace), the kind from the declaration,
- * every other role from the source column with the same role; a missing
- * file-level role (the path) from the file dataset joined on file identity;
- * the provenance column from the source's producer; anything else NULL.
+ * every other role from the source column with the same role; the span of
+ * a whole-file row (a byte length, no span) as [0, length) at line 1, column
+ * 0; a missing file-level role (the path) from the file dataset joined on
+ * file identity; provenance from the source's producer; anything else NULL.
  *
  * @example
  * const r = inferProject(nodesView, { name: 'cpg.nodes', index: 1, contract: cpgNodesDataset,
- *   sources: [files, normDefs], fileDatasets: [files] });
+ *   sources: [files, normDefs], fileDatasets: fileDatasets(registry.list(), new Set(['cpg.nodes'])) });
  */
 export function inferProject(
   view: Project,
@@ -234,7 +249,7 @@ export function inferProject(
             provides: Object.freeze(provides),
           },
           confidence: 0.9,
-          rationale: `${provides.join(', ')} describe the file of each row, so ${source.name} is left-joined to ${join.dataset.name} on file identity; rows whose file is unknown keep NULLs`,
+          rationale: `${provides.join(', ')} describe the file of each row, so ${source.name} is left-joined to ${join.dataset.name} on file identity; that dataset is keyed by file identity, so the join never multiplies rows, and rows whose file is unknown keep NULLs`,
           evidence: files.evidence,
         }),
       );

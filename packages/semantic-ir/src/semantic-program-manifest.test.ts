@@ -43,6 +43,14 @@ describe('SemanticProgramManifestSchema', () => {
       ['views.0.decisions.0.confidence', 'views.0.decisions.0.evidence'],
     ],
     [
+      'a literal fill that is neither text nor an integer',
+      {
+        ...good,
+        views: [{ ...views[0], decisions: [{ ...views[0]!.decisions[0], value: { ...views[0]!.decisions[0]!.value, fill: { by: 'literal', value: 0.5 } } }] }, views[1]],
+      },
+      ['views.0.decisions.0.value.fill.value'],
+    ],
+    [
       'a decision about an unknown topic',
       { ...good, decisions: [{ value: { topic: 'guess' }, confidence: 0.5, rationale: 'r', evidence: [{ source: 's', detail: 'd' }] }] },
       ['decisions.0.value.topic'],
@@ -51,6 +59,12 @@ describe('SemanticProgramManifestSchema', () => {
     const r = validate(SemanticProgramManifestSchema, manifest);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.issues.map((i) => i.path)).toEqual(paths);
+  });
+
+  it('accepts integer literal fills, such as the start of a whole-file span', () => {
+    const decision = { ...views[0]!.decisions[0]!, value: { topic: 'column-fill', source: 'evidence.files', column: 'bstart', fill: { by: 'literal', value: 0 } } };
+    const m = SemanticProgramManifestSchema.parse({ ...good, views: [{ ...views[0], decisions: [decision] }, views[1]] });
+    expect(m.views[0]!.decisions[0]!.value).toEqual(decision.value);
   });
 
   it('drops view inputs: dependencies come from DuckDB plans, not the manifest', () => {

@@ -1,4 +1,4 @@
-export { openStore } from './open-store.js';
+export { openStore, STORE_CATALOG } from './open-store.js';
 export type { Store, StoreOptions, MaterializeRequest, Row, QueryParam, QueryParams } from './open-store.js';
 export { StoreError } from './store-error.js';
 export { WriteOutcomeSchema } from './write-outcome.js';

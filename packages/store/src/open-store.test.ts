@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stableId, stableIdSql } from '@anatomy/contracts';
@@ -136,6 +136,26 @@ describe('openStore', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('keeps schema names unambiguous whatever the file is called', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anatomy-store-'));
+    dirs.push(dir);
+    const store = await openStore({ path: join(dir, 'cpg.duckdb') });
+    try {
+      await store.materialize({ name: 'cpg.nodes', sql: 'SELECT 1 AS x', as: 'table' });
+      expect(await store.query('SELECT x FROM cpg.nodes')).toEqual([{ x: 1 }]);
+      expect(await store.withConnection(async (c) => (await c.runAndReadAll('SELECT count(*) FROM cpg.nodes')).getRows())).toEqual([[1n]]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a file that is not a database, with a hint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anatomy-store-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'notes.duckdb'), 'not a database at all, just text that is long enough to look like a header');
+    await expect(openStore({ path: join(dir, 'notes.duckdb') })).rejects.toSatisfy((e: unknown) => StoreError.is(e, 'OpenFailed'));
   });
 
   it('reports SQL errors with the statement', async () => {

@@ -67,12 +67,11 @@ export interface Store {
 const CHUNK_ROWS = 2048;
 
 /**
- * Open stores per database file in this process. DuckDB's instance cache
- * hands every opener of a file the same instance; the instance must be closed
- * when its last user closes, or the file stays locked for other processes
- * (and for a later read-only open in this one).
+ * Open stores per database file in this process: every opener of a file
+ * shares one instance, which is closed when its last user closes so that the
+ * file lock is released for other processes.
  */
-const openInstances = new Map<string, { instance: DuckDBInstance; users: number }>();
+const openInstances = new Map<string, { instance: DuckDBInstance; users: number; readOnly: boolean }>();
 
 const DUCK_TYPES: Record<ColumnType, DuckDBType> = {
   utf8: VARCHAR,
@@ -105,24 +104,48 @@ function isLockError(error: unknown): boolean {
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const inMemory = options.path === ':memory:';
-  // One spelling per file: DuckDB's instance cache is keyed by the path text.
+  // One spelling per file, so one process never holds two instances on it.
   const path = inMemory ? options.path : resolve(options.path);
   const readOnly = options.readOnly ?? false;
   if (!inMemory && !readOnly) mkdirSync(dirname(path), { recursive: true });
   const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'true' };
-  if (readOnly) config['access_mode'] = 'READ_ONLY';
   if (options.threads !== undefined) config['threads'] = String(options.threads);
-  let instance: DuckDBInstance;
-  try {
-    if (inMemory) {
-      instance = await DuckDBInstance.create(':memory:', config);
-    } else {
-      instance = await DuckDBInstance.fromCache(path, config);
-      const entry = openInstances.get(path);
-      if (entry !== undefined && entry.instance === instance) entry.users += 1;
-      else openInstances.set(path, { instance, users: 1 });
+  const instance = inMemory ? await DuckDBInstance.create(':memory:', config) : await sharedInstance(path, readOnly, config);
+  const connection = await instance.connect();
+  if (!inMemory) await connection.run(`USE ${STORE_CATALOG}`);
+  await connection.run(readOnly ? STABLE_ID_MACRO_SQL.replace('CREATE OR REPLACE MACRO', 'CREATE OR REPLACE TEMP MACRO') : STABLE_ID_MACRO_SQL);
+  return new DuckDbStore(path, readOnly, inMemory, instance, connection);
+}
+
+/**
+ * The catalog name a store file is attached under. DuckDB would otherwise
+ * name the database after the file, and a file called `cpg.duckdb` would make
+ * `cpg.nodes` ambiguous between the catalog and the schema.
+ */
+export const STORE_CATALOG = 'anatomy';
+
+/**
+ * The one instance of this process that has the file attached as
+ * {@link STORE_CATALOG}, created on first use.
+ */
+async function sharedInstance(path: string, readOnly: boolean, config: Record<string, string>): Promise<DuckDBInstance> {
+  const entry = openInstances.get(path);
+  if (entry !== undefined) {
+    if (entry.readOnly !== readOnly) {
+      throw StoreError.create('OpenFailed', `the store ${path} is already open ${entry.readOnly ? 'read-only' : 'for writing'} in this process`, {
+        hint: 'close the other handle first, or open this one the same way',
+      });
     }
+    entry.users += 1;
+    return entry.instance;
+  }
+  const instance = await DuckDBInstance.create(':memory:', config);
+  const setup = await instance.connect();
+  try {
+    await setup.run(`ATTACH '${path.replaceAll("'", "''")}' AS ${STORE_CATALOG}${readOnly ? ' (READ_ONLY)' : ''}`);
   } catch (error) {
+    setup.closeSync();
+    instance.closeSync();
     if (isLockError(error)) {
       throw StoreError.create('Locked', `the store ${path} is in use by another process`, {
         cause: error,
@@ -131,12 +154,14 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     }
     throw StoreError.create('OpenFailed', `cannot open the store ${path}: ${(error as Error).message}`, {
       cause: error,
-      hint: 'check that the path is writable and is a DuckDB database (delete the .anatomy folder to start over)',
+      hint: readOnly
+        ? 'check that the path exists and is a DuckDB database written by anatomy build'
+        : 'check that the path is writable and is a DuckDB database (delete the .anatomy folder to start over)',
     });
   }
-  const connection = await instance.connect();
-  await connection.run(readOnly ? STABLE_ID_MACRO_SQL.replace('CREATE OR REPLACE MACRO', 'CREATE OR REPLACE TEMP MACRO') : STABLE_ID_MACRO_SQL);
-  return new DuckDbStore(path, readOnly, inMemory, instance, connection);
+  setup.closeSync();
+  openInstances.set(path, { instance, users: 1, readOnly });
+  return instance;
 }
 
 class DuckDbStore implements Store {
@@ -249,6 +274,7 @@ class DuckDbStore implements Store {
     this.#assertOpen();
     const connection = await this.instance.connect();
     try {
+      if (!this.inMemory) await connection.run(`USE ${STORE_CATALOG}`);
       return await fn(connection);
     } finally {
       connection.closeSync();

@@ -1,0 +1,110 @@
+import { AnatomyError } from '@anatomy/contracts';
+import { openCpg } from '@anatomy/cpg-query';
+import { Command, CommanderError, Option } from 'commander';
+import { buildCpg } from './build-cpg.js';
+import type { BuildSummary } from './build-cpg.js';
+import { ExitCode } from './exit-code.js';
+import { formatRows } from './format-rows.js';
+import type { RowFormat } from './format-rows.js';
+import { formatDuration, lineProgress, silentProgress } from './progress-reporter.js';
+
+/** Streams the CLI writes to; tests pass their own. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WritableStream;
+}
+
+const BUSY_CODES = new Set(['store/Locked', 'cpg-query/Locked']);
+const BAD_INPUT_CODES = new Set(['orchestrator/NotADirectory', 'orchestrator/NoPythonFiles', 'cpg-query/NotFound', 'cpg-query/NotACpg', 'repo-scan/InvalidOptions']);
+
+function exitCodeFor(error: AnatomyError): ExitCode {
+  if (BUSY_CODES.has(error.code)) return ExitCode.Busy;
+  if (BAD_INPUT_CODES.has(error.code)) return ExitCode.BadInput;
+  return ExitCode.Failed;
+}
+
+function reportError(error: unknown, io: CliIo): ExitCode {
+  if (error instanceof AnatomyError) {
+    io.stderr.write(`anatomy: ${error.message}\n`);
+    if (error.hint !== undefined) io.stderr.write(`  hint: ${error.hint}\n`);
+    io.stderr.write(`  (${error.code})\n`);
+    return exitCodeFor(error);
+  }
+  io.stderr.write(`anatomy: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  io.stderr.write('  this is a bug in Anatomy; please report it with the command you ran\n');
+  return ExitCode.Internal;
+}
+
+function printBuildSummary(summary: BuildSummary, io: CliIo): void {
+  const out = io.stdout;
+  out.write(`CPG written to ${summary.storePath}\n`);
+  out.write(`  files: ${summary.files}   definitions: ${summary.definitions}   diagnostics: ${summary.diagnostics.scan} scan, ${summary.diagnostics.syntax} syntax\n`);
+  out.write(`  nodes: ${Object.entries(summary.nodesByKind).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+  out.write(`  views (in schedule order, inputs from DuckDB plan lineage):\n`);
+  for (const task of summary.tasks) out.write(`    ${task.name} ← ${task.inputs.join(', ')}  (${task.rows} rows)\n`);
+  out.write(`  time: ${summary.stages.map((s) => `${s.stage} ${formatDuration(s.durationMs)}`).join(', ')}\n`);
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? (Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()) : value;
+}
+
+/**
+ * Runs the `anatomy` command line and resolves to its exit code instead of
+ * exiting, so it can be embedded and tested.
+ *
+ * @example
+ * process.exitCode = await main(process.argv.slice(2));
+ */
+export async function main(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
+  const program = new Command('anatomy')
+    .description('Build a code property graph of a Python repository into DuckDB, and query it.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run `anatomy --help` for usage)');
+
+  program
+    .command('build')
+    .description('scan the Python files of a directory and write its CPG to <dir>/.anatomy/anatomy.duckdb')
+    .argument('<dir>', 'directory holding the Python sources')
+    .option('--store <path>', 'DuckDB file to write instead of <dir>/.anatomy/anatomy.duckdb')
+    .option('--include <glob...>', 'only scan files matching these globs (default **/*.py)')
+    .option('--exclude <glob...>', 'skip files and folders matching these globs')
+    .option('--json', 'print the build summary as JSON on stdout')
+    .action(async (dir: string, opts: { store?: string; include?: string[]; exclude?: string[]; json?: boolean }) => {
+      const progress = opts.json === true ? silentProgress() : lineProgress(io.stderr);
+      const summary = await buildCpg(
+        { root: dir, ...(opts.store ? { storePath: opts.store } : {}), ...(opts.include ? { include: opts.include } : {}), ...(opts.exclude ? { exclude: opts.exclude } : {}) },
+        progress,
+      );
+      if (opts.json === true) io.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
+      else printBuildSummary(summary, io);
+    });
+
+  program
+    .command('query')
+    .description('run a read-only SQL query against the CPG of a directory (or a store file)')
+    .argument('<dir>', 'directory that was built, or its .duckdb store file')
+    .argument('<sql>', 'the SQL query, e.g. "SELECT node_kind, count(*) FROM cpg.nodes GROUP BY ALL"')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
+    .action(async (dir: string, sql: string, opts: { format: RowFormat }) => {
+      const cpg = await openCpg(dir);
+      try {
+        io.stdout.write(formatRows(await cpg.sql(sql), opts.format));
+      } finally {
+        await cpg.close();
+      }
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      exitCode = error.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
+    } else {
+      exitCode = reportError(error, io);
+    }
+  }
+  return exitCode;
+}

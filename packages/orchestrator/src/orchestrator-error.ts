@@ -1,0 +1,8 @@
+import { errorFamily } from '@anatomy/contracts';
+
+/** Errors raised by the orchestrator itself (the packages it composes raise their own). */
+export const OrchestratorError = errorFamily('orchestrator', 'OrchestratorError', [
+  'NotADirectory',
+  'NoPythonFiles',
+  'ViewMissing',
+] as const);
