@@ -1,1 +1,10 @@
-export {};
+export { TreeSitterExtractor } from './tree-sitter-extractor.js';
+export type { FileEvidence } from './tree-sitter-extractor.js';
+export { TsDefRowSchema, DefKindSchema } from './ts-def-row.js';
+export type { TsDefRow, DefKind } from './ts-def-row.js';
+export { TsErrorRowSchema } from './ts-error-row.js';
+export type { TsErrorRow } from './ts-error-row.js';
+export { tsDefsDataset, tsErrorsDataset, treeSitterDatasets, defsBatch, errorsBatch } from './tree-sitter-datasets.js';
+export { treeSitterDescriptor, EXTRACTOR_VERSION, TREE_SITTER_PYTHON_VERSION, WEB_TREE_SITTER_VERSION } from './extractor-descriptor.js';
+export type { ExtractorDescriptor } from './extractor-descriptor.js';
+export { ExtractTreeSitterError } from './extract-tree-sitter-error.js';

@@ -1,0 +1,144 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Language, Parser } from 'web-tree-sitter';
+import { ExtractTreeSitterError } from './extract-tree-sitter-error.js';
+
+/** Node type and field ids the extractor compares against, resolved once per grammar. */
+export interface PythonGrammarIds {
+  readonly module: number;
+  readonly functionDefinition: number;
+  readonly classDefinition: number;
+  readonly globalStatement: number;
+  readonly identifier: number;
+  readonly asyncKeyword: number;
+  readonly comment: number;
+  readonly lineContinuation: number;
+  readonly error: number;
+  readonly nameField: number;
+}
+
+/** The loaded tree-sitter-python language and what the extractor derives from it. */
+export interface PythonGrammar {
+  readonly language: Language;
+  readonly ids: PythonGrammarIds;
+  /**
+   * Type ids of the nodes that can hold a definition or a `global` statement
+   * somewhere below them, from the grammar's `node-types.json`; `null` when
+   * that file is unavailable (then every node is walked).
+   */
+  readonly containers: ReadonlySet<number> | null;
+}
+
+interface NodeTypeEntry {
+  readonly type: string;
+  readonly named: boolean;
+  readonly fields?: Readonly<Record<string, { readonly types: readonly { readonly type: string; readonly named: boolean }[] }>>;
+  readonly children?: { readonly types: readonly { readonly type: string; readonly named: boolean }[] };
+  readonly subtypes?: readonly { readonly type: string; readonly named: boolean }[];
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The named node types that may contain one of `targets` at any depth: a
+ * fixpoint over the child and field types declared in `node-types.json`,
+ * with supertypes (e.g. `_compound_statement`) expanded to their subtypes.
+ */
+function containerTypes(entries: readonly NodeTypeEntry[], targets: ReadonlySet<string>): Set<string> {
+  const subtypes = new Map<string, readonly string[]>();
+  const childTypes = new Map<string, string[]>();
+  for (const e of entries) {
+    if (e.subtypes !== undefined) subtypes.set(e.type, e.subtypes.map((s) => s.type));
+    if (!e.named) continue;
+    const kids = [...Object.values(e.fields ?? {}).flatMap((f) => f.types), ...(e.children?.types ?? [])];
+    childTypes.set(e.type, kids.filter((k) => k.named).map((k) => k.type));
+  }
+  const concrete = (type: string, out: Set<string> = new Set()): Set<string> => {
+    if (out.has(type)) return out;
+    out.add(type);
+    for (const s of subtypes.get(type) ?? []) concrete(s, out);
+    return out;
+  };
+  const containers = new Set<string>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [type, kids] of childTypes) {
+      if (containers.has(type)) continue;
+      if (kids.some((k) => [...concrete(k)].some((c) => targets.has(c) || containers.has(c)))) {
+        containers.add(type);
+        changed = true;
+      }
+    }
+  }
+  return containers;
+}
+
+async function loadContainers(language: Language): Promise<ReadonlySet<number> | null> {
+  let entries: NodeTypeEntry[];
+  try {
+    entries = JSON.parse(await readFile(require.resolve('tree-sitter-python/src/node-types.json'), 'utf8')) as NodeTypeEntry[];
+  } catch {
+    return null;
+  }
+  const names = containerTypes(entries, new Set(['function_definition', 'class_definition', 'global_statement']));
+  const ids = new Set<number>();
+  // One name may map to several ids (aliases), so scan the whole symbol table.
+  for (let id = 0; id < language.nodeTypeCount; id++) {
+    const name = language.nodeTypeForId(id);
+    if (name !== null && language.nodeTypeIsNamed(id) && names.has(name)) ids.add(id);
+  }
+  return ids;
+}
+
+function requireId(value: number | null, what: string): number {
+  if (value === null || value === 0) {
+    throw ExtractTreeSitterError.create('GrammarUnavailable', `the Python grammar has no ${what}`, {
+      hint: 'install the tree-sitter-python version this package depends on',
+    });
+  }
+  return value;
+}
+
+async function load(): Promise<PythonGrammar> {
+  let language: Language;
+  try {
+    await Parser.init();
+    language = await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+  } catch (error) {
+    throw ExtractTreeSitterError.create('GrammarUnavailable', `cannot load tree-sitter-python: ${(error as Error).message}`, {
+      cause: error,
+      hint: 'check that web-tree-sitter and tree-sitter-python are installed (npm ls tree-sitter-python)',
+    });
+  }
+  const named = (type: string): number => requireId(language.idForNodeType(type, true), `node type '${type}'`);
+  const ids: PythonGrammarIds = Object.freeze({
+    module: named('module'),
+    functionDefinition: named('function_definition'),
+    classDefinition: named('class_definition'),
+    globalStatement: named('global_statement'),
+    identifier: named('identifier'),
+    asyncKeyword: requireId(language.idForNodeType('async', false), "keyword 'async'"),
+    comment: named('comment'),
+    lineContinuation: named('line_continuation'),
+    error: named('ERROR'),
+    nameField: requireId(language.fieldIdForName('name'), "field 'name'"),
+  });
+  return Object.freeze({ language, ids, containers: await loadContainers(language) });
+}
+
+let loading: Promise<PythonGrammar> | undefined;
+
+/**
+ * Initialises web-tree-sitter and loads the tree-sitter-python grammar, once
+ * per process (every extractor shares the compiled language).
+ *
+ * @example
+ * const grammar = await loadPythonGrammar();
+ */
+export function loadPythonGrammar(): Promise<PythonGrammar> {
+  loading ??= load().catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
