@@ -43,7 +43,13 @@ export interface BuildSummary {
   readonly diagnostics: { readonly scan: number; readonly syntax: number };
   readonly nodesByKind: Readonly<Record<string, number>>;
   readonly manifestFingerprint: string;
-  readonly tasks: readonly { readonly name: string; readonly inputs: readonly string[]; readonly planFingerprint: string; readonly rows: number }[];
+  readonly tasks: readonly {
+    readonly name: string;
+    readonly materializedAs: 'table' | 'view';
+    readonly inputs: readonly string[];
+    readonly planFingerprint: string;
+    readonly rows: number;
+  }[];
   readonly order: readonly string[];
   readonly stages: readonly StageTiming[];
 }
@@ -201,6 +207,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         manifestFingerprint: manifest.fingerprint,
         tasks: plan.order.map((name) => ({
           name,
+          materializedAs: manifest.views.find((v) => v.name === name)?.output === true ? ('table' as const) : ('view' as const),
           inputs: deps.find((d) => d.view === name)?.inputs ?? [],
           planFingerprint: results.get(name)?.planFingerprint ?? '',
           rows: results.get(name)?.rows ?? 0,

@@ -41,7 +41,9 @@ function printBuildSummary(summary: BuildSummary, io: CliIo): void {
   out.write(`  files: ${summary.files}   definitions: ${summary.definitions}   diagnostics: ${summary.diagnostics.scan} scan, ${summary.diagnostics.syntax} syntax\n`);
   out.write(`  nodes: ${Object.entries(summary.nodesByKind).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
   out.write(`  views (in schedule order, inputs from DuckDB plan lineage):\n`);
-  for (const task of summary.tasks) out.write(`    ${task.name} ← ${task.inputs.join(', ')}  (${task.rows} rows)\n`);
+  for (const task of summary.tasks) {
+    out.write(`    ${task.name} ← ${task.inputs.join(', ')}  (${task.materializedAs === 'table' ? `table, ${task.rows} rows` : 'view'})\n`);
+  }
   out.write(`  time: ${summary.stages.map((s) => `${s.stage} ${formatDuration(s.durationMs)}`).join(', ')}\n`);
 }
 
