@@ -19,3 +19,5 @@ export type { InformationSchemaColumn } from './verify-schema.js';
 export { columnBatch } from './column-batch.js';
 export type { CellValue, ColumnBatch } from './column-batch.js';
 export { cpgNodesDataset, cpgEdgesDataset, cpgPropsDataset, cpgOutputDatasets } from './cpg-output-datasets.js';
+export { ExtractorDescriptorSchema, ExtractorCapabilitySchema, defineExtractor } from './extractor.js';
+export type { ExtractorDescriptor, ExtractorCapability, ExtractableFile, ExtractionRequest, Extractor } from './extractor.js';
