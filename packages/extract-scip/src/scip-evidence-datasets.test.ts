@@ -2,12 +2,12 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { columnsWithRole, createTableSql, DatasetSchemaSchema, schemaFingerprint, verifySchema } from '@anatomy/schema-authority';
 import type { InformationSchemaColumn } from '@anatomy/schema-authority';
 import { describe, expect, it } from 'vitest';
-import { ExtractorDescriptorSchema } from './extractor-descriptor.js';
+import { ExtractorDescriptorSchema } from '@anatomy/schema-authority';
 import { SCIP_SYMBOL_ROLE_BITS, scipOccurrencesDataset } from './scip-datasets.js';
-import { extractorDescriptor, scipEvidenceDatasets } from './scip-extractor-descriptor.js';
+import { SCIP_EXTRACTOR_VERSION, scipDescriptor, scipEvidenceDatasets, scipRunDescriptor } from './scip-extractor-descriptor.js';
 
 /** Tables whose rows may describe something outside every scanned file. */
-const UNLOCATED = new Set(['evidence.scip_symbols', 'evidence.scip_relationships']);
+const UNLOCATED = new Set(['evidence.scip_symbols', 'evidence.scip_relationships', 'evidence.scip_diagnostics']);
 
 describe('scipEvidenceDatasets', () => {
   it('holds the SCIP evidence tables of the architecture', () => {
@@ -59,11 +59,11 @@ describe('scipEvidenceDatasets', () => {
     expect(Object.fromEntries(scipEvidenceDatasets.map((ds) => [ds.name, schemaFingerprint(ds)]))).toEqual(prints);
     expect(prints).toMatchInlineSnapshot(`
       {
-        "evidence.scip_diagnostics": "59d0808b207d27a148c219923dd8a1d659a588f50aa005ff2628d2345eb870b6",
-        "evidence.scip_documents": "721c08ef9fbf44cc80dcd60cfc195428707ecbf25e8649eaad463fa42d2db66c",
-        "evidence.scip_occurrences": "f19645aa23712719696e2c0d2bb152b4e095110baa34d03cb9a6525511d8d59a",
+        "evidence.scip_diagnostics": "f02e568af88856f81d6ff6a64a9f75b58414066905c5008d4fcc6c587a3a3cde",
+        "evidence.scip_documents": "661717e7287ec04d19724a1628c96fca25ca6bd668bd45303144e2bc74075f08",
+        "evidence.scip_occurrences": "187fc29358ae23acc20fed2b8cad244e4ef70498d0d681818c097d6e1e56f3db",
         "evidence.scip_relationships": "f7fb0e6f37016a35fa8e71796f4881c41977c2f9234948572042969332ac0f0d",
-        "evidence.scip_symbols": "2b08d9f33847f3a18d4ce84725d552e0bddb7dfda0940b6cf230ae7c1e758d65",
+        "evidence.scip_symbols": "132d8401243e3410ac59eb1d37b6a059e1f6345c5e7ba7a403922298b4bdc95f",
       }
     `);
   });
@@ -88,11 +88,16 @@ describe('scipEvidenceDatasets', () => {
   });
 });
 
-describe('extractorDescriptor', () => {
-  it('describes the SCIP extractor and its datasets', () => {
-    expect(ExtractorDescriptorSchema.safeParse(extractorDescriptor).success).toBe(true);
-    expect(extractorDescriptor.name).toBe('scip');
-    expect(extractorDescriptor.datasets).toBe(scipEvidenceDatasets);
-    expect(Object.isFrozen(extractorDescriptor)).toBe(true);
+describe('scipDescriptor', () => {
+  it('describes the SCIP extractor reading an index: no tools needed', () => {
+    expect(ExtractorDescriptorSchema.safeParse(scipDescriptor).success).toBe(true);
+    expect(scipDescriptor).toMatchObject({ name: 'scip', version: SCIP_EXTRACTOR_VERSION, needs: {} });
+    expect(scipDescriptor.datasets).toEqual(scipEvidenceDatasets);
+    expect(Object.isFrozen(scipDescriptor)).toBe(true);
+  });
+
+  it('describes a run of scip-python with its version and the Python tools it calls', () => {
+    expect(scipRunDescriptor('0.6.6', false)).toMatchObject({ version: `${SCIP_EXTRACTOR_VERSION}+scip-python@0.6.6`, needs: { python3: '>=3.8', pip: '>=9' } });
+    expect(scipRunDescriptor('0.6.6', true).needs).toEqual({});
   });
 });

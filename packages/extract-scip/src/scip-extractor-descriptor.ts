@@ -1,5 +1,5 @@
-import type { DatasetSchema } from '@anatomy/schema-authority';
-import type { ExtractorDescriptor } from './extractor-descriptor.js';
+import { defineExtractor } from '@anatomy/schema-authority';
+import type { DatasetSchema, ExtractorDescriptor } from '@anatomy/schema-authority';
 import {
   scipDiagnosticsDataset,
   scipDocumentsDataset,
@@ -17,17 +17,34 @@ export const scipEvidenceDatasets: readonly DatasetSchema[] = Object.freeze([
   scipDiagnosticsDataset,
 ]);
 
+/** Version of the reading logic; change it whenever the same index may give other rows. */
+export const SCIP_EXTRACTOR_VERSION = '2';
+
 /**
- * The SCIP extractor's self-description. It reads an existing `index.scip`
- * without any tool; only when asked to index does it need `scip-python`,
- * which the capability snapshot checks at that point, so `needs` stays empty.
+ * The SCIP extractor's self-description when it reads an existing index: it
+ * needs no tool. Running scip-python adds the indexer's version and the
+ * Python tools it calls (see `createScipExtractor`).
  *
  * @example
- * registry.registerAll(extractorDescriptor.datasets);
+ * registry.registerAll(scipDescriptor.datasets);
  */
-export const extractorDescriptor: ExtractorDescriptor = Object.freeze({
+export const scipDescriptor: ExtractorDescriptor = defineExtractor({
   name: 'scip',
-  version: 1,
-  needs: Object.freeze({}),
-  datasets: scipEvidenceDatasets,
+  version: SCIP_EXTRACTOR_VERSION,
+  needs: {},
+  datasets: [...scipEvidenceDatasets],
 });
+
+/**
+ * The self-description of a run of scip-python: the rows also depend on the
+ * indexer's version, and without an environment file scip-python asks
+ * `python3` and `pip` which packages are installed.
+ */
+export function scipRunDescriptor(scipPythonVersion: string, usesEnvironmentFile: boolean): ExtractorDescriptor {
+  return defineExtractor({
+    name: 'scip',
+    version: `${SCIP_EXTRACTOR_VERSION}+scip-python@${scipPythonVersion}`,
+    needs: usesEnvironmentFile ? {} : { python3: '>=3.8', pip: '>=9' },
+    datasets: [...scipEvidenceDatasets],
+  });
+}
