@@ -4,5 +4,5 @@
  */
 export interface BoundQuery {
   readonly sql: string;
-  readonly params: Readonly<Record<string, string>>;
+  readonly params: Readonly<Record<string, string | number>>;
 }

@@ -3,17 +3,31 @@ import type { ValidationIssue } from '@anatomy/contracts';
 import { cpgEdgesDataset, cpgNodesDataset, cpgPropsDataset, qualifiedName } from '@anatomy/schema-authority';
 import type { DatasetSchema, InformationSchemaColumn } from '@anatomy/schema-authority';
 import { StoreError, openStore, toPlainValue } from '@anatomy/store';
-import type { Row, Store } from '@anatomy/store';
+import type { PlainValue, QueryParams, Row, Store } from '@anatomy/store';
 import type { BoundQuery } from './bound-query.js';
+import { callPathBetween } from './call-path-between.js';
+import type { CallPath } from './call-path.js';
+import type { CallRelative } from './call-relative.js';
+import { callRelatives } from './call-relatives.js';
 import { contractDrift } from './contract-drift.js';
+import { contractRows } from './contract-rows.js';
 import { CpgNodeSchema } from './cpg-node.js';
 import type { CpgNode } from './cpg-node.js';
 import { CpgQueryError } from './cpg-query-error.js';
+import type { CpgReader } from './cpg-reader.js';
 import { DefinitionFilterSchema } from './definition-filter.js';
 import type { DefinitionFilter } from './definition-filter.js';
+import type { DefinitionReference } from './definition-reference.js';
+import { definitionReferences } from './definition-references.js';
 import { definitionsQuery } from './definitions-query.js';
 import { locateStore } from './locate-store.js';
+import { moduleImportsOf } from './module-imports-of.js';
+import type { ModuleImports } from './module-imports.js';
 import { nodeColumnsSql } from './node-columns-sql.js';
+import { BatchOptionsSchema, DEFAULT_BATCH_ROWS } from './row-batch.js';
+import type { BatchOptions, RowBatch } from './row-batch.js';
+import type { TraversalOptions } from './traversal-options.js';
+import { validOptions } from './valid-options.js';
 
 /** A contract table of a built CPG. */
 export type CpgTable = 'cpg.nodes' | 'cpg.edges' | 'cpg.props';
@@ -38,14 +52,36 @@ export interface Cpg {
   readonly readOnly: boolean;
   /** The contract tables this store holds; `cpg.nodes` always. */
   readonly tables: readonly CpgTable[];
-  /** Runs any SQL and returns its rows as frozen plain data; BIGINT stays `bigint`. */
-  sql(query: string): Promise<readonly Readonly<Row>[]>;
+  /**
+   * Runs any SQL and returns its rows as frozen plain data; BIGINT stays
+   * `bigint`. `params` bind `$name` (object) or `?` (array) placeholders.
+   */
+  sql(query: string, params?: QueryParams): Promise<readonly Readonly<Row>[]>;
+  /**
+   * Runs a query and hands its result to `visit` in batches of
+   * `batchRows` rows (65 536 by default), reading the next batch only after
+   * `visit` has finished with the last, so memory stays bounded whatever the
+   * result size. Resolves to the number of rows.
+   */
+  eachBatch(query: string, visit: (batch: RowBatch) => Promise<void> | void, options?: BatchOptions): Promise<number>;
   /** DEF nodes matching every given field of the filter, ordered by path and position. */
   definitions(filter?: DefinitionFilter): Promise<readonly CpgNode[]>;
   /** FILE nodes ordered by path. */
   files(): Promise<readonly CpgNode[]>;
   /** Node counts by `node_kind`. */
   nodeCounts(): Promise<NodeCounts>;
+  /** Definitions (and modules) whose code calls the DEF `defId`, transitively up to `depth` calls (1 by default). */
+  callers(defId: string, options?: TraversalOptions): Promise<readonly CallRelative[]>;
+  /** Definitions called by the DEF or MODULE `defId`, transitively up to `depth` calls (1 by default). */
+  callees(defId: string, options?: TraversalOptions): Promise<readonly CallRelative[]>;
+  /** REF nodes that resolve to the node `defId`, directly or through an import. */
+  references(defId: string): Promise<readonly DefinitionReference[]>;
+  /** Modules the module named `moduleName` imports, with the imports that bring them in. */
+  importsOf(moduleName: string): Promise<readonly ModuleImports[]>;
+  /** Modules that import the module named `moduleName` (or a definition of it), with those imports. */
+  importersOf(moduleName: string): Promise<readonly ModuleImports[]>;
+  /** A shortest call chain from `fromDefId` to `toDefId`, or null when there is none. */
+  pathBetween(fromDefId: string, toDefId: string): Promise<CallPath | null>;
   close(): Promise<void>;
 }
 
@@ -159,20 +195,7 @@ function queryFailed(error: unknown, sql: string): Error {
 
 /** Validates rows read from `cpg.nodes`; a row the contract forbids is a defect of the build that wrote it. */
 function contractNodes(rows: readonly Row[], file: string): readonly CpgNode[] {
-  const nodes: CpgNode[] = [];
-  const problems: string[] = [];
-  for (const row of rows) {
-    const parsed = validate(CpgNodeSchema, row);
-    if (parsed.ok) nodes.push(Object.freeze(parsed.value));
-    else if (problems.length < 20) problems.push(`node ${String(row['node_id'])}: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
-  }
-  if (problems.length > 0) {
-    throw CpgQueryError.create('ContractViolation', `cpg.nodes in ${file} holds rows the contract forbids:\n${problems.join('\n')}`, {
-      details: { path: file, problems },
-      hint: 'rebuild the CPG with `anatomy build <dir>`; if it persists, report it as a bug of the build',
-    });
-  }
-  return Object.freeze(nodes);
+  return contractRows(CpgNodeSchema, rows, { file, describe: (row) => `node ${String((row as Row)['node_id'])}` });
 }
 
 class StoreCpg implements Cpg {
@@ -189,15 +212,54 @@ class StoreCpg implements Cpg {
     if (this.#closed) throw CpgQueryError.create('Closed', `the CPG ${this.path} is closed`, { hint: 'open it again with openCpg' });
   }
 
-  async sql(query: string): Promise<readonly Readonly<Row>[]> {
+  async sql(query: string, params?: QueryParams): Promise<readonly Readonly<Row>[]> {
     this.#assertOpen();
     let rows: Row[];
     try {
-      rows = await this.store.query(query);
+      rows = await this.store.query(query, params);
     } catch (error) {
       throw queryFailed(error, query);
     }
     return Object.freeze(rows.map((row) => Object.freeze(row)));
+  }
+
+  async eachBatch(query: string, visit: (batch: RowBatch) => Promise<void> | void, options: BatchOptions = {}): Promise<number> {
+    this.#assertOpen();
+    const { batchRows = DEFAULT_BATCH_ROWS, params } = validOptions(BatchOptionsSchema, options, 'eachBatch');
+    return this.store.withConnection(async (connection) => {
+      const duck = async <T>(step: () => Promise<T>): Promise<T> => {
+        try {
+          return await step();
+        } catch (error) {
+          throw queryFailed(error, query);
+        }
+      };
+      const result = await duck(() => connection.stream(query, params === undefined ? undefined : { ...params }));
+      const columns = Object.freeze(result.columnNames());
+      let pending: PlainValue[][] = columns.map(() => []);
+      let pendingRows = 0;
+      let total = 0;
+      const emit = async (rowCount: number): Promise<void> => {
+        const vectors = pending.map((values) => Object.freeze(values.slice(0, rowCount)));
+        pending = pending.map((values) => values.slice(rowCount));
+        pendingRows -= rowCount;
+        total += rowCount;
+        await visit(Object.freeze({ columns, rowCount, vectors: Object.freeze(vectors) }));
+      };
+      for (;;) {
+        const chunk = await duck(() => result.fetchChunk());
+        if (chunk === null || chunk.rowCount === 0) break;
+        chunk.getColumns().forEach((values, i) => {
+          const target = pending[i]!;
+          for (const value of values) target.push(toPlainValue(value));
+        });
+        pendingRows += chunk.rowCount;
+        // Batches have exactly batchRows rows whatever DuckDB's chunk size, so what is written from them is the same on every run.
+        while (pendingRows >= batchRows) await emit(batchRows);
+      }
+      if (pendingRows > 0) await emit(pendingRows);
+      return total;
+    });
   }
 
   async definitions(filter: DefinitionFilter = {}): Promise<readonly CpgNode[]> {
@@ -235,6 +297,40 @@ class StoreCpg implements Cpg {
     });
     // A count is a BIGINT; no table holds 2^53 rows, so a number is exact.
     return Object.freeze(Object.fromEntries(rows.map((r) => [String(r['kind']), Number(r['n'])])));
+  }
+
+  async callers(defId: string, options: TraversalOptions = {}): Promise<readonly CallRelative[]> {
+    this.#assertOpen();
+    return callRelatives(this.#reader(), defId, options, 'callers');
+  }
+
+  async callees(defId: string, options: TraversalOptions = {}): Promise<readonly CallRelative[]> {
+    this.#assertOpen();
+    return callRelatives(this.#reader(), defId, options, 'callees');
+  }
+
+  async references(defId: string): Promise<readonly DefinitionReference[]> {
+    this.#assertOpen();
+    return definitionReferences(this.#reader(), defId);
+  }
+
+  async importsOf(moduleName: string): Promise<readonly ModuleImports[]> {
+    this.#assertOpen();
+    return moduleImportsOf(this.#reader(), moduleName, 'importsOf');
+  }
+
+  async importersOf(moduleName: string): Promise<readonly ModuleImports[]> {
+    this.#assertOpen();
+    return moduleImportsOf(this.#reader(), moduleName, 'importersOf');
+  }
+
+  async pathBetween(fromDefId: string, toDefId: string): Promise<CallPath | null> {
+    this.#assertOpen();
+    return callPathBetween(this.#reader(), fromDefId, toDefId);
+  }
+
+  #reader(): CpgReader {
+    return { path: this.path, tables: this.tables, select: (query) => select(this.store, query) };
   }
 
   async close(): Promise<void> {
