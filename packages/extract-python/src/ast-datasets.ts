@@ -6,9 +6,10 @@ import { cpythonSpanColumns, fileIdColumn } from './position-columns.js';
 export const pyAstNodesDataset: DatasetSchema = defineDataset({
   name: 'evidence.py_ast_nodes',
   producer: 'extract-python',
-  version: 1,
-  description: "One row per node of CPython's ast tree (context and operator singletons folded into their owners).",
+  version: 2,
+  description: "One row per node of CPython's ast tree (context and operator singletons folded into their owners' ctx and operator).",
   spanUnit: 'utf8-bytes',
+  key: ['node_id'],
   columns: [
     { name: 'node_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'stable id of the node' },
     fileIdColumn(),
@@ -20,6 +21,13 @@ export const pyAstNodesDataset: DatasetSchema = defineDataset({
     { name: 'depth', type: 'int32', nullable: false, role: 'attribute', description: 'distance from the Module node' },
     { name: 'name', type: 'utf8', nullable: true, role: 'name', description: 'identifier the node carries (Name.id, FunctionDef.name, arg.arg, Attribute.attr, alias.name, keyword.arg)' },
     { name: 'ctx', type: 'utf8', nullable: true, role: 'attribute', description: "'load', 'store' or 'del' for nodes with an expression context" },
+    {
+      name: 'operator',
+      type: 'utf8',
+      nullable: true,
+      role: 'attribute',
+      description: "operator class of a BinOp, AugAssign, UnaryOp or BoolOp ('Add', 'Not', 'And'); a Compare's operators joined by commas ('Lt,LtE')",
+    },
     ...cpythonSpanColumns('the node'),
   ],
 });
@@ -28,9 +36,10 @@ export const pyAstNodesDataset: DatasetSchema = defineDataset({
 export const pyDefsDataset: DatasetSchema = defineDataset({
   name: 'evidence.py_defs',
   producer: 'extract-python',
-  version: 1,
+  version: 2,
   description: 'One row per def, async def or class statement.',
   spanUnit: 'utf8-bytes',
+  key: ['def_id'],
   columns: [
     { name: 'def_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'stable id of the definition' },
     fileIdColumn(),
@@ -38,7 +47,13 @@ export const pyDefsDataset: DatasetSchema = defineDataset({
     { name: 'parent_def_id', type: 'utf8', nullable: true, role: 'parent-identity', description: 'innermost enclosing definition; NULL at module level' },
     { name: 'kind', type: 'utf8', nullable: false, role: 'kind', description: "'function', 'async_function' or 'class'" },
     { name: 'name', type: 'utf8', nullable: false, role: 'name', description: 'the defined identifier' },
-    { name: 'qualname', type: 'utf8', nullable: false, role: 'attribute', description: "qualified name as __qualname__ spells it, e.g. 'C.m.<locals>.f'" },
+    {
+      name: 'qualname',
+      type: 'utf8',
+      nullable: false,
+      role: 'attribute',
+      description: "qualified name as __qualname__ spells it, e.g. 'C.m.<locals>.f' (a def declared global inside a function still gets the <locals> form)",
+    },
     { name: 'decorator_count', type: 'int32', nullable: false, role: 'attribute', description: 'number of decorators' },
     { name: 'name_bstart', type: 'int64', nullable: true, role: 'attribute', description: 'byte offset of the defined identifier; NULL when the worker cannot locate it' },
     { name: 'name_bend', type: 'int64', nullable: true, role: 'attribute', description: 'byte offset just past the defined identifier' },
@@ -52,9 +67,10 @@ export const pyDefsDataset: DatasetSchema = defineDataset({
 export const pyImportsDataset: DatasetSchema = defineDataset({
   name: 'evidence.py_imports',
   producer: 'extract-python',
-  version: 1,
+  version: 2,
   description: 'One row per alias of an import or from-import statement; a star import is one row.',
   spanUnit: 'utf8-bytes',
+  key: ['import_id'],
   columns: [
     { name: 'import_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'stable id of the imported alias' },
     fileIdColumn(),
@@ -68,8 +84,8 @@ export const pyImportsDataset: DatasetSchema = defineDataset({
     { name: 'is_star', type: 'bool', nullable: false, role: 'attribute', description: "true for 'from m import *'" },
     { name: 'stmt_bstart', type: 'int64', nullable: true, role: 'attribute', description: 'byte offset of the whole import statement' },
     { name: 'stmt_bend', type: 'int64', nullable: true, role: 'attribute', description: 'byte offset just past the whole import statement' },
-    // CPython gives alias nodes positions from 3.10; earlier the worker locates
-    // the alias by tokenizing the statement, leaving NULL when it cannot.
+    // CPython gives alias nodes positions from 3.10; under 3.8 and 3.9 the
+    // alias span is NULL and only the statement span is known.
     ...cpythonSpanColumns('the alias (for a star import, the *)'),
   ],
 });
@@ -78,9 +94,10 @@ export const pyImportsDataset: DatasetSchema = defineDataset({
 export const pyCallsDataset: DatasetSchema = defineDataset({
   name: 'evidence.py_calls',
   producer: 'extract-python',
-  version: 1,
+  version: 2,
   description: 'One row per Call expression.',
   spanUnit: 'utf8-bytes',
+  key: ['call_id'],
   columns: [
     { name: 'call_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'stable id of the call' },
     fileIdColumn(),
@@ -101,9 +118,10 @@ export const pyCallsDataset: DatasetSchema = defineDataset({
 export const pyDocstringsDataset: DatasetSchema = defineDataset({
   name: 'evidence.py_docstrings',
   producer: 'extract-python',
-  version: 1,
+  version: 2,
   description: 'One row per module, class or function whose body starts with a string literal.',
   spanUnit: 'utf8-bytes',
+  key: ['docstring_id'],
   columns: [
     { name: 'docstring_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'stable id of the docstring' },
     fileIdColumn(),
@@ -119,9 +137,10 @@ export const pyDocstringsDataset: DatasetSchema = defineDataset({
 export const pyDecoratorsDataset: DatasetSchema = defineDataset({
   name: 'evidence.py_decorators',
   producer: 'extract-python',
-  version: 1,
+  version: 2,
   description: 'One row per decorator of a def, async def or class.',
   spanUnit: 'utf8-bytes',
+  key: ['decorator_id'],
   columns: [
     { name: 'decorator_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'stable id of the decorator' },
     fileIdColumn(),
@@ -133,29 +152,52 @@ export const pyDecoratorsDataset: DatasetSchema = defineDataset({
   ],
 });
 
-/** Files CPython could not parse, and why. */
+/**
+ * What went wrong while CPython read a file, stage by stage, plus the warnings
+ * it raised. A file whose parse failed has only these rows; a later stage
+ * that fails (symtable, compile) leaves the earlier stages' rows in place.
+ */
 export const pyParseErrorsDataset: DatasetSchema = defineDataset({
   name: 'evidence.py_parse_errors',
   producer: 'extract-python',
-  version: 1,
-  description: 'One row per file the python extractor could not turn into evidence, with the reason.',
-  spanUnit: 'line-col',
+  version: 2,
+  description: 'One row per problem the python extractor met in a file: errors that cost evidence, and CPython warnings.',
+  spanUnit: 'utf8-bytes',
   columns: [
     fileIdColumn(),
+    {
+      name: 'stage',
+      type: 'utf8',
+      nullable: false,
+      role: 'attribute',
+      description: "where it happened: 'read', 'parse', 'ast', 'symtable', 'compile' (the worker), or 'pool' (timeouts, crashes and files never sent)",
+    },
+    { name: 'severity', type: 'utf8', nullable: false, role: 'attribute', description: "'error' (evidence of the stage is missing) or 'warning' (evidence is complete)" },
     {
       name: 'kind',
       type: 'utf8',
       nullable: false,
       role: 'kind',
-      description: "'syntax', 'indentation', 'tab', 'decode', 'null-bytes', 'too-large', 'unreadable', 'timeout' or 'worker-crash'",
+      description:
+        "errors: 'syntax', 'indentation', 'tab', 'decode', 'null-bytes', 'recursion', 'memory', 'value', 'internal', 'unreadable', " +
+        "'content-changed', 'too-large', 'timeout', 'worker-crash'; warnings: 'encoding-mismatch' and CPython's warning class in " +
+        "kebab case ('syntax-warning', 'deprecation-warning')",
     },
-    { name: 'message', type: 'utf8', nullable: false, role: 'attribute', description: "CPython's message, or the worker's for failures before parsing" },
-    { name: 'line', type: 'int32', nullable: true, role: 'line', description: '1-based line of the error (SyntaxError.lineno)' },
-    { name: 'offset', type: 'int32', nullable: true, role: 'attribute', description: 'SyntaxError.offset as reported: 1-based, in characters from 3.10, in bytes before' },
-    { name: 'end_line', type: 'int32', nullable: true, role: 'attribute', description: 'SyntaxError.end_lineno (3.10+)' },
-    { name: 'end_offset', type: 'int32', nullable: true, role: 'attribute', description: 'SyntaxError.end_offset (3.10+)' },
-    { name: 'source_line', type: 'utf8', nullable: true, role: 'attribute', description: 'the offending source line (SyntaxError.text)' },
-    { name: 'python_version', type: 'utf8', nullable: false, role: 'attribute', description: "version of the python3 that parsed the file, e.g. '3.11.7'; what fails depends on it" },
+    { name: 'message', type: 'utf8', nullable: false, role: 'attribute', description: "CPython's message, or the extractor's for failures outside CPython" },
+    { name: 'line', type: 'int32', nullable: true, role: 'line', description: '1-based line of the problem (SyntaxError.lineno, the warning line)' },
+    {
+      name: 'offset',
+      type: 'int32',
+      nullable: true,
+      role: 'attribute',
+      description: 'SyntaxError.offset as reported, 1-based: characters of the line for parse errors, UTF-8 bytes for symtable and compile errors',
+    },
+    { name: 'end_line', type: 'int32', nullable: true, role: 'end-line', description: 'SyntaxError.end_lineno (3.10+)' },
+    { name: 'end_offset', type: 'int32', nullable: true, role: 'attribute', description: 'SyntaxError.end_offset (3.10+), in the unit of offset' },
+    { name: 'source_line', type: 'utf8', nullable: true, role: 'attribute', description: 'the offending source line without its line break' },
+    { name: 'bstart', type: 'int64', nullable: true, role: 'span-start', description: 'byte offset in the file where the problem starts, when CPython located it' },
+    { name: 'bend', type: 'int64', nullable: true, role: 'span-end', description: 'byte offset in the file just past the problem, when CPython reported an end' },
+    { name: 'python_version', type: 'utf8', nullable: false, role: 'attribute', description: "version of the python3 that read the file, e.g. '3.11.7'; what fails depends on it" },
   ],
 });
 

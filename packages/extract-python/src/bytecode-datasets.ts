@@ -18,9 +18,10 @@ const codeIdColumn = {
 export const pyCodeObjectsDataset: DatasetSchema = defineDataset({
   name: 'evidence.py_code_objects',
   producer: 'extract-python',
-  version: 1,
+  version: 2,
   description: 'One row per code object compiled from a file, nested ones included.',
   spanUnit: 'line-col',
+  key: ['code_id'],
   columns: [
     { name: 'code_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'stable id of the code object' },
     fileIdColumn(),
@@ -43,9 +44,10 @@ export const pyCodeObjectsDataset: DatasetSchema = defineDataset({
 export const pyInstructionsDataset: DatasetSchema = defineDataset({
   name: 'evidence.py_instructions',
   producer: 'extract-python',
-  version: 1,
+  version: 2,
   description: 'One row per bytecode instruction (dis.get_instructions), cache entries excluded.',
-  spanUnit: 'line-col',
+  spanUnit: 'utf8-bytes',
+  key: ['code_id', 'offset'],
   columns: [
     codeIdColumn,
     fileIdColumn(),
@@ -56,9 +58,17 @@ export const pyInstructionsDataset: DatasetSchema = defineDataset({
     { name: 'argrepr', type: 'utf8', nullable: false, role: 'attribute', description: "Instruction.argrepr ('' when there is none)" },
     { name: 'line', type: 'int32', nullable: true, role: 'line', description: '1-based source line (positions.lineno, else the last starts_line); NULL for synthetic code' },
     { name: 'col', type: 'int32', nullable: true, role: 'column', description: 'positions.col_offset, a 0-based UTF-8 byte column (3.11+)' },
-    { name: 'end_line', type: 'int32', nullable: true, role: 'attribute', description: 'positions.end_lineno (3.11+)' },
-    { name: 'end_col', type: 'int32', nullable: true, role: 'attribute', description: 'positions.end_col_offset (3.11+)' },
-    { name: 'jump_target', type: 'int32', nullable: true, role: 'attribute', description: 'offset the instruction may jump to; NULL when it does not jump' },
+    { name: 'end_line', type: 'int32', nullable: true, role: 'end-line', description: 'positions.end_lineno (3.11+)' },
+    { name: 'end_col', type: 'int32', nullable: true, role: 'end-column', description: 'positions.end_col_offset (3.11+)' },
+    { name: 'bstart', type: 'int64', nullable: true, role: 'span-start', description: 'byte offset in the file of the source the instruction came from (3.11+)' },
+    { name: 'bend', type: 'int64', nullable: true, role: 'span-end', description: 'byte offset in the file just past that source (3.11+)' },
+    {
+      name: 'jump_target',
+      type: 'int32',
+      nullable: true,
+      role: 'attribute',
+      description: 'offset the instruction may jump to (its argval for opcodes in dis.hasjrel/hasjabs); NULL when it does not jump',
+    },
     { name: 'is_jump_target', type: 'bool', nullable: false, role: 'attribute', description: 'Instruction.is_jump_target' },
   ],
 });
@@ -83,9 +93,10 @@ export const pyLineTableDataset: DatasetSchema = defineDataset({
 export const pyCfgEdgesDataset: DatasetSchema = defineDataset({
   name: 'evidence.py_cfg_edges',
   producer: 'extract-python',
-  version: 1,
+  version: 2,
   description: 'One row per control-flow edge between basic blocks, a block named by the offset of its first instruction.',
   spanUnit: 'none',
+  key: ['code_id', 'src_offset', 'dst_offset', 'edge_kind'],
   columns: [
     codeIdColumn,
     fileIdColumn(),

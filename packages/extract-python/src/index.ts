@@ -16,6 +16,11 @@ export {
   pyCfgEdgesDataset,
   pythonBytecodeDatasets,
 } from './bytecode-datasets.js';
-export { ExtractorDescriptorSchema } from './extractor-descriptor.js';
-export type { ExtractorDescriptor } from './extractor-descriptor.js';
-export { pythonEvidenceDatasets, extractorDescriptor } from './python-extractor-descriptor.js';
+export { pythonEvidenceDatasets, pythonExtractorDescriptor, PYTHON_EXTRACTOR_VERSION } from './python-extractor-descriptor.js';
+export { createPythonExtractor, pythonExtractor } from './python-extractor.js';
+export { PythonExtractorOptionsSchema, resolvePythonExtractorOptions } from './python-extractor-options.js';
+export type { PythonExtractorOptions, ResolvedPythonExtractorOptions } from './python-extractor-options.js';
+export { probePython } from './probe-python.js';
+export { satisfiesVersionRange } from './version-range.js';
+export { ExtractPythonError } from './extract-python-error.js';
+export { WORKER_SCRIPT_PATH } from './worker-script.js';

@@ -1,9 +1,8 @@
 import { DuckDBInstance } from '@duckdb/node-api';
-import { columnsWithRole, createTableSql, DatasetSchemaSchema, schemaFingerprint, verifySchema } from '@anatomy/schema-authority';
+import { columnsWithRole, createTableSql, DatasetSchemaSchema, ExtractorDescriptorSchema, schemaFingerprint, verifySchema } from '@anatomy/schema-authority';
 import type { InformationSchemaColumn } from '@anatomy/schema-authority';
 import { describe, expect, it } from 'vitest';
-import { ExtractorDescriptorSchema } from './extractor-descriptor.js';
-import { extractorDescriptor, pythonEvidenceDatasets } from './python-extractor-descriptor.js';
+import { pythonEvidenceDatasets, pythonExtractorDescriptor } from './python-extractor-descriptor.js';
 
 describe('pythonEvidenceDatasets', () => {
   it('holds every python evidence table of the architecture', () => {
@@ -36,6 +35,10 @@ describe('pythonEvidenceDatasets', () => {
     expect(fileIds.map((c) => [c.name, c.type, c.nullable])).toEqual([['file_id', 'utf8', false]]);
   });
 
+  it.each(pythonEvidenceDatasets.map((ds) => [ds.name, ds] as const))('%s keys only columns it has, none of them nullable', (_name, ds) => {
+    for (const key of ds.key ?? []) expect(ds.columns.find((c) => c.name === key)?.nullable).toBe(false);
+  });
+
   it.each(pythonEvidenceDatasets.map((ds) => [ds.name, ds] as const))('%s declares positions that match its span unit', (_name, ds) => {
     const starts = columnsWithRole(ds, 'span-start');
     const lines = columnsWithRole(ds, 'line');
@@ -57,19 +60,19 @@ describe('pythonEvidenceDatasets', () => {
     expect(Object.fromEntries(pythonEvidenceDatasets.map((ds) => [ds.name, schemaFingerprint(ds)]))).toEqual(prints);
     expect(prints).toMatchInlineSnapshot(`
       {
-        "evidence.py_ast_nodes": "7e11c623a5a171acf3c19da12667ccc6329aa7183a271f9ae5cd22ae327f8e0c",
-        "evidence.py_calls": "fcd1c9137a6e6e458337ffd0f6fb723e38f2fb3592d8cde3cc334275e3f4d909",
-        "evidence.py_cfg_edges": "b857adf346c86df4c551a1dd23c84d64879fe5e30f255e63d12f163fd8e4582a",
-        "evidence.py_code_objects": "b2a7e945cc9fe1da8be1e000a44a50486ea51e328a1e8c03d672132dee7346a6",
-        "evidence.py_decorators": "c877a323fdddaaaed773c27223e117e5484247c6f885b47603f122ca06681759",
-        "evidence.py_defs": "9a264e56245ec689d05b2bc13ad5cdd6267cf749dc5ce803796b378dc8c18e80",
-        "evidence.py_docstrings": "c3ca718adf7760dcff99c22cfc4f4153f74ecc16bbf76ac76c571c1149d3066c",
-        "evidence.py_imports": "95b37c5b88eff7603610bd79adfae119e3a1a88532cce343a010fe189642c3ce",
-        "evidence.py_instructions": "162876d95d93ab81e96baa415c39c59e5ec6b978f6bc78914c46202c73c5cee3",
+        "evidence.py_ast_nodes": "7e6e3ebf4180e1e7c458e1365292c779605f8e3a02ef3a6afd5bb719c90f5b90",
+        "evidence.py_calls": "807ec345f3fc0ddf1489e6fda6fa1643ef9a48966b0b4114b522ae56c27ad2a8",
+        "evidence.py_cfg_edges": "81faeab7bc4f04ef8622e936a2a07352e21b443ea89f19b7d0dd5da9184e6390",
+        "evidence.py_code_objects": "326207b3e15d59bdaced644fba2b92dcec07e3122d51c2c7020b5802224be372",
+        "evidence.py_decorators": "4334b3e512c5127b433ee3350546f60d18a37b3b61b1c23a62556a9da958ce25",
+        "evidence.py_defs": "76d502b15eb590d0f0f1f66669fe93e52c77164735fa422c6bb359bf70f967d0",
+        "evidence.py_docstrings": "de049fe4b5da2d131bc7d163f19a13951cee1b68206225c3b1710d7200ee6a7f",
+        "evidence.py_imports": "441d14b43819b8fd375d7ddf233369804dba0221a61920cda7cb8b2299549b8e",
+        "evidence.py_instructions": "a17d9960bf6a6da718971ab5bab461b0f11b85dd10f64e1b382e11d2f07d809d",
         "evidence.py_line_table": "b9e4bea0991d894bf38294f722e3aae38802eb09cf049c1f21c2154f4442886e",
-        "evidence.py_parse_errors": "867f0344e38d08b6ea96aec8d5047cf2a046e2570e8ef30aaf64fdc845de33cc",
-        "evidence.py_scopes": "885c02bcfa4797c21f39e66190800707cd8061b5c9b56fc7cae55b17120f8f13",
-        "evidence.py_symbols": "45c5fe7c2b51cb3eea85ea2feced0760af03e18d76ffb6d8d7dcd6b698489912",
+        "evidence.py_parse_errors": "de0c953b6a9c1cf1c2752e366441aafc068b9969a48528d8c78e7dc7b131311e",
+        "evidence.py_scopes": "afeba9811a1aac6003ef8706386daed717bc8d0af841eeb3a5ae03073bc71369",
+        "evidence.py_symbols": "1c52cf6a5863b6f7a24700a28919f135e4685438a155fc622b0a7ed29f13cf6f",
       }
     `);
   });
@@ -95,12 +98,13 @@ describe('pythonEvidenceDatasets', () => {
   });
 });
 
-describe('extractorDescriptor', () => {
+describe('pythonExtractorDescriptor', () => {
   it('describes the python extractor and its datasets', () => {
-    expect(ExtractorDescriptorSchema.safeParse(extractorDescriptor).success).toBe(true);
-    expect(extractorDescriptor.name).toBe('python');
-    expect(extractorDescriptor.needs).toEqual({ python3: '>=3.8' });
-    expect(extractorDescriptor.datasets).toBe(pythonEvidenceDatasets);
-    expect(Object.isFrozen(extractorDescriptor)).toBe(true);
+    expect(ExtractorDescriptorSchema.safeParse(pythonExtractorDescriptor).success).toBe(true);
+    expect(pythonExtractorDescriptor.name).toBe('python');
+    expect(pythonExtractorDescriptor.version).toBe('2');
+    expect(pythonExtractorDescriptor.needs).toEqual({ python3: '>=3.8' });
+    expect(pythonExtractorDescriptor.datasets.map(schemaFingerprint)).toEqual(pythonEvidenceDatasets.map(schemaFingerprint));
+    expect(Object.isFrozen(pythonExtractorDescriptor)).toBe(true);
   });
 });

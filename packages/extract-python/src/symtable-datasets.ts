@@ -6,9 +6,10 @@ import { fileIdColumn } from './position-columns.js';
 export const pyScopesDataset: DatasetSchema = defineDataset({
   name: 'evidence.py_scopes',
   producer: 'extract-python',
-  version: 1,
+  version: 2,
   description: "One row per symbol table of CPython's symtable: module, class, function, lambda, comprehension and annotation/type scopes.",
-  spanUnit: 'line-col',
+  spanUnit: 'utf8-bytes',
+  key: ['scope_id'],
   columns: [
     { name: 'scope_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'stable id of the scope' },
     fileIdColumn(),
@@ -21,10 +22,20 @@ export const pyScopesDataset: DatasetSchema = defineDataset({
       description: "SymbolTable.get_type() in lower case: 'module', 'class', 'function', and from 3.12 'annotation', 'type alias', 'type parameters', 'type variable'",
     },
     { name: 'name', type: 'utf8', nullable: false, role: 'name', description: "SymbolTable.get_name(): the identifier, 'top' for the module, 'lambda', 'listcomp', 'genexpr', …" },
-    { name: 'qualname', type: 'utf8', nullable: false, role: 'attribute', description: "dotted names of the enclosing scopes, module excluded ('C.m.<locals>.f' style)" },
+    { name: 'qualname', type: 'utf8', nullable: false, role: 'attribute', description: "__qualname__ style path of the block ('C.m.<locals>.f', 'f.<locals>.<lambda>'); '' for the module" },
     { name: 'line', type: 'int32', nullable: false, role: 'line', description: 'SymbolTable.get_lineno(): 1-based line of the block (0 for the module)' },
     { name: 'is_nested', type: 'bool', nullable: false, role: 'attribute', description: 'SymbolTable.is_nested()' },
     { name: 'is_optimized', type: 'bool', nullable: false, role: 'attribute', description: 'SymbolTable.is_optimized(): locals live in fast slots' },
+    // symtable has lines only; the worker finds the ast node that opens the
+    // block by (name, line) and leaves the span NULL when none or several match.
+    {
+      name: 'bstart',
+      type: 'int64',
+      nullable: true,
+      role: 'span-start',
+      description: 'byte offset of the def, class, lambda or comprehension opening a function or class scope; NULL for the module and when ambiguous',
+    },
+    { name: 'bend', type: 'int64', nullable: true, role: 'span-end', description: 'byte offset just past that node' },
   ],
 });
 
@@ -58,9 +69,10 @@ const flagColumns: ColumnSpec[] = SYMTABLE_SYMBOL_FLAGS.map((flag) => ({
 export const pySymbolsDataset: DatasetSchema = defineDataset({
   name: 'evidence.py_symbols',
   producer: 'extract-python',
-  version: 1,
+  version: 2,
   description: 'One row per symbol of a symbol table, with every flag CPython records for it. Symtable gives no positions.',
   spanUnit: 'none',
+  key: ['symbol_id'],
   columns: [
     { name: 'symbol_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'stable id of the symbol in its scope' },
     fileIdColumn(),
