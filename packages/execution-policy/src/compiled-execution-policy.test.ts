@@ -27,6 +27,8 @@ function sampleBody(): Record<string, unknown> {
     scan: {
       'evidence.py_defs': {
         dataset: 'evidence.py_defs',
+        readers: [{ view: 'defs_normalized', sites: [[]] }],
+        candidateSubset: null,
         columns: decided(['file_id', 'name']),
         pushedPredicates: decided([]),
         materializeSubset: decided(false),

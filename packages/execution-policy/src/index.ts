@@ -19,3 +19,7 @@ export {
   compiledExecutionPolicyFingerprint,
 } from './compiled-execution-policy.js';
 export type { CompiledExecutionPolicyBody, CompiledExecutionPolicy } from './compiled-execution-policy.js';
+export { ExecutionThresholdsSchema } from './execution-thresholds.js';
+export type { ExecutionThresholds } from './execution-thresholds.js';
+export { compileExecutionPolicy } from './compile-execution-policy.js';
+export type { CompileExecutionPolicyInput } from './compile-execution-policy.js';

@@ -44,3 +44,11 @@ export const DEFAULT_MAINTENANCE_THRESHOLDS: MaintenanceThresholds = Object.free
   // estimates enough to change join orders; fewer changes stay within noise.
   statsRefreshRowsChanged: 122_880,
 });
+
+/** Why each default threshold has its value: the rationale of the Decision a policy records for it. */
+export const DEFAULT_MAINTENANCE_REASONS: Readonly<Record<keyof MaintenanceThresholds, string>> = Object.freeze({
+  walBytesCheckpoint: "DuckDB's own automatic checkpoint size, so recovery time stays what DuckDB users expect while the checkpoint happens between views",
+  deletedFractionRewrite: 'at a quarter of rows deleted every scan reads a third more than it needs, when a rewrite starts to pay for itself',
+  freeBlockRatioCompact: 'compaction copies the whole database, so it waits until half the file is reclaimable',
+  statsRefreshRowsChanged: "one row group's worth of changed rows can move distinct-count estimates enough to change join orders",
+});

@@ -1,5 +1,5 @@
 import { fingerprint, FingerprintSchema } from '@anatomy/contracts';
-import type { Store } from '@anatomy/store';
+import type { SqlQueryable } from './sql-queryable.js';
 import { z } from 'zod';
 import { deepFreeze } from './deep-freeze.js';
 import { PlanSignalsError } from './plan-signals-error.js';
@@ -58,7 +58,7 @@ export type CapabilitySnapshot = z.infer<typeof CapabilitySnapshotSchema>;
  * const caps = await captureCapabilities(store);
  * caps.functions.names.includes('json_serialize_sql'); // true
  */
-export async function captureCapabilities(store: Store): Promise<CapabilitySnapshot> {
+export async function captureCapabilities(store: SqlQueryable): Promise<CapabilitySnapshot> {
   try {
     const version = String((await store.query('SELECT version() AS v'))[0]?.['v'] ?? '');
     // Sorted here rather than in SQL so a session collation cannot reorder the list.

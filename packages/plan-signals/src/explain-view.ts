@@ -1,4 +1,4 @@
-import type { Store } from '@anatomy/store';
+import type { SqlQueryable } from './sql-queryable.js';
 import { deepFreeze } from './deep-freeze.js';
 import { PlanBundleSchema } from './plan-bundle.js';
 import type { PlanBundle } from './plan-bundle.js';
@@ -9,24 +9,7 @@ import { plannableView } from './plannable-view.js';
 import type { PlannableView } from './plannable-view.js';
 import { readParseTree } from './read-parse-tree.js';
 import { singleSelect } from './single-select.js';
-
-/**
- * Drops the database name DuckDB puts in front of scanned tables
- * (`memory.evidence.defs`, `anatomy.evidence.defs`): it names the store, not
- * the plan, and would make equal plans differ between stores.
- */
-function withoutDatabase(value: unknown, database: string): unknown {
-  if (Array.isArray(value)) return value.map((v) => withoutDatabase(v, database));
-  if (typeof value !== 'object' || value === null) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, child] of Object.entries(value)) {
-    out[key] =
-      key === 'Table' && typeof child === 'string' && child.startsWith(`${database}.`)
-        ? child.slice(database.length + 1)
-        : withoutDatabase(child, database);
-  }
-  return out;
-}
+import { withoutDatabase } from './without-database.js';
 
 /**
  * Asks DuckDB how it would run a view, without running it: the parse tree,
@@ -39,7 +22,7 @@ function withoutDatabase(value: unknown, database: string): unknown {
  * const bundle = await explainView(store, { name: 'norm.defs', sql: 'SELECT * FROM evidence.ts_defs' });
  * bundle.stats.scans; // [{ table: 'evidence.ts_defs', estimatedRows: 1200 }]
  */
-export async function explainView(store: Store, view: PlannableView): Promise<PlanBundle> {
+export async function explainView(store: SqlQueryable, view: PlannableView): Promise<PlanBundle> {
   const checked = plannableView(view);
   const parseTree = await readParseTree(store, checked);
   singleSelect(checked.name, parseTree);

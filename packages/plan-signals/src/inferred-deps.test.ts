@@ -25,6 +25,8 @@ const lineage: ViewLineage = {
   joins: [],
   setOperations: [],
   ctes: ['ranked'],
+  outputs: [],
+  reads: [],
 };
 
 describe('inferDeps', () => {

@@ -1,4 +1,4 @@
-import type { Store } from '@anatomy/store';
+import type { SqlQueryable } from './sql-queryable.js';
 import { PlanSignalsError } from './plan-signals-error.js';
 
 /** One catalog entry for a function name (a name can have several: scalar and table `range`, …). */
@@ -30,7 +30,7 @@ export interface LineageCatalog {
  * const catalog = await readLineageCatalog(store);
  * for (const view of views) lineages.push(await parseLineage(store, view, { catalog }));
  */
-export async function readLineageCatalog(store: Store): Promise<LineageCatalog> {
+export async function readLineageCatalog(store: SqlQueryable): Promise<LineageCatalog> {
   try {
     const [schemaRows, functionRows, columnRows] = [
       await store.query('SELECT current_schema() AS schema'),

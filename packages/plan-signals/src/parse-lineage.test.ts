@@ -234,3 +234,105 @@ describe('parseLineage', () => {
     expect(PlanSignalsError.is(error) ? error.details['issues'] : undefined).toHaveLength(2);
   });
 });
+
+describe('parseLineage: result columns', () => {
+  const sources = (lineage: { outputs: readonly { name: string; sources: readonly (ColumnUse | null)[] }[] }): Record<string, (string | null)[]> =>
+    Object.fromEntries(lineage.outputs.map((o) => [o.name, o.sources.map((s) => (s === null ? null : `${s.relation?.name ?? '?'}.${s.column}`))]));
+
+  it('follows pass-through columns through CTEs, subqueries and renames, and marks computed ones', async () => {
+    const lineage = await parseLineage(store, {
+      name: 'norm.traced',
+      sql: `WITH c(fid, nm) AS (SELECT file_id, name FROM evidence.defs)
+            SELECT c.fid, s.p AS the_path, upper(c.nm) AS shout, c.nm
+              FROM c JOIN (SELECT file_id, path FROM evidence.files) AS s(id, p) ON s.id = c.fid`,
+    });
+    expect(sources(lineage)).toEqual({
+      fid: ['evidence.defs.file_id'],
+      the_path: ['evidence.files.path'],
+      shout: [null],
+      nm: ['evidence.defs.name'],
+    });
+  });
+
+  it('gives a set operation one source per branch, by position, named after the first branch', async () => {
+    const lineage = await parseLineage(store, {
+      name: 'norm.both',
+      sql: `SELECT file_id, name FROM evidence.defs UNION ALL SELECT file_id, lower(path) FROM evidence.files ORDER BY 1`,
+    });
+    expect(sources(lineage)).toEqual({
+      file_id: ['evidence.defs.file_id', 'evidence.files.file_id'],
+      name: ['evidence.defs.name', null],
+    });
+  });
+
+  it('expands * from the catalog, honouring EXCLUDE, and keeps an unknown relation opaque', async () => {
+    const known = await parseLineage(store, { name: 'norm.all', sql: 'SELECT * EXCLUDE (kind) FROM evidence.defs d' });
+    expect(known.outputs.map((o) => o.name)).toEqual(['file_id', 'name', 'bstart', 'bend']);
+    expect(known.outputs[0]?.sources).toEqual([{ relation: { kind: 'table', name: 'evidence.defs' }, column: 'file_id' }]);
+    const unknown = await parseLineage(store, { name: 'norm.later', sql: 'SELECT * FROM norm.not_yet' });
+    expect(unknown.outputs).toEqual([{ name: '*', sources: [null] }]);
+  });
+});
+
+describe('parseLineage: read sites and pushable predicates', () => {
+  const predicates = (lineage: { reads: readonly { table: string; predicates: readonly { sql: string | null }[] }[] }): [string, (string | null)[]][] =>
+    lineage.reads.map((r) => [r.table, r.predicates.map((p) => p.sql)]);
+
+  it('splits WHERE into conjuncts and gives each the one relation it reads, rendered by DuckDB without qualifiers', async () => {
+    const lineage = await parseLineage(store, {
+      name: 'norm.filtered',
+      sql: `SELECT d.name FROM evidence.defs d JOIN evidence.files f ON d.file_id = f.file_id
+             WHERE d.kind = 'class' AND f.path LIKE 'pkg/%' AND d.bstart < d.bend AND d.name <> f.path`,
+    });
+    expect(predicates(lineage)).toEqual([
+      ['evidence.defs', ["(kind = 'class')", '(bstart < bend)']],
+      ['evidence.files', ["(path ~~ 'pkg/%')"]],
+    ]);
+    expect(lineage.reads[0]?.predicates[1]?.columns).toEqual(['bend', 'bstart']);
+  });
+
+  it('never pushes a filter onto the NULL-extended side of an outer join, but pushes that join\'s own ON filter there', async () => {
+    const lineage = await parseLineage(store, {
+      name: 'norm.unmatched',
+      sql: `SELECT d.name FROM evidence.defs d LEFT JOIN evidence.files f ON f.file_id = d.file_id AND f.path <> 'setup.py' AND d.kind = 'class'
+             WHERE f.path IS NULL AND d.bstart > 0`,
+    });
+    // d.kind in a LEFT JOIN's ON keeps every left row: it filters nothing of evidence.defs.
+    expect(predicates(lineage)).toEqual([
+      ['evidence.defs', ['(bstart > 0)']],
+      ['evidence.files', ["(path != 'setup.py')"]],
+    ]);
+  });
+
+  it('leaves out subqueries, outer references, aggregates and volatile functions, and lists every FROM item as its own site', async () => {
+    const lineage = await parseLineage(store, {
+      name: 'norm.odd',
+      sql: `SELECT a.name FROM evidence.defs a, evidence.defs b
+             WHERE a.kind IN (SELECT 'class') AND b.bstart > random() AND b.bend > 5
+               AND EXISTS (SELECT 1 FROM evidence.refs r WHERE r.file_id = a.file_id AND r.ctx = 'load')
+             GROUP BY a.name HAVING count(*) > 1`,
+    });
+    expect(predicates(lineage)).toEqual([
+      ['evidence.defs', []],
+      ['evidence.defs', ['(bend > 5)']],
+      ['evidence.refs', ["(ctx = 'load')"]],
+    ]);
+  });
+
+  it('renders predicates DuckDB evaluates exactly as the view does', async () => {
+    const sql = `SELECT d.name FROM evidence.defs AS d WHERE d.kind = 'class' AND lower(d.name) LIKE 'walk%' AND d.bstart BETWEEN 2 AND 50`;
+    await store.run(`INSERT INTO evidence.defs SELECT 'f' || (i % 3), CASE WHEN i % 2 = 0 THEN 'Walker' || i ELSE 'x' END,
+                       CASE WHEN i % 5 = 0 THEN 'class' ELSE 'function' END, i, i + 3 FROM range(100) t(i)`);
+    try {
+      const lineage = await parseLineage(store, { name: 'norm.walkers', sql });
+      const rendered = lineage.reads[0]?.predicates.map((p) => p.sql) ?? [];
+      expect(rendered).toHaveLength(3);
+      const viaPredicates = await store.query(`SELECT count(*) AS n FROM evidence.defs WHERE ${rendered.join(' AND ')}`);
+      const viaView = await store.query(`SELECT count(*) AS n FROM (${sql})`);
+      expect(viaPredicates[0]?.['n']).toBe(viaView[0]?.['n']);
+      expect(viaView[0]?.['n']).toBeGreaterThan(0n);
+    } finally {
+      await store.run('DELETE FROM evidence.defs');
+    }
+  });
+});

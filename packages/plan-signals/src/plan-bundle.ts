@@ -1,10 +1,18 @@
 import { FingerprintSchema } from '@anatomy/contracts';
 import { z } from 'zod';
 
-/** One table scan of a physical plan with the row count DuckDB estimated for it. */
+/**
+ * One table scan of a physical plan: the columns it reads, the filters
+ * DuckDB pushed into it and the row count it estimated. Views are inlined
+ * in a plan, so scans name stored tables (or views materialized as tables).
+ */
 export const PlanScanSchema = z.object({
-  /** Schema-qualified table or view, as the plan names it without the database prefix. */
+  /** Schema-qualified table, as the plan names it without the database prefix. */
   table: z.string().min(1),
+  /** Columns the scan projects, as the plan lists them. */
+  columns: z.array(z.string()),
+  /** Filters evaluated inside the scan, as DuckDB prints them (`kind='class'`). */
+  filters: z.array(z.string()),
   estimatedRows: z.number().nonnegative().nullable(),
 });
 export type PlanScan = z.infer<typeof PlanScanSchema>;
@@ -17,6 +25,13 @@ export type PlanScan = z.infer<typeof PlanScanSchema>;
 export const NormalizedPlanStatsSchema = z.object({
   /** Estimated rows of the plan's result; null when DuckDB gave no estimate. */
   estimatedRows: z.number().nonnegative().nullable(),
+  /**
+   * The estimated rows of every operator, summed: the C_out cost measure
+   * (S. Cluet, G. Moerkotte, "On the complexity of generating optimal
+   * left-deep processing trees with cross products", ICDT 1995). Null when
+   * no operator carries an estimate.
+   */
+  estimatedWork: z.number().nonnegative().nullable(),
   operators: z.number().int().nonnegative(),
   /** Operator name (HASH_JOIN, SEQ_SCAN, …) → how many the plan holds. */
   operatorCounts: z.record(z.string(), z.number().int().positive()),

@@ -1,4 +1,4 @@
-import type { Store } from '@anatomy/store';
+import type { SqlQueryable } from './sql-queryable.js';
 import { PlanSignalsError } from './plan-signals-error.js';
 import type { PlannableView } from './plannable-view.js';
 
@@ -15,7 +15,7 @@ function sqlLiteral(text: string): string {
  * @example
  * const tree = await readParseTree(store, { name: 'norm.defs', sql: 'SELECT 1' });
  */
-export async function readParseTree(store: Store, view: PlannableView): Promise<unknown> {
+export async function readParseTree(store: SqlQueryable, view: PlannableView): Promise<unknown> {
   let rows;
   try {
     rows = await store.query(`SELECT json_serialize_sql(${sqlLiteral(view.sql)}) AS tree`);

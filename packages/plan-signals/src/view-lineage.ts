@@ -57,6 +57,45 @@ export const SetOperationUseSchema = z.object({
 export type SetOperationUse = z.infer<typeof SetOperationUseSchema>;
 
 /**
+ * One column of the view's result. `sources` holds, for every branch of a
+ * set operation (a single entry for a plain SELECT), the stored column the
+ * branch passes through unchanged — traced through CTEs and subqueries — or
+ * null when the branch computes the value. A column is a pass-through of its
+ * inputs only when no source is null.
+ */
+export const OutputColumnSchema = z.object({
+  name: z.string(),
+  sources: z.array(ColumnUseSchema.nullable()).min(1),
+});
+export type OutputColumn = z.infer<typeof OutputColumnSchema>;
+
+/**
+ * One conjunct of a WHERE clause (or of an inner join's condition) that
+ * reads a single stored relation and nothing else a scan cannot evaluate:
+ * no subquery, aggregate, window or outer reference, and never on the side
+ * of an outer join that may be NULL-extended. `expression` is DuckDB's parse
+ * tree of the conjunct with its columns unqualified; `sql` is DuckDB's own
+ * rendering of it (`json_deserialize_sql`), null until a store rendered it.
+ */
+export const PredicateUseSchema = z.object({
+  columns: z.array(z.string().min(1)).min(1),
+  expression: z.json(),
+  sql: z.string().min(1).nullable(),
+});
+export type PredicateUse = z.infer<typeof PredicateUseSchema>;
+
+/**
+ * One place where the SQL reads a stored table or view (one FROM item), with
+ * the predicates that filter what is read there. A site without predicates
+ * needs every row of the relation.
+ */
+export const ReadSiteSchema = z.object({
+  table: z.string().min(1),
+  predicates: z.array(PredicateUseSchema),
+});
+export type ReadSite = z.infer<typeof ReadSiteSchema>;
+
+/**
  * Lineage of one view read from DuckDB's parse tree: what it scans, which
  * columns and functions it uses, where it filters and how it joins.
  * Lists of names are sorted and distinct so equal SQL gives equal lineage.
@@ -72,5 +111,9 @@ export const ViewLineageSchema = z.object({
   setOperations: z.array(SetOperationUseSchema),
   /** Names of the CTEs the SQL defines, sorted. */
   ctes: z.array(z.string()),
+  /** The result columns, in order. */
+  outputs: z.array(OutputColumnSchema),
+  /** Every FROM item reading a stored table or view, in the order the parse tree lists them. */
+  reads: z.array(ReadSiteSchema),
 });
 export type ViewLineage = z.infer<typeof ViewLineageSchema>;

@@ -5,6 +5,8 @@ import { ScanPayoffSchema, ScanPolicyDecisionSchema } from './scan-policy-decisi
 const evidence = [{ source: 'plan-lineage', detail: 'cpg_defs reads file_id, name, bstart' }];
 const good = {
   dataset: 'evidence.py_defs',
+  readers: [{ view: 'cpg.defs', sites: [["kind = 'function'"]] }],
+  candidateSubset: null,
   columns: { value: ['file_id', 'name', 'bstart'], confidence: 1, rationale: 'the union of columns the plans read', evidence },
   pushedPredicates: { value: ["kind = 'function'"], confidence: 0.8, rationale: 'every reader filters on kind', evidence },
   materializeSubset: { value: false, confidence: 0.6, rationale: 'a single reader', evidence },
@@ -16,6 +18,10 @@ function issuePaths(input: unknown): string[] {
 }
 
 describe('ScanPolicyDecisionSchema', () => {
+  it('accepts a decision with a candidate subset', () => {
+    expect(issuePaths({ ...good, candidateSubset: { predicates: ["kind = 'function'"], readers: ['cpg.defs', 'cpg.calls'] } })).toEqual([]);
+  });
+
   it('accepts a decision with and without a measured payoff', () => {
     expect(issuePaths(good)).toEqual([]);
     expect(issuePaths({ ...good, payoff: { rowsScannedWith: 10, rowsScannedWithout: 1000 } })).toEqual([]);
@@ -36,6 +42,9 @@ describe('ScanPolicyDecisionSchema', () => {
     ['an empty predicate', { pushedPredicates: { ...good.pushedPredicates, value: [''] } }, ['pushedPredicates.value.0']],
     ['a negative payoff count', { payoff: { rowsScannedWith: -1, rowsScannedWithout: 3 } }, ['payoff.rowsScannedWith']],
     ['a payoff without the baseline', { payoff: { rowsScannedWith: 1 } }, ['payoff.rowsScannedWithout']],
+    ['a reader without read sites', { readers: [{ view: 'cpg.defs', sites: [] }] }, ['readers.0.sites']],
+    ['a candidate subset without predicates', { candidateSubset: { predicates: [], readers: ['a.b'] } }, ['candidateSubset.predicates']],
+    ['a candidate subset read by a view twice', { candidateSubset: { predicates: ['x > 1'], readers: ['a.b', 'a.b'] } }, ['candidateSubset.readers']],
   ])('rejects %s', (_label, change, paths) => {
     expect(issuePaths({ ...good, ...change })).toEqual(paths);
   });

@@ -24,8 +24,32 @@ export const ScanPayoffSchema = z.object({
   rowsScannedWithout: z.number().int().nonnegative(),
   bytesScannedWith: z.number().int().nonnegative().optional(),
   bytesScannedWithout: z.number().int().nonnegative().optional(),
+  /** Rows of the dataset when measured. */
+  datasetRows: z.number().int().nonnegative().optional(),
+  /** Rows of the candidate subset when measured: with `datasetRows`, its measured selectivity. */
+  subsetRows: z.number().int().nonnegative().optional(),
 });
 export type ScanPayoff = z.infer<typeof ScanPayoffSchema>;
+
+/**
+ * One view reading the dataset: for every place it reads it, the predicates
+ * (DuckDB SQL) its scan there evaluates — an empty list meaning every row.
+ */
+export const ScanReaderSitesSchema = z.object({
+  view: z.string().min(1),
+  sites: z.array(z.array(z.string().min(1))).min(1),
+});
+export type ScanReaderSites = z.infer<typeof ScanReaderSitesSchema>;
+
+/**
+ * The filtered subset considered for materialization: the predicates every
+ * one of its readers' sites applies, and those readers.
+ */
+export const CandidateSubsetSchema = z.object({
+  predicates: UniqueNonEmptyStrings.min(1),
+  readers: UniqueNonEmptyStrings.min(1),
+});
+export type CandidateSubset = z.infer<typeof CandidateSubsetSchema>;
 
 /**
  * The scan policy of one dataset, every choice a Decision: which columns the
@@ -35,6 +59,8 @@ export type ScanPayoff = z.infer<typeof ScanPayoffSchema>;
  * @example
  * ScanPolicyDecisionSchema.parse({
  *   dataset: 'evidence.py_defs',
+ *   readers: [{ view: 'cpg_defs', sites: [[]] }],
+ *   candidateSubset: null,
  *   columns: { value: ['file_id', 'name'], confidence: 1, rationale: 'the only columns any plan reads',
  *              evidence: [{ source: 'plan-lineage', detail: 'cpg_defs reads file_id, name' }] },
  *   pushedPredicates: { value: [], confidence: 1, rationale: 'no plan filters this dataset',
@@ -45,6 +71,10 @@ export type ScanPayoff = z.infer<typeof ScanPayoffSchema>;
  */
 export const ScanPolicyDecisionSchema = z.object({
   dataset: ScannedDatasetSchema,
+  /** The views reading the dataset, sorted, with what each read site filters. */
+  readers: z.array(ScanReaderSitesSchema),
+  /** The subset `materializeSubset` was decided about; null when no predicate is shared. */
+  candidateSubset: CandidateSubsetSchema.nullable(),
   /** Columns to read, as named in the dataset. */
   columns: decisionSchema(UniqueNonEmptyStrings),
   /** Filter predicates (DuckDB SQL expressions) evaluated inside the scan. */

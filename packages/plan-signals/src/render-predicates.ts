@@ -1,0 +1,66 @@
+import { PlanSignalsError } from './plan-signals-error.js';
+import type { SqlQueryable } from './sql-queryable.js';
+import type { PredicateUse, ViewLineage } from './view-lineage.js';
+
+function sqlLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** A one-statement parse tree selecting `expression`, in the layout `json_serialize_sql` writes. */
+function selectOf(expression: unknown): string {
+  const node = {
+    type: 'SELECT_NODE',
+    modifiers: [],
+    cte_map: { map: [] },
+    select_list: [expression],
+    from_table: { type: 'EMPTY', alias: '', sample: null },
+    where_clause: null,
+    group_expressions: [],
+    group_sets: [],
+    aggregate_handling: 'STANDARD_HANDLING',
+    having: null,
+    sample: null,
+    qualify: null,
+  };
+  return JSON.stringify({ error: false, statements: [{ node, named_param_map: [] }] });
+}
+
+/**
+ * Fills in the `sql` of every predicate of a lineage with DuckDB's own
+ * rendering of its expression (`json_deserialize_sql`), so that no SQL text
+ * is ever assembled or parsed here. One query renders them all; a predicate
+ * DuckDB cannot render keeps `sql: null` and is never pushed anywhere.
+ *
+ * @example
+ * const rendered = await renderPredicates(store, lineageFromParseTree(view, tree, catalog));
+ * rendered.reads[0]?.predicates[0]?.sql; // "(kind = 'class')"
+ */
+export async function renderPredicates(store: SqlQueryable, lineage: ViewLineage): Promise<ViewLineage> {
+  const pending = lineage.reads.flatMap((site) => site.predicates.filter((p) => p.sql === null));
+  if (pending.length === 0) return lineage;
+  const rows = pending.map((p, i) => `(${i}, ${sqlLiteral(selectOf(p.expression))})`).join(', ');
+  let rendered: Map<number, string>;
+  try {
+    const result = await store.query(`SELECT i, json_deserialize_sql(tree::JSON) AS sql FROM (VALUES ${rows}) AS t(i, tree) ORDER BY i`);
+    rendered = new Map(result.map((r) => [Number(r['i']), String(r['sql'])]));
+  } catch (error) {
+    throw PlanSignalsError.create('ParseFailed', `DuckDB cannot render the predicates of view ${lineage.view}: ${(error as Error).message}`, {
+      cause: error,
+      details: { view: lineage.view },
+      hint: 'check that the store is open and that its json extension loads (it ships with DuckDB)',
+    });
+  }
+  const sqlOf = new Map<PredicateUse, string | null>();
+  pending.forEach((p, i) => {
+    const text = rendered.get(i);
+    // DuckDB renders `SELECT <expression>`; the expression is what follows the keyword.
+    sqlOf.set(p, text !== undefined && text.startsWith('SELECT ') && text.length > 7 ? text.slice(7) : null);
+  });
+  return {
+    ...lineage,
+    reads: lineage.reads.map((site) => ({
+      table: site.table,
+      predicates: site.predicates.map((p) => (sqlOf.has(p) ? { ...p, sql: sqlOf.get(p) ?? null } : p)),
+    })),
+  };
+}

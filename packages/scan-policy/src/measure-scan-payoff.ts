@@ -1,0 +1,180 @@
+import { profileView } from '@anatomy/plan-signals';
+import type { SqlQueryable } from '@anatomy/plan-signals';
+import { deepFreeze } from './deep-freeze.js';
+import { ScanPolicyDecisionSchema } from './scan-policy-decision.js';
+import type { ScanPayoff, ScanPolicyDecision } from './scan-policy-decision.js';
+import { ScanPolicyError } from './scan-policy-error.js';
+import type { PredicateSelectivity } from './derive-scan-policy.js';
+
+/** The temporary table the candidate subset is built in while measuring; dropped afterwards. */
+const SUBSET_TABLE = 'anatomy_scan_payoff_subset';
+
+function quoted(identifier: string): string {
+  return `"${identifier.replaceAll('"', '""')}"`;
+}
+
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+function whereOf(predicates: readonly string[]): string {
+  return predicates.length === 0 ? '' : ` WHERE ${predicates.join(' AND ')}`;
+}
+
+/**
+ * The uncompressed width of a value of a DuckDB type, as a SQL expression:
+ * fixed for fixed-width types, the byte length for strings and blobs.
+ */
+function widthOf(column: string, type: string): string {
+  const c = quoted(column);
+  const fixed: Record<string, number> = { BOOLEAN: 1, TINYINT: 1, UTINYINT: 1, SMALLINT: 2, USMALLINT: 2, INTEGER: 4, UINTEGER: 4, FLOAT: 4, DATE: 4 };
+  const eight = ['BIGINT', 'UBIGINT', 'DOUBLE', 'TIMESTAMP', 'TIME', 'TIMESTAMP WITH TIME ZONE'];
+  const t = type.toUpperCase();
+  if (fixed[t] !== undefined) return `CASE WHEN ${c} IS NULL THEN 0 ELSE ${fixed[t]} END`;
+  if (eight.includes(t)) return `CASE WHEN ${c} IS NULL THEN 0 ELSE 8 END`;
+  if (t === 'HUGEINT' || t === 'UHUGEINT' || t === 'UUID' || t === 'INTERVAL') return `CASE WHEN ${c} IS NULL THEN 0 ELSE 16 END`;
+  if (t === 'BLOB') return `coalesce(octet_length(${c}), 0)`;
+  if (t === 'VARCHAR') return `coalesce(strlen(${c}), 0)`;
+  return `coalesce(strlen(CAST(${c} AS VARCHAR)), 0)`;
+}
+
+/** A relation's column names and types, in order. */
+async function columnTypes(store: SqlQueryable, relation: { schema: string | null; table: string }): Promise<{ name: string; type: string }[]> {
+  const schemaFilter = relation.schema === null ? '' : ` AND table_schema = ${literal(relation.schema)}`;
+  const rows = await store.query(
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_name = ${literal(relation.table)}${schemaFilter} ORDER BY ordinal_position`,
+  );
+  return rows.map((r) => ({ name: String(r['name']), type: String(r['type']) }));
+}
+
+/** Average uncompressed bytes per row of some columns of a relation (0 for an empty relation). */
+async function averageWidth(store: SqlQueryable, from: string, columns: readonly { name: string; type: string }[]): Promise<number> {
+  if (columns.length === 0) return 0;
+  const row = (await store.query(`SELECT coalesce(avg(${columns.map((c) => widthOf(c.name, c.type)).join(' + ')}), 0) AS w FROM ${from}`))[0];
+  return Number(row?.['w'] ?? 0);
+}
+
+/** Rows the scans of a query read, from DuckDB's profile of running it. */
+async function rowsScanned(store: SqlQueryable, sql: string): Promise<number> {
+  return (await profileView(store, { name: 'scan_policy.payoff', sql })).rowsScanned;
+}
+
+/**
+ * Measures what a dataset's scan policy saves, by running the scans under
+ * DuckDB's profiler and counting the rows they read:
+ *
+ * - without the policy, every read site scans every column of the dataset,
+ *   with its own predicates;
+ * - with it, sites read only the policy's columns, and the sites of the
+ *   candidate subset's readers read a copy holding just the subset (built
+ *   once, its scan counted) — measured whether or not the subset was
+ *   decided, since the measurement is what should decide it.
+ *
+ * Bytes are the rows scanned times the measured average uncompressed width
+ * of the columns read (DuckDB's profiler reports no bytes for its own
+ * storage). The result is the decision with `payoff` filled in, including
+ * the dataset's and subset's rows, from which {@link measuredSelectivity}
+ * reads the selectivity to derive the policy again. Throws
+ * `scan-policy/InvalidDataset` when the decision is another dataset's and
+ * `scan-policy/MeasureFailed` when DuckDB cannot run the scans.
+ *
+ * @example
+ * const measured = await measureScanPayoff(store, 'evidence.ts_defs', policy);
+ * measured.payoff; // { rowsScannedWith: 1400, rowsScannedWithout: 3000, … }
+ */
+export async function measureScanPayoff(store: SqlQueryable, dataset: string, decision: ScanPolicyDecision): Promise<ScanPolicyDecision> {
+  if (decision.dataset !== dataset) {
+    throw ScanPolicyError.create('InvalidDataset', `the scan policy given is for ${decision.dataset}, not ${dataset}`, {
+      hint: 'measure each dataset with its own policy',
+    });
+  }
+  const dot = dataset.indexOf('.');
+  const relation = dot < 0 ? { schema: null, table: dataset } : { schema: dataset.slice(0, dot), table: dataset.slice(dot + 1) };
+  const source = dot < 0 ? quoted(dataset) : `${quoted(relation.schema ?? '')}.${quoted(relation.table)}`;
+  let payoff: ScanPayoff;
+  try {
+    const all = await columnTypes(store, relation);
+    if (all.length === 0) {
+      throw ScanPolicyError.create('MeasureFailed', `${dataset} has no columns in the store`, { hint: `create and fill ${dataset} before measuring its scans` });
+    }
+    const wanted = decision.columns.value.includes('*') ? all : all.filter((c) => decision.columns.value.includes(c.name));
+    const projected = wanted.length === 0 ? all : wanted;
+    const list = projected.map((c) => quoted(c.name)).join(', ');
+    const datasetRows = Number((await store.query(`SELECT count(*) AS n FROM ${source}`))[0]?.['n'] ?? 0);
+    const fullWidth = await averageWidth(store, source, all);
+    const projectedWidth = await averageWidth(store, source, projected);
+    const subset = decision.candidateSubset;
+    const sharing = new Set(subset?.readers ?? []);
+
+    let rowsWithout = 0;
+    let bytesWithout = 0;
+    let rowsWith = 0;
+    let bytesWith = 0;
+    let subsetRows: number | undefined;
+    const subsetSites: (readonly string[])[] = [];
+    for (const reader of decision.readers) {
+      for (const site of reader.sites) {
+        const scanned = await rowsScanned(store, `SELECT * FROM ${source}${whereOf(site)}`);
+        rowsWithout += scanned;
+        bytesWithout += scanned * fullWidth;
+        if (subset !== null && sharing.has(reader.view) && subset.predicates.every((p) => site.includes(p))) {
+          subsetSites.push(site);
+          continue;
+        }
+        const direct = await rowsScanned(store, `SELECT ${list} FROM ${source}${whereOf(site)}`);
+        rowsWith += direct;
+        bytesWith += direct * projectedWidth;
+      }
+    }
+    if (subset !== null) {
+      const build = `SELECT ${list} FROM ${source}${whereOf(subset.predicates)}`;
+      const built = await rowsScanned(store, build);
+      rowsWith += built;
+      bytesWith += built * projectedWidth;
+      await store.query(`CREATE OR REPLACE TEMP TABLE ${SUBSET_TABLE} AS ${build}`);
+      try {
+        subsetRows = Number((await store.query(`SELECT count(*) AS n FROM ${SUBSET_TABLE}`))[0]?.['n'] ?? 0);
+        const subsetWidth = await averageWidth(store, SUBSET_TABLE, projected);
+        for (const site of subsetSites) {
+          const rest = site.filter((p) => !subset.predicates.includes(p));
+          const scanned = await rowsScanned(store, `SELECT ${list} FROM ${SUBSET_TABLE}${whereOf(rest)}`);
+          rowsWith += scanned;
+          bytesWith += scanned * subsetWidth;
+        }
+      } finally {
+        await store.query(`DROP TABLE IF EXISTS ${SUBSET_TABLE}`);
+      }
+    }
+    payoff = {
+      rowsScannedWith: rowsWith,
+      rowsScannedWithout: rowsWithout,
+      bytesScannedWith: Math.round(bytesWith),
+      bytesScannedWithout: Math.round(bytesWithout),
+      datasetRows,
+      ...(subsetRows === undefined ? {} : { subsetRows }),
+    };
+  } catch (error) {
+    if (ScanPolicyError.is(error)) throw error;
+    throw ScanPolicyError.create('MeasureFailed', `cannot measure the scans of ${dataset}: ${(error as Error).message.split('\n')[0]}`, {
+      cause: error,
+      details: { dataset },
+      hint: `check that ${dataset} exists in the store and that the policy's predicates are DuckDB SQL over its columns`,
+    });
+  }
+  return deepFreeze(ScanPolicyDecisionSchema.parse({ ...decision, payoff }));
+}
+
+/**
+ * The selectivity a measured payoff shows for the candidate subset, keyed by
+ * its predicates joined with ' AND ' — pass it as `selectivity` to
+ * deriveScanPolicy to decide the subset on the measurement. Empty when
+ * nothing was measured or the dataset is empty.
+ *
+ * @example
+ * deriveScanPolicy(dataset, lineages, { selectivity: measuredSelectivity(measured) });
+ */
+export function measuredSelectivity(decision: ScanPolicyDecision): Readonly<Record<string, PredicateSelectivity>> {
+  const { payoff, candidateSubset } = decision;
+  if (payoff?.subsetRows === undefined || payoff.datasetRows === undefined || payoff.datasetRows === 0 || candidateSubset === null) return {};
+  return Object.freeze({ [candidateSubset.predicates.join(' AND ')]: Object.freeze({ value: payoff.subsetRows / payoff.datasetRows, source: 'measured' as const }) });
+}
