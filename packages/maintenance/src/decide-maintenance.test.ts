@@ -14,9 +14,13 @@ const thresholds: MaintenanceThresholds = {
   statsRefreshRowsChanged: 100,
 };
 
-/** A write that triggers nothing, changed by `over`. */
+/**
+ * A write that triggers nothing, changed by `over`. Unless told otherwise the
+ * rows it deleted stay stored, as DuckDB keeps them until a rewrite or checkpoint.
+ */
 function write(over: Partial<WriteMeasurement> = {}): WriteMeasurement {
-  return { target: 'evidence.py_defs', rowsInserted: 10, rowsDeleted: 0, tableRowCount: 10, walBytes: 0, totalBlocks: 10, freeBlocks: 0, ...over };
+  const base = { target: 'evidence.py_defs', rowsInserted: 10, rowsDeleted: 0, tableRowCount: 10, walBytes: 0, totalBlocks: 10, freeBlocks: 0, ...over };
+  return { ...base, storedRowCount: over.storedRowCount ?? base.tableRowCount + base.rowsDeleted };
 }
 
 type Summary = [action: string, target: string, metric: string, measured: number];
@@ -35,8 +39,18 @@ describe('decideMaintenance', () => {
     ['many inserts', [write({ rowsInserted: 100, tableRowCount: 100 })], [['refresh-statistics', 'evidence.py_defs', 'rowsChanged', 100]]],
     ['inserts and deletes both counting as changes', [write({ rowsInserted: 60, rowsDeleted: 40, tableRowCount: 1000 })], [['refresh-statistics', 'evidence.py_defs', 'rowsChanged', 100]]],
     [
-      'a replaced table: rewritten, so no separate statistics refresh',
-      [write({ rowsInserted: 500, rowsDeleted: 500, tableRowCount: 500 })],
+      'a table replaced whole: it keeps no deleted rows, so only its statistics are refreshed',
+      [write({ rowsInserted: 500, rowsDeleted: 500, tableRowCount: 500, storedRowCount: 500 })],
+      [['refresh-statistics', 'evidence.py_defs', 'rowsChanged', 1000]],
+    ],
+    [
+      'deleted rows a checkpoint already dropped',
+      [write({ rowsInserted: 0, rowsDeleted: 90, tableRowCount: 10, storedRowCount: 10 })],
+      [],
+    ],
+    [
+      'many deletes still stored: rewritten, so no separate statistics refresh',
+      [write({ rowsInserted: 0, rowsDeleted: 500, tableRowCount: 500 })],
       [['rewrite-table', 'evidence.py_defs', 'deletedFraction', 0.5]],
     ],
     ['a WAL one byte short', [write({ walBytes: 999 })], []],
@@ -45,7 +59,7 @@ describe('decideMaintenance', () => {
     ['an empty database file', [write({ totalBlocks: 0, freeBlocks: 0 })], []],
     [
       'writes to one table summed over a run',
-      [write({ rowsInserted: 0, rowsDeleted: 20, tableRowCount: 100 }), write({ rowsInserted: 0, rowsDeleted: 20, tableRowCount: 80 })],
+      [write({ rowsInserted: 0, rowsDeleted: 20, tableRowCount: 100 }), write({ rowsInserted: 0, rowsDeleted: 20, tableRowCount: 80, storedRowCount: 120 })],
       [['rewrite-table', 'evidence.py_defs', 'deletedFraction', 1 / 3]],
     ],
     [
@@ -98,6 +112,7 @@ describe('decideMaintenance', () => {
         rowsInserted: fc.nat({ max: 500 }),
         rowsDeleted: fc.nat({ max: 500 }),
         tableRowCount: fc.nat({ max: 500 }),
+        storedRowCount: fc.nat({ max: 1000 }),
         walBytes: fc.nat({ max: 5000 }),
         totalBlocks: fc.nat({ max: 100 }),
         freeRatio: fc.double({ min: 0, max: 1, noNaN: true }),

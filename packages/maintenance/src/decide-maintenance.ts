@@ -28,6 +28,8 @@ interface TableTotals {
   readonly rowsDeleted: number;
   /** Live rows after the last write. */
   readonly tableRowCount: number;
+  /** Rows the table's row groups held after the last write, deleted ones included. */
+  readonly storedRowCount: number;
 }
 
 function totalsByTable(measurements: readonly WriteMeasurement[]): TableTotals[] {
@@ -40,6 +42,7 @@ function totalsByTable(measurements: readonly WriteMeasurement[]): TableTotals[]
       rowsInserted: (before?.rowsInserted ?? 0) + m.rowsInserted,
       rowsDeleted: (before?.rowsDeleted ?? 0) + m.rowsDeleted,
       tableRowCount: m.tableRowCount,
+      storedRowCount: m.storedRowCount,
     });
   }
   return [...totals.values()].sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
@@ -85,13 +88,13 @@ const MeasurementsSchema = z.array(WriteMeasurementSchema);
 /**
  * Maps the write measurements of a run, in the order the writes happened, to
  * maintenance decisions, each with the metric, measurement and threshold that
- * caused it. Per table, writes are summed and the last row count is kept;
+ * caused it. Per table, writes are summed and the last row counts are kept;
  * database-wide numbers (WAL, blocks) come from the last write, which
  * describes the file as it is now.
  *
- * - `rewrite-table` when deleted rows make up at least `deletedFractionRewrite`
- *   of the rows the table stores (deleted rows stay stored until rewritten:
- *   `rowsDeleted / (tableRowCount + rowsDeleted)`);
+ * - `rewrite-table` when deleted rows still stored make up at least
+ *   `deletedFractionRewrite` of the rows the table stores
+ *   (`(storedRowCount - tableRowCount) / storedRowCount` after the last write);
  * - `refresh-statistics` when at least `statsRefreshRowsChanged` rows were
  *   inserted or deleted, unless the table is rewritten, which rebuilds them;
  * - `checkpoint` when the WAL holds at least `walBytesCheckpoint` bytes;
@@ -105,7 +108,7 @@ const MeasurementsSchema = z.array(WriteMeasurementSchema);
  * @example
  * decideMaintenance(
  *   [{ target: 'evidence.py_defs', rowsInserted: 0, rowsDeleted: 400, tableRowCount: 600,
- *      walBytes: 1024, totalBlocks: 100, freeBlocks: 10 }],
+ *      storedRowCount: 1000, walBytes: 1024, totalBlocks: 100, freeBlocks: 10 }],
  *   DEFAULT_MAINTENANCE_THRESHOLDS,
  * ); // [rewrite-table evidence.py_defs (deletedFraction 0.4 ≥ 0.25), …]
  */
@@ -129,9 +132,12 @@ export function decideMaintenance(outcomes: readonly WriteMeasurement[], thresho
 
   for (const table of totalsByTable(measured.value)) {
     const target: MaintenanceTarget = { scope: 'table', table: table.table };
-    const stored = table.tableRowCount + table.rowsDeleted;
-    const deletedFraction = stored === 0 ? 0 : table.rowsDeleted / stored;
-    const observed = `${table.table}: rowsInserted=${table.rowsInserted}, rowsDeleted=${table.rowsDeleted}, tableRowCount=${table.tableRowCount} over ${table.writes} write(s)`;
+    // Dead rows are measured, not inferred from rowsDeleted: a replaced table
+    // (CREATE OR REPLACE) deletes rows without keeping any, and a checkpoint
+    // may already have dropped the deleted rows of a row group.
+    const stored = table.storedRowCount;
+    const deletedFraction = stored === 0 ? 0 : Math.max(0, stored - table.tableRowCount) / stored;
+    const observed = `${table.table}: rowsInserted=${table.rowsInserted}, rowsDeleted=${table.rowsDeleted}, tableRowCount=${table.tableRowCount}, storedRowCount=${table.storedRowCount} over ${table.writes} write(s)`;
     const rewrite = deletedFraction >= t.deletedFractionRewrite;
     if (rewrite) {
       decisions.push(

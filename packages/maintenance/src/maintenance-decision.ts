@@ -1,9 +1,11 @@
 import { EvidenceSchema } from '@anatomy/contracts';
+import { MaintenanceActionSchema } from '@anatomy/store';
+import type { MaintenanceAction } from '@anatomy/store';
 import { z } from 'zod';
 
-/** What maintenance can do to the store. */
-export const MaintenanceActionSchema = z.enum(['checkpoint', 'rewrite-table', 'refresh-statistics', 'compact-database']);
-export type MaintenanceAction = z.infer<typeof MaintenanceActionSchema>;
+// What maintenance can do is what the store can carry out: one enum, owned by the store.
+export { MaintenanceActionSchema };
+export type { MaintenanceAction };
 
 /** The measured quantity that can trigger an action. */
 export const MaintenanceMetricSchema = z.enum(['walBytes', 'deletedFraction', 'rowsChanged', 'freeBlockRatio']);

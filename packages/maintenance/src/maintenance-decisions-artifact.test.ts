@@ -6,7 +6,7 @@ import { maintenanceDecisionsArtifact } from './maintenance-decisions-artifact.j
 describe('maintenanceDecisionsArtifact', () => {
   it('round-trips the decisions of a run', () => {
     const decisions = decideMaintenance(
-      [{ target: 'evidence.py_defs', rowsInserted: 0, rowsDeleted: 40, tableRowCount: 60, walBytes: 2e7, totalBlocks: 4, freeBlocks: 3 }],
+      [{ target: 'evidence.py_defs', rowsInserted: 0, rowsDeleted: 40, tableRowCount: 60, storedRowCount: 100, walBytes: 2e7, totalBlocks: 4, freeBlocks: 3 }],
       { walBytesCheckpoint: 16_777_216, deletedFractionRewrite: 0.25, freeBlockRatioCompact: 0.5, statsRefreshRowsChanged: 122_880 },
     );
     expect(decisions.map((d) => d.action)).toEqual(['rewrite-table', 'checkpoint', 'compact-database']);

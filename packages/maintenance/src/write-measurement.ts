@@ -1,25 +1,21 @@
-import { z } from 'zod';
+import { WriteOutcomeSchema } from '@anatomy/store';
+import type { z } from 'zod';
 
 /**
- * The part of a store write outcome that maintenance decides from. Table
- * counts describe `target` after the write; WAL and block counts describe the
- * whole database file after the write.
- *
- * Every WriteOutcome of @anatomy/store carries these members under the same
- * names, so an outcome can be passed where a measurement is expected.
+ * The part of a store WriteOutcome that maintenance decides from, picked from
+ * the store's own schema so each member is defined once. Table counts
+ * describe `target` after the write; WAL and block counts describe the whole
+ * database file after the write. A WriteOutcome can be passed wherever a
+ * measurement is expected; the members maintenance does not use are dropped.
  */
-export const WriteMeasurementSchema = z
-  .object({
-    /** The table written, schema-qualified. */
-    target: z.string().min(1),
-    rowsInserted: z.number().int().nonnegative(),
-    rowsDeleted: z.number().int().nonnegative(),
-    /** Live rows of the target after the write. */
-    tableRowCount: z.number().int().nonnegative(),
-    /** Bytes in the write-ahead log after the write. */
-    walBytes: z.number().int().nonnegative(),
-    totalBlocks: z.number().int().nonnegative(),
-    freeBlocks: z.number().int().nonnegative(),
-  })
-  .refine((m) => m.freeBlocks <= m.totalBlocks, { message: 'freeBlocks cannot exceed totalBlocks', path: ['freeBlocks'] });
+export const WriteMeasurementSchema = WriteOutcomeSchema.pick({
+  target: true,
+  rowsInserted: true,
+  rowsDeleted: true,
+  tableRowCount: true,
+  storedRowCount: true,
+  walBytes: true,
+  totalBlocks: true,
+  freeBlocks: true,
+}).refine((m) => m.freeBlocks <= m.totalBlocks, { message: 'freeBlocks cannot exceed totalBlocks', path: ['freeBlocks'] });
 export type WriteMeasurement = z.infer<typeof WriteMeasurementSchema>;

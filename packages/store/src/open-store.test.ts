@@ -116,6 +116,18 @@ describe('openStore', () => {
     }
   });
 
+  it('shares one instance between concurrent opens of a file in this process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anatomy-store-'));
+    dirs.push(dir);
+    const path = join(dir, 'anatomy.duckdb');
+    const [a, b] = await Promise.all([openStore({ path }), openStore({ path })]);
+    await a.run('CREATE TABLE t AS SELECT 1 AS x');
+    expect(await b.query('SELECT x FROM t')).toEqual([{ x: 1 }]);
+    await expect(openStore({ path, readOnly: true })).rejects.toSatisfy((e: unknown) => StoreError.is(e, 'OpenFailed'));
+    await a.close();
+    await b.close();
+  });
+
   it('commits a transaction whole or not at all', async () => {
     const store = await openStore({ path: ':memory:' });
     try {

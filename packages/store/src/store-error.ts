@@ -4,7 +4,12 @@ import { errorFamily } from '@anatomy/contracts';
 export const StoreError = errorFamily('store', 'StoreError', [
   'Locked',
   'OpenFailed',
+  'InvalidOptions',
   'QueryFailed',
   'IngestFailed',
+  'UnknownTable',
+  'ReadOnly',
+  'Busy',
+  'MaintenanceFailed',
   'Closed',
 ] as const);

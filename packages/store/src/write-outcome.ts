@@ -1,20 +1,36 @@
 import { z } from 'zod';
 
+/** The kinds of write a store reports an outcome for. */
+export const WriteOperationSchema = z.enum(['ingest', 'materialize-table', 'materialize-view', 'delete']);
+export type WriteOperation = z.infer<typeof WriteOperationSchema>;
+
 /**
  * What one write into the store did, measured rather than assumed: the
- * maintenance package decides from these numbers.
+ * maintenance package decides from these numbers. Row counts describe
+ * `target`; sizes and blocks describe the whole database file after the
+ * write (blocks are DuckDB's accounting, which changes at checkpoints; bytes
+ * are the files on disk).
  */
 export const WriteOutcomeSchema = z.object({
+  /** The table or view written, schema-qualified. */
   target: z.string().min(1),
-  operation: z.enum(['ingest', 'materialize-table', 'materialize-view', 'delete']),
+  operation: WriteOperationSchema,
   rowsInserted: z.number().int().nonnegative(),
   rowsDeleted: z.number().int().nonnegative(),
+  /** Live rows of the target after the write; 0 for a view. */
   tableRowCount: z.number().int().nonnegative(),
-  estimatedBytes: z.number().int().nonnegative(),
-  durationMs: z.number().nonnegative(),
-  walBytes: z.number().int().nonnegative(),
-  totalBlocks: z.number().int().nonnegative(),
-  freeBlocks: z.number().int().nonnegative(),
+  /** Rows the target's row groups hold, deleted ones included, until a rewrite or checkpoint drops them. */
+  storedRowCount: z.number().int().nonnegative(),
+  /** Row groups of the target after the write. */
   rowGroups: z.number().int().nonnegative(),
+  durationMs: z.number().nonnegative(),
+  /** Size of the database file on disk; 0 in memory. */
+  fileBytes: z.number().int().nonnegative(),
+  /** Size of the write-ahead log on disk; 0 when there is none. */
+  walBytes: z.number().int().nonnegative(),
+  blockSize: z.number().int().nonnegative(),
+  totalBlocks: z.number().int().nonnegative(),
+  usedBlocks: z.number().int().nonnegative(),
+  freeBlocks: z.number().int().nonnegative(),
 });
 export type WriteOutcome = z.infer<typeof WriteOutcomeSchema>;

@@ -1,0 +1,415 @@
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { STABLE_ID_MACRO, STABLE_ID_MACRO_SQL } from '@anatomy/contracts';
+import { columnBatch, createTableSql, quoteIdentifier } from '@anatomy/schema-authority';
+import type { CellValue, ColumnBatch, ColumnType, DatasetSchema } from '@anatomy/schema-authority';
+import { BIGINT, BLOB, BOOLEAN, DOUBLE, DuckDBBlobValue, DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { toPlainValue } from './duckdb-value.js';
+import type { MaintenanceAction, MaintenanceOutcome } from './maintenance-outcome.js';
+import { replaceFileAtomically } from './replace-file-atomically.js';
+import { measureStorage } from './storage-snapshot.js';
+import type { StorageSnapshot } from './storage-snapshot.js';
+import type { DeleteRequest, MaterializeRequest, QueryParams, Row, Store } from './store.js';
+import { StoreError } from './store-error.js';
+import { lockConflict, lockedError } from './store-lock.js';
+import { tableCopyDdl } from './table-copy-ddl.js';
+import type { WriteOperation, WriteOutcome } from './write-outcome.js';
+
+const CHUNK_ROWS = 2048;
+
+/** The catalog name a store file is attached under (see `STORE_CATALOG`). */
+const CATALOG = 'anatomy';
+
+/** The catalog a fresh copy is attached under while the database is compacted. */
+const COMPACT_CATALOG = 'anatomy_compact';
+
+const DUCK_TYPES: Record<ColumnType, DuckDBType> = {
+  utf8: VARCHAR,
+  int64: BIGINT,
+  int32: INTEGER,
+  float64: DOUBLE,
+  bool: BOOLEAN,
+  binary: BLOB,
+};
+
+function toDuckValue(type: ColumnType, value: unknown): DuckDBValue {
+  if (value === null || value === undefined) return null;
+  if (type === 'int64') return typeof value === 'bigint' ? value : BigInt(value as number);
+  if (type === 'binary') return new DuckDBBlobValue(value as Uint8Array);
+  return value as DuckDBValue;
+}
+
+function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** `schema.table` split and quoted; a bare name lives in `main`. */
+function tableName(name: string): { readonly schema: string; readonly table: string; readonly quoted: string; readonly plain: string } {
+  const dot = name.indexOf('.');
+  const schema = dot < 0 ? 'main' : name.slice(0, dot);
+  const table = dot < 0 ? name : name.slice(dot + 1);
+  return { schema, table, quoted: `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`, plain: `${schema}.${table}` };
+}
+
+function paramsFor(params: QueryParams | undefined): DuckDBValue[] | Record<string, DuckDBValue> | undefined {
+  if (params === undefined) return undefined;
+  return (Array.isArray(params) ? [...params] : { ...params }) as DuckDBValue[] | Record<string, DuckDBValue>;
+}
+
+/** How the process-wide registry of open files lets a store know whether it is alone on its file. */
+export interface InstanceShare {
+  /** Stores of this process currently open on the file, this one included. */
+  users(): number;
+  /** Gives up this store's use of the instance; closes it when it was the last. */
+  release(): void;
+}
+
+/** The store over one DuckDB connection; made by `openStore`. */
+export class DuckDbStore implements Store {
+  #closed = false;
+  #inTransaction = false;
+  #openConnections = 0;
+
+  constructor(
+    readonly path: string,
+    readonly readOnly: boolean,
+    private readonly inMemory: boolean,
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    private readonly share: InstanceShare,
+  ) {}
+
+  #assertOpen(): void {
+    if (this.#closed) throw StoreError.create('Closed', `the store ${this.path} is closed`, { hint: 'open it again with openStore' });
+  }
+
+  #queryFailed(error: unknown, sql: string): Error {
+    return StoreError.create('QueryFailed', `${(error as Error).message}\n  in: ${sql.slice(0, 500)}`, { cause: error, details: { sql } });
+  }
+
+  async run(sql: string): Promise<void> {
+    this.#assertOpen();
+    try {
+      await this.connection.run(sql);
+    } catch (error) {
+      throw this.#queryFailed(error, sql);
+    }
+  }
+
+  async query(sql: string, params?: QueryParams): Promise<Row[]> {
+    this.#assertOpen();
+    try {
+      const values = paramsFor(params);
+      const reader = values === undefined ? await this.connection.runAndReadAll(sql) : await this.connection.runAndReadAll(sql, values);
+      const names = reader.columnNames();
+      return reader.getRows().map((cells) => {
+        const row: Row = {};
+        names.forEach((name, i) => {
+          row[name] = toPlainValue(cells[i] ?? null);
+        });
+        return row;
+      });
+    } catch (error) {
+      throw this.#queryFailed(error, sql);
+    }
+  }
+
+  async ensureDataset(ds: DatasetSchema): Promise<void> {
+    await this.run(createTableSql(ds));
+  }
+
+  async ingest(ds: DatasetSchema, batch: ColumnBatch): Promise<WriteOutcome> {
+    this.#assertOpen();
+    const started = performance.now();
+    const { schema, table } = tableName(ds.name);
+    const types = ds.columns.map((c) => DUCK_TYPES[c.type]);
+    try {
+      const appender = await this.connection.createAppender(table, schema);
+      try {
+        for (let offset = 0; offset < batch.rowCount; offset += CHUNK_ROWS) {
+          const count = Math.min(CHUNK_ROWS, batch.rowCount - offset);
+          const chunk = DuckDBDataChunk.create(types, count);
+          ds.columns.forEach((col, i) => {
+            const values = batch.columns[col.name] ?? [];
+            const slice: DuckDBValue[] = new Array<DuckDBValue>(count);
+            for (let r = 0; r < count; r++) slice[r] = toDuckValue(col.type, values[offset + r]);
+            chunk.setColumnValues(i, slice);
+          });
+          appender.appendDataChunk(chunk);
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    } catch (error) {
+      throw StoreError.create('IngestFailed', `cannot append to ${ds.name}: ${(error as Error).message}`, {
+        cause: error,
+        hint: 'the table may predate this schema version; rebuild with a fresh store',
+      });
+    }
+    return this.#outcome(ds.name, 'ingest', batch.rowCount, 0, started);
+  }
+
+  async ingestRows(ds: DatasetSchema, rows: readonly Readonly<Record<string, CellValue>>[]): Promise<WriteOutcome> {
+    const names = new Set(ds.columns.map((c) => c.name));
+    for (const row of rows) for (const name of Object.keys(row)) names.add(name);
+    // Undefined (a missing member) is left in place so the batch check names the row and column.
+    const columns = Object.fromEntries([...names].map((name) => [name, rows.map((row) => row[name] as CellValue)]));
+    return this.ingest(ds, columnBatch(ds, columns));
+  }
+
+  async materialize(request: MaterializeRequest): Promise<WriteOutcome> {
+    this.#assertOpen();
+    const started = performance.now();
+    const name = tableName(request.name);
+    if (request.name.includes('.')) await this.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(name.schema)}`);
+    const before = await this.#existingRowCount(name.schema, name.table);
+    await this.run(`CREATE OR REPLACE ${request.as === 'table' ? 'TABLE' : 'VIEW'} ${name.quoted} AS ${request.sql}`);
+    if (request.as === 'view') return this.#outcome(request.name, 'materialize-view', 0, 0, started);
+    const inserted = await this.#count(name.quoted);
+    return this.#outcome(request.name, 'materialize-table', inserted, before, started);
+  }
+
+  async deleteRows(request: DeleteRequest): Promise<WriteOutcome> {
+    this.#assertOpen();
+    const started = performance.now();
+    const sql = `DELETE FROM ${tableName(request.table).quoted} WHERE ${request.where}`;
+    let deleted: number;
+    try {
+      const values = paramsFor(request.params);
+      deleted = (values === undefined ? await this.connection.run(sql) : await this.connection.run(sql, values)).rowsChanged;
+    } catch (error) {
+      throw this.#queryFailed(error, sql);
+    }
+    return this.#outcome(request.table, 'delete', 0, deleted, started);
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    this.#inTransaction = true;
+    let result: T;
+    try {
+      result = await fn();
+    } catch (error) {
+      this.#inTransaction = false;
+      await this.connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    this.#inTransaction = false;
+    await this.run('COMMIT');
+    return result;
+  }
+
+  async withConnection<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    this.#assertOpen();
+    const connection = await this.instance.connect();
+    this.#openConnections += 1;
+    try {
+      if (!this.inMemory) await connection.run(`USE ${CATALOG}`);
+      return await fn(connection);
+    } finally {
+      this.#openConnections -= 1;
+      connection.closeSync();
+    }
+  }
+
+  async storage(table?: string): Promise<StorageSnapshot> {
+    this.#assertOpen();
+    const query = (sql: string, params?: readonly string[]): Promise<Row[]> => this.query(sql, params);
+    if (table === undefined) return measureStorage(query, this.inMemory ? null : this.path);
+    const name = tableName(table);
+    if ((await this.#tableExists(name.schema, name.table)) === false) {
+      throw StoreError.create('UnknownTable', `there is no table ${name.plain}`, { hint: 'name an existing table as schema.table' });
+    }
+    return measureStorage(query, this.inMemory ? null : this.path, { name: name.plain, quoted: name.quoted });
+  }
+
+  async checkpoint(): Promise<MaintenanceOutcome> {
+    this.#assertMaintainable('checkpoint');
+    return this.#measured('checkpoint', undefined, () => this.run(this.inMemory ? 'CHECKPOINT' : `CHECKPOINT ${CATALOG}`));
+  }
+
+  async rewriteTable(table: string): Promise<MaintenanceOutcome> {
+    this.#assertMaintainable('rewrite-table');
+    const name = tableName(table);
+    const copy = `${name.table}__anatomy_rewrite`;
+    const quotedCopy = `${quoteIdentifier(name.schema)}.${quoteIdentifier(copy)}`;
+    return this.#measured('rewrite-table', name.plain, async () => {
+      const query = (sql: string, params?: readonly string[]): Promise<Row[]> => this.query(sql, params);
+      const ddl = await tableCopyDdl(query, name.schema, name.table, copy);
+      await this.transaction(async () => {
+        await this.run(ddl);
+        await this.run(`INSERT INTO ${quotedCopy} SELECT * FROM ${name.quoted}`);
+        // Checked before the old table goes, so a mismatch rolls everything back.
+        const [original, copied] = [await this.#count(name.quoted), await this.#count(quotedCopy)];
+        if (original !== copied) {
+          throw StoreError.create('MaintenanceFailed', `rewriting ${name.plain} copied ${copied} of its ${original} rows`, {
+            hint: 'nothing was changed; report this as a bug with the DuckDB version',
+          });
+        }
+        await this.run(`DROP TABLE ${name.quoted}`);
+        await this.run(`ALTER TABLE ${quotedCopy} RENAME TO ${quoteIdentifier(name.table)}`);
+      });
+      // The old row groups only leave the file at a checkpoint.
+      await this.run(this.inMemory ? 'CHECKPOINT' : `CHECKPOINT ${CATALOG}`);
+    });
+  }
+
+  async refreshStatistics(table?: string): Promise<MaintenanceOutcome> {
+    this.#assertMaintainable('refresh-statistics');
+    const name = table === undefined ? undefined : tableName(table);
+    return this.#measured('refresh-statistics', name?.plain, () => this.run(name === undefined ? 'ANALYZE' : `ANALYZE ${name.quoted}`));
+  }
+
+  async compactDatabase(): Promise<MaintenanceOutcome> {
+    this.#assertMaintainable('compact-database');
+    if (this.inMemory) {
+      throw StoreError.create('MaintenanceFailed', 'an in-memory store has no file to compact', { hint: 'compact stores opened from a file' });
+    }
+    if (this.share.users() > 1 || this.#openConnections > 0) {
+      throw StoreError.create('Busy', `the store ${this.path} is open more than once in this process, so its file cannot be swapped`, {
+        hint: 'close the other handles (and finish withConnection callbacks) before compacting',
+      });
+    }
+    return this.#measured('compact-database', undefined, () => this.#compact());
+  }
+
+  /**
+   * Copies every object into a fresh file, then swaps files with a rename.
+   * Until the rename the old file is untouched; after it the new file is
+   * complete. A kill at any moment leaves one whole database at the path
+   * (plus, at worst, a stale copy that the next compaction removes).
+   */
+  async #compact(): Promise<void> {
+    const fresh = `${this.path}.compact`;
+    for (const stale of [fresh, `${fresh}.wal`]) rmSync(stale, { force: true });
+    await this.run(`CHECKPOINT ${CATALOG}`);
+    await this.run(`ATTACH ${sqlString(fresh)} AS ${COMPACT_CATALOG}`);
+    try {
+      await this.run(`COPY FROM DATABASE ${CATALOG} TO ${COMPACT_CATALOG}`);
+      const tables = await this.query(
+        `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = '${CATALOG}' ORDER BY schema_name, table_name`,
+      );
+      for (const t of tables) {
+        const [schema, table] = [quoteIdentifier(String(t['schema_name'])), quoteIdentifier(String(t['table_name']))];
+        const counts = await this.query(
+          `SELECT (SELECT count(*) FROM ${CATALOG}.${schema}.${table}) AS original, (SELECT count(*) FROM ${COMPACT_CATALOG}.${schema}.${table}) AS copied`,
+        );
+        if (counts[0]?.['original'] !== counts[0]?.['copied']) {
+          throw StoreError.create('MaintenanceFailed', `compaction copied ${String(counts[0]?.['copied'])} of ${String(counts[0]?.['original'])} rows of ${String(t['schema_name'])}.${String(t['table_name'])}`, {
+            hint: 'the store was left as it was; report this as a bug with the DuckDB version',
+          });
+        }
+      }
+      await this.run(`DETACH ${COMPACT_CATALOG}`);
+    } catch (error) {
+      await this.connection.run(`DETACH DATABASE IF EXISTS ${COMPACT_CATALOG}`).catch(() => undefined);
+      rmSync(fresh, { force: true });
+      rmSync(`${fresh}.wal`, { force: true });
+      throw error;
+    }
+    if (existsSync(`${fresh}.wal`)) {
+      rmSync(fresh, { force: true });
+      throw StoreError.create('MaintenanceFailed', `the compacted copy of ${this.path} kept a write-ahead log after it was closed`, {
+        hint: 'the store was left as it was; retry, and report this if it repeats',
+      });
+    }
+    // Detaching checkpoints the old file and removes its WAL, so nothing could replay onto the new one.
+    await this.run('USE memory');
+    await this.run(`DETACH ${CATALOG}`);
+    if (existsSync(`${this.path}.wal`) && statSync(`${this.path}.wal`).size > 0) {
+      await this.#reattach();
+      rmSync(fresh, { force: true });
+      throw StoreError.create('MaintenanceFailed', `${this.path} still had a write-ahead log after it was closed`, {
+        hint: 'the store was left as it was; retry, and report this if it repeats',
+      });
+    }
+    rmSync(`${this.path}.wal`, { force: true });
+    replaceFileAtomically(fresh, this.path);
+    await this.#reattach();
+  }
+
+  async #reattach(): Promise<void> {
+    try {
+      await this.connection.run(`ATTACH ${sqlString(this.path)} AS ${CATALOG}`);
+    } catch (error) {
+      this.#closed = true;
+      const conflict = lockConflict(error);
+      if (conflict !== null) throw lockedError(this.path, false, conflict, null, error);
+      throw StoreError.create('OpenFailed', `cannot reopen ${this.path} after compacting it: ${(error as Error).message}`, {
+        cause: error,
+        hint: 'the compacted file is complete; open the store again',
+      });
+    }
+    await this.run(`USE ${CATALOG}`);
+    // COPY FROM DATABASE carries macros over; creating it again would only add to the fresh WAL.
+    const macro = await this.query('SELECT count(*) AS n FROM duckdb_functions() WHERE database_name = ? AND function_name = ?', [CATALOG, STABLE_ID_MACRO]);
+    if (Number(macro[0]?.['n'] ?? 0) === 0) await this.run(STABLE_ID_MACRO_SQL);
+  }
+
+  #assertMaintainable(action: MaintenanceAction): void {
+    this.#assertOpen();
+    if (this.readOnly) {
+      throw StoreError.create('ReadOnly', `cannot ${action} the store ${this.path}: it is open read-only`, { hint: 'open it for writing to maintain it' });
+    }
+    if (this.#inTransaction) {
+      throw StoreError.create('Busy', `cannot ${action} inside a transaction`, { hint: 'run maintenance after the transaction commits' });
+    }
+  }
+
+  async #measured(action: MaintenanceAction, table: string | undefined, act: () => Promise<void>): Promise<MaintenanceOutcome> {
+    const before = await this.storage(table);
+    const started = performance.now();
+    await act();
+    const durationMs = performance.now() - started;
+    const after = await this.storage(table);
+    return Object.freeze({ action, table: table ?? null, before, after, durationMs });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      if (!this.readOnly && !this.inMemory && this.share.users() === 1) await this.connection.run(`CHECKPOINT ${CATALOG}`);
+    } finally {
+      this.connection.closeSync();
+      this.share.release();
+    }
+  }
+
+  async #tableExists(schema: string, table: string): Promise<boolean> {
+    const rows = await this.query('SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?', [schema, table]);
+    return Number(rows[0]?.['n'] ?? 0) > 0;
+  }
+
+  async #existingRowCount(schema: string, table: string): Promise<number> {
+    if (!(await this.#tableExists(schema, table))) return 0;
+    return this.#count(`${quoteIdentifier(schema)}.${quoteIdentifier(table)}`);
+  }
+
+  async #count(quoted: string): Promise<number> {
+    const rows = await this.query(`SELECT count(*) AS n FROM ${quoted}`);
+    return Number(rows[0]?.['n'] ?? 0);
+  }
+
+  async #outcome(target: string, operation: WriteOperation, inserted: number, deleted: number, started: number): Promise<WriteOutcome> {
+    const durationMs = performance.now() - started;
+    const snapshot = await this.storage(operation === 'materialize-view' ? undefined : target);
+    return Object.freeze({
+      target,
+      operation,
+      rowsInserted: inserted,
+      rowsDeleted: deleted,
+      tableRowCount: snapshot.table?.liveRows ?? 0,
+      storedRowCount: snapshot.table?.storedRows ?? 0,
+      rowGroups: snapshot.table?.rowGroups ?? 0,
+      durationMs,
+      fileBytes: snapshot.fileBytes,
+      walBytes: snapshot.walBytes,
+      blockSize: snapshot.blockSize,
+      totalBlocks: snapshot.totalBlocks,
+      usedBlocks: snapshot.usedBlocks,
+      freeBlocks: snapshot.freeBlocks,
+    });
+  }
+}

@@ -1,0 +1,80 @@
+import type { CellValue, ColumnBatch, DatasetSchema } from '@anatomy/schema-authority';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { PlainValue } from './duckdb-value.js';
+import type { MaintenanceOutcome } from './maintenance-outcome.js';
+import type { StorageSnapshot } from './storage-snapshot.js';
+import type { WriteOutcome } from './write-outcome.js';
+
+/** A row read from the store, keyed by column name. */
+export type Row = Record<string, PlainValue>;
+
+/** A scalar bound to a query placeholder. */
+export type QueryParam = string | number | bigint | boolean | null;
+
+/** Positional or named query parameters. */
+export type QueryParams = readonly QueryParam[] | Readonly<Record<string, QueryParam>>;
+
+/** What to materialize: a SELECT and whether it becomes a table or a view. */
+export interface MaterializeRequest {
+  readonly name: string;
+  readonly sql: string;
+  readonly as: 'table' | 'view';
+}
+
+/** Which rows to delete: a schema-qualified table and a SQL condition with bound parameters. */
+export interface DeleteRequest {
+  readonly table: string;
+  /** A boolean SQL expression over the table's columns, e.g. `file_id = ?`. */
+  readonly where: string;
+  readonly params?: QueryParams;
+}
+
+/** An open DuckDB store. Close it when done; it is unusable afterwards. */
+export interface Store {
+  readonly path: string;
+  readonly readOnly: boolean;
+  /** Runs SQL that returns nothing of interest. */
+  run(sql: string): Promise<void>;
+  /**
+   * Runs a query and returns every row as plain data (BIGINT stays bigint).
+   * `params` bind `?`/`$1` placeholders (or `$name` with an object) by value,
+   * never by splicing text into the SQL.
+   */
+  query(sql: string, params?: QueryParams): Promise<Row[]>;
+  /** Creates a dataset's schema and table unless they exist. */
+  ensureDataset(ds: DatasetSchema): Promise<void>;
+  /** Appends a batch to its dataset's table through DuckDB data chunks. */
+  ingest(ds: DatasetSchema, batch: ColumnBatch): Promise<WriteOutcome>;
+  /** Appends rows given as records, checked against the dataset like a batch. */
+  ingestRows(ds: DatasetSchema, rows: readonly Readonly<Record<string, CellValue>>[]): Promise<WriteOutcome>;
+  /** Replaces a table or view with the result of a SELECT. */
+  materialize(request: MaterializeRequest): Promise<WriteOutcome>;
+  /** Deletes the rows of a table that match a condition. */
+  deleteRows(request: DeleteRequest): Promise<WriteOutcome>;
+  /**
+   * Runs `fn` inside one transaction on the store's connection: everything it
+   * wrote becomes visible at once when it resolves, and nothing of it remains
+   * when it throws (or when the process dies before the commit).
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** Runs `fn` on a dedicated connection that is closed afterwards. */
+  withConnection<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
+  /** Measures the database file now, and one table when named. */
+  storage(table?: string): Promise<StorageSnapshot>;
+  /** Writes the write-ahead log into the database file and empties it. */
+  checkpoint(): Promise<MaintenanceOutcome>;
+  /**
+   * Copies a table's live rows into a fresh table of the same shape and swaps
+   * it in within one transaction, then checkpoints, so the deleted rows the
+   * old row groups kept are gone from the file.
+   */
+  rewriteTable(table: string): Promise<MaintenanceOutcome>;
+  /** Recomputes the optimizer statistics (ANALYZE) of one table, or of every table. */
+  refreshStatistics(table?: string): Promise<MaintenanceOutcome>;
+  /**
+   * Copies the whole database into a fresh file and swaps it in with an
+   * atomic rename, so free blocks leave the file. The store stays open.
+   */
+  compactDatabase(): Promise<MaintenanceOutcome>;
+  close(): Promise<void>;
+}

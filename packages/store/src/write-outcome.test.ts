@@ -1,0 +1,110 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { columnBatch, defineDataset } from '@anatomy/schema-authority';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from './open-store.js';
+import type { Store } from './store.js';
+import type { WriteOutcome } from './write-outcome.js';
+import { WriteOutcomeSchema } from './write-outcome.js';
+
+const items = defineDataset({
+  name: 'evidence.items',
+  producer: 'test',
+  version: 1,
+  description: 'numbered items',
+  spanUnit: 'none',
+  columns: [
+    { name: 'seq', type: 'int64', nullable: false, description: 'number' },
+    { name: 'label', type: 'utf8', nullable: false, description: 'text' },
+  ],
+});
+
+// DuckDB's row groups hold 122,880 rows; 300,000 rows need three.
+const ROWS = 300_000;
+
+function itemsBatch(n: number): ReturnType<typeof columnBatch> {
+  const seq = Array.from({ length: n }, (_, i) => i);
+  return columnBatch(items, { seq, label: seq.map((i) => `item number ${i} with some text`) });
+}
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+async function fileStore(): Promise<{ store: Store; path: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'anatomy-outcome-'));
+  dirs.push(dir);
+  const path = join(dir, 'anatomy.duckdb');
+  return { store: await openStore({ path }), path };
+}
+
+/** The files on disk, measured independently of the store. */
+function onDisk(path: string): { fileBytes: number; walBytes: number } {
+  return { fileBytes: statSync(path).size, walBytes: existsSync(`${path}.wal`) ? statSync(`${path}.wal`).size : 0 };
+}
+
+/** Runs `write`, timing it from outside, so the reported duration can be bounded. */
+async function timed(write: () => Promise<WriteOutcome>): Promise<{ outcome: WriteOutcome; elapsedMs: number }> {
+  const started = performance.now();
+  const outcome = await write();
+  return { outcome: WriteOutcomeSchema.parse(outcome), elapsedMs: performance.now() - started };
+}
+
+describe('WriteOutcome', () => {
+  it('reports what an ingest, a delete and a checkpoint really did to the file', async () => {
+    const { store, path } = await fileStore();
+    try {
+      await store.ensureDataset(items);
+      const { outcome: ingest, elapsedMs } = await timed(() => store.ingest(items, itemsBatch(ROWS)));
+      expect(ingest).toMatchObject({ target: 'evidence.items', operation: 'ingest', rowsInserted: ROWS, rowsDeleted: 0, tableRowCount: ROWS, storedRowCount: ROWS, rowGroups: 3 });
+      expect(ingest.durationMs).toBeGreaterThan(0);
+      expect(ingest.durationMs).toBeLessThanOrEqual(elapsedMs);
+      expect({ fileBytes: ingest.fileBytes, walBytes: ingest.walBytes }).toEqual(onDisk(path));
+      expect(ingest.usedBlocks + ingest.freeBlocks).toBe(ingest.totalBlocks);
+      expect(ingest.usedBlocks * ingest.blockSize).toBeLessThanOrEqual(ingest.fileBytes);
+
+      const { outcome: removal } = await timed(() => store.deleteRows({ table: 'evidence.items', where: 'seq % ? <> 0', params: [10] }));
+      // Deleted rows stay in their row groups until a checkpoint or rewrite drops them.
+      expect(removal).toMatchObject({ operation: 'delete', rowsInserted: 0, rowsDeleted: ROWS - ROWS / 10, tableRowCount: ROWS / 10, storedRowCount: ROWS });
+      expect(removal.walBytes).toBeGreaterThan(ingest.walBytes);
+      expect({ fileBytes: removal.fileBytes, walBytes: removal.walBytes }).toEqual(onDisk(path));
+
+      const checkpoint = await store.checkpoint();
+      expect(checkpoint.before).toMatchObject({ walBytes: removal.walBytes, freeBlocks: removal.freeBlocks, totalBlocks: removal.totalBlocks });
+      expect(checkpoint.after.walBytes).toBe(0);
+      expect(checkpoint.after.freeBlocks).toBeGreaterThan(checkpoint.before.freeBlocks);
+      expect(checkpoint.after.usedBlocks).toBeLessThan(checkpoint.before.usedBlocks);
+      expect({ fileBytes: checkpoint.after.fileBytes, walBytes: checkpoint.after.walBytes }).toEqual(onDisk(path));
+      expect((await store.storage('evidence.items')).table).toEqual({ table: 'evidence.items', liveRows: ROWS / 10, storedRows: ROWS / 10, rowGroups: 1, blocks: expect.any(Number) });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('counts the rows a replaced table loses, and reports a view without table figures', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      const first = await store.materialize({ name: 'out.t', sql: 'SELECT range AS x FROM range(1000)', as: 'table' });
+      expect(first).toMatchObject({ operation: 'materialize-table', rowsInserted: 1000, rowsDeleted: 0, tableRowCount: 1000, rowGroups: 1, fileBytes: 0, walBytes: 0 });
+      const second = await store.materialize({ name: 'out.t', sql: 'SELECT range AS x FROM range(10)', as: 'table' });
+      expect(second).toMatchObject({ rowsInserted: 10, rowsDeleted: 1000, tableRowCount: 10 });
+      const view = await store.materialize({ name: 'out.v', sql: 'SELECT x FROM out.t', as: 'view' });
+      expect(view).toMatchObject({ operation: 'materialize-view', rowsInserted: 0, rowsDeleted: 0, tableRowCount: 0, storedRowCount: 0, rowGroups: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('rejects outcomes with impossible figures', () => {
+    const good = {
+      target: 'a.b', operation: 'ingest', rowsInserted: 1, rowsDeleted: 0, tableRowCount: 1, storedRowCount: 1, rowGroups: 1, durationMs: 0.5,
+      fileBytes: 0, walBytes: 0, blockSize: 262144, totalBlocks: 0, usedBlocks: 0, freeBlocks: 0,
+    };
+    expect(WriteOutcomeSchema.safeParse(good).success).toBe(true);
+    for (const bad of [{ rowsInserted: -1 }, { walBytes: 1.5 }, { operation: 'merge' }, { target: '' }, { durationMs: -1 }]) {
+      expect(WriteOutcomeSchema.safeParse({ ...good, ...bad }).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+});
