@@ -60,8 +60,8 @@ interface Evidence {
   readonly unreadable: ScanDiagnostic[];
 }
 
-/** Datasets in dependency order of creation: every evidence table and the CPG outputs. */
-function registryOfRun(): SchemaRegistry {
+/** Every dataset of a run, registered once: the evidence tables and the CPG outputs. */
+export function registryOfRun(): SchemaRegistry {
   const registry = new SchemaRegistry();
   registry.registerAll(repoScanDatasets);
   registry.registerAll(treeSitterDatasets);

@@ -82,6 +82,50 @@ describe('anatomy build', () => {
     expect(count.stdout).toBe('n\n2\n');
   });
 
+  it('exports the built CPG in every format', async () => {
+    const root = fileTree({ 'm.py': 'class A:\n    def f(self):\n        return 1\n' });
+    expect((await run('build', root)).code).toBe(ExitCode.Ok);
+    for (const format of ['parquet', 'arrow', 'graphml', 'neo4j']) {
+      const out = join(root, 'out', format === 'graphml' ? 'cpg.graphml' : format);
+      const result = await run('export', root, '--format', format, '--out', out, '--json');
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(ExitCode.Ok);
+      const summary = JSON.parse(result.stdout) as { tables: { table: string; rows: number }[] };
+      expect(summary.tables.find((t) => t.table === 'nodes')?.rows).toBe(3);
+    }
+    const rows = await run('query', join(root, '.anatomy', 'anatomy.duckdb'), `SELECT count(*) AS n FROM read_parquet('${join(root, 'out', 'parquet', 'nodes', '**', '*.parquet')}', hive_partitioning = true)`, '--format', 'csv');
+    expect(rows.stdout).toBe('n\n3\n');
+    expect((await run('export', root, '--format', 'xml', '--out', join(root, 'x'))).code).toBe(ExitCode.Usage);
+  });
+
+  it('prints the plan as one JSON object, before and after a build', async () => {
+    const root = fileTree({ 'm.py': 'def f():\n    return 1\n' });
+    for (const phase of ['unbuilt', 'built']) {
+      if (phase === 'built') expect((await run('build', root)).code).toBe(ExitCode.Ok);
+      const result = await run('plan', root, '--json');
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(ExitCode.Ok);
+      const plan = JSON.parse(result.stdout) as {
+        manifestFingerprint: string;
+        tasks: { name: string; inputs: string[]; inputsFrom: string; planFingerprint: string; cachePolicy: string }[];
+        decisions: { confidence: number; rationale: string; evidence: unknown[] }[];
+      };
+      expect(plan.manifestFingerprint).toMatch(/^[0-9a-f]{64}$/);
+      expect(plan.tasks.map((t) => t.name)).toEqual(['norm.defs', 'cpg.nodes']);
+      expect(plan.tasks.every((t) => t.inputsFrom === 'plan-lineage' && /^[0-9a-f]{64}$/.test(t.planFingerprint))).toBe(true);
+      expect(plan.tasks[1]?.inputs).toEqual(['evidence.files', 'norm.defs']);
+      expect(plan.decisions.length).toBeGreaterThan(0);
+      for (const d of plan.decisions) {
+        expect(d.confidence).toBeGreaterThanOrEqual(0);
+        expect(d.confidence).toBeLessThanOrEqual(1);
+        expect(d.rationale.length).toBeGreaterThan(0);
+        expect(d.evidence.length).toBeGreaterThan(0);
+      }
+    }
+    const text = await run('plan', root);
+    expect(text.stdout).toMatch(/critical path/i);
+  });
+
   it('maps bad input to exit codes with a hint', async () => {
     const missing = await run('build', join(tmpdir(), 'anatomy-no-such-dir'));
     expect(missing.code).toBe(ExitCode.BadInput);

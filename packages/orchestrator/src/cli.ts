@@ -1,11 +1,14 @@
 import { AnatomyError } from '@anatomy/contracts';
-import { openCpg } from '@anatomy/cpg-query';
+import { exportArrow, exportGraphML, exportNeo4jCsv, exportParquet, openCpg } from '@anatomy/cpg-query';
+import type { ExportSummary } from '@anatomy/cpg-query';
 import { Command, CommanderError, Option } from 'commander';
 import { buildCpg } from './build-cpg.js';
+import { planCommand } from './plan-command.js';
 import type { BuildSummary } from './build-cpg.js';
 import { ExitCode } from './exit-code.js';
 import { formatRows } from './format-rows.js';
 import type { RowFormat } from './format-rows.js';
+import { formatPlanReport } from './plan-report.js';
 import { formatDuration, lineProgress, silentProgress } from './progress-reporter.js';
 
 /** Streams the CLI writes to; tests pass their own. */
@@ -85,6 +88,17 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     });
 
   program
+    .command('plan')
+    .description('show the compiled views, their inputs from DuckDB plan lineage, the schedule and every policy decision')
+    .argument('<dir>', 'directory holding the Python sources (its store is used for statistics when it was built)')
+    .option('--store <path>', 'DuckDB file to read statistics from instead of <dir>/.anatomy/anatomy.duckdb')
+    .option('--json', 'print the plan as one JSON object')
+    .action(async (dir: string, opts: { store?: string; json?: boolean }) => {
+      const report = await planCommand({ root: dir, ...(opts.store ? { storePath: opts.store } : {}) });
+      io.stdout.write(opts.json === true ? `${JSON.stringify(report, jsonReplacer, 2)}\n` : `${formatPlanReport(report)}\n`);
+    });
+
+  program
     .command('query')
     .description('run a read-only SQL query against the CPG of a directory (or a store file)')
     .argument('<dir>', 'directory that was built, or its .duckdb store file')
@@ -97,6 +111,44 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       } finally {
         await cpg.close();
       }
+    });
+
+  program
+    .command('export')
+    .description('export the CPG tables (nodes, edges, props) of a built directory')
+    .argument('<dir>', 'directory that was built, or its .duckdb store file')
+    .addOption(new Option('--format <format>', 'export format').choices(['parquet', 'arrow', 'graphml', 'neo4j']).makeOptionMandatory())
+    .requiredOption('--out <path>', 'output directory (a .graphml file for graphml)')
+    .option('--no-partition', 'parquet: do not hive-partition nodes and edges by kind')
+    .option('--json', 'print the export summary as JSON')
+    .action(async (dir: string, opts: { format: 'parquet' | 'arrow' | 'graphml' | 'neo4j'; out: string; partition: boolean; json?: boolean }) => {
+      const cpg = await openCpg(dir);
+      let summary: ExportSummary;
+      try {
+        switch (opts.format) {
+          case 'parquet':
+            summary = await exportParquet(cpg, opts.out, { partitionBy: opts.partition });
+            break;
+          case 'arrow':
+            summary = await exportArrow(cpg, opts.out);
+            break;
+          case 'graphml':
+            summary = await exportGraphML(cpg, opts.out);
+            break;
+          case 'neo4j':
+            summary = await exportNeo4jCsv(cpg, opts.out);
+            break;
+        }
+      } finally {
+        await cpg.close();
+      }
+      if (opts.json === true) {
+        io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+        return;
+      }
+      io.stdout.write(`${opts.format} export written to ${summary.target}\n`);
+      for (const t of summary.tables) io.stdout.write(`  ${t.table}: ${t.rows} rows in ${t.files.length} file${t.files.length === 1 ? '' : 's'}\n`);
+      for (const note of summary.notes) io.stdout.write(`  note: ${note}\n`);
     });
 
   try {

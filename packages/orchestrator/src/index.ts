@@ -8,3 +8,5 @@ export type { RowFormat } from './format-rows.js';
 export { lineProgress, silentProgress, formatDuration } from './progress-reporter.js';
 export type { ProgressReporter } from './progress-reporter.js';
 export { OrchestratorError } from './orchestrator-error.js';
+export { planReport, formatPlanReport, PlanReportSchema, PlanReportTaskSchema, PlanReportDecisionSchema } from './plan-report.js';
+export type { PlanReport, PlanReportTask, PlanReportDecision, PlanReportOptions } from './plan-report.js';

@@ -1,0 +1,196 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { treeSitterDatasets } from '@anatomy/extract-tree-sitter';
+import { pythonCpgProgram } from '@anatomy/python-cpg';
+import { repoScanDatasets } from '@anatomy/repo-scan';
+import { cpgOutputDatasets, SchemaRegistry } from '@anatomy/schema-authority';
+import { compileProgram, defineProgram, Normalize, Project } from '@anatomy/semantic-ir';
+import type { SemanticProgram, SemanticProgramManifest } from '@anatomy/semantic-ir';
+import { openStore } from '@anatomy/store';
+import type { Store } from '@anatomy/store';
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatPlanReport, planReport, PlanReportSchema } from './plan-report.js';
+
+const stores: Store[] = [];
+const dirs: string[] = [];
+
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function registryOfRun(): SchemaRegistry {
+  const registry = new SchemaRegistry();
+  registry.registerAll(repoScanDatasets);
+  registry.registerAll(treeSitterDatasets);
+  registry.registerAll(cpgOutputDatasets);
+  return registry;
+}
+
+/** A store holding every evidence table of the registry, with a few rows of files and definitions. */
+async function evidenceStore(registry: SchemaRegistry, path = ':memory:'): Promise<Store> {
+  const store = await openStore({ path });
+  stores.push(store);
+  const outputs = new Set(cpgOutputDatasets.map((ds) => ds.name));
+  for (const ds of registry.list()) if (!outputs.has(ds.name)) await store.ensureDataset(ds);
+  await store.run(`INSERT INTO evidence.files (file_id, path, size, sha256, encoding, line_count)
+                   SELECT 'f' || i, 'pkg/m' || i || '.py', 100 + i, repeat('a', 64), 'utf-8', 10 FROM range(20) t(i)`);
+  const defs = registry.get('evidence.ts_defs');
+  const values = defs.columns.map((c) => {
+    if (c.name === 'file_id') return "'f' || (i % 20)";
+    if (c.type === 'utf8') return `'${c.name}' || i`;
+    return 'i';
+  });
+  await store.run(`INSERT INTO evidence.ts_defs (${defs.columns.map((c) => `"${c.name}"`).join(', ')}) SELECT ${values.join(', ')} FROM range(200) t(i)`);
+  return store;
+}
+
+/**
+ * The stored relations a SELECT reads, found independently of plan-signals:
+ * every BASE_TABLE node anywhere in DuckDB's JSON parse tree, less the names
+ * of CTEs defined anywhere in it.
+ */
+async function tablesByParseTree(store: Store, sql: string): Promise<string[]> {
+  const [row] = await store.query(`SELECT json_serialize_sql('${sql.replaceAll("'", "''")}') AS tree`);
+  const tree = JSON.parse(String(row?.['tree'])) as unknown;
+  const tables = new Set<string>();
+  const ctes = new Set<string>();
+  const stack: unknown[] = [tree];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (Array.isArray(node)) {
+      stack.push(...(node as unknown[]));
+      continue;
+    }
+    if (typeof node !== 'object' || node === null) continue;
+    const record = node as Record<string, unknown>;
+    if (record['type'] === 'BASE_TABLE') {
+      const schema = String(record['schema_name'] ?? '');
+      tables.add(`${schema === '' ? 'main' : schema}.${String(record['table_name'])}`.toLowerCase());
+    }
+    if (Array.isArray((record['cte_map'] as { map?: unknown } | undefined)?.map)) {
+      for (const entry of (record['cte_map'] as { map: { key: string }[] }).map) ctes.add(`main.${entry.key}`.toLowerCase());
+    }
+    stack.push(...Object.values(record));
+  }
+  return [...tables].filter((t) => !ctes.has(t)).sort();
+}
+
+/** The python-cpg program with cpg.nodes made of definitions only (no FILE rows): its SQL, and so its plan, change; norm.defs does not. */
+const defsOnlyProgram: SemanticProgram = defineProgram({
+  name: 'python-cpg',
+  views: [
+    Normalize.create({ name: 'defs', from: 'evidence.ts_defs', entity: 'def' }),
+    Project.create({ name: 'cpg.nodes', rows: [{ from: 'norm.defs', kind: 'DEF' }] }),
+  ],
+});
+
+describe('planReport on the python-cpg program', () => {
+  it('reports every view with the inputs DuckDB parses from its SQL, its plan, cost and cache policy', async () => {
+    const registry = registryOfRun();
+    const manifest = compileProgram(pythonCpgProgram, registry);
+    const store = await evidenceStore(registry);
+    const report = await planReport({ manifest, store, registry });
+    expect(PlanReportSchema.parse(report)).toEqual(report);
+    expect(report.manifestFingerprint).toBe(manifest.fingerprint);
+    expect(report.tasks.map((t) => t.name).sort()).toEqual(manifest.views.map((v) => v.name).sort());
+    for (const task of report.tasks) {
+      expect(task.inputs).toEqual(await tablesByParseTree(store, task.sql));
+      expect(task.inputsFrom).toBe('plan-lineage');
+      expect(task.sql).toBe(manifest.views.find((v) => v.name === task.name)?.sql);
+      expect(task.cost).toBeGreaterThanOrEqual(0);
+    }
+    const byName = Object.fromEntries(report.tasks.map((t) => [t.name, t]));
+    // Known expectations for the program as written today.
+    expect(byName['norm.defs']?.inputs).toEqual(['evidence.ts_defs']);
+    expect(byName['cpg.nodes']?.inputs).toEqual(['evidence.files', 'norm.defs']);
+    expect(byName['cpg.nodes']?.cachePolicy).toBe('persisted-output');
+    // norm.defs is read by cpg.nodes alone, at one place: inlined, it is computed once and never written.
+    expect(report.tasks.filter((t) => t.inputs.includes('norm.defs')).map((t) => t.name)).toEqual(['cpg.nodes']);
+    expect(byName['norm.defs']?.cachePolicy).toBe('inline-view');
+    expect(byName['norm.defs']?.estimatedRows).toBe(200);
+    expect(byName['norm.defs']?.cost).toBeGreaterThan(0);
+    // Every view comes after the views it reads, and the critical path is a chain of them, from a view
+    // reading only evidence, whose cost is the sum of its views' costs.
+    const position = new Map(report.tasks.map((t, i) => [t.name, i]));
+    for (const task of report.tasks) for (const input of task.inputs) if (position.has(input)) expect(position.get(input)).toBeLessThan(position.get(task.name) ?? -1);
+    const path = report.criticalPath.tasks;
+    expect(path.length).toBeGreaterThan(0);
+    expect(byName[path[0] ?? '']?.inputs.every((input) => !position.has(input))).toBe(true);
+    for (let i = 1; i < path.length; i++) expect(byName[path[i] ?? '']?.inputs).toContain(path[i - 1]);
+    expect(report.criticalPath.cost).toBeCloseTo(path.reduce((sum, name) => sum + (byName[name]?.cost ?? 0), 0));
+    expect(path.slice(-2)).toEqual(['norm.defs', 'cpg.nodes']);
+  });
+
+  it('backs every decision with a confidence in [0, 1], a rationale and evidence', async () => {
+    const registry = registryOfRun();
+    const report = await planReport({ manifest: compileProgram(pythonCpgProgram, registry), store: await evidenceStore(registry), registry });
+    expect(report.decisions.length).toBeGreaterThan(report.tasks.length * 2);
+    for (const decision of report.decisions) {
+      expect(decision.confidence).toBeGreaterThanOrEqual(0);
+      expect(decision.confidence).toBeLessThanOrEqual(1);
+      expect(decision.rationale.trim()).not.toBe('');
+      expect(decision.evidence.length).toBeGreaterThan(0);
+      for (const e of decision.evidence) expect(e.detail.trim()).not.toBe('');
+    }
+    const kinds = new Set(report.decisions.map((d) => d.decision));
+    for (const kind of ['cost', 'cache-policy', 'ms-per-row', 'scan-columns', 'scan-pushed-predicates', 'scan-materialize-subset', 'write-policy', 'diagnostics-tier']) {
+      expect(kinds).toContain(kind);
+    }
+    const scanned = report.decisions.filter((d) => d.decision === 'scan-columns').map((d) => d.subject);
+    expect(scanned).toEqual(expect.arrayContaining(['evidence.files', 'evidence.ts_defs', 'norm.defs']));
+  });
+
+  it('leaves nothing behind in the store, and replaces for the plan a table an earlier build left', async () => {
+    const registry = registryOfRun();
+    const manifest = compileProgram(pythonCpgProgram, registry);
+    const store = await evidenceStore(registry);
+    // An earlier build's output, with other columns than this manifest's cpg.nodes.
+    await store.run('CREATE SCHEMA cpg; CREATE TABLE cpg.nodes (stale INTEGER)');
+    const report = await planReport({ manifest, store, registry });
+    expect(report.tasks).toHaveLength(manifest.views.length);
+    const views = await store.query("SELECT schema_name, view_name FROM duckdb_views() WHERE NOT internal AND schema_name IN ('norm', 'cpg')");
+    expect(views).toEqual([]);
+    expect(await store.query("SELECT column_name FROM information_schema.columns WHERE table_schema = 'cpg' AND table_name = 'nodes'")).toEqual([
+      { column_name: 'stale' },
+    ]);
+    expect((await store.query('SELECT count(*) AS n FROM evidence.ts_defs'))[0]?.['n']).toBe(200n);
+  });
+
+  it('gives the same plan fingerprints in separate stores, and another one to a view whose SQL means something else', async () => {
+    const registry = registryOfRun();
+    const manifest = compileProgram(pythonCpgProgram, registry);
+    const dir = mkdtempSync(join(tmpdir(), 'plan-report-'));
+    dirs.push(dir);
+    const fingerprints = (r: { tasks: readonly { name: string; planFingerprint: string }[] }): Record<string, string> =>
+      Object.fromEntries(r.tasks.map((t) => [t.name, t.planFingerprint]));
+    const inMemory = await planReport({ manifest, store: await evidenceStore(registry), registry });
+    const onDisk = await planReport({ manifest, store: await evidenceStore(registry, join(dir, 'anatomy.duckdb')), registry });
+    expect(fingerprints(onDisk)).toEqual(fingerprints(inMemory));
+
+    const modified: SemanticProgramManifest = compileProgram(defsOnlyProgram, registry);
+    expect(modified.views.find((v) => v.name === 'norm.defs')?.sql).toBe(manifest.views.find((v) => v.name === 'norm.defs')?.sql);
+    const changed = await planReport({ manifest: modified, store: await evidenceStore(registry), registry });
+    expect(fingerprints(changed)['norm.defs']).toBe(fingerprints(inMemory)['norm.defs']);
+    expect(fingerprints(changed)['cpg.nodes']).not.toBe(fingerprints(inMemory)['cpg.nodes']);
+    const nodes = changed.tasks.find((t) => t.name === 'cpg.nodes');
+    expect(nodes?.sql).not.toBe(manifest.views.find((v) => v.name === 'cpg.nodes')?.sql);
+    expect(nodes?.inputs).toEqual(await tablesByParseTree(stores[0]!, nodes?.sql ?? ''));
+  });
+
+  it('prints a table of the views in schedule order with the critical path', async () => {
+    const registry = registryOfRun();
+    const report = await planReport({ manifest: compileProgram(pythonCpgProgram, registry), store: await evidenceStore(registry), registry });
+    const text = formatPlanReport(report);
+    const lines = text.split('\n');
+    expect(lines[0]).toContain(`plan of manifest ${report.manifestFingerprint.slice(0, 12)}`);
+    expect(lines[1]).toMatch(/#\s+cp\s+view\s+kind\s+cache\s+est\. rows\s+cost ms\s+plan\s+inputs/);
+    const rows = lines.slice(2, 2 + report.tasks.length);
+    expect(rows.map((line) => line.trim().split(/\s+/)[0])).toEqual(report.tasks.map((_, i) => String(i + 1)));
+    expect(rows.find((line) => line.includes(' norm.defs '))).toMatch(/\*\s+norm\.defs\s+normalize\s+inline-view\s+200\s.*evidence\.ts_defs$/);
+    expect(rows.find((line) => line.includes(' cpg.nodes '))).toMatch(/\*\s+cpg\.nodes\s+project\s+persisted-output\s+.*evidence\.files, norm\.defs$/);
+    expect(lines[2 + report.tasks.length]).toMatch(/^critical path \(.+ ms\): .*norm\.defs → cpg\.nodes$/);
+    expect(text).toContain(`decisions (${report.decisions.length}, least sure first):`);
+  });
+});

@@ -1,0 +1,303 @@
+import { EvidenceSchema, FingerprintSchema } from '@anatomy/contracts';
+import type { Evidence } from '@anatomy/contracts';
+import { CachePolicySchema, compileExecutionPolicy } from '@anatomy/execution-policy';
+import type { CachePolicy, CompiledExecutionPolicy, DiagnosticsTier, ExecutionThresholds } from '@anatomy/execution-policy';
+import { explainView, inferDeps, parseLineage, planSignals, readLineageCatalog } from '@anatomy/plan-signals';
+import type { InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
+import { buildTaskGraph, costModel, schedule, topologicalGenerations } from '@anatomy/scheduler';
+import type { CostModel } from '@anatomy/scheduler';
+import { columnsWithRole } from '@anatomy/schema-authority';
+import type { SchemaRegistry } from '@anatomy/schema-authority';
+import type { ManifestView, SemanticProgramManifest } from '@anatomy/semantic-ir';
+import type { Store } from '@anatomy/store';
+import { z } from 'zod';
+import { OrchestratorError } from './orchestrator-error.js';
+
+/** One view of the plan: what it runs, what DuckDB says it reads, what it costs and how it is kept. */
+export const PlanReportTaskSchema = z.object({
+  name: z.string().min(1),
+  kind: z.string().min(1),
+  sql: z.string().min(1),
+  /** The stored tables and views its SQL reads, as DuckDB's parse tree names them, sorted. */
+  inputs: z.array(z.string().min(1)),
+  inputsFrom: z.literal('plan-lineage'),
+  planFingerprint: FingerprintSchema,
+  estimatedRows: z.number().nonnegative().nullable(),
+  /** Cost in (estimated) milliseconds, from the cost model. */
+  cost: z.number().nonnegative(),
+  cachePolicy: CachePolicySchema,
+});
+export type PlanReportTask = z.infer<typeof PlanReportTaskSchema>;
+
+/** One decision behind the plan, flattened: what it is about, which choice, the value and why. */
+export const PlanReportDecisionSchema = z.object({
+  /** The view, dataset or scope (`run`, `store`, `cost-model`) decided about. */
+  subject: z.string().min(1),
+  /** What was decided: `cache-policy`, `cost`, `scan-columns`, `maintenance.walBytesCheckpoint`, `compiler.file-join`, … */
+  decision: z.string().min(1),
+  value: z.json(),
+  confidence: z.number().min(0).max(1),
+  rationale: z.string().min(1),
+  evidence: z.array(EvidenceSchema).min(1),
+});
+export type PlanReportDecision = z.infer<typeof PlanReportDecisionSchema>;
+
+/**
+ * The JSON the plan command prints: the manifest planned, its views in
+ * schedule order, every decision behind the plan, and the critical path.
+ */
+export const PlanReportSchema = z.object({
+  manifestFingerprint: FingerprintSchema,
+  tasks: z.array(PlanReportTaskSchema),
+  decisions: z.array(PlanReportDecisionSchema),
+  criticalPath: z.object({ tasks: z.array(z.string().min(1)), cost: z.number().nonnegative() }),
+});
+export type PlanReport = z.infer<typeof PlanReportSchema>;
+
+/** What {@link planReport} plans. */
+export interface PlanReportOptions {
+  /** The compiled program. */
+  readonly manifest: SemanticProgramManifest;
+  /** An open store holding the evidence tables (empty ones will do); nothing is written to it. */
+  readonly store: Store;
+  /** The registered datasets; their `file-identity` columns tell which views are file-partitionable. */
+  readonly registry?: SchemaRegistry;
+  /** Durations of the views measured in earlier runs, in milliseconds; they take precedence over plan estimates. */
+  readonly measured?: Readonly<Record<string, number>>;
+  readonly tier?: DiagnosticsTier;
+  readonly thresholds?: ExecutionThresholds;
+}
+
+interface Decided {
+  readonly value: unknown;
+  readonly confidence: number;
+  readonly rationale: string;
+  readonly evidence: readonly Evidence[];
+}
+
+function quotedName(name: string): string {
+  return name
+    .split('.')
+    .map((part) => `"${part.replaceAll('"', '""')}"`)
+    .join('.');
+}
+
+function literal(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Replaces whatever the store holds under a view's name (a table of an
+ * earlier build, say) by the view itself, so that the plans of its readers
+ * are the plans of this manifest. The caller's transaction undoes it.
+ */
+async function createView(store: Store, view: ManifestView): Promise<void> {
+  const [schema = '', table = ''] = view.name.split('.');
+  await store.run(`CREATE SCHEMA IF NOT EXISTS ${quotedName(schema)}`);
+  const existing = await store.query(
+    `SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ${literal(schema)} AND table_name = ${literal(table)}`,
+  );
+  const type = existing[0]?.['table_type'];
+  if (type === 'VIEW') await store.run(`DROP VIEW ${quotedName(view.name)}`);
+  else if (type !== undefined) await store.run(`DROP TABLE ${quotedName(view.name)}`);
+  await store.run(`CREATE VIEW ${quotedName(view.name)} AS ${view.sql}`);
+}
+
+function fileIdentityOf(registry: SchemaRegistry | undefined): Record<string, string[]> {
+  const known: Record<string, string[]> = {};
+  for (const ds of registry?.list() ?? []) {
+    const columns = columnsWithRole(ds, 'file-identity').map((c) => c.name);
+    if (columns.length > 0) known[ds.name] = columns;
+  }
+  return known;
+}
+
+interface Analysis {
+  readonly deps: readonly InferredDeps[];
+  readonly bundles: ReadonlyMap<string, PlanBundle>;
+  readonly signals: Readonly<Record<string, PlanSignals>>;
+}
+
+/** Lineage, plan bundles and signals of every view, asked of DuckDB inside a transaction that is rolled back. */
+async function analyse(store: Store, manifest: SemanticProgramManifest, registry: SchemaRegistry | undefined): Promise<Analysis> {
+  await store.run('BEGIN TRANSACTION');
+  try {
+    for (const macro of manifest.macros) await store.run(macro.sql);
+    const catalog = await readLineageCatalog(store);
+    const lineages = new Map<string, ViewLineage>();
+    for (const view of manifest.views) lineages.set(view.name, await parseLineage(store, view, { catalog }));
+    const deps = manifest.views.map((view) => inferDeps(lineages.get(view.name) as ViewLineage));
+    const graph = buildTaskGraph(deps);
+    const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
+    const fileIdentityColumns = fileIdentityOf(registry);
+    const bundles = new Map<string, PlanBundle>();
+    const signals: Record<string, PlanSignals> = {};
+    // Views are explained in dependency order: a view's plan needs its inputs to exist.
+    for (const name of topologicalGenerations(graph).flat()) {
+      const view = byName.get(name);
+      if (view === undefined) {
+        throw OrchestratorError.create('ViewMissing', `the task graph names ${name}, which the manifest does not hold`, {
+          hint: 'this is a bug: the task graph must come from the same manifest',
+        });
+      }
+      // Read again now that the views it reads exist: the catalog then knows their columns,
+      // which attributes unqualified names and traces result columns through them.
+      const known = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
+      const bundle = await explainView(store, view);
+      const viewSignals = planSignals(bundle, known, { fileIdentityColumns });
+      // A view that carries a file identity hands it on to the views reading it.
+      if (viewSignals.filePartitioning.column !== null) fileIdentityColumns[name] = [viewSignals.filePartitioning.column];
+      bundles.set(name, bundle);
+      signals[name] = viewSignals;
+      await createView(store, view);
+    }
+    return { deps, bundles, signals };
+  } finally {
+    await store.run('ROLLBACK');
+  }
+}
+
+function flatten(subject: string, decision: string, d: Decided): PlanReportDecision {
+  return {
+    subject,
+    decision,
+    value: JSON.parse(JSON.stringify(d.value)) as PlanReportDecision['value'],
+    confidence: d.confidence,
+    rationale: d.rationale,
+    evidence: d.evidence.map((e) => ({ source: e.source, detail: e.detail })),
+  };
+}
+
+function decisionsOf(manifest: SemanticProgramManifest, model: CostModel, policy: CompiledExecutionPolicy): PlanReportDecision[] {
+  const out: PlanReportDecision[] = [];
+  for (const decision of manifest.decisions) out.push(flatten(manifest.program, `compiler.${decision.value.topic}`, decision));
+  for (const view of manifest.views) {
+    for (const decision of view.decisions) out.push(flatten(view.name, `compiler.${decision.value.topic}`, decision));
+    const cost = model.decisions[view.name];
+    if (cost !== undefined) out.push(flatten(view.name, 'cost', cost));
+    const cache = (policy.cache as Readonly<Record<string, Decided>>)[view.name];
+    if (cache !== undefined) out.push(flatten(view.name, 'cache-policy', cache));
+  }
+  out.push(flatten('cost-model', 'ms-per-row', model.msPerRow));
+  for (const [dataset, scan] of Object.entries(policy.scan)) {
+    out.push(flatten(dataset, 'scan-columns', scan.columns));
+    out.push(flatten(dataset, 'scan-pushed-predicates', scan.pushedPredicates));
+    out.push(flatten(dataset, 'scan-materialize-subset', scan.materializeSubset));
+  }
+  for (const [key, decision] of Object.entries(policy.maintenance)) out.push(flatten('store', `maintenance.${key}`, decision));
+  out.push(flatten('run', 'write-policy', policy.write));
+  out.push(flatten('run', 'diagnostics-tier', policy.diagnosticsTier));
+  return out;
+}
+
+/**
+ * Plans a compiled program against a store without running it: DuckDB's
+ * parse tree gives each view's lineage and inputs, the task graph and its
+ * cost-aware schedule follow, `EXPLAIN` gives plan bundles and signals (the
+ * views are created as DuckDB views in dependency order inside a
+ * transaction that is rolled back, so nothing persists), and the execution
+ * policy is compiled from all of it. Returns the plan command's JSON.
+ * Throws `scheduler/CycleDetected` when views read each other in a loop and
+ * the plan-signals errors of a view DuckDB cannot parse or plan.
+ *
+ * @example
+ * const report = await planReport({ manifest: compileProgram(pythonCpgProgram, registry), store, registry });
+ * report.tasks.map((t) => `${t.name} ← ${t.inputs.join(', ')}`);
+ * process.stdout.write(formatPlanReport(report));
+ */
+export async function planReport(options: PlanReportOptions): Promise<PlanReport> {
+  const { manifest, store } = options;
+  const { deps, bundles, signals } = await analyse(store, manifest, options.registry);
+  const graph = buildTaskGraph(deps);
+  const model = costModel([...bundles.values()], options.measured ?? {});
+  const plan = schedule(graph, model.costs);
+  const policy = compileExecutionPolicy({
+    manifestFingerprint: manifest.fingerprint,
+    views: manifest.views,
+    graph,
+    signals,
+    ...(options.tier === undefined ? {} : { tier: options.tier }),
+    ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
+  });
+  const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
+  const cache = policy.cache as Readonly<Record<string, { readonly value: CachePolicy }>>;
+  const tasks = plan.order.map((name) => {
+    const view = byName.get(name);
+    const bundle = bundles.get(name);
+    return {
+      name,
+      kind: view?.kind ?? '',
+      sql: view?.sql ?? '',
+      inputs: [...(deps.find((d) => d.view === name)?.inputs ?? [])],
+      inputsFrom: 'plan-lineage' as const,
+      planFingerprint: bundle?.planFingerprint ?? '',
+      estimatedRows: bundle?.stats.estimatedRows ?? null,
+      cost: plan.costs[name] ?? 0,
+      cachePolicy: cache[name]?.value ?? 'materialized-table',
+    };
+  });
+  return PlanReportSchema.parse({
+    manifestFingerprint: manifest.fingerprint,
+    tasks,
+    decisions: decisionsOf(manifest, model, policy),
+    criticalPath: { tasks: [...plan.criticalPath.tasks], cost: plan.criticalPath.cost },
+  });
+}
+
+function formatNumber(value: number | null): string {
+  if (value === null) return '?';
+  if (value === 0) return '0';
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  return Number(value.toPrecision(3)).toString();
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : rightAligned.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+/**
+ * Renders a plan report for people: the views in schedule order (critical
+ * path marked `*`) with kind, cache policy, estimated rows, cost, plan
+ * fingerprint and inputs; the critical path; then every decision, least
+ * sure first.
+ *
+ * @example
+ * process.stdout.write(formatPlanReport(await planReport({ manifest, store })));
+ */
+export function formatPlanReport(report: PlanReport): string {
+  const critical = new Set(report.criticalPath.tasks);
+  const out: string[] = [
+    `plan of manifest ${report.manifestFingerprint.slice(0, 12)}: ${report.tasks.length} views in schedule order, inputs from DuckDB plan lineage`,
+  ];
+  const rows = report.tasks.map((t, i) => [
+    String(i + 1),
+    critical.has(t.name) ? '*' : '',
+    t.name,
+    t.kind,
+    t.cachePolicy,
+    formatNumber(t.estimatedRows),
+    formatNumber(t.cost),
+    t.planFingerprint.slice(0, 12),
+    t.inputs.join(', ') || '-',
+  ]);
+  for (const line of table(['#', 'cp', 'view', 'kind', 'cache', 'est. rows', 'cost ms', 'plan', 'inputs'], rows, new Set([0, 5, 6]))) out.push(`  ${line}`);
+  out.push(
+    report.criticalPath.tasks.length === 0
+      ? 'critical path: none (no views)'
+      : `critical path (${formatNumber(report.criticalPath.cost)} ms): ${report.criticalPath.tasks.join(' → ')}`,
+  );
+  out.push(`decisions (${report.decisions.length}, least sure first):`);
+  const ordered = [...report.decisions].sort((a, b) => a.confidence - b.confidence || (a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
+  const decisionRows = ordered.map((d) => {
+    const value = JSON.stringify(d.value);
+    return [d.confidence.toFixed(2), d.subject, d.decision, value.length > 48 ? `${value.slice(0, 45)}...` : value, d.rationale];
+  });
+  for (const line of table(['conf', 'subject', 'decision', 'value', 'why'], decisionRows, new Set([0]))) out.push(`  ${line}`);
+  return `${out.join('\n')}\n`;
+}
