@@ -1,23 +1,28 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { cpgOutputDatasets, SchemaRegistry } from '@anatomy/schema-authority';
-import type { DatasetSchema } from '@anatomy/schema-authority';
-import { defsBatch, errorsBatch, treeSitterDatasets, TreeSitterExtractor, tsDefsDataset, tsErrorsDataset } from '@anatomy/extract-tree-sitter';
-import type { TsDefRow, TsErrorRow } from '@anatomy/extract-tree-sitter';
+import { DEFAULT_MAINTENANCE_THRESHOLDS } from '@anatomy/execution-policy';
+import { createScipExtractor, scipEvidenceDatasets } from '@anatomy/extract-scip';
+import { createPythonExtractor, pythonEvidenceDatasets } from '@anatomy/extract-python';
+import { createTreeSitterExtractor, treeSitterDatasets } from '@anatomy/extract-tree-sitter';
+import { calibrateThresholds, decideMaintenance, readMaintenanceLog, runMaintenance } from '@anatomy/maintenance';
+import type { MaintenanceRecord } from '@anatomy/maintenance';
 import { explainView, inferDeps, parseLineage, readLineageCatalog } from '@anatomy/plan-signals';
 import type { InferredDeps } from '@anatomy/plan-signals';
 import { pythonCpgProgram } from '@anatomy/python-cpg';
-import { filesBatch, filesDataset, readSource, RepoScanError, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
-import type { ScanDiagnostic, ScanResult } from '@anatomy/repo-scan';
+import { filesBatch, filesDataset, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
+import { cpgOutputDatasets, SchemaRegistry } from '@anatomy/schema-authority';
+import type { Extractor } from '@anatomy/schema-authority';
 import { buildTaskGraph, runSchedule, schedule } from '@anatomy/scheduler';
 import type { Schedule } from '@anatomy/scheduler';
 import { compileProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
-import { openStore } from '@anatomy/store';
-import type { Store } from '@anatomy/store';
+import { maintenanceLogDataset, openStore } from '@anatomy/store';
+import type { LockWaitInfo, Store, WriteOutcome } from '@anatomy/store';
 import { lastValueFrom } from 'rxjs';
 import { OrchestratorError } from './orchestrator-error.js';
 import type { ProgressReporter } from './progress-reporter.js';
+import { runExtractors } from './run-extractors.js';
+import type { ExtractorReport } from './run-extractors.js';
 import { StageTimer } from './stage-timer.js';
 import type { StageTiming } from './stage-timer.js';
 
@@ -32,6 +37,16 @@ export interface BuildOptions {
   readonly storePath?: string;
   readonly include?: readonly string[];
   readonly exclude?: readonly string[];
+  /** Extract every evidence table, not only those the program reads. */
+  readonly allEvidence?: boolean;
+  /** Run scip-python on the repository. */
+  readonly scip?: boolean;
+  /** Read this existing SCIP index instead of running scip-python. */
+  readonly scipIndex?: string;
+  /** How long to wait for another writer, in ms; fail at once when absent. */
+  readonly waitMs?: number;
+  /** What to do about store maintenance after the build. */
+  readonly maintenance?: 'run' | 'dry-run' | 'off';
 }
 
 /** What a build did, for people (`anatomy build`) and machines (`--json`). */
@@ -39,8 +54,8 @@ export interface BuildSummary {
   readonly root: string;
   readonly storePath: string;
   readonly files: number;
-  readonly definitions: number;
-  readonly diagnostics: { readonly scan: number; readonly syntax: number };
+  readonly scanDiagnostics: number;
+  readonly extractors: readonly ExtractorReport[];
   readonly nodesByKind: Readonly<Record<string, number>>;
   readonly manifestFingerprint: string;
   readonly tasks: readonly {
@@ -51,22 +66,30 @@ export interface BuildSummary {
     readonly rows: number;
   }[];
   readonly order: readonly string[];
+  readonly maintenance: readonly MaintenanceRecord[];
   readonly stages: readonly StageTiming[];
 }
 
-interface Evidence {
-  readonly defs: TsDefRow[];
-  readonly errors: TsErrorRow[];
-  readonly unreadable: ScanDiagnostic[];
-}
-
-/** Every dataset of a run, registered once: the evidence tables and the CPG outputs. */
-export function registryOfRun(): SchemaRegistry {
+/**
+ * Every dataset of a run, registered once: the evidence tables of the
+ * extractors taking part and the CPG outputs. SCIP takes part only when asked.
+ */
+export function registryOfRun(options: { readonly scip?: boolean } = {}): SchemaRegistry {
   const registry = new SchemaRegistry();
   registry.registerAll(repoScanDatasets);
   registry.registerAll(treeSitterDatasets);
+  registry.registerAll(pythonEvidenceDatasets);
+  if (options.scip === true) registry.registerAll(scipEvidenceDatasets);
   registry.registerAll(cpgOutputDatasets);
+  registry.register(maintenanceLogDataset);
   return registry;
+}
+
+function extractorsOf(options: BuildOptions): Extractor[] {
+  const extractors: Extractor[] = [createTreeSitterExtractor(), createPythonExtractor()];
+  if (options.scipIndex !== undefined) extractors.push(createScipExtractor({ mode: 'index', indexPath: resolve(options.scipIndex) }));
+  else if (options.scip === true) extractors.push(createScipExtractor({ mode: 'run' }));
+  return extractors;
 }
 
 function assertDirectory(root: string): void {
@@ -83,41 +106,6 @@ function assertDirectory(root: string): void {
   }
 }
 
-async function extractDefinitions(scan: ScanResult, progress: ProgressReporter): Promise<Evidence> {
-  const extractor = await TreeSitterExtractor.init();
-  const evidence: Evidence = { defs: [], errors: [], unreadable: [] };
-  try {
-    let done = 0;
-    for (const file of scan.files) {
-      try {
-        const bytes = await readSource(scan.root, file);
-        const found = extractor.extractFile(bytes, file.file_id, file.encoding);
-        evidence.defs.push(...found.defs);
-        evidence.errors.push(...found.errors);
-      } catch (error) {
-        // A file that vanished or changed since the scan is reported, never fatal.
-        if (!RepoScanError.is(error)) throw error;
-        evidence.unreadable.push({ path: file.path, file_id: file.file_id, code: 'repo-scan/Unreadable', message: error.message });
-      }
-      progress.tick(++done, scan.files.length);
-    }
-  } finally {
-    extractor.dispose();
-  }
-  return evidence;
-}
-
-async function ingestEvidence(store: Store, registry: SchemaRegistry, scan: ScanResult, evidence: Evidence): Promise<void> {
-  // A build replaces the previous one whole: the caller runs this inside one transaction.
-  for (const schema of ['cpg', 'norm', 'evidence']) await store.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  const datasets: readonly DatasetSchema[] = registry.list();
-  for (const ds of datasets) await store.ensureDataset(ds);
-  await store.ingest(filesDataset, filesBatch(scan.files));
-  await store.ingest(scanDiagnosticsDataset, scanDiagnosticsBatch([...scan.diagnostics, ...evidence.unreadable]));
-  await store.ingest(tsDefsDataset, defsBatch(evidence.defs));
-  await store.ingest(tsErrorsDataset, errorsBatch(evidence.errors));
-}
-
 /** Asks DuckDB which relations each view reads; no view declares its inputs. */
 async function lineageDeps(store: Store, manifest: SemanticProgramManifest): Promise<InferredDeps[]> {
   const catalog = await readLineageCatalog(store);
@@ -126,42 +114,70 @@ async function lineageDeps(store: Store, manifest: SemanticProgramManifest): Pro
   return deps;
 }
 
+/** The evidence datasets the program reads, directly or through other views. */
+function demandedEvidence(deps: readonly InferredDeps[], registry: SchemaRegistry): Set<string> {
+  return new Set(deps.flatMap((d) => d.inputs).filter((name) => registry.has(name) && name.startsWith('evidence.')));
+}
+
 async function executeViews(
   store: Store,
   manifest: SemanticProgramManifest,
   plan: Schedule,
   graph: ReturnType<typeof buildTaskGraph>,
   progress: ProgressReporter,
+  outcomes: WriteOutcome[],
 ): Promise<Map<string, { planFingerprint: string; rows: number }>> {
   const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
   const results = new Map<string, { planFingerprint: string; rows: number }>();
   let done = 0;
   // One DuckDB connection writes, so tasks run one at a time in schedule order.
-  const events = runSchedule(plan, graph, async (name) => {
-    const view = byName.get(name);
-    if (view === undefined) {
-      throw OrchestratorError.create('ViewMissing', `the schedule names ${name}, which the manifest does not hold`, {
-        hint: 'this is a bug: the task graph must come from the same manifest',
-      });
-    }
-    const schemaName = view.name.slice(0, view.name.indexOf('.'));
-    await store.run(`CREATE SCHEMA IF NOT EXISTS "${schemaName}"`);
-    const bundle = await explainView(store, view);
-    const outcome = await store.materialize({ name: view.name, sql: view.sql, as: view.output ? 'table' : 'view' });
-    results.set(name, { planFingerprint: bundle.planFingerprint, rows: outcome.rowsInserted });
-    progress.tick(++done, plan.order.length);
-    return { rows: outcome.rowsInserted };
-  }, { concurrency: 1 });
+  const events = runSchedule(
+    plan,
+    graph,
+    async (name) => {
+      const view = byName.get(name);
+      if (view === undefined) {
+        throw OrchestratorError.create('ViewMissing', `the schedule names ${name}, which the manifest does not hold`, {
+          hint: 'this is a bug: the task graph must come from the same manifest',
+        });
+      }
+      await store.run(`CREATE SCHEMA IF NOT EXISTS "${view.name.slice(0, view.name.indexOf('.'))}"`);
+      const bundle = await explainView(store, view);
+      const outcome = await store.materialize({ name: view.name, sql: view.sql, as: view.output ? 'table' : 'view' });
+      outcomes.push(outcome);
+      results.set(name, { planFingerprint: bundle.planFingerprint, rows: outcome.rowsInserted });
+      progress.tick(++done, plan.order.length);
+      return { rows: outcome.rowsInserted };
+    },
+    { concurrency: 1 },
+  );
   await lastValueFrom(events);
   return results;
 }
 
+function waitOption(options: BuildOptions, progress: ProgressReporter): { wait?: { timeoutMs: number; pollMs: number; onWait: (info: LockWaitInfo) => void } } {
+  if (options.waitMs === undefined) return {};
+  let lastShown = -Infinity;
+  return {
+    wait: {
+      timeoutMs: options.waitMs,
+      pollMs: 250,
+      onWait: (info) => {
+        if (info.waitedMs - lastShown < 5000) return;
+        lastShown = info.waitedMs;
+        progress.info(info.message);
+      },
+    },
+  };
+}
+
 /**
  * Builds the CPG of a directory of Python sources into its DuckDB store:
- * scan → tree-sitter evidence → ingest → compile the semantic program →
- * dependencies from DuckDB's own parse of each view → schedule → materialize.
- * The whole write is one transaction, so a failed build leaves the previous
- * CPG as it was.
+ * scan → compile the semantic program → dependencies from DuckDB's own parse
+ * of each view → the extractors whose evidence those views read, streamed
+ * into the store → schedule → materialize. The whole write is one
+ * transaction, so a failed or killed build leaves the previous CPG whole;
+ * maintenance runs after it commits, from the measured write outcomes.
  *
  * @example
  * const summary = await buildCpg({ root: 'path/to/project' }, lineProgress(process.stderr));
@@ -182,40 +198,73 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       hint: 'check the path, and that the files are not excluded by .gitignore or --exclude',
     });
   }
-  const evidence = await timer.run('extract tree-sitter', () => extractDefinitions(scan, progress), (e) => `${e.defs.length} definitions, ${e.errors.length} syntax errors`);
-
-  const registry = registryOfRun();
+  const registry = registryOfRun({ scip: options.scip === true || options.scipIndex !== undefined });
   const manifest = await timer.run('compile', async () => compileProgram(pythonCpgProgram, registry), (m) => `${m.views.length} views, manifest ${m.fingerprint.slice(0, 12)}`);
 
-  const store = await openStore({ path: storePath });
+  const store = await openStore({ path: storePath, ...waitOption(options, progress) });
   try {
-    return await store.transaction(async () => {
-      await timer.run('ingest', () => ingestEvidence(store, registry, scan, evidence), () => `evidence written to ${storePath}`);
+    const outcomes: WriteOutcome[] = [];
+    const built = await store.transaction(async () => {
       const deps = await timer.run('plan', () => lineageDeps(store, manifest), (d) => `${d.length} views, inputs from DuckDB plan lineage`);
+      const demanded = options.allEvidence === true ? undefined : demandedEvidence(deps, registry);
+      await timer.run(
+        'prepare store',
+        async () => {
+          // A build replaces the previous one whole, inside this transaction.
+          for (const schema of ['cpg', 'norm', 'derived', 'rel', 'merged', 'diag', 'evidence']) await store.run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          for (const ds of registry.list()) await store.ensureDataset(ds);
+          outcomes.push(await store.ingest(filesDataset, filesBatch(scan.files)));
+          outcomes.push(await store.ingest(scanDiagnosticsDataset, scanDiagnosticsBatch(scan.diagnostics)));
+        },
+        () => `evidence tables ready in ${storePath}`,
+      );
+      const extraction = await timer.run(
+        'extract',
+        () => runExtractors({ extractors: extractorsOf(options), registry, store, root: scan.root, files: scan.files, demanded, progress }),
+        (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
+      );
+      outcomes.push(...extraction.outcomes);
       const graph = buildTaskGraph(deps);
       const plan = schedule(graph);
-      const results = await timer.run('execute', () => executeViews(store, manifest, plan, graph, progress), (r) => `${r.size} views materialized`);
+      const results = await timer.run('execute', () => executeViews(store, manifest, plan, graph, progress, outcomes), (r) => `${r.size} views materialized`);
       const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
-      const nodesByKind = Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])]));
-      return {
-        root,
-        storePath,
-        files: scan.files.length,
-        definitions: evidence.defs.length,
-        diagnostics: { scan: scan.diagnostics.length + evidence.unreadable.length, syntax: evidence.errors.length },
-        nodesByKind,
-        manifestFingerprint: manifest.fingerprint,
-        tasks: plan.order.map((name) => ({
-          name,
-          materializedAs: manifest.views.find((v) => v.name === name)?.output === true ? ('table' as const) : ('view' as const),
-          inputs: deps.find((d) => d.view === name)?.inputs ?? [],
-          planFingerprint: results.get(name)?.planFingerprint ?? '',
-          rows: results.get(name)?.rows ?? 0,
-        })),
-        order: plan.order,
-        stages: timer.timings(),
-      };
+      return { deps, plan, results, extraction, nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])) };
     });
+
+    const mode = options.maintenance ?? 'run';
+    const maintenance =
+      mode === 'off'
+        ? []
+        : await timer.run(
+            'maintain',
+            async () => {
+              const history = (await readMaintenanceLog(store)).map((e) => e.record);
+              const calibration = calibrateThresholds(history, DEFAULT_MAINTENANCE_THRESHOLDS);
+              return runMaintenance(store, decideMaintenance(outcomes, calibration.thresholds), { dryRun: mode === 'dry-run' });
+            },
+            (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
+          );
+
+    const { deps, plan, results, extraction, nodesByKind } = built;
+    return {
+      root,
+      storePath,
+      files: scan.files.length,
+      scanDiagnostics: scan.diagnostics.length,
+      extractors: extraction.reports,
+      nodesByKind,
+      manifestFingerprint: manifest.fingerprint,
+      tasks: plan.order.map((name) => ({
+        name,
+        materializedAs: manifest.views.find((v) => v.name === name)?.output === true ? ('table' as const) : ('view' as const),
+        inputs: deps.find((d) => d.view === name)?.inputs ?? [],
+        planFingerprint: results.get(name)?.planFingerprint ?? '',
+        rows: results.get(name)?.rows ?? 0,
+      })),
+      order: plan.order,
+      maintenance,
+      stages: timer.timings(),
+    };
   } finally {
     await store.close();
   }

@@ -47,14 +47,17 @@ describe('anatomy build', () => {
     expect(result.code).toBe(ExitCode.Ok);
     const summary = JSON.parse(result.stdout) as {
       files: number;
-      definitions: number;
+      extractors: { extractor: string; status: string; rows: Record<string, number> }[];
       nodesByKind: Record<string, number>;
       order: string[];
       tasks: { name: string; inputs: string[] }[];
       storePath: string;
     };
     expect(summary.storePath).toBe(join(root, '.anatomy', 'anatomy.duckdb'));
-    expect(summary).toMatchObject({ files: 2, definitions: 3, nodesByKind: { FILE: 2, DEF: 3 } });
+    expect(summary).toMatchObject({ files: 2, nodesByKind: { FILE: 2, DEF: 3 } });
+    // demand-driven: the program reads tree-sitter definitions only, so CPython's extractor is not run
+    expect(summary.extractors.find((x) => x.extractor === 'tree-sitter')).toMatchObject({ status: 'ran', rows: { 'evidence.ts_defs': 3 } });
+    expect(summary.extractors.find((x) => x.extractor === 'python')?.status).toBe('skipped');
     expect(summary.order.indexOf('norm.defs')).toBeLessThan(summary.order.indexOf('cpg.nodes'));
     expect(summary.tasks.find((t) => t.name === 'cpg.nodes')?.inputs).toEqual(['evidence.files', 'norm.defs']);
     expect(summary.tasks.find((t) => t.name === 'norm.defs')?.inputs).toEqual(['evidence.ts_defs']);
@@ -67,6 +70,20 @@ describe('anatomy build', () => {
       { name: 'método', bstart: prefix + Buffer.byteLength('class Ünï:\n    '), line: 3, col: 4, file_id: stableId('file', 'pkg/café.py') },
       { name: 'run', bstart: prefix + Buffer.byteLength('class Ünï:\n    def método(self):\n        pass\n\n'), line: 6, col: 0, file_id: stableId('file', 'pkg/café.py') },
     ]);
+  });
+
+  it('extracts every evidence table with --all-evidence', async () => {
+    const root = fileTree({ 'a.py': 'import os\n\ndef f(x):\n    return os.path.join(x, "é")\n', 'bad.py': 'def broken(:\n' });
+    const result = await run('build', root, '--all-evidence', '--json');
+    expect(result.code).toBe(ExitCode.Ok);
+    const summary = JSON.parse(result.stdout) as { extractors: { extractor: string; status: string; rows: Record<string, number> }[] };
+    const python = summary.extractors.find((x) => x.extractor === 'python');
+    expect(python?.status).toBe('ran');
+    expect(python?.rows['evidence.py_defs']).toBe(1);
+    expect(python?.rows['evidence.py_imports']).toBe(1);
+    expect(python?.rows['evidence.py_parse_errors']).toBeGreaterThanOrEqual(1);
+    const rows = await run('query', root, 'SELECT name, bstart FROM evidence.py_defs', '--format', 'json');
+    expect(JSON.parse(rows.stdout)).toEqual([{ name: 'f', bstart: Buffer.byteLength('import os\n\n') }]);
   });
 
   it('writes to --store and prints a readable summary', async () => {

@@ -41,11 +41,23 @@ function reportError(error: unknown, io: CliIo): ExitCode {
 function printBuildSummary(summary: BuildSummary, io: CliIo): void {
   const out = io.stdout;
   out.write(`CPG written to ${summary.storePath}\n`);
-  out.write(`  files: ${summary.files}   definitions: ${summary.definitions}   diagnostics: ${summary.diagnostics.scan} scan, ${summary.diagnostics.syntax} syntax\n`);
+  out.write(`  files: ${summary.files}   scan diagnostics: ${summary.scanDiagnostics}\n`);
+  for (const x of summary.extractors) {
+    const detail =
+      x.status === 'ran'
+        ? Object.entries(x.rows)
+            .map(([ds, n]) => `${ds.replace(/^evidence\./, '')} ${n}`)
+            .join(', ') || 'no rows'
+        : `${x.status}${x.reason === undefined ? '' : ` — ${x.reason}`}${x.hint === undefined ? '' : ` (${x.hint})`}`;
+    out.write(`  ${x.extractor} ${x.version}: ${detail}\n`);
+  }
   out.write(`  nodes: ${Object.entries(summary.nodesByKind).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
   out.write(`  views (in schedule order, inputs from DuckDB plan lineage):\n`);
   for (const task of summary.tasks) {
     out.write(`    ${task.name} ← ${task.inputs.join(', ')}  (${task.materializedAs === 'table' ? `table, ${task.rows} rows` : 'view'})\n`);
+  }
+  if (summary.maintenance.length > 0) {
+    out.write(`  maintenance: ${summary.maintenance.map((r) => `${r.decision.action} ${r.status}`).join(', ')}\n`);
   }
   out.write(`  time: ${summary.stages.map((s) => `${s.stage} ${formatDuration(s.durationMs)}`).join(', ')}\n`);
 }
@@ -76,16 +88,51 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--store <path>', 'DuckDB file to write instead of <dir>/.anatomy/anatomy.duckdb')
     .option('--include <glob...>', 'only scan files matching these globs (default **/*.py)')
     .option('--exclude <glob...>', 'skip files and folders matching these globs')
+    .option('--all-evidence', 'extract every evidence table, not only those the CPG program reads')
+    .option('--scip', 'also run scip-python on the directory (needs python3 and pip)')
+    .option('--scip-index <file>', 'read an existing SCIP index instead of running scip-python')
+    .option('--wait [seconds]', 'wait for another build on the same store to finish (default 600 s)')
+    .option('--no-wait', 'fail at once when another build holds the store (the default)')
+    .addOption(new Option('--maintenance <mode>', 'store maintenance after the build').choices(['run', 'dry-run', 'off']).default('run'))
     .option('--json', 'print the build summary as JSON on stdout')
-    .action(async (dir: string, opts: { store?: string; include?: string[]; exclude?: string[]; json?: boolean }) => {
+    .action(
+      async (
+        dir: string,
+        opts: {
+          store?: string;
+          include?: string[];
+          exclude?: string[];
+          allEvidence?: boolean;
+          scip?: boolean;
+          scipIndex?: string;
+          wait?: boolean | string;
+          maintenance: 'run' | 'dry-run' | 'off';
+          json?: boolean;
+        },
+      ) => {
       const progress = opts.json === true ? silentProgress() : lineProgress(io.stderr);
+      const waitMs = opts.wait === true ? 600_000 : typeof opts.wait === 'string' ? Number(opts.wait) * 1000 : undefined;
+      if (waitMs !== undefined && !(Number.isFinite(waitMs) && waitMs >= 0)) {
+        throw new CommanderError(ExitCode.Usage, 'anatomy.wait', `--wait takes a number of seconds, not '${String(opts.wait)}'`);
+      }
       const summary = await buildCpg(
-        { root: dir, ...(opts.store ? { storePath: opts.store } : {}), ...(opts.include ? { include: opts.include } : {}), ...(opts.exclude ? { exclude: opts.exclude } : {}) },
+        {
+          root: dir,
+          ...(opts.store ? { storePath: opts.store } : {}),
+          ...(opts.include ? { include: opts.include } : {}),
+          ...(opts.exclude ? { exclude: opts.exclude } : {}),
+          ...(opts.allEvidence === true ? { allEvidence: true } : {}),
+          ...(opts.scip === true ? { scip: true } : {}),
+          ...(opts.scipIndex ? { scipIndex: opts.scipIndex } : {}),
+          ...(waitMs === undefined ? {} : { waitMs }),
+          maintenance: opts.maintenance,
+        },
         progress,
       );
       if (opts.json === true) io.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
       else printBuildSummary(summary, io);
-    });
+      },
+    );
 
   program
     .command('plan')

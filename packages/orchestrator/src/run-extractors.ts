@@ -1,0 +1,92 @@
+import type { ColumnBatch, ExtractableFile, ExtractorCapability, Extractor, SchemaRegistry } from '@anatomy/schema-authority';
+import type { Store, WriteOutcome } from '@anatomy/store';
+import type { ProgressReporter } from './progress-reporter.js';
+
+/** What one extractor did in a build. */
+export interface ExtractorReport {
+  readonly extractor: string;
+  readonly version: string;
+  /** `ran`, `skipped` (nothing it emits is needed) or `unavailable` (its capability check failed). */
+  readonly status: 'ran' | 'skipped' | 'unavailable';
+  readonly reason?: string;
+  readonly hint?: string;
+  /** Rows written per dataset. */
+  readonly rows: Readonly<Record<string, number>>;
+  readonly durationMs: number;
+}
+
+/** Everything the extraction stage produced. */
+export interface ExtractionResult {
+  readonly reports: readonly ExtractorReport[];
+  readonly outcomes: readonly WriteOutcome[];
+}
+
+/**
+ * Runs the extractors whose datasets the program needs (or all of them when
+ * `demanded` is undefined), side by side, and writes their batches into the
+ * store as they arrive. Writes go through one queue because the store has
+ * one connection; the extractors' own workers keep the cores busy meanwhile.
+ */
+export async function runExtractors(options: {
+  readonly extractors: readonly Extractor[];
+  readonly registry: SchemaRegistry;
+  readonly store: Store;
+  readonly root: string;
+  readonly files: readonly ExtractableFile[];
+  readonly demanded: ReadonlySet<string> | undefined;
+  readonly progress: ProgressReporter;
+}): Promise<ExtractionResult> {
+  const { store, registry, progress } = options;
+  const outcomes: WriteOutcome[] = [];
+  let writes: Promise<unknown> = Promise.resolve();
+  const write = (batch: ColumnBatch): Promise<WriteOutcome> => {
+    const next = writes.then(() => store.ingest(registry.get(batch.dataset), batch));
+    writes = next.catch(() => undefined);
+    return next;
+  };
+
+  const runOne = async (extractor: Extractor): Promise<ExtractorReport> => {
+    const { name, version } = extractor.descriptor;
+    const own = extractor.descriptor.datasets.map((d) => d.name);
+    const wanted = new Set(own.filter((d) => options.demanded === undefined || options.demanded.has(d)));
+    const started = performance.now();
+    if (wanted.size === 0) {
+      return { extractor: name, version, status: 'skipped', reason: 'the program reads none of its datasets', rows: {}, durationMs: 0 };
+    }
+    const capability: ExtractorCapability = await extractor.capability();
+    if (!capability.available) {
+      progress.info(`${name}: unavailable — ${capability.reason ?? 'no reason given'}${capability.hint ? ` (${capability.hint})` : ''}`);
+      return {
+        extractor: name,
+        version,
+        status: 'unavailable',
+        ...(capability.reason === undefined ? {} : { reason: capability.reason }),
+        ...(capability.hint === undefined ? {} : { hint: capability.hint }),
+        rows: {},
+        durationMs: 0,
+      };
+    }
+    const rows: Record<string, number> = {};
+    let lastShown = 0;
+    for await (const batch of extractor.extract({
+      root: options.root,
+      files: options.files,
+      datasets: wanted,
+      onProgress: (done, total) => {
+        const now = performance.now();
+        if (done === total || now - lastShown > 1000) {
+          lastShown = now;
+          progress.info(`${name}: ${done}/${total} files`);
+        }
+      },
+    })) {
+      rows[batch.dataset] = (rows[batch.dataset] ?? 0) + batch.rowCount;
+      outcomes.push(await write(batch));
+    }
+    return { extractor: name, version, status: 'ran', rows, durationMs: performance.now() - started };
+  };
+
+  const reports = await Promise.all(options.extractors.map(runOne));
+  await writes;
+  return { reports, outcomes };
+}
