@@ -3,6 +3,8 @@ import type { ValidationIssue } from '@anatomy/contracts';
 import type { SchemaRegistry } from '@anatomy/schema-authority';
 import type { SemanticProgram } from './semantic-program.js';
 import { SemanticIrError } from './semantic-ir-error.js';
+import { endpointDataset } from './relate-endpoint.js';
+import { topologicalOrder } from './topological-order.js';
 import type { ViewDecl } from './view-decl.js';
 import { viewOutputName } from './view-output-name.js';
 import { visitView } from './view-visitor.js';
@@ -31,35 +33,23 @@ function inputReferences(view: ViewDecl, index: number): { readonly path: string
   return visitView(view, {
     normalize: (v) => [{ path: `${at}.from`, name: v.from }],
     derive: (v) => [{ path: `${at}.from`, name: v.from }],
-    diagnostic: (v) => [{ path: `${at}.from`, name: v.from }],
+    diagnostic: (v) => [{ path: `${at}.from`, name: v.from }, ...(v.unmatched === undefined ? [] : [{ path: `${at}.unmatched`, name: v.unmatched }])],
     relate: (v) => [
-      { path: `${at}.left`, name: v.left },
-      { path: `${at}.right`, name: v.right },
+      { path: `${at}.left`, name: endpointDataset(v.left) },
+      { path: `${at}.right`, name: endpointDataset(v.right) },
+      ...Object.keys(v.agree ?? {}).map((name) => ({ path: `${at}.agree.${name}`, name })),
     ],
     union: (v) => v.from.map((name, j) => ({ path: `${at}.from[${j}]`, name })),
     project: (v) => v.rows.map((r, j) => ({ path: `${at}.rows[${j}].from`, name: r.from })),
   });
 }
 
-/**
- * Views in dependency order by Kahn's algorithm, always taking the
- * smallest ready name so equal programs give equal orders. Returns the views
- * left over when a cycle blocks progress.
- */
-function topologicalOrder(views: readonly ViewIr[]): { ordered: ViewIr[]; blocked: ViewIr[] } {
-  const byName = new Map(views.map((v) => [v.name, v]));
-  const pending = new Map(views.map((v) => [v.name, new Set(v.inputs.filter((i) => byName.has(i)))]));
-  const ordered: ViewIr[] = [];
-  for (;;) {
-    const ready = [...pending].filter(([, deps]) => deps.size === 0).map(([name]) => name).sort();
-    const next = ready[0];
-    if (next === undefined) break;
-    pending.delete(next);
-    for (const deps of pending.values()) deps.delete(next);
-    const view = byName.get(next);
-    if (view !== undefined) ordered.push(view);
-  }
-  return { ordered, blocked: views.filter((v) => pending.has(v.name)) };
+/** References that must name relate views of the program: agreement sources and the relation a diagnostic checks. */
+function relationReferences(view: ViewDecl, index: number): { readonly path: string; readonly name: string }[] {
+  const at = `views[${index}]`;
+  if (view.kind === 'relate') return Object.keys(view.agree ?? {}).map((name) => ({ path: `${at}.agree.${name}`, name }));
+  if (view.kind === 'diagnostic' && view.unmatched !== undefined) return [{ path: `${at}.unmatched`, name: view.unmatched }];
+  return [];
 }
 
 /**
@@ -76,6 +66,7 @@ function topologicalOrder(views: readonly ViewIr[]): { ordered: ViewIr[]; blocke
 export function compileDeclarations(program: SemanticProgram, registry: SchemaRegistry): ProgramIr {
   const issues: ValidationIssue[] = [];
   const viewNames = new Set(program.views.map(viewOutputName));
+  const relations = new Set(program.views.filter((v) => v.kind === 'relate').map(viewOutputName));
   const known = (): string => [...new Set([...registry.list().map((d) => d.name), ...viewNames])].sort().join(', ');
   const views = program.views.map((decl, index): ViewIr => {
     const name = viewOutputName(decl);
@@ -90,6 +81,11 @@ export function compileDeclarations(program: SemanticProgram, registry: SchemaRe
     for (const ref of refs) {
       if (!registry.has(ref.name) && !viewNames.has(ref.name)) {
         issues.push({ path: ref.path, message: `${ref.name} is neither a registered dataset nor a view of the program (known: ${known()})` });
+      }
+    }
+    for (const ref of relationReferences(decl, index)) {
+      if (!relations.has(ref.name) && (viewNames.has(ref.name) || registry.has(ref.name))) {
+        issues.push({ path: ref.path, message: `${ref.name} is not a relate view; only relationships have edges to agree with or to be missing from` });
       }
     }
     return Object.freeze({ index, name, decl, inputs: Object.freeze([...new Set(refs.map((r) => r.name))]) });

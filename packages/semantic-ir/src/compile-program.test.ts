@@ -5,18 +5,14 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileProgram } from './compile-program.js';
-import { Derive } from './derive.js';
-import { Diagnostic } from './diagnostic.js';
 import { Normalize } from './normalize.js';
 import { Project } from './project.js';
-import { Relate } from './relate.js';
 import { SemanticIrError } from './semantic-ir-error.js';
 import { defineProgram } from './semantic-program.js';
 import type { SemanticProgram } from './semantic-program.js';
 import { SemanticProgramManifestSchema } from './semantic-program-manifest.js';
 import type { SemanticProgramManifest } from './semantic-program-manifest.js';
-import { Union } from './union.js';
-import type { ViewDecl } from './view-decl.js';
+import { SEMANTIC_MACROS } from './semantic-macros.js';
 
 // The evidence datasets the skeleton reads, with the roles and keys repo-scan and extract-tree-sitter declare.
 const files = defineDataset({
@@ -192,7 +188,15 @@ describe('compileProgram on the walking skeleton', () => {
       ['cpg.nodes', 'project', true],
       ['norm.defs', 'normalize', false],
     ]);
-    expect(manifest.macros).toEqual([{ name: STABLE_ID_MACRO, sql: STABLE_ID_MACRO_SQL }]);
+    expect(manifest.macros).toEqual(SEMANTIC_MACROS);
+    expect(manifest.macros.map((m) => m.name)).toEqual([
+      'anatomy_confidence',
+      'anatomy_merge_origin',
+      'anatomy_span_contains',
+      'anatomy_span_overlaps',
+      STABLE_ID_MACRO,
+    ]);
+    expect(manifest.macros.find((m) => m.name === STABLE_ID_MACRO)?.sql).toBe(STABLE_ID_MACRO_SQL);
     expect(manifest.decisions).toEqual([]);
   });
 
@@ -205,9 +209,9 @@ describe('compileProgram on the walking skeleton', () => {
     expect(view.sql).toBe(
       [
         'SELECT',
-        `  anatomy_stable_id('def', [CAST("file_id" AS VARCHAR), CAST("bstart" AS VARCHAR), CAST("bend" AS VARCHAR)]::VARCHAR[]) AS "def_id",`,
-        '  "file_id",\n  "def_kind",\n  "name",\n  "qualname",\n  "bstart",\n  "bend",\n  "name_bstart",\n  "name_bend",\n  "line",\n  "col"',
-        'FROM "evidence"."ts_defs"',
+        `  anatomy_stable_id('def', [CAST("s"."file_id" AS VARCHAR), CAST("s"."bstart" AS VARCHAR), CAST("s"."bend" AS VARCHAR)]::VARCHAR[]) AS "def_id",`,
+        '  "s"."file_id",\n  "s"."def_kind",\n  "s"."name",\n  "s"."qualname",\n  "s"."bstart",\n  "s"."bend",\n  "s"."name_bstart",\n  "s"."name_bend",\n  "s"."line",\n  "s"."col"',
+        'FROM "evidence"."ts_defs" AS "s"',
       ].join('\n'),
     );
   });
@@ -651,17 +655,6 @@ describe('errors', () => {
     throw new Error('expected compileProgram to throw');
   }
 
-  it.each<[string, ViewDecl]>([
-    ['derive', Derive.create({ name: 'classes', from: 'norm.defs', entity: 'cls', where: [{ role: 'kind', in: ['class'] }] })],
-    ['relate', Relate.create({ name: 'parents', left: 'norm.defs', right: 'norm.defs', intent: 'contains', signals: ['innermost'], keep: 'best' })],
-    ['union', Union.create({ name: 'all_defs', from: ['norm.defs', 'evidence.ts_defs'] })],
-    ['diagnostic', Diagnostic.create({ name: 'defs', from: 'norm.defs', code: 'Noted', severity: 'info', message: 'a definition' })],
-  ])('rejects %s views as not supported yet, with a hint', (kind, view) => {
-    const r = codeOf(defineProgram({ name: 'p', views: [normDefs, nodes, view] }));
-    expect(r.code).toBe('semantic-ir/UnsupportedViewKind');
-    expect(r.hint).toContain(kind);
-  });
-
   it('lists every problem of a bad program at once', () => {
     const program = defineProgram({
       name: 'bad',
@@ -724,7 +717,7 @@ describe('errors', () => {
     ]);
   });
 
-  it('rejects line/column spans until conversion to bytes exists', () => {
+  it('cannot convert line/column spans without a line index, and needs them normalized before computing ids', () => {
     const lineCol = defineDataset({
       name: 'evidence.py_defs',
       producer: 'python',
@@ -737,11 +730,23 @@ describe('errors', () => {
         { name: 'col', type: 'int32', nullable: false, role: 'column', description: 'column' },
       ],
     });
-    const program = defineProgram({
+    const normalized = defineProgram({
       name: 'py',
       views: [Normalize.create({ name: 'defs', from: 'evidence.py_defs', entity: 'def' }), Project.create({ name: 'cpg.nodes', rows: [{ from: 'norm.defs', kind: 'DEF' }] })],
     });
-    expect(codeOf(program, registryOf(lineCol)).code).toBe('semantic-ir/UnsupportedSpanUnit');
+    const r = codeOf(normalized, registryOf(lineCol));
+    expect(r.code).toBe('semantic-ir/InferenceFailed');
+    expect(r.issues).toEqual([
+      {
+        path: 'views[0].from',
+        message:
+          'evidence.py_defs is located by line and column, but no line index is registered (a dataset keyed by file identity and line, with the first byte of each line as span-start)',
+      },
+    ]);
+    const direct = defineProgram({ name: 'py', views: [Project.create({ name: 'cpg.nodes', rows: [{ from: 'evidence.py_defs', kind: 'DEF', entity: 'def' }] })] });
+    const d = codeOf(direct, registryOf(lineCol));
+    expect(d.code).toBe('semantic-ir/UnsupportedSpanUnit');
+    expect(d.hint).toMatch(/normalize or derive evidence.py_defs first/);
   });
 
   it('revalidates programs that were not built with defineProgram', () => {

@@ -1,10 +1,16 @@
-import { STABLE_ID_MACRO, STABLE_ID_MACRO_SQL, formatIssues, validate } from '@anatomy/contracts';
+import { formatIssues, validate } from '@anatomy/contracts';
+import type { ValidationIssue } from '@anatomy/contracts';
 import type { SchemaRegistry } from '@anatomy/schema-authority';
+import { z } from 'zod';
 import { compileDeclarations } from './compile-declarations.js';
+import { DatasetNameSchema } from './declaration-names.js';
 import { emitViews } from './emit-views.js';
+import { fuseRelations } from './fuse-relations.js';
 import { inferViews } from './infer-views.js';
 import { manifestFingerprint } from './manifest-fingerprint.js';
 import { pruneDeadViews } from './prune-dead-views.js';
+import { pruneUnavailable } from './prune-unavailable.js';
+import { SEMANTIC_MACROS } from './semantic-macros.js';
 import { defineProgram } from './semantic-program.js';
 import type { SemanticProgram } from './semantic-program.js';
 import { SemanticProgramManifestSchema } from './semantic-program-manifest.js';
@@ -12,23 +18,59 @@ import type { SemanticProgramManifest } from './semantic-program-manifest.js';
 import { SemanticIrError } from './semantic-ir-error.js';
 
 /**
+ * What the compiler is told about the run beyond the program: the
+ * registered datasets whose evidence cannot be produced (an extractor's
+ * capability is missing), taken from the capability snapshot.
+ */
+export const CompileOptionsSchema = z
+  .object({
+    unavailable: z
+      .array(DatasetNameSchema)
+      .readonly()
+      .optional(),
+  })
+  .readonly();
+export type CompileOptions = z.input<typeof CompileOptionsSchema>;
+
+function checkedOptions(options: CompileOptions, registry: SchemaRegistry): ReadonlySet<string> {
+  const result = validate(CompileOptionsSchema, options);
+  const issues: ValidationIssue[] = result.ok ? [] : [...result.issues];
+  const unavailable = result.ok ? (result.value.unavailable ?? []) : [];
+  unavailable.forEach((name, i) => {
+    if (!registry.has(name)) issues.push({ path: `unavailable.${i}`, message: `${name} is not a registered dataset` });
+  });
+  if (issues.length > 0) {
+    throw SemanticIrError.create('InvalidProgram', `the compile options are invalid:\n${formatIssues(issues)}`, {
+      details: { issues },
+      hint: 'list only registered datasets as unavailable',
+    });
+  }
+  return new Set(unavailable);
+}
+
+/**
  * Compiles a semantic program against the registered dataset schemas:
- * compile (declarations → IR) → infer (ids, column fills and joins from
- * column roles, as Decisions) → optimize (dead-view pruning) → emit (one
- * DuckDB SELECT per view). The manifest is validated and frozen; its views
- * are sorted by name and its `macros` must be created before running them.
+ * compile (declarations → IR) → optimize, capability pruning (views whose
+ * evidence is unavailable are dropped or narrowed before inference) → infer
+ * (ids, span conversion, joins, confidence, ranking, alignment and column
+ * fills from column roles, as Decisions) → optimize (join-group fusion,
+ * dead-view pruning) → emit (one DuckDB SELECT per view). The manifest is
+ * validated and frozen; its views are sorted by name and its `macros` must
+ * be created before running them.
  *
  * @example
- * const manifest = compileProgram(pythonCpgProgram, registry);
+ * const manifest = compileProgram(pythonCpgProgram, registry, { unavailable: ['evidence.scip_occurrences'] });
  * for (const m of manifest.macros) await store.run(m.sql);
  * manifest.views.find((v) => v.name === 'cpg.nodes')?.sql;
  */
-export function compileProgram(program: SemanticProgram, registry: SchemaRegistry): SemanticProgramManifest {
+export function compileProgram(program: SemanticProgram, registry: SchemaRegistry, options: CompileOptions = {}): SemanticProgramManifest {
   const checked = defineProgram(program);
-  const inferred = inferViews(compileDeclarations(checked, registry), registry);
-  const optimized = pruneDeadViews(inferred);
+  const unavailable = checkedOptions(options, registry);
+  const capability = pruneUnavailable(compileDeclarations(checked, registry), unavailable);
+  const inferred = inferViews(capability.ir, registry);
+  const optimized = pruneDeadViews(fuseRelations({ ...inferred, decisions: capability.decisions }));
   const views = emitViews(optimized);
-  const macros = [{ name: STABLE_ID_MACRO, sql: STABLE_ID_MACRO_SQL }];
+  const macros = SEMANTIC_MACROS;
   const result = validate(SemanticProgramManifestSchema, {
     version: 1,
     program: checked.name,

@@ -18,3 +18,9 @@ export const OutputNameSchema = z
  * identity column `def_id`), so it must also be a valid column-name stem.
  */
 export const EntityNamespaceSchema = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower-case letters, digits or _ and start with a letter');
+
+/** A node or edge kind of an output contract, upper-case like `DEF` or `RESOLVES_TO`. */
+export const KindNameSchema = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case kind such as DEF or CONTAINS');
+
+/** A column of a dataset, named only where roles cannot decide. */
+export const ColumnNameSchema = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier');

@@ -1,12 +1,27 @@
+import { ColumnRoleSchema } from '@anatomy/schema-authority';
 import { z } from 'zod';
 import { DatasetNameSchema, LocalViewNameSchema } from './declaration-names.js';
+import { RoleConditionSchema } from './role-condition.js';
 import { viewFactory } from './view-factory.js';
 
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+
 /**
- * A `diagnostic` view: every row of its input becomes a problem report with a
- * fixed code and severity, located by the input's file and span roles. The
- * filtering happens upstream (a relate or derive view). It lives in the
- * `diag` schema.
+ * The roles a diagnostic message names as `{role}` placeholders, in order.
+ *
+ * @example
+ * messagePlaceholders('cannot resolve {name}'); // ['name']
+ */
+export function messagePlaceholders(message: string): readonly string[] {
+  return [...message.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '');
+}
+
+/**
+ * A `diagnostic` view: a problem report with a fixed `code` and `severity`
+ * for every row of `from` that meets `where` and, with `unmatched`, has no
+ * edge in that relate view (an import that resolves nowhere). The message may
+ * name role columns of the row as `{name}`, `{kind}`, …; file and span come
+ * from the row's roles. It lives in the `diag` schema.
  */
 export const DiagnosticSchema = z
   .object({
@@ -15,7 +30,12 @@ export const DiagnosticSchema = z
     from: DatasetNameSchema,
     code: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a PascalCase code such as UnresolvedImport'),
     severity: z.enum(['info', 'warning', 'error']),
-    message: z.string().min(1),
+    message: z
+      .string()
+      .min(1)
+      .refine((m) => messagePlaceholders(m).every((p) => ColumnRoleSchema.safeParse(p).success), 'placeholders must name column roles, such as {name}'),
+    where: z.array(RoleConditionSchema).min(1).readonly().optional(),
+    unmatched: DatasetNameSchema.optional(),
   })
   .readonly();
 export type Diagnostic = z.infer<typeof DiagnosticSchema>;
@@ -24,7 +44,7 @@ export type Diagnostic = z.infer<typeof DiagnosticSchema>;
  * Factory of `diagnostic` views.
  *
  * @example
- * Diagnostic.create({ name: 'unresolved_imports', from: 'rel.unresolved_imports', code: 'UnresolvedImport',
- *   severity: 'warning', message: 'the import does not resolve inside the repository' });
+ * Diagnostic.create({ name: 'unresolved_imports', from: 'norm.imports', unmatched: 'rel.import_targets',
+ *   code: 'UnresolvedImport', severity: 'warning', message: 'import {name} does not resolve inside the repository' });
  */
 export const Diagnostic = viewFactory('diagnostic', DiagnosticSchema);

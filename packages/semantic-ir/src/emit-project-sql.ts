@@ -1,16 +1,11 @@
 import { stableIdSql } from '@anatomy/contracts';
-import { duckDbType, qualifiedName, quoteIdentifier } from '@anatomy/schema-authority';
-import type { ColumnType } from '@anatomy/schema-authority';
+import { qualifiedName, quoteIdentifier } from '@anatomy/schema-authority';
+import { castSql } from './cast-sql.js';
 import type { FilledColumn, InferredProject, ProjectionSource } from './inferred-view.js';
 import { sqlLiteral } from './sql-literal.js';
 
 const SOURCE = quoteIdentifier('s');
 const FILE = quoteIdentifier('f');
-
-/** Casts when the value's type differs from the column's, so every branch of the UNION ALL has the contract's types. */
-function typed(expression: string, from: ColumnType | undefined, to: ColumnType): string {
-  return from === to ? expression : `CAST(${expression} AS ${duckDbType(to)})`;
-}
 
 function columnExpression(source: ProjectionSource, filled: FilledColumn): string {
   const { column, fill } = filled;
@@ -19,15 +14,24 @@ function columnExpression(source: ProjectionSource, filled: FilledColumn): strin
       const joined = fill.dataset !== source.dataset.name && source.fileJoin?.dataset.name === fill.dataset;
       const dataset = joined ? source.fileJoin?.dataset : source.dataset;
       const type = dataset?.columns.find((c) => c.name === fill.column)?.type;
-      return typed(`${joined ? FILE : SOURCE}.${quoteIdentifier(fill.column)}`, type, column.type);
+      return castSql(`${joined ? FILE : SOURCE}.${quoteIdentifier(fill.column)}`, type, column.type);
+    }
+    case 'coalesce': {
+      const parts = fill.columns.map((f) => {
+        const joined = f.dataset !== source.dataset.name && source.fileJoin?.dataset.name === f.dataset;
+        const type = (joined ? source.fileJoin?.dataset : source.dataset)?.columns.find((c) => c.name === f.column)?.type;
+        return { sql: `${joined ? FILE : SOURCE}.${quoteIdentifier(f.column)}`, type };
+      });
+      const types = new Set(parts.map((p) => p.type));
+      return castSql(`coalesce(${parts.map((p) => p.sql).join(', ')})`, types.size === 1 ? parts[0]?.type : undefined, column.type);
     }
     case 'literal':
       // A bare integer would take DuckDB's INTEGER type; the cast gives every UNION ALL branch the contract's type.
-      return typeof fill.value === 'number' ? typed(String(fill.value), undefined, column.type) : typed(sqlLiteral(fill.value), 'utf8', column.type);
+      return typeof fill.value === 'number' ? castSql(String(fill.value), undefined, column.type) : castSql(sqlLiteral(fill.value), 'utf8', column.type);
     case 'stable-id':
-      return typed(stableIdSql(fill.namespace, fill.parts.map((p) => `${SOURCE}.${quoteIdentifier(p)}`)), 'utf8', column.type);
+      return castSql(stableIdSql(fill.namespace, fill.parts.map((p) => `${SOURCE}.${quoteIdentifier(p)}`)), 'utf8', column.type);
     case 'null':
-      return typed('NULL', undefined, column.type);
+      return castSql('NULL', undefined, column.type);
   }
 }
 

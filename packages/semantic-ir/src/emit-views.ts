@@ -1,7 +1,10 @@
-import type { InferredProgram, InferredView } from './inferred-view.js';
-import { emitNormalizeSql } from './emit-normalize-sql.js';
-import { emitProjectSql } from './emit-project-sql.js';
 import type { CompilerDecision } from './compiler-decision.js';
+import { emitDiagnosticSql } from './emit-diagnostic-sql.js';
+import { emitEntitySql } from './emit-entity-sql.js';
+import { emitProjectSql } from './emit-project-sql.js';
+import { emitRelateSql } from './emit-relate-sql.js';
+import { emitUnionSql } from './emit-union-sql.js';
+import type { InferredProgram, InferredView } from './inferred-view.js';
 
 /** A view as emitted: what the manifest records of it. */
 export interface EmittedView {
@@ -10,6 +13,22 @@ export interface EmittedView {
   readonly sql: string;
   readonly output: boolean;
   readonly decisions: readonly CompilerDecision[];
+}
+
+function sqlOf(view: InferredView): string {
+  switch (view.kind) {
+    case 'normalize':
+    case 'derive':
+      return emitEntitySql(view);
+    case 'relate':
+      return emitRelateSql(view);
+    case 'union':
+      return emitUnionSql(view);
+    case 'diagnostic':
+      return emitDiagnosticSql(view);
+    case 'project':
+      return emitProjectSql(view);
+  }
 }
 
 /**
@@ -21,13 +40,7 @@ export interface EmittedView {
  */
 export function emitViews(program: InferredProgram): readonly EmittedView[] {
   const emitted = program.views.map(
-    (view): EmittedView => ({
-      name: view.name,
-      kind: view.kind,
-      sql: view.kind === 'normalize' ? emitNormalizeSql(view) : emitProjectSql(view),
-      output: view.kind === 'project',
-      decisions: view.decisions,
-    }),
+    (view): EmittedView => ({ name: view.name, kind: view.kind, sql: sqlOf(view), output: view.kind === 'project', decisions: view.decisions }),
   );
   return emitted.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

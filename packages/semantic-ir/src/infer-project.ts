@@ -1,11 +1,11 @@
 import { decide } from '@anatomy/contracts';
 import type { Evidence, ValidationIssue } from '@anatomy/contracts';
 import { columnsWithRole } from '@anatomy/schema-authority';
-import type { ColumnRole, ColumnSpec, DatasetSchema } from '@anatomy/schema-authority';
+import type { ColumnRole, ColumnSpec, ColumnType, DatasetSchema } from '@anatomy/schema-authority';
 import type { CompilerDecision } from './compiler-decision.js';
 import type { FileDatasets } from './file-dataset.js';
 import type { FillChoice } from './fill-choice.js';
-import { assertByteSpans, inferEntityId } from './infer-entity-id.js';
+import { inferEntityId } from './infer-entity-id.js';
 import type { FileJoin, FilledColumn, InferredProject, ProjectionSource } from './inferred-view.js';
 import type { Project, ProjectRows } from './project.js';
 import { missingRoleEvidence, roleEvidence } from './role-evidence.js';
@@ -85,6 +85,21 @@ function fillByRole(column: ColumnSpec, role: ColumnRole, source: DatasetSchema,
   if (own.length > 1) {
     return { problem: `${source.name} has several columns with the role ${role} (${own.map((c) => c.name).join(', ')}), so none can be chosen by role` };
   }
+  const fileColumn = files.join === undefined ? undefined : columnsWithRole(files.join.dataset, role)[0];
+  if (first !== undefined && first.nullable && FILE_LEVEL_ROLES.has(role) && files.join !== undefined && fileColumn !== undefined) {
+    return {
+      fill: {
+        by: 'coalesce',
+        columns: [
+          { dataset: source.name, column: first.name },
+          { dataset: files.join.dataset.name, column: fileColumn.name },
+        ],
+      },
+      confidence: 0.9,
+      rationale: `${first.name} of ${source.name} has the role ${role} but may be NULL (its rows come from several sources); ${fileColumn.name} of ${files.join.dataset.name} describes the same file and fills the gaps`,
+      evidence: [roleEvidence(source, first), roleEvidence(files.join.dataset, fileColumn), ...files.evidence],
+    };
+  }
   if (first !== undefined) {
     return {
       fill: { by: 'column', dataset: source.name, column: first.name },
@@ -105,7 +120,6 @@ function fillByRole(column: ColumnSpec, role: ColumnRole, source: DatasetSchema,
     };
   }
   if (FILE_LEVEL_ROLES.has(role)) {
-    const fileColumn = files.join === undefined ? undefined : columnsWithRole(files.join.dataset, role)[0];
     if (files.join !== undefined && fileColumn !== undefined) {
       return {
         fill: { by: 'column', dataset: files.join.dataset.name, column: fileColumn.name },
@@ -122,6 +136,10 @@ function fillByRole(column: ColumnSpec, role: ColumnRole, source: DatasetSchema,
     };
   }
   return { fill: { by: 'null' }, confidence: 0.9, rationale: `${source.name} has no column with the role ${role}`, evidence: [missingRoleEvidence(source, role)] };
+}
+
+function typeFamily(type: ColumnType): string {
+  return type === 'int32' || type === 'int64' ? 'integer' : type;
 }
 
 /** Chooses how one contract column is filled for one row source. */
@@ -145,13 +163,27 @@ function chooseFill(column: ColumnSpec, rows: ProjectRows, source: DatasetSchema
         evidence: [roleEvidence(source, own)],
       };
     }
-    case 'kind':
+    case 'kind': {
+      if (rows.kind !== undefined) {
+        return {
+          fill: { by: 'literal', value: rows.kind },
+          confidence: 1,
+          rationale: `the rows from ${source.name} are declared to be of kind ${rows.kind}; their own kind column, if any, is a detail of that kind`,
+          evidence: [{ source: 'semantic-program', detail: `${view} declares rows of kind ${rows.kind} from ${source.name}` }],
+        };
+      }
+      const own = columnsWithRole(source, 'kind');
+      const [first] = own;
+      if (first === undefined || own.length > 1) {
+        return { problem: `no kind is declared for the rows of ${source.name}, and it has ${own.length === 0 ? 'no column' : 'several columns'} with the role kind to take one from`, field: 'kind' };
+      }
       return {
-        fill: { by: 'literal', value: rows.kind },
-        confidence: 1,
-        rationale: `the rows from ${source.name} are declared to be of kind ${rows.kind}; their own kind column, if any, is a detail of that kind`,
-        evidence: [{ source: 'semantic-program', detail: `${view} declares rows of kind ${rows.kind} from ${source.name}` }],
+        fill: { by: 'column', dataset: source.name, column: first.name },
+        confidence: 0.95,
+        rationale: `no kind is declared for the rows of ${source.name}, so each row has the kind its own ${first.name} holds`,
+        evidence: [roleEvidence(source, first), { source: 'semantic-program', detail: `${view} declares no kind for rows from ${source.name}` }],
       };
+    }
     case 'provenance':
       // Rows that already say where they came from (a merge of sources, say) keep it; others are their producer's evidence.
       if (columnsWithRole(source, 'provenance').length > 0) return fillByRole(column, role, source, files);
@@ -166,13 +198,24 @@ function chooseFill(column: ColumnSpec, rows: ProjectRows, source: DatasetSchema
         ],
       };
     case undefined:
-    case 'attribute':
+    case 'attribute': {
+      // No role to match by: a source column of the same name and type family is the column the contract means (edge templates name theirs so).
+      const same = source.columns.find((c) => c.name === column.name);
+      if (same !== undefined && typeFamily(same.type) === typeFamily(column.type)) {
+        return {
+          fill: { by: 'column', dataset: source.name, column: same.name },
+          confidence: 0.8,
+          rationale: `${column.name} has ${role === undefined ? 'no role' : 'the generic role attribute'} in the contract, and ${source.name} has a ${same.type} column of the same name`,
+          evidence: [{ source: 'schema-authority', detail: `${source.name}.${same.name} is ${same.type}; ${column.name} is ${column.type} in the contract` }],
+        };
+      }
       return {
         fill: { by: 'null' },
         confidence: 0.6,
         rationale: `no role ties the contract column ${column.name} to a column of ${source.name}`,
         evidence: [{ source: 'schema-authority', detail: `${column.name} has ${role === undefined ? 'no role' : 'the generic role attribute'} in the contract` }],
       };
+    }
     default:
       return fillByRole(column, role, source, files);
   }
@@ -209,11 +252,16 @@ export function inferProject(
 
   const decisions: CompilerDecision[] = [];
   const sources: ProjectionSource[] = [];
-  view.rows.forEach((rows, j) => {
+  // Sources in a canonical order: the order rows are declared in does not change the SQL.
+  const ordered = view.rows.map((rows, j) => ({ rows, j })).sort((a, b) => {
+    const ka = `${a.rows.from}\u0000${a.rows.kind ?? ''}`;
+    const kb = `${b.rows.from}\u0000${b.rows.kind ?? ''}`;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  ordered.forEach(({ rows, j }) => {
     const source = context.sources[j];
     if (source === undefined) return;
     const here = `${at}.rows[${j}]`;
-    assertByteSpans(source, name);
     const files = fileJoinOption(source, context.fileDatasets);
     const columns: FilledColumn[] = [];
     for (const column of contract.columns) {
@@ -235,7 +283,9 @@ export function inferProject(
         }),
       );
     }
-    const provides = columns.filter((c) => c.fill.by === 'column' && c.fill.dataset !== source.name).map((c) => c.column.name);
+    const provides = columns
+      .filter((c) => (c.fill.by === 'column' && c.fill.dataset !== source.name) || (c.fill.by === 'coalesce' && c.fill.columns.some((f) => f.dataset !== source.name)))
+      .map((c) => c.column.name);
     const join = provides.length > 0 ? files.join : undefined;
     if (join !== undefined) {
       decisions.push(

@@ -1,32 +1,31 @@
 import { formatIssues } from '@anatomy/contracts';
 import type { ValidationIssue } from '@anatomy/contracts';
+import { columnsWithRole } from '@anatomy/schema-authority';
 import type { DatasetSchema, SchemaRegistry } from '@anatomy/schema-authority';
-import type { ProgramIr, ViewIr } from './compile-declarations.js';
+import type { ProgramIr } from './compile-declarations.js';
 import { fileDatasets } from './file-dataset.js';
-import { inferNormalize } from './infer-normalize.js';
+import { inferDiagnostic } from './infer-diagnostic.js';
+import { inferEntityView } from './infer-entity-view.js';
+import type { ViewInference } from './infer-entity-view.js';
 import { inferProject } from './infer-project.js';
-import type { InferredProgram, InferredView } from './inferred-view.js';
+import { inferRelate } from './infer-relate.js';
+import { inferUnion } from './infer-union.js';
+import type { InferredProgram, InferredRelate, InferredView } from './inferred-view.js';
+import { lineIndexDatasets } from './line-index-dataset.js';
+import { endpointDataset } from './relate-endpoint.js';
 import { SemanticIrError } from './semantic-ir-error.js';
-import type { ViewKind } from './view-decl.js';
 import { visitView } from './view-visitor.js';
-
-type Inference = { readonly ok: true; readonly view: InferredView } | { readonly ok: false; readonly problems: readonly ValidationIssue[] };
-
-function unsupported(view: ViewIr, kind: ViewKind): never {
-  throw SemanticIrError.create('UnsupportedViewKind', `${view.name} is a ${kind} view; the compiler emits only normalize and project views so far`, {
-    details: { view: view.name, kind },
-    hint: `remove views[${view.index}] (${view.name}) from the program until ${kind} views are supported, or express it as normalize and project views`,
-  });
-}
 
 /**
  * Infer phase: walks the views in dependency order and infers, from the
  * column roles of their inputs, everything their declarations leave out:
- * identity columns and their stable-id parts, which input column fills each
- * output column, and joins to the file dataset. Each inference is a Decision.
+ * identity columns and their stable-id parts, span conversion, the columns
+ * conditions test, join strategies, confidence and ranking, union
+ * alignment, diagnostic columns, which input column fills each output
+ * column, and joins to the file dataset. Each inference is a Decision.
  * Throws `semantic-ir/InferenceFailed` listing every problem, or
- * `semantic-ir/UnsupportedViewKind` / `UnsupportedSpanUnit` for what the
- * compiler cannot do yet.
+ * `semantic-ir/UnsupportedSpanUnit` where a line/column dataset is read
+ * where bytes are needed.
  *
  * @example
  * const inferred = inferViews(compileDeclarations(program, registry), registry);
@@ -34,41 +33,46 @@ function unsupported(view: ViewIr, kind: ViewKind): never {
  */
 export function inferViews(ir: ProgramIr, registry: SchemaRegistry): InferredProgram {
   const outputs = new Map<string, DatasetSchema>();
+  const native = new Map<string, string | undefined>();
+  const relations = new Map<string, InferredRelate>();
   const failed = new Set<string>();
   const issues: { readonly index: number; readonly issue: ValidationIssue }[] = [];
   const views: InferredView[] = [];
   const projections = new Set(ir.views.filter((v) => v.decl.kind === 'project').map((v) => v.name));
   const files = fileDatasets(registry.list(), projections);
+  const lineIndexes = lineIndexDatasets(registry.list());
   // A view's input is an earlier view's inferred output, else a registered dataset.
   const schemaOf = (name: string): DatasetSchema => outputs.get(name) ?? registry.get(name);
+  const nativeIdentity = (name: string): string | undefined =>
+    native.has(name) ? native.get(name) : registry.has(name) ? columnsWithRole(registry.get(name), 'entity-identity')[0]?.name : undefined;
 
   for (const view of ir.views) {
     if (view.inputs.some((i) => failed.has(i))) {
       failed.add(view.name);
       continue;
     }
-    const result = visitView<Inference>(view.decl, {
-      normalize: (decl) => inferNormalize(decl, { name: view.name, index: view.index, input: schemaOf(decl.from) }),
+    const base = { name: view.name, index: view.index };
+    const result = visitView<ViewInference<InferredView>>(view.decl, {
+      normalize: (decl) => inferEntityView(decl, { ...base, input: schemaOf(decl.from), lineIndexes }),
+      derive: (decl) => inferEntityView(decl, { ...base, input: schemaOf(decl.from), lineIndexes }),
+      relate: (decl) =>
+        inferRelate(decl, { ...base, left: schemaOf(endpointDataset(decl.left)), right: schemaOf(endpointDataset(decl.right)), relations, nativeIdentity }),
+      union: (decl) => inferUnion({ ...base, inputs: decl.from.map(schemaOf) }),
+      diagnostic: (decl) => inferDiagnostic(decl, { ...base, input: schemaOf(decl.from), relations }),
       project: (decl) =>
-        inferProject(decl, {
-          name: view.name,
-          index: view.index,
-          contract: registry.get(view.name),
-          sources: decl.rows.map((r) => schemaOf(r.from)),
-          fileDatasets: files,
-        }),
-      derive: () => unsupported(view, 'derive'),
-      relate: () => unsupported(view, 'relate'),
-      union: () => unsupported(view, 'union'),
-      diagnostic: () => unsupported(view, 'diagnostic'),
+        inferProject(decl, { ...base, contract: registry.get(view.name), sources: decl.rows.map((r) => schemaOf(r.from)), fileDatasets: files }),
     });
-    if (result.ok) {
-      views.push(result.view);
-      outputs.set(view.name, result.view.output);
-    } else {
+    if (!result.ok) {
       failed.add(view.name);
       issues.push(...result.problems.map((issue) => ({ index: view.index, issue })));
+      continue;
     }
+    const inferred = result.view;
+    views.push(inferred);
+    outputs.set(view.name, inferred.output);
+    if (inferred.kind === 'relate') relations.set(view.name, inferred);
+    // Re-identified rows keep their producer's identity as an attribute of the same name, which the producer's parent pointers hold.
+    native.set(view.name, inferred.kind === 'normalize' || inferred.kind === 'derive' ? nativeIdentity(inferred.input.name) : undefined);
   }
   if (issues.length > 0) {
     // Report in declaration order, which is how the author reads the program.

@@ -1,17 +1,18 @@
 import { z } from 'zod';
-import { DatasetNameSchema, EntityNamespaceSchema, OutputNameSchema } from './declaration-names.js';
+import { DatasetNameSchema, EntityNamespaceSchema, KindNameSchema, OutputNameSchema } from './declaration-names.js';
 import { viewFactory } from './view-factory.js';
 
 /**
  * One source of a projection's rows: every row of `from` becomes one output
- * row of kind `kind`. Ids come from the source's entity-identity column, or,
- * when `entity` is given, are computed as stable ids in that namespace from
- * the source's file identity and span.
+ * row of kind `kind`, or, when `kind` is left out, of the kind the source's
+ * own kind column holds (the edge kind of a relate view). Ids come from the
+ * source's entity-identity column, or, when `entity` is given, are computed
+ * as stable ids in that namespace from the source's file identity and span.
  */
 export const ProjectRowsSchema = z
   .object({
     from: DatasetNameSchema,
-    kind: z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'must be an upper-case kind such as DEF'),
+    kind: KindNameSchema.optional(),
     entity: EntityNamespaceSchema.optional(),
   })
   .readonly();
@@ -29,7 +30,7 @@ export const ProjectSchema = z
     rows: z
       .array(ProjectRowsSchema)
       .min(1)
-      .refine((rows) => new Set(rows.map((r) => `${r.from} ${r.kind}`)).size === rows.length, 'lists the same source and kind twice')
+      .refine((rows) => new Set(rows.map((r) => `${r.from} ${r.kind ?? ''}`)).size === rows.length, 'lists the same source and kind twice')
       .readonly(),
   })
   .readonly();
@@ -43,5 +44,6 @@ export type Project = z.infer<typeof ProjectSchema>;
  *   { from: 'evidence.files', kind: 'FILE', entity: 'file' },
  *   { from: 'norm.defs', kind: 'DEF' },
  * ] });
+ * Project.create({ name: 'cpg.edges', rows: [{ from: 'rel.def_parent' }] }); // kinds from edge_kind
  */
 export const Project = viewFactory('project', ProjectSchema);

@@ -6,7 +6,8 @@ import type { InferredProgram } from './inferred-view.js';
  * Optimize phase, dead-view pruning: keeps the projections (the program's
  * outputs) and every view they read, directly or through other views, and
  * drops the rest, recording one Decision per dropped view. Runs backwards
- * over the dependency order, so one pass suffices.
+ * over the dependency order, so one pass suffices. Slices of a fused
+ * relationship that nothing reads on its own are dropped this way.
  *
  * @example
  * pruneDeadViews(inferred).decisions; // [{ value: { topic: 'prune', view: 'norm.unused' }, … }]
@@ -26,7 +27,10 @@ export function pruneDeadViews(program: InferredProgram): InferredProgram {
       decide({
         value: { topic: 'prune' as const, view: v.name },
         confidence: 1,
-        rationale: `no output projection reads ${v.name}, directly or through other views, so computing it would be wasted work`,
+        rationale:
+          v.kind === 'relate' && v.plan.form === 'slice'
+            ? `${v.name} is computed inside the fused view ${v.plan.of}, and nothing reads it on its own`
+            : `no output projection reads ${v.name}, directly or through other views, so computing it would be wasted work`,
         evidence: [
           {
             source: 'semantic-ir/optimize',

@@ -1,38 +1,78 @@
+import { ColumnRoleSchema } from '@anatomy/schema-authority';
 import { z } from 'zod';
-import { DatasetNameSchema, LocalViewNameSchema } from './declaration-names.js';
+import { ColumnNameSchema, DatasetNameSchema, KindNameSchema, LocalViewNameSchema } from './declaration-names.js';
+import { RelateEndpointSchema } from './relate-endpoint.js';
+import { RoleConditionSchema } from './role-condition.js';
 import { viewFactory } from './view-factory.js';
 
 /**
- * What a relationship means between a left and a right row. The join
- * strategy that realises it (span containment, span overlap, foreign key,
- * symbol match, file equi-join) is inferred from the two schemas, never declared.
+ * What a relationship means, read from the left row. The join strategy that
+ * realises it is inferred from the two schemas' roles, never declared:
+ * - `within`: the left row lies inside the right one — a span containment in
+ *   the same file, or the producer's own parent pointer;
+ * - `overlaps`: their spans share bytes in the same file;
+ * - `refers-to`: the left row points at the right one — a foreign key, equal
+ *   symbol identities, or equal names within the same file;
+ * - `same-file`: both sit in the same file.
  */
-export const RelateIntentSchema = z.enum(['contains', 'overlaps', 'refers-to', 'same-symbol', 'same-file']);
+export const RelateIntentSchema = z.enum(['within', 'overlaps', 'refers-to', 'same-file']);
 export type RelateIntent = z.infer<typeof RelateIntentSchema>;
 
-/** Evidence of a good match that raises a related pair's confidence and ranks candidates. */
-export const QualitySignalSchema = z.enum(['innermost', 'exact-span', 'name-match', 'kind-match', 'source-agreement']);
-export type QualitySignal = z.infer<typeof QualitySignalSchema>;
+/**
+ * Evidence of a good candidate, each adding its weight to the score when it holds:
+ * `innermost` (the smallest right span among the left row's candidates),
+ * `earliest` (the right row that starts first among them), `same-file`,
+ * `same-name` and `same-span` (left and right agree on that role).
+ */
+export const QualityFeatureSchema = z.enum(['innermost', 'earliest', 'same-file', 'same-name', 'same-span']);
+export type QualityFeature = z.infer<typeof QualityFeatureSchema>;
 
 /**
- * A `relate` view: pairs of left and right rows that stand in a relationship,
- * each with a confidence from the quality signals that apply. `keep: 'best'`
- * keeps the top-ranked right row per left entity; `'all'` keeps every
- * candidate. It lives in the `rel` schema.
+ * A join key, declared only where roles cannot decide: a column `role` that
+ * both sides carry once (`{ role: 'name' }` matches names even where symbol
+ * identities exist), or a named pair (`right` defaults to the right side's
+ * identity, making `left` a foreign key).
+ */
+export const RelateKeySchema = z.union([
+  z.object({ left: ColumnNameSchema, right: ColumnNameSchema.optional() }).readonly(),
+  z.object({ role: ColumnRoleSchema }).readonly(),
+]);
+export type RelateKey = z.infer<typeof RelateKeySchema>;
+
+/** How much a feature counts; weights add up to a score, which maps to a confidence in [0, 1). */
+export const FeatureWeightSchema = z.number().min(0.01, 'must be at least 0.01').max(100, 'must be at most 100');
+
+/**
+ * A `relate` view: the edges of kind `edge` between left and right rows.
+ * Only the irreducible is declared: the intent, hard filters (`where`),
+ * weighted quality features (`score`), other relationships whose agreement
+ * on the same (source, destination) pair raises confidence (`agree`), and
+ * whether to keep every candidate or the best per left row (`keep`). Edges
+ * run from the left row unless `src: 'right'`. `on` declares the key only
+ * where roles cannot decide (see `RelateKeySchema`). It
+ * lives in the `rel` schema and has the columns of the edge template.
  */
 export const RelateSchema = z
   .object({
     kind: z.literal('relate'),
     name: LocalViewNameSchema,
-    left: DatasetNameSchema,
-    right: DatasetNameSchema,
+    edge: KindNameSchema,
+    left: RelateEndpointSchema,
+    right: RelateEndpointSchema,
     intent: RelateIntentSchema,
-    signals: z
-      .array(QualitySignalSchema)
-      .min(1)
-      .refine((s) => new Set(s).size === s.length, 'lists a signal twice')
-      .readonly(),
-    keep: z.enum(['best', 'all']),
+    on: RelateKeySchema.optional(),
+    where: z
+      .object({ left: z.array(RoleConditionSchema).min(1).readonly().optional(), right: z.array(RoleConditionSchema).min(1).readonly().optional() })
+      .readonly()
+      .optional(),
+    score: z.partialRecord(QualityFeatureSchema, FeatureWeightSchema).readonly().optional(),
+    agree: z
+      .record(DatasetNameSchema, FeatureWeightSchema)
+      .refine((a) => Object.keys(a).length > 0, 'names no relationship')
+      .readonly()
+      .optional(),
+    keep: z.enum(['best', 'all']).default('all'),
+    src: z.enum(['left', 'right']).default('left'),
   })
   .readonly();
 export type Relate = z.infer<typeof RelateSchema>;
@@ -41,7 +81,8 @@ export type Relate = z.infer<typeof RelateSchema>;
  * Factory of `relate` views.
  *
  * @example
- * Relate.create({ name: 'def_parent', left: 'norm.defs', right: 'norm.defs', intent: 'contains',
- *   signals: ['innermost'], keep: 'best' });
+ * // CONTAINS from the innermost enclosing scope to each definition.
+ * Relate.create({ name: 'def_parent', edge: 'CONTAINS', left: 'norm.defs', right: 'merged.scopes',
+ *   intent: 'within', score: { innermost: 2 }, keep: 'best', src: 'right' });
  */
 export const Relate = viewFactory('relate', RelateSchema);

@@ -14,7 +14,7 @@ import { visitView } from './view-visitor.js';
 const examples: readonly ViewDecl[] = [
   Normalize.create({ name: 'defs', from: 'evidence.ts_defs', entity: 'def' }),
   Derive.create({ name: 'classes', from: 'norm.defs', entity: 'cls', where: [{ role: 'kind', in: ['class'] }] }),
-  Relate.create({ name: 'parents', left: 'norm.defs', right: 'norm.defs', intent: 'contains', signals: ['innermost'], keep: 'best' }),
+  Relate.create({ name: 'parents', edge: 'CONTAINS', left: 'norm.defs', right: 'norm.defs', intent: 'within', score: { innermost: 2 }, keep: 'best', src: 'right' }),
   Union.create({ name: 'defs', from: ['norm.ts_defs', 'norm.py_defs'] }),
   Project.create({ name: 'cpg.nodes', rows: [{ from: 'evidence.files', kind: 'FILE', entity: 'file' }, { from: 'norm.defs', kind: 'DEF' }] }),
   Diagnostic.create({ name: 'orphans', from: 'rel.orphans', code: 'OrphanDef', severity: 'warning', message: 'no enclosing scope' }),
@@ -55,6 +55,22 @@ describe('view factories', () => {
     expect(Object.keys(examples[4]!).sort()).toEqual(['kind', 'name', 'rows']);
   });
 
+  it('default a relationship to every candidate, with edges from the left row', () => {
+    const r = Relate.create({ name: 'same', edge: 'SAME_FILE', left: 'norm.a', right: { from: 'evidence.files', entity: 'file' }, intent: 'same-file' });
+    expect([r.keep, r.src]).toEqual(['all', 'left']);
+    expect(Object.isFrozen(r.right)).toBe(true);
+  });
+
+  it('accept role conditions with values of any column type, and NULL', () => {
+    const d = Derive.create({
+      name: 'imports',
+      from: 'norm.imports',
+      where: [{ column: 'is_star', in: [false] }, { column: 'level', notIn: [1, 2] }, { role: 'name', in: ['x', null] }],
+    });
+    expect(d.where).toHaveLength(3);
+    expect(Derive.create({ name: 'modules', from: 'evidence.files', entity: 'module' }).where).toBeUndefined();
+  });
+
   it('reject bad normalize declarations, listing every problem', () => {
     const issues = issuesOf(() => Normalize.create({ name: 'Defs', from: 'ts_defs', entity: '9def' }));
     expect(issues.map((i) => i.path)).toEqual(['name', 'from', 'entity']);
@@ -66,12 +82,32 @@ describe('view factories', () => {
   });
 
   it.each<[string, () => unknown, readonly string[]]>([
-    ['derive without conditions', () => Derive.create({ name: 'c', from: 'norm.defs', entity: 'c', where: [] }), ['where']],
+    ['derive with an empty condition list', () => Derive.create({ name: 'c', from: 'norm.defs', entity: 'c', where: [] }), ['where']],
+    ['derive that neither filters nor re-identifies', () => Derive.create({ name: 'c', from: 'norm.defs' }), ['where']],
     ['derive on an unknown role', () => Derive.create({ name: 'c', from: 'norm.defs', entity: 'c', where: [{ role: 'colour' as never, in: ['x'] }] }), ['where.0.role']],
     [
-      'relate with a repeated signal and unknown intent',
-      () => Relate.create({ name: 'r', left: 'a.b', right: 'a.c', intent: 'near' as never, signals: ['innermost', 'innermost'], keep: 'best' }),
-      ['intent', 'signals'],
+      'a condition with both a role and a column, and neither in nor notIn',
+      () => Derive.create({ name: 'c', from: 'norm.defs', where: [{ role: 'kind', column: 'def_kind' } as never] }),
+      ['where.0.role', 'where.0.in'],
+    ],
+    [
+      'relate with a lower-case edge, an unknown intent, feature and weight',
+      () =>
+        Relate.create({
+          name: 'r',
+          edge: 'contains',
+          left: 'a.b',
+          right: 'a.c',
+          intent: 'near' as never,
+          score: { nearest: 1, innermost: 0 } as never,
+          keep: 'best',
+        }),
+      ['edge', 'intent', 'score.innermost', 'score'],
+    ],
+    [
+      'relate with an endpoint missing its entity and an empty agreement',
+      () => Relate.create({ name: 'r', edge: 'E', left: { from: 'a.b' } as never, right: 'a.c', intent: 'within', agree: {} }),
+      ['left', 'agree'],
     ],
     ['union of one input', () => Union.create({ name: 'u', from: ['norm.a'] }), ['from']],
     ['union naming an input twice', () => Union.create({ name: 'u', from: ['norm.a', 'norm.a'] }), ['from']],
@@ -79,6 +115,7 @@ describe('view factories', () => {
     ['project with an unqualified name and lower-case kind', () => Project.create({ name: 'nodes', rows: [{ from: 'norm.defs', kind: 'def' }] }), ['name', 'rows.0.kind']],
     ['project repeating a source and kind', () => Project.create({ name: 'cpg.nodes', rows: [{ from: 'norm.defs', kind: 'DEF' }, { from: 'norm.defs', kind: 'DEF' }] }), ['rows']],
     ['diagnostic with a bad code and severity', () => Diagnostic.create({ name: 'd', from: 'a.b', code: 'bad code', severity: 'fatal' as never, message: 'm' }), ['code', 'severity']],
+    ['diagnostic naming an unknown role in its message', () => Diagnostic.create({ name: 'd', from: 'a.b', code: 'Bad', severity: 'info', message: 'see {colour}' }), ['message']],
   ])('reject %s', (_label, create, paths) => {
     expect(issuesOf(create).map((i) => i.path)).toEqual(paths);
   });
@@ -93,14 +130,14 @@ describe('visitView', () => {
     const kinds = examples.map((v) =>
       visitView(v, {
         normalize: (n) => `n:${n.entity}`,
-        derive: (d) => `d:${d.where.length}`,
+        derive: (d) => `d:${d.where?.length ?? 0}`,
         relate: (r) => `r:${r.intent}`,
         union: (u) => `u:${u.from.length}`,
         project: (p) => `p:${p.rows.length}`,
         diagnostic: (d) => `g:${d.severity}`,
       }),
     );
-    expect(kinds).toEqual(['n:def', 'd:1', 'r:contains', 'u:2', 'p:2', 'g:warning']);
+    expect(kinds).toEqual(['n:def', 'd:1', 'r:within', 'u:2', 'p:2', 'g:warning']);
   });
 
   it('gives intermediate views a schema per kind and projections their contract name', () => {

@@ -13,10 +13,10 @@ export const incomplete: ViewVisitor<number> = {
 // Each handler receives the declaration of its own kind.
 export const typed: ViewVisitor<string> = {
   normalize: (v) => v.entity,
-  derive: (v) => v.entity,
+  derive: (v) => v.entity ?? v.from,
   relate: (v) => v.intent,
   union: (v) => v.from.join(','),
-  project: (v) => v.rows.map((r) => r.kind).join(','),
+  project: (v) => v.rows.map((r) => r.kind ?? '').join(','),
   // @ts-expect-error -- a diagnostic view has no `entity`
   diagnostic: (v) => v.entity,
 };

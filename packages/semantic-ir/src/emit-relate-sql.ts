@@ -1,0 +1,185 @@
+import { canonicalJson, stableIdSql } from '@anatomy/contracts';
+import { quoteIdentifier } from '@anatomy/schema-authority';
+import type { ColumnType, DatasetSchema } from '@anatomy/schema-authority';
+import { castSql } from './cast-sql.js';
+import { conditionSql } from './condition-sql.js';
+import { EDGE_NAMESPACE } from './edge-template.js';
+import type { FeatureTerm, InferredRelate, RelateJoin, RelateMember, RelateSide, ResolvedCondition } from './inferred-view.js';
+import { CONFIDENCE_MACRO, MERGE_ORIGIN_MACRO, SPAN_CONTAINS_MACRO, SPAN_OVERLAPS_MACRO } from './semantic-macros.js';
+import { sqlLiteral } from './sql-literal.js';
+
+const q = quoteIdentifier;
+const L = q('l');
+const R = q('r');
+const TEMPLATE = ['edge_id', 'edge_kind', 'src_node_id', 'dst_node_id', 'file_id', 'bstart', 'bend', 'origin', 'rule', 'confidence'] as const;
+
+function relation(name: string): string {
+  return name.split('.').map(q).join('.');
+}
+
+function typeOf(ds: DatasetSchema, column: string | undefined): ColumnType | undefined {
+  return ds.columns.find((c) => c.name === column)?.type;
+}
+
+function idSql(side: RelateSide, alias: string): string {
+  if (side.id.by === 'column') return castSql(`${alias}.${q(side.id.column)}`, typeOf(side.dataset, side.id.column), 'utf8');
+  return stableIdSql(side.id.namespace, side.id.parts.map((p) => `${alias}.${q(p)}`));
+}
+
+/** Conditions every member applies, so the candidates can be filtered before the members split. */
+function sharedConditions(plan: RelateJoin, side: 'left' | 'right'): readonly ResolvedCondition[] {
+  const [first, ...rest] = plan.members.map((m) => m.where[side]);
+  const key = (c: ResolvedCondition): string => canonicalJson(c);
+  return (first ?? []).filter((c) => rest.every((other) => other.some((o) => key(o) === key(c))));
+}
+
+function ownConditions(plan: RelateJoin, member: RelateMember, side: 'left' | 'right'): readonly ResolvedCondition[] {
+  const shared = new Set(sharedConditions(plan, side).map((c) => canonicalJson(c)));
+  return member.where[side].filter((c) => !shared.has(canonicalJson(c)));
+}
+
+/** The columns of each side carried into the candidate pairs, as `[alias in pairs, expression]`. */
+function carried(plan: RelateJoin): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [prefix, alias, side] of [['l', L, plan.left], ['r', R, plan.right]] as const) {
+    out.push([`${prefix}_id`, idSql(side, alias)]);
+    out.push([`${prefix}_origin`, side.origin.by === 'column' ? `${alias}.${q(side.origin.column)}` : sqlLiteral(side.origin.value)]);
+    for (const [suffix, column] of [['file', side.file], ['start', side.start], ['end', side.end], ['name', side.name]] as const) {
+      if (column !== undefined) out.push([`${prefix}_${suffix}`, `${alias}.${q(column)}`]);
+    }
+    const which = prefix === 'l' ? 'left' : 'right';
+    const tested = new Set(plan.members.flatMap((m) => ownConditions(plan, m, which).map((c) => c.column)));
+    for (const column of [...tested].sort()) out.push([`${prefix}__${column}`, `${alias}.${q(column)}`]);
+  }
+  return out;
+}
+
+function candidatesSql(plan: RelateJoin): string {
+  const on = plan.join.keys.map((k) => `${L}.${q(k.left)} = ${R}.${q(k.right)}`);
+  const { left, right } = plan;
+  const span = (side: RelateSide, alias: string): string => `${alias}.${q(side.start ?? '')}, ${alias}.${q(side.end ?? '')}`;
+  if (plan.join.span === 'contains') on.push(`${SPAN_CONTAINS_MACRO}(${span(right, R)}, ${span(left, L)})`);
+  if (plan.join.span === 'overlap') on.push(`${SPAN_OVERLAPS_MACRO}(${span(left, L)}, ${span(right, R)})`);
+  const columns = carried(plan).map(([alias, expression]) => `${expression} AS ${q(alias)}`);
+  // An entity is never related to itself (a definition always lies within its own span).
+  const filters = [
+    `${idSql(left, L)} <> ${idSql(right, R)}`,
+    ...sharedConditions(plan, 'left').map((c) => conditionSql(`${L}.${q(c.column)}`, c)),
+    ...sharedConditions(plan, 'right').map((c) => conditionSql(`${R}.${q(c.column)}`, c)),
+  ];
+  return (
+    `${q('candidates')} AS (\n  SELECT\n    ${columns.join(',\n    ')}\n` +
+    `  FROM ${relation(left.dataset.name)} AS ${L}\n  JOIN ${relation(right.dataset.name)} AS ${R}\n    ON ${on.join('\n    AND ')}\n` +
+    `  WHERE ${filters.join('\n    AND ')}\n)`
+  );
+}
+
+function featureSql(term: FeatureTerm, src: string, dst: string): string {
+  const when = (condition: string): string => `CASE WHEN ${condition} THEN ${term.weight} ELSE 0 END`;
+  const per = `OVER (PARTITION BY ${q('l_id')})`;
+  switch (term.feature) {
+    case 'innermost':
+      return when(`${q('r_end')} - ${q('r_start')} = min(${q('r_end')} - ${q('r_start')}) ${per}`);
+    case 'earliest':
+      return when(`${q('r_start')} = min(${q('r_start')}) ${per}`);
+    case 'same-file':
+      return when(`${q('l_file')} = ${q('r_file')}`);
+    case 'same-name':
+      return when(`${q('l_name')} = ${q('r_name')}`);
+    case 'same-span':
+      return when(`${q('l_start')} = ${q('r_start')} AND ${q('l_end')} = ${q('r_end')}`);
+    case 'agrees': {
+      const a = q('agreeing');
+      return when(`EXISTS (SELECT 1 FROM ${relation(term.view)} AS ${a} WHERE ${a}.${q(term.columns.src)} = ${src} AND ${a}.${q(term.columns.dst)} = ${dst})`);
+    }
+  }
+}
+
+function memberSql(plan: RelateJoin, member: RelateMember, cte: string): string {
+  const [src, dst] = member.src === 'left' ? [q('l_id'), q('r_id')] : [q('r_id'), q('l_id')];
+  const rightSpan = plan.right.start !== undefined && plan.right.end !== undefined;
+  const location = (column: 'file' | 'start' | 'end', side: 'left' | 'right' | undefined, type: ColumnType): string => {
+    if (side === undefined) return castSql('NULL', undefined, type);
+    const s = side === 'left' ? plan.left : plan.right;
+    const name = column === 'file' ? s.file : column === 'start' ? s.start : s.end;
+    return castSql(q(`${side === 'left' ? 'l' : 'r'}_${column}`), typeOf(s.dataset, name), type);
+  };
+  const score = [String(member.prior), ...member.features.map((f) => featureSql(f, src, dst))].join('\n      + ');
+  const columns = [
+    `${src} AS ${q('src')}`,
+    `${dst} AS ${q('dst')}`,
+    q('l_id'),
+    q('r_id'),
+    ...(rightSpan ? [`${q('r_end')} - ${q('r_start')} AS ${q('r_length')}`] : []),
+    `${sqlLiteral(member.edge)} AS ${q('edge_kind')}`,
+    `${sqlLiteral(member.rule)} AS ${q('rule')}`,
+    `${location('file', plan.location.file, 'utf8')} AS ${q('file_id')}`,
+    `${location('start', plan.location.span, 'int64')} AS ${q('bstart')}`,
+    `${location('end', plan.location.span, 'int64')} AS ${q('bend')}`,
+    `${MERGE_ORIGIN_MACRO}([${q('l_origin')}, ${q('r_origin')}]) AS ${q('origin')}`,
+    `${CONFIDENCE_MACRO}(\n      ${score}\n    ) AS ${q('confidence')}`,
+  ];
+  const filters = [
+    ...ownConditions(plan, member, 'left').map((c) => conditionSql(q(`l__${c.column}`), c)),
+    ...ownConditions(plan, member, 'right').map((c) => conditionSql(q(`r__${c.column}`), c)),
+  ];
+  const where = filters.length === 0 ? '' : `\n  WHERE ${filters.join('\n    AND ')}`;
+  return `${q(cte)} AS (\n  SELECT\n    ${columns.join(',\n    ')}\n  FROM ${q('candidates')}${where}\n)`;
+}
+
+function joinSql(plan: RelateJoin): string {
+  const ctes = [candidatesSql(plan)];
+  const names = plan.members.map((_, i) => `rule_${i}`);
+  plan.members.forEach((m, i) => ctes.push(memberSql(plan, m, names[i] ?? '')));
+  let scored = names[0] ?? '';
+  if (names.length > 1) {
+    scored = 'scored';
+    ctes.push(`${q(scored)} AS (\n  ${names.map((n) => `SELECT * FROM ${q(n)}`).join('\n  UNION ALL\n  ')}\n)`);
+  }
+  const best = plan.members.filter((m) => m.keep === 'best');
+  let from = scored;
+  let where = '';
+  if (best.length > 0) {
+    const rightSpan = plan.right.start !== undefined && plan.right.end !== undefined;
+    const order = [`${q('confidence')} DESC`, ...(rightSpan ? [`${q('r_length')} ASC NULLS LAST`] : []), `${q('r_id')} ASC`];
+    from = 'ranked';
+    ctes.push(
+      `${q(from)} AS (\n  SELECT\n    *,\n    row_number() OVER (PARTITION BY ${q('rule')}, ${q('l_id')} ORDER BY ${order.join(', ')}) AS ${q('rank')}\n  FROM ${q(scored)}\n)`,
+    );
+    const all = plan.members.filter((m) => m.keep === 'all').map((m) => sqlLiteral(m.rule));
+    where = all.length === 0 ? `\nWHERE ${q('rank')} = 1` : `\nWHERE ${q('rank')} = 1 OR ${q('rule')} IN (${all.join(', ')})`;
+  }
+  const id = stableIdSql(EDGE_NAMESPACE, [q('edge_kind'), q('src'), q('dst')]);
+  const select = [
+    `${id} AS ${q('edge_id')}`,
+    q('edge_kind'),
+    `${q('src')} AS ${q('src_node_id')}`,
+    `${q('dst')} AS ${q('dst_node_id')}`,
+    ...['file_id', 'bstart', 'bend', 'origin', 'rule', 'confidence'].map(q),
+  ];
+  return `WITH ${ctes.join(',\n')}\nSELECT\n  ${select.join(',\n  ')}\nFROM ${q(from)}${where}`;
+}
+
+/**
+ * Emits the SELECT of a relate view. A `candidates` CTE joins the two sides
+ * once (equal keys, and the span predicate macro of the span strategies),
+ * dropping pairs of an entity with itself and rows failing the conditions
+ * every member shares; each member relationship applies its own conditions,
+ * scores the candidates (prior plus
+ * the weights of the features that hold; `innermost` and `earliest` are
+ * windows over the left row's candidates) and maps the score to a
+ * confidence; `keep: 'best'` ranks candidates per rule and left identity
+ * with `row_number()` (confidence descending, then the smallest right span,
+ * then the right id) and keeps the first. A slice of a fused view selects
+ * its rule's rows.
+ *
+ * @example
+ * emitRelateSql(defParent);
+ * // WITH "candidates" AS (… JOIN … ON "l"."file_id" = "r"."file_id" AND anatomy_span_contains(…)), "rule_0" AS (…), "ranked" AS (…)
+ * // SELECT … FROM "ranked" WHERE "rank" = 1
+ */
+export function emitRelateSql(view: InferredRelate): string {
+  const { plan } = view;
+  if (plan.form === 'join') return joinSql(plan);
+  return `SELECT\n  ${TEMPLATE.map(q).join(',\n  ')}\nFROM ${relation(plan.of)}\nWHERE ${q('rule')} = ${sqlLiteral(plan.rule)}`;
+}

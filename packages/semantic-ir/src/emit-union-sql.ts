@@ -1,0 +1,56 @@
+import { stableIdSql } from '@anatomy/contracts';
+import { qualifiedName, quoteIdentifier } from '@anatomy/schema-authority';
+import { castSql } from './cast-sql.js';
+import type { FilledColumn, InferredUnion, UnionBranch } from './inferred-view.js';
+import { MERGE_ORIGIN_MACRO } from './semantic-macros.js';
+import { sqlLiteral } from './sql-literal.js';
+
+const q = quoteIdentifier;
+const S = q('s');
+const ORDER = q('union_input');
+
+function fillSql(branch: UnionBranch, filled: FilledColumn): string {
+  const { column, fill } = filled;
+  switch (fill.by) {
+    case 'column':
+      return castSql(`${S}.${q(fill.column)}`, branch.dataset.columns.find((c) => c.name === fill.column)?.type, column.type);
+    case 'literal':
+      return castSql(typeof fill.value === 'string' ? sqlLiteral(fill.value) : String(fill.value), typeof fill.value === 'string' ? 'utf8' : undefined, column.type);
+    case 'coalesce':
+      return castSql(`coalesce(${fill.columns.map((f) => `${S}.${q(f.column)}`).join(', ')})`, undefined, column.type);
+    case 'stable-id':
+      return stableIdSql(fill.namespace, fill.parts.map((p) => `${S}.${q(p)}`));
+    case 'null':
+      return castSql('NULL', undefined, column.type);
+  }
+}
+
+function branchSql(branch: UnionBranch, position: number | undefined): string {
+  const columns = branch.fills.map((f) => `${fillSql(branch, f)} AS ${q(f.column.name)}`);
+  if (position !== undefined) columns.unshift(`${position} AS ${ORDER}`);
+  return `SELECT\n  ${columns.join(',\n  ')}\nFROM ${qualifiedName(branch.dataset)} AS ${S}`;
+}
+
+/**
+ * Emits the SELECT of a union view. Appended inputs are one UNION ALL of
+ * aligned SELECTs. Merged inputs are grouped by identity: each column takes
+ * the first non-NULL value in declaration order, and the provenance lists
+ * every source that saw the entity (`anatomy_merge_origin`).
+ *
+ * @example
+ * emitUnionSql(mergedDefs);
+ * // WITH "inputs" AS (SELECT 0 AS "union_input", … UNION ALL SELECT 1 AS "union_input", …)
+ * // SELECT "def_id", first("name" ORDER BY "union_input") FILTER (WHERE "name" IS NOT NULL) AS "name", … GROUP BY "def_id"
+ */
+export function emitUnionSql(view: InferredUnion): string {
+  if (view.mode === 'append') return view.branches.map((b) => branchSql(b, undefined)).join('\nUNION ALL\n');
+  const identity = view.identity ?? '';
+  const inputs = view.branches.map((b, i) => branchSql(b, i).replaceAll('\n', '\n  ')).join('\n  UNION ALL\n  ');
+  const columns = view.output.columns.map((c) => {
+    const name = q(c.name);
+    if (c.name === identity) return name;
+    if (c.name === view.provenance) return `${MERGE_ORIGIN_MACRO}(list(${name} ORDER BY ${ORDER})) AS ${name}`;
+    return `first(${name} ORDER BY ${ORDER}) FILTER (WHERE ${name} IS NOT NULL) AS ${name}`;
+  });
+  return `WITH ${q('inputs')} AS (\n  ${inputs}\n)\nSELECT\n  ${columns.join(',\n  ')}\nFROM ${q('inputs')}\nGROUP BY ${q(identity)}`;
+}
