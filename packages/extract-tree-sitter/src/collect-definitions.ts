@@ -3,6 +3,7 @@ import { bytePosition } from '@anatomy/repo-scan';
 import type { DecodedSource } from '@anatomy/repo-scan';
 import type { Tree, TreeCursor } from 'web-tree-sitter';
 import type { PythonGrammar } from './python-grammar.js';
+import { pythonIdentifier } from './python-identifier.js';
 import type { DefKind, TsDefRow } from './ts-def-row.js';
 import type { TsErrorRow } from './ts-error-row.js';
 
@@ -44,19 +45,6 @@ interface PendingDef {
 }
 
 const MAX_SNIPPET = 40;
-
-/** V8 shares the characters of slices at least this long with the sliced string instead of copying them. */
-const SHARED_SLICE_LENGTH = 13;
-
-/**
- * An identifier as Python sees it: NFKC-normalised (PEP 3131; ASCII needs no
- * work), and copied out of the file's text when long enough to be a shared
- * slice, so rows that outlive the file do not keep its whole text alive.
- */
-function identifier(slice: string): string {
-  const name = /[\u0080-\uffff]/.test(slice) ? slice.normalize('NFKC') : slice;
-  return name.length < SHARED_SLICE_LENGTH ? name : Buffer.from(name, 'utf16le').toString('utf16le');
-}
 
 /**
  * CPython's qualified-name rule (`compiler_set_qualname`): a definition nested
@@ -123,7 +111,7 @@ export function collectDefinitions(tree: Tree, grammar: PythonGrammar, input: Wa
     do {
       if (cursor.nodeTypeId === ids.identifier) {
         scope.globals ??= new Set();
-        scope.globals.add(identifier(text.slice(cursor.startIndex, cursor.endIndex)));
+        scope.globals.add(pythonIdentifier(text, cursor.startIndex, cursor.endIndex));
       }
     } while (cursor.gotoNextSibling());
     cursor.gotoParent();
@@ -148,7 +136,7 @@ export function collectDefinitions(tree: Tree, grammar: PythonGrammar, input: Wa
         else if (type === ids.identifier && cursor.currentFieldId === ids.nameField) {
           p.nameStart = cursor.startIndex;
           p.nameEnd = cursor.endIndex;
-          p.name = identifier(text.slice(p.nameStart, p.nameEnd));
+          p.name = pythonIdentifier(text, p.nameStart, p.nameEnd);
           p.qualname = qualify(p.name, scopes[scopes.length - 2]);
           owner.qualname = p.qualname;
         }

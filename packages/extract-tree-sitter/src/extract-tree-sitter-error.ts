@@ -9,4 +9,6 @@ export const ExtractTreeSitterError = errorFamily('extract-tree-sitter', 'Extrac
   'GrammarUnavailable',
   'Disposed',
   'ParseFailed',
+  'WorkerFailed',
+  'InvalidOptions',
 ] as const);

@@ -1,33 +1,24 @@
-import type { DatasetSchema } from '@anatomy/schema-authority';
+import { defineExtractor } from '@anatomy/schema-authority';
+import type { ExtractorDescriptor } from '@anatomy/schema-authority';
 import { treeSitterDatasets } from './tree-sitter-datasets.js';
 
-/**
- * What an extractor declares about itself: its name, a version that changes
- * whenever its output may change (so cached evidence can be invalidated), and
- * the datasets it emits.
- */
-export interface ExtractorDescriptor {
-  readonly name: string;
-  readonly version: string;
-  readonly datasets: readonly DatasetSchema[];
-}
-
 /** Version of the extraction logic; bump it when rows may differ for the same input. */
-export const EXTRACTOR_VERSION = '1';
+export const EXTRACTOR_VERSION = '2';
 /** The grammar package whose parse trees the rows come from. */
 export const TREE_SITTER_PYTHON_VERSION = '0.25.0';
 /** The tree-sitter runtime that parses. */
 export const WEB_TREE_SITTER_VERSION = '0.27.2';
 
 /**
- * The tree-sitter extractor's self-description. It needs no external
- * capability: the grammar is bundled WebAssembly.
+ * The tree-sitter extractor's self-description. It needs no external tool:
+ * the grammar is bundled WebAssembly.
  *
  * @example
  * for (const ds of treeSitterDescriptor.datasets) registry.register(ds);
  */
-export const treeSitterDescriptor: ExtractorDescriptor = Object.freeze({
+export const treeSitterDescriptor: ExtractorDescriptor = defineExtractor({
   name: 'tree-sitter',
   version: `${EXTRACTOR_VERSION}+tree-sitter-python@${TREE_SITTER_PYTHON_VERSION}+web-tree-sitter@${WEB_TREE_SITTER_VERSION}`,
-  datasets: treeSitterDatasets,
+  needs: {},
+  datasets: [...treeSitterDatasets],
 });

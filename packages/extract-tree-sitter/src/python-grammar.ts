@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Language, Parser } from 'web-tree-sitter';
 import { ExtractTreeSitterError } from './extract-tree-sitter-error.js';
+import { SYNTAX_FIELD_NAMES, SYNTAX_KIND_NAMES, SyntaxKind } from './syntax-kind.js';
+import type { SyntaxFieldName } from './syntax-kind.js';
 
 /** Node type and field ids the extractor compares against, resolved once per grammar. */
 export interface PythonGrammarIds {
@@ -27,6 +29,25 @@ export interface PythonGrammar {
    * that file is unavailable (then every node is walked).
    */
   readonly containers: ReadonlySet<number> | null;
+  /** {@link SyntaxKind} code of every node type id (0 for types the walks do not distinguish). */
+  readonly kinds: Uint8Array;
+  /**
+   * 1 for the type ids of named nodes: reading this table is much cheaper
+   * than asking the cursor, which crosses into WebAssembly on every call.
+   */
+  readonly named: Uint8Array;
+  /** Field ids by the grammar's field names. */
+  readonly fields: Readonly<Record<SyntaxFieldName, number>>;
+  /** The grammar's name of every node type id. */
+  readonly typeNames: readonly string[];
+  /** The grammar's name of every field id (index 0, no field, is null). */
+  readonly fieldNames: readonly (string | null)[];
+  /**
+   * Type ids of the nodes that may hold a node of one of `targets` (grammar
+   * names) at any depth, or null when `node-types.json` is unavailable.
+   * Computed once per target set.
+   */
+  containersFor(targets: readonly string[]): ReadonlySet<number> | null;
 }
 
 interface NodeTypeEntry {
@@ -73,21 +94,52 @@ function containerTypes(entries: readonly NodeTypeEntry[], targets: ReadonlySet<
   return containers;
 }
 
-async function loadContainers(language: Language): Promise<ReadonlySet<number> | null> {
-  let entries: NodeTypeEntry[];
+async function loadNodeTypes(): Promise<readonly NodeTypeEntry[] | null> {
   try {
-    entries = JSON.parse(await readFile(require.resolve('tree-sitter-python/src/node-types.json'), 'utf8')) as NodeTypeEntry[];
+    return JSON.parse(await readFile(require.resolve('tree-sitter-python/src/node-types.json'), 'utf8')) as NodeTypeEntry[];
   } catch {
     return null;
   }
-  const names = containerTypes(entries, new Set(['function_definition', 'class_definition', 'global_statement']));
+}
+
+function containerIds(language: Language, entries: readonly NodeTypeEntry[], targets: readonly string[]): ReadonlySet<number> {
+  const names = containerTypes(entries, new Set(targets));
+  const described = new Set(entries.map((e) => e.type));
   const ids = new Set<number>();
   // One name may map to several ids (aliases), so scan the whole symbol table.
+  // A visible type node-types.json does not describe (an alias such as
+  // `as_pattern_target`) might hold anything: it is walked.
   for (let id = 0; id < language.nodeTypeCount; id++) {
     const name = language.nodeTypeForId(id);
-    if (name !== null && language.nodeTypeIsNamed(id) && names.has(name)) ids.add(id);
+    if (name === null || !language.nodeTypeIsNamed(id)) continue;
+    if (names.has(name) || (language.nodeTypeIsVisible(id) && !described.has(name))) ids.add(id);
   }
   return ids;
+}
+
+/** The type id tree-sitter gives ERROR nodes, outside the grammar's own symbol range. */
+const MAX_TYPE_ID = 0xffff;
+
+/**
+ * Every named type id carries the code of its name, aliases included. The
+ * table spans every possible id because ERROR nodes carry the largest one.
+ */
+function kindTable(language: Language): Uint8Array {
+  const kinds = new Uint8Array(MAX_TYPE_ID + 1);
+  for (let id = 0; id < language.nodeTypeCount; id++) {
+    const name = language.nodeTypeForId(id);
+    if (name !== null && language.nodeTypeIsNamed(id) && Object.hasOwn(SyntaxKind, name)) kinds[id] = SyntaxKind[name as keyof typeof SyntaxKind];
+  }
+  const error = language.idForNodeType('ERROR', true);
+  if (error !== null) kinds[error] = SyntaxKind.ERROR;
+  return kinds;
+}
+
+function namedTable(language: Language, errorId: number): Uint8Array {
+  const named = new Uint8Array(MAX_TYPE_ID + 1);
+  for (let id = 0; id < language.nodeTypeCount; id++) if (language.nodeTypeIsNamed(id)) named[id] = 1;
+  named[errorId] = 1;
+  return named;
 }
 
 function requireId(value: number | null, what: string): number {
@@ -123,7 +175,29 @@ async function load(): Promise<PythonGrammar> {
     error: named('ERROR'),
     nameField: requireId(language.fieldIdForName('name'), "field 'name'"),
   });
-  return Object.freeze({ language, ids, containers: await loadContainers(language) });
+  const kinds = kindTable(language);
+  for (const name of SYNTAX_KIND_NAMES) if (!kinds.includes(SyntaxKind[name])) requireId(null, `node type '${name}'`);
+  const fields = Object.freeze(
+    Object.fromEntries(SYNTAX_FIELD_NAMES.map((f) => [f, requireId(language.fieldIdForName(f), `field '${f}'`)])) as Record<SyntaxFieldName, number>,
+  );
+  const typeNames: string[] = Array.from({ length: language.nodeTypeCount }, (_, id) => language.nodeTypeForId(id) ?? `#${id}`);
+  typeNames[ids.error] = 'ERROR';
+  Object.freeze(typeNames);
+  const fieldNames = Object.freeze(Array.from({ length: language.fieldCount + 1 }, (_, id) => (id === 0 ? null : language.fieldNameForId(id))));
+  const entries = await loadNodeTypes();
+  const memo = new Map<string, ReadonlySet<number>>();
+  const containersFor = (targets: readonly string[]): ReadonlySet<number> | null => {
+    if (entries === null) return null;
+    const key = [...targets].sort().join(' ');
+    let found = memo.get(key);
+    if (found === undefined) {
+      found = containerIds(language, entries, targets);
+      memo.set(key, found);
+    }
+    return found;
+  };
+  const containers = containersFor(['function_definition', 'class_definition', 'global_statement']);
+  return Object.freeze({ language, ids, containers, kinds, named: namedTable(language, ids.error), fields, typeNames, fieldNames, containersFor });
 }
 
 let loading: Promise<PythonGrammar> | undefined;

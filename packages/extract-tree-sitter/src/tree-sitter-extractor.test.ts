@@ -1,94 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { decodeSource, detectEncoding, fileIdForPath, lineIndex, readSource, scanRepository } from '@anatomy/repo-scan';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectDefinitions } from './collect-definitions.js';
+import { createFileTree, cpythonEvidence, everyNth, pythonFiles, removeFileTrees, stdlibDir } from './cpython-reference.test-support.js';
 import { treeSitterDescriptor } from './extractor-descriptor.js';
 import { ExtractTreeSitterError } from './extract-tree-sitter-error.js';
 import { loadPythonGrammar } from './python-grammar.js';
-import { defsBatch, errorsBatch, tsDefsDataset, tsErrorsDataset } from './tree-sitter-datasets.js';
+import { defsBatch, errorsBatch, treeSitterDatasets, tsDefsDataset, tsErrorsDataset } from './tree-sitter-datasets.js';
 import { TreeSitterExtractor } from './tree-sitter-extractor.js';
 import { TsDefRowSchema } from './ts-def-row.js';
 import type { TsDefRow } from './ts-def-row.js';
 import { TsErrorRowSchema } from './ts-error-row.js';
-
-/**
- * The reference: CPython's own `ast` positions and code objects. Columns
- * CPython reports count UTF-8 bytes of each decoded line; they are mapped to
- * byte offsets of the file's bytes (honouring the BOM and the coding cookie),
- * lines being split as CPython's tokenizer splits them (\r\n, \r, \n).
- * Qualified names come from the compiled code objects' `co_qualname`, matched
- * by first line and name; a definition the compiler dropped as unreachable
- * has none (null).
- */
-const CPYTHON_DEFINITIONS = String.raw`
-import ast, codecs, json, re, sys, tokenize, types
-
-LINE = re.compile(r'[^\r\n]*(?:\r\n|\r|\n)?')
-KINDS = {ast.FunctionDef: 'function', ast.AsyncFunctionDef: 'async_function', ast.ClassDef: 'class'}
-
-def lines_of(data):
-    enc, _ = tokenize.detect_encoding(iter(data.splitlines(keepends=True) + [b'']).__next__)
-    bom = 3 if data.startswith(codecs.BOM_UTF8) else 0
-    codec = 'utf-8' if enc == 'utf-8-sig' else enc
-    text = data[bom:].decode(codec)
-    lines, pos = [], bom
-    for m in LINE.finditer(text):
-        seg = m.group(0)
-        if not seg:
-            break
-        lines.append((seg.rstrip('\r\n'), pos))
-        pos += len(seg.encode(codec))
-    return lines, codec
-
-def to_byte(lines, codec, lineno, col):
-    body, start = lines[lineno - 1]
-    chars = len(body.encode('utf-8')[:col].decode('utf-8'))
-    return start + len(body[:chars].encode(codec))
-
-def qualnames(code):
-    found, stack = {}, [code]
-    while stack:
-        c = stack.pop()
-        for k in c.co_consts:
-            if isinstance(k, types.CodeType):
-                found.setdefault((k.co_firstlineno, k.co_name), set()).add(k.co_qualname)
-                stack.append(k)
-    return found
-
-def defs_of(path):
-    data = open(path, 'rb').read()
-    try:
-        tree = ast.parse(data, path)
-        code = compile(data, path, 'exec', dont_inherit=True)
-    except (SyntaxError, ValueError, UnicodeDecodeError) as e:
-        return {'error': f'{type(e).__name__}: {e}'}
-    lines, codec = lines_of(data)
-    names = qualnames(code)
-    out = []
-    for node in ast.walk(tree):
-        kind = KINDS.get(type(node))
-        if kind is None:
-            continue
-        first = min([d.lineno for d in node.decorator_list] + [node.lineno])
-        quals = names.get((first, node.name), set())
-        bstart = to_byte(lines, codec, node.lineno, node.col_offset)
-        out.append({
-            'def_kind': kind, 'name': node.name,
-            'qualname': next(iter(quals)) if len(quals) == 1 else None,
-            'bstart': bstart, 'bend': to_byte(lines, codec, node.end_lineno, node.end_col_offset),
-            'line': node.lineno, 'col': bstart - lines[node.lineno - 1][1],
-        })
-    out.sort(key=lambda d: d['bstart'])
-    return {'defs': out}
-
-import warnings
-warnings.simplefilter('ignore')
-print(json.dumps({p: defs_of(p) for p in json.load(sys.stdin)}))
-`;
 
 /** The fields CPython can confirm. */
 interface ComparableDef {
@@ -101,33 +25,17 @@ interface ComparableDef {
   readonly col: number;
 }
 
-type CPythonResult = { readonly defs: ComparableDef[] } | { readonly error: string };
-
-function cpythonDefinitions(paths: readonly string[]): Record<string, CPythonResult> {
-  const out = execFileSync('python3', ['-c', CPYTHON_DEFINITIONS], { input: JSON.stringify(paths), maxBuffer: 256 * 1024 * 1024 });
-  return JSON.parse(out.toString()) as Record<string, CPythonResult>;
+/** CPython's definitions of each file, or why it cannot parse it. */
+function cpythonDefinitions(paths: readonly string[]): Record<string, { readonly defs: ComparableDef[] } | { readonly error: string }> {
+  const evidence = cpythonEvidence(paths);
+  return Object.fromEntries(Object.entries(evidence).map(([path, e]) => [path, 'error' in e ? e : { defs: e.defs as unknown as ComparableDef[] }]));
 }
 
 function comparable(rows: readonly TsDefRow[]): ComparableDef[] {
   return rows.map(({ def_kind, name, qualname, bstart, bend, line, col }) => ({ def_kind, name, qualname, bstart, bend, line, col }));
 }
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
-});
-
-/** Builds a temporary directory from an inline tree: keys are POSIX paths, values file contents. */
-function createFileTree(spec: Readonly<Record<string, string | Uint8Array>>): string {
-  const root = mkdtempSync(join(tmpdir(), 'extract-ts-'));
-  roots.push(root);
-  for (const [path, content] of Object.entries(spec)) {
-    const abs = join(root, ...path.split('/'));
-    mkdirSync(dirname(abs), { recursive: true });
-    writeFileSync(abs, content);
-  }
-  return root;
-}
+afterAll(removeFileTrees);
 
 /** Non-ASCII text before and inside definitions: accents, CJK, emoji (astral, two UTF-16 units), NFKC-folded names. */
 const MIXED = `# -*- coding: utf-8 -*-
@@ -342,7 +250,7 @@ describe('TreeSitterExtractor against CPython', () => {
   });
 
   it('agrees with CPython on ~30 files of the installed standard library', () => {
-    const stdlib = execFileSync('python3', ['-c', "import sysconfig; print(sysconfig.get_paths()['stdlib'])"]).toString().trim();
+    const stdlib = stdlibDir();
     const candidates = everyNth(pythonFiles(stdlib), 36);
     const reference = cpythonDefinitions(candidates);
     let compared = 0;
@@ -362,28 +270,6 @@ describe('TreeSitterExtractor against CPython', () => {
     expect(defs).toBeGreaterThan(300);
   });
 });
-
-/** Every `.py` file under a directory, outside site-packages, sorted. */
-function pythonFiles(dir: string): string[] {
-  const out: string[] = [];
-  const visit = (d: string): void => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (name === 'site-packages') continue;
-      const stats = statSync(p, { throwIfNoEntry: false });
-      if (stats?.isDirectory()) visit(p);
-      else if (stats?.isFile() && name.endsWith('.py')) out.push(p);
-    }
-  };
-  visit(dir);
-  return out;
-}
-
-/** A deterministic spread: `count` items at even steps through the list. */
-function everyNth<T>(items: readonly T[], count: number): T[] {
-  const step = Math.max(1, Math.floor(items.length / count));
-  return items.filter((_, i) => i % step === 0).slice(0, count);
-}
 
 describe('TreeSitterExtractor on broken input', () => {
   it('reports syntax errors as rows and still finds the other definitions', () => {
@@ -430,7 +316,7 @@ describe('collectDefinitions', () => {
   it('skips subtrees that cannot hold definitions without changing a single row', async () => {
     const grammar = await loadPythonGrammar();
     expect(grammar.containers).not.toBeNull();
-    const stdlib = execFileSync('python3', ['-c', "import sysconfig; print(sysconfig.get_paths()['stdlib'])"]).toString().trim();
+    const stdlib = stdlibDir();
     const { Parser } = await import('web-tree-sitter');
     const parser = new Parser();
     parser.setLanguage(grammar.language);
@@ -492,6 +378,8 @@ describe('tree-sitter datasets', () => {
     expect(treeSitterDescriptor.name).toBe('tree-sitter');
     expect(treeSitterDescriptor.version).toContain(`tree-sitter-python@${grammarVersion}`);
     expect(treeSitterDescriptor.version).toContain(`web-tree-sitter@${runtimeVersion}`);
-    expect(treeSitterDescriptor.datasets).toEqual([tsDefsDataset, tsErrorsDataset]);
+    expect(treeSitterDescriptor.datasets).toEqual(treeSitterDatasets);
+    expect(treeSitterDescriptor.datasets.slice(0, 2)).toEqual([tsDefsDataset, tsErrorsDataset]);
+    expect(treeSitterDescriptor.needs).toEqual({});
   });
 });

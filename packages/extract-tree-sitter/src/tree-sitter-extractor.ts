@@ -1,9 +1,13 @@
 import { FileIdSchema } from '@anatomy/contracts';
 import type { FileId } from '@anatomy/contracts';
-import { bytePosition, decodeSource, lineIndex } from '@anatomy/repo-scan';
+import { bytePosition } from '@anatomy/repo-scan';
+import type { ColumnBatch } from '@anatomy/schema-authority';
 import { Parser } from 'web-tree-sitter';
 import { collectDefinitions } from './collect-definitions.js';
 import { ExtractTreeSitterError } from './extract-tree-sitter-error.js';
+import { extractFileEvidence } from './extract-file-evidence.js';
+import { activeBuffers, fileEvidenceSinks } from './file-evidence-sinks.js';
+import { parseFile } from './parse-file.js';
 import { loadPythonGrammar } from './python-grammar.js';
 import type { PythonGrammar } from './python-grammar.js';
 import type { TsDefRow } from './ts-def-row.js';
@@ -18,20 +22,13 @@ export interface FileEvidence {
 }
 
 /**
- * Python reads a lone `\r` as a line end (universal newlines), but
- * tree-sitter-python's scanner does not, and mis-parses indentation after
- * one. Replacing it with `\n` keeps every index and byte width unchanged.
- */
-function withUniversalNewlines(text: string): string {
-  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
-}
-
-/**
- * Extracts syntax evidence from Python files with tree-sitter-python. One
- * extractor owns one parser; reuse it for many files, and `dispose()` it when
- * done. Spans are UTF-8 byte offsets into each file's bytes, whatever its
- * encoding: the UTF-16 positions tree-sitter reports are mapped back once per
- * file (see `decodeSource` in `@anatomy/repo-scan`).
+ * Extracts syntax evidence from Python files with tree-sitter-python, in the
+ * calling thread. One extractor owns one parser; reuse it for many files,
+ * and `dispose()` it when done. Spans are UTF-8 byte offsets into each
+ * file's bytes, whatever its encoding: the UTF-16 positions tree-sitter
+ * reports are mapped back once per file (see `decodeSource` in
+ * `@anatomy/repo-scan`). For whole repositories use `treeSitterExtractor`,
+ * which spreads files over worker threads.
  *
  * @example
  * const extractor = await TreeSitterExtractor.init();
@@ -56,6 +53,13 @@ export class TreeSitterExtractor {
     return new TreeSitterExtractor(await loadPythonGrammar());
   }
 
+  #live(): Parser {
+    if (this.#parser === null) {
+      throw ExtractTreeSitterError.create('Disposed', 'this extractor was disposed', { hint: 'create a new one with TreeSitterExtractor.init()' });
+    }
+    return this.#parser;
+  }
+
   /**
    * Parses one file and returns its definitions and syntax errors. Never
    * throws for the file's content: syntax errors become error rows next to
@@ -63,31 +67,36 @@ export class TreeSitterExtractor {
    * decoded in `encoding` become a single error row.
    */
   extractFile(source: Uint8Array, fileId: string, encoding: string): FileEvidence {
-    const parser = this.#parser;
-    if (parser === null) {
-      throw ExtractTreeSitterError.create('Disposed', 'this extractor was disposed', { hint: 'create a new one with TreeSitterExtractor.init()' });
-    }
+    const parser = this.#live();
     const file_id = FileIdSchema.parse(fileId);
-    const lines = lineIndex(source);
-    const decoded = decodeSource(source, encoding);
-    if (!decoded.ok) {
-      const bstart = decoded.byteOffset ?? 0;
-      const error: TsErrorRow = Object.freeze({ file_id, bstart, bend: bstart, ...bytePosition(lines, bstart), message: decoded.message });
+    const parsed = parseFile(parser, source, encoding);
+    if (!parsed.ok) {
+      const bstart = parsed.byteOffset;
+      const error: TsErrorRow = Object.freeze({ file_id, bstart, bend: bstart, ...bytePosition(parsed.lines, bstart), message: parsed.message });
       return Object.freeze({ file_id, defs: Object.freeze([]), errors: Object.freeze([error]) });
     }
-    const text = withUniversalNewlines(decoded.source.text);
-    const tree = parser.parse(text);
-    if (tree === null) {
-      throw ExtractTreeSitterError.create('ParseFailed', 'tree-sitter returned no tree although a language is set', {
-        hint: 'this is a bug in the extractor or in web-tree-sitter; please report it with the file',
-      });
-    }
     try {
-      const { defs, errors } = collectDefinitions(tree, this.#grammar, { fileId: file_id, text, source: decoded.source, lines });
+      const { defs, errors } = collectDefinitions(parsed.tree, this.#grammar, { fileId: file_id, text: parsed.text, source: parsed.source, lines: parsed.lines });
       return Object.freeze({ file_id, defs, errors });
     } finally {
-      tree.delete();
+      parsed.tree.delete();
     }
+  }
+
+  /**
+   * Extracts the demanded datasets (names like `evidence.ts_refs`; others
+   * are ignored) of one file as validated column batches, one per demanded
+   * dataset in the order of `treeSitterDatasets`, empty ones included.
+   * Never throws for the file's content.
+   *
+   * @example
+   * const [calls] = extractor.extractDatasets(bytes, record.file_id, record.encoding, new Set(['evidence.ts_calls']));
+   */
+  extractDatasets(source: Uint8Array, fileId: string, encoding: string, datasets: ReadonlySet<string>): ColumnBatch[] {
+    const parser = this.#live();
+    const sinks = fileEvidenceSinks(datasets);
+    extractFileEvidence(parser, this.#grammar, source, FileIdSchema.parse(fileId), encoding, sinks);
+    return activeBuffers(sinks).map((b) => b.toBatch());
   }
 
   /** Frees the parser's WebAssembly memory; the extractor is unusable afterwards. */
