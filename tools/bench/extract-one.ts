@@ -1,0 +1,48 @@
+// Runs one extractor over every file of a directory, demanding all of its
+// datasets, and prints one JSON line of figures. Started by extract-stdlib.ts
+// in a fresh process so that peak memory belongs to this extractor alone.
+import { createPythonExtractor } from '@anatomy/extract-python';
+import { createScipExtractor } from '@anatomy/extract-scip';
+import { createTreeSitterExtractor } from '@anatomy/extract-tree-sitter';
+import { scanRepository } from '@anatomy/repo-scan';
+import type { Extractor } from '@anatomy/schema-authority';
+import { ProcessTreeRss } from './process-tree-rss.js';
+
+const [name, root] = process.argv.slice(2);
+if (name === undefined || root === undefined) {
+  console.error('usage: extract-one <tree-sitter|python|scip> <dir>');
+  process.exit(64);
+}
+const factories: Record<string, () => Extractor> = {
+  'tree-sitter': () => createTreeSitterExtractor(),
+  python: () => createPythonExtractor(),
+  scip: () => createScipExtractor({ mode: 'run' }),
+};
+const factory = factories[name];
+if (factory === undefined) {
+  console.error(`unknown extractor ${name}`);
+  process.exit(64);
+}
+const extractor = factory();
+const scan = await scanRepository({ root });
+const rss = new ProcessTreeRss();
+const started = performance.now();
+const rows: Record<string, number> = {};
+let lastShown = 0;
+for await (const batch of extractor.extract({
+  root: scan.root,
+  files: scan.files,
+  datasets: new Set(extractor.descriptor.datasets.map((d) => d.name)),
+  onProgress: (done, total) => {
+    if (performance.now() - lastShown > 5000) {
+      lastShown = performance.now();
+      console.error(`  ${name}: ${done}/${total} files`);
+    }
+  },
+})) {
+  rows[batch.dataset] = (rows[batch.dataset] ?? 0) + batch.rowCount;
+}
+const seconds = (performance.now() - started) / 1000;
+const peakRss = rss.stop();
+const bytes = scan.files.reduce((sum, f) => sum + f.size, 0);
+console.log(JSON.stringify({ extractor: name, version: extractor.descriptor.version, files: scan.files.length, bytes, seconds, peakRss, rows }));
