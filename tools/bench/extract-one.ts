@@ -8,7 +8,7 @@ import { scanRepository } from '@anatomy/repo-scan';
 import type { Extractor } from '@anatomy/schema-authority';
 import { ProcessTreeRss } from './process-tree-rss.js';
 
-const [name, root] = process.argv.slice(2);
+const [name, root, ...flags] = process.argv.slice(2);
 if (name === undefined || root === undefined) {
   console.error('usage: extract-one <tree-sitter|python|scip> <dir>');
   process.exit(64);
@@ -24,7 +24,8 @@ if (factory === undefined) {
   process.exit(64);
 }
 const extractor = factory();
-const scan = await scanRepository({ root });
+// Installed third-party packages are not part of the standard library.
+const scan = await scanRepository({ root, ...(flags.includes('--with-site-packages') ? {} : { exclude: ['site-packages', '**/site-packages'] }) });
 const rss = new ProcessTreeRss();
 const started = performance.now();
 const rows: Record<string, number> = {};

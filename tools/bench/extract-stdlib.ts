@@ -1,6 +1,7 @@
 // Extraction benchmark: runs each extractor over the CPython standard library
-// of this machine (or a directory given as the first argument) and prints
-// files/s, MB/s and the peak RSS of the process tree for each.
+// of this machine (or a directory given as the first argument; installed
+// site-packages are left out unless --with-site-packages) and prints files/s,
+// MB/s and the peak RSS of the process tree for each.
 //
 //   npx nx run @anatomy/workspace-tools:bench-extract                 # tree-sitter and python
 //   npx nx run @anatomy/workspace-tools:bench-extract -- --with-scip  # scip-python too (slow: ~30 KB/s)
@@ -20,6 +21,7 @@ interface Figures {
 
 const args = process.argv.slice(2);
 const withScip = args.includes('--with-scip');
+const siteFlag = args.includes('--with-site-packages') ? ['--with-site-packages'] : [];
 const root = args.find((a) => !a.startsWith('--')) ?? execFileSync('python3', ['-c', "import sysconfig;print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' }).trim();
 const here = dirname(fileURLToPath(import.meta.url));
 const extractors = ['tree-sitter', 'python', ...(withScip ? ['scip'] : [])];
@@ -28,7 +30,7 @@ console.log(`extraction benchmark on ${root} (node ${process.version}, ${(await 
 const results: Figures[] = [];
 for (const name of extractors) {
   console.error(`» ${name}`);
-  const run = spawnSync(process.execPath, [join(here, 'extract-one.js'), name, root], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  const run = spawnSync(process.execPath, [join(here, 'extract-one.js'), name, root, ...siteFlag], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
   if (run.status !== 0) {
     console.error(`${name} failed with exit code ${run.status}`);
     process.exitCode = 1;
