@@ -6,20 +6,21 @@ import { createPythonExtractor, pythonEvidenceDatasets } from '@anatomy/extract-
 import { createTreeSitterExtractor, treeSitterDatasets } from '@anatomy/extract-tree-sitter';
 import { calibrateThresholds, decideMaintenance, readMaintenanceLog, runMaintenance } from '@anatomy/maintenance';
 import type { MaintenanceRecord } from '@anatomy/maintenance';
-import { explainView, inferDeps, parseLineage, readLineageCatalog } from '@anatomy/plan-signals';
+import { inferDeps, parseLineage, readLineageCatalog } from '@anatomy/plan-signals';
 import type { InferredDeps } from '@anatomy/plan-signals';
 import { pythonCpgProgram } from '@anatomy/python-cpg';
 import { filesBatch, filesDataset, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
-import { cpgOutputDatasets, SchemaRegistry } from '@anatomy/schema-authority';
+import { cpgOutputDatasets, SchemaRegistry, verifySchema } from '@anatomy/schema-authority';
 import type { Extractor } from '@anatomy/schema-authority';
-import { buildTaskGraph, runSchedule, schedule } from '@anatomy/scheduler';
-import type { Schedule } from '@anatomy/scheduler';
+import { runSchedule } from '@anatomy/scheduler';
 import { compileProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import { maintenanceLogDataset, openStore } from '@anatomy/store';
 import type { LockWaitInfo, Store, WriteOutcome } from '@anatomy/store';
-import { lastValueFrom } from 'rxjs';
+import { lastValueFrom, tap } from 'rxjs';
 import { OrchestratorError } from './orchestrator-error.js';
+import { planInTransaction } from './plan-report.js';
+import type { PlannedExecution } from './plan-report.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import { runExtractors } from './run-extractors.js';
 import type { ExtractorReport } from './run-extractors.js';
@@ -58,8 +59,10 @@ export interface BuildSummary {
   readonly extractors: readonly ExtractorReport[];
   readonly nodesByKind: Readonly<Record<string, number>>;
   readonly manifestFingerprint: string;
+  readonly policyFingerprint: string;
   readonly tasks: readonly {
     readonly name: string;
+    readonly cachePolicy: string;
     readonly materializedAs: 'table' | 'view';
     readonly inputs: readonly string[];
     readonly planFingerprint: string;
@@ -106,6 +109,32 @@ function assertDirectory(root: string): void {
   }
 }
 
+/**
+ * Checks with DuckDB's information_schema that every table holds exactly the
+ * columns its dataset declares: the schema authority is the only source, and
+ * a drift (a table left by another version, say) stops the build.
+ */
+async function verifyStoredSchemas(store: Store, registry: SchemaRegistry): Promise<void> {
+  const rows = await store.query(
+    `SELECT table_schema || '.' || table_name AS dataset, column_name, data_type, is_nullable
+     FROM information_schema.columns WHERE table_catalog = current_database() ORDER BY dataset, ordinal_position`,
+  );
+  const issues = registry.list().flatMap((ds) =>
+    verifySchema(
+      ds,
+      rows
+        .filter((r) => r['dataset'] === ds.name)
+        .map((r) => ({ column_name: String(r['column_name']), data_type: String(r['data_type']), is_nullable: String(r['is_nullable']) })),
+    ),
+  );
+  if (issues.length > 0) {
+    throw OrchestratorError.create('SchemaDrift', `the store's tables differ from their declared schemas:\n${issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`, {
+      details: { issues },
+      hint: 'delete the .anatomy folder (or pass another --store) and build again',
+    });
+  }
+}
+
 /** Asks DuckDB which relations each view reads; no view declares its inputs. */
 async function lineageDeps(store: Store, manifest: SemanticProgramManifest): Promise<InferredDeps[]> {
   const catalog = await readLineageCatalog(store);
@@ -119,21 +148,21 @@ function demandedEvidence(deps: readonly InferredDeps[], registry: SchemaRegistr
   return new Set(deps.flatMap((d) => d.inputs).filter((name) => registry.has(name) && name.startsWith('evidence.')));
 }
 
-async function executeViews(
-  store: Store,
-  manifest: SemanticProgramManifest,
-  plan: Schedule,
-  graph: ReturnType<typeof buildTaskGraph>,
-  progress: ProgressReporter,
-  outcomes: WriteOutcome[],
-): Promise<Map<string, { planFingerprint: string; rows: number }>> {
+/**
+ * Materializes the views the compiled policy says to keep, in schedule
+ * order; views whose policy is `inline-view` stay DuckDB views that their
+ * readers inline. Every view already exists as a view (created while
+ * planning), so a materialized one replaces its view.
+ */
+async function executeViews(store: Store, planned: PlannedExecution, manifest: SemanticProgramManifest, progress: ProgressReporter, outcomes: WriteOutcome[]): Promise<Map<string, number>> {
   const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
-  const results = new Map<string, { planFingerprint: string; rows: number }>();
+  const cache = new Map(planned.report.tasks.map((t) => [t.name, t.cachePolicy]));
+  const rows = new Map<string, number>();
   let done = 0;
   // One DuckDB connection writes, so tasks run one at a time in schedule order.
   const events = runSchedule(
-    plan,
-    graph,
+    planned.schedule,
+    planned.graph,
     async (name) => {
       const view = byName.get(name);
       if (view === undefined) {
@@ -141,18 +170,25 @@ async function executeViews(
           hint: 'this is a bug: the task graph must come from the same manifest',
         });
       }
-      await store.run(`CREATE SCHEMA IF NOT EXISTS "${view.name.slice(0, view.name.indexOf('.'))}"`);
-      const bundle = await explainView(store, view);
-      const outcome = await store.materialize({ name: view.name, sql: view.sql, as: view.output ? 'table' : 'view' });
+      if (cache.get(name) === 'inline-view') return {};
+      await store.run(`DROP VIEW IF EXISTS ${view.name.split('.').map((p) => `"${p}"`).join('.')}`);
+      const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
       outcomes.push(outcome);
-      results.set(name, { planFingerprint: bundle.planFingerprint, rows: outcome.rowsInserted });
-      progress.tick(++done, plan.order.length);
+      rows.set(name, outcome.rowsInserted);
       return { rows: outcome.rowsInserted };
     },
     { concurrency: 1 },
   );
-  await lastValueFrom(events);
-  return results;
+  // The scheduler's events drive the progress lines: one tick per finished view.
+  await lastValueFrom(
+    events.pipe(
+      tap((event) => {
+        if (event.type === 'finished') progress.tick(++done, planned.schedule.order.length);
+        if (event.type === 'failed') progress.info(`${event.task} failed: ${event.error.message}`);
+      }),
+    ),
+  );
+  return rows;
 }
 
 function waitOption(options: BuildOptions, progress: ProgressReporter): { wait?: { timeoutMs: number; pollMs: number; onWait: (info: LockWaitInfo) => void } } {
@@ -213,6 +249,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
           // A build replaces the previous one whole, inside this transaction.
           for (const schema of ['cpg', 'norm', 'derived', 'rel', 'merged', 'diag', 'evidence']) await store.run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
           for (const ds of registry.list()) await store.ensureDataset(ds);
+          await verifyStoredSchemas(store, registry);
           outcomes.push(await store.ingest(filesDataset, filesBatch(scan.files)));
           outcomes.push(await store.ingest(scanDiagnosticsDataset, scanDiagnosticsBatch(scan.diagnostics)));
         },
@@ -224,11 +261,10 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
       );
       outcomes.push(...extraction.outcomes);
-      const graph = buildTaskGraph(deps);
-      const plan = schedule(graph);
-      const results = await timer.run('execute', () => executeViews(store, manifest, plan, graph, progress, outcomes), (r) => `${r.size} views materialized`);
+      const planned = await timer.run('plan views', () => planInTransaction({ manifest, store, registry }), (p) => `policy ${p.policy.fingerprint.slice(0, 12)}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`);
+      const rows = await timer.run('execute', () => executeViews(store, planned, manifest, progress, outcomes), (r) => `${r.size} views materialized`);
       const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
-      return { deps, plan, results, extraction, nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])) };
+      return { planned, rows, extraction, nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])) };
     });
 
     const mode = options.maintenance ?? 'run';
@@ -245,7 +281,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
             (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
           );
 
-    const { deps, plan, results, extraction, nodesByKind } = built;
+    const { planned, rows, extraction, nodesByKind } = built;
     return {
       root,
       storePath,
@@ -254,14 +290,16 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       extractors: extraction.reports,
       nodesByKind,
       manifestFingerprint: manifest.fingerprint,
-      tasks: plan.order.map((name) => ({
-        name,
-        materializedAs: manifest.views.find((v) => v.name === name)?.output === true ? ('table' as const) : ('view' as const),
-        inputs: deps.find((d) => d.view === name)?.inputs ?? [],
-        planFingerprint: results.get(name)?.planFingerprint ?? '',
-        rows: results.get(name)?.rows ?? 0,
+      policyFingerprint: planned.policy.fingerprint,
+      tasks: planned.report.tasks.map((t) => ({
+        name: t.name,
+        cachePolicy: t.cachePolicy,
+        materializedAs: t.cachePolicy === 'inline-view' ? ('view' as const) : ('table' as const),
+        inputs: t.inputs,
+        planFingerprint: t.planFingerprint,
+        rows: rows.get(t.name) ?? 0,
       })),
-      order: plan.order,
+      order: planned.schedule.order,
       maintenance,
       stages: timer.timings(),
     };

@@ -50,17 +50,21 @@ describe('anatomy build', () => {
       extractors: { extractor: string; status: string; rows: Record<string, number> }[];
       nodesByKind: Record<string, number>;
       order: string[];
-      tasks: { name: string; inputs: string[] }[];
+      tasks: { name: string; inputs: string[]; cachePolicy: string; materializedAs: string }[];
       storePath: string;
     };
     expect(summary.storePath).toBe(join(root, '.anatomy', 'anatomy.duckdb'));
     expect(summary).toMatchObject({ files: 2, nodesByKind: { FILE: 2, DEF: 3 } });
-    // demand-driven: the program reads tree-sitter definitions only, so CPython's extractor is not run
+    // demand-driven: the program reads tree-sitter syntax and CPython's symbol tables, so both extractors run
     expect(summary.extractors.find((x) => x.extractor === 'tree-sitter')).toMatchObject({ status: 'ran', rows: { 'evidence.ts_defs': 3 } });
-    expect(summary.extractors.find((x) => x.extractor === 'python')?.status).toBe('skipped');
+    expect(summary.extractors.find((x) => x.extractor === 'python')?.status).toBe('ran');
     expect(summary.order.indexOf('norm.defs')).toBeLessThan(summary.order.indexOf('cpg.nodes'));
-    expect(summary.tasks.find((t) => t.name === 'cpg.nodes')?.inputs).toEqual(['evidence.files', 'norm.defs']);
+    expect(summary.tasks.find((t) => t.name === 'cpg.nodes')?.inputs).toEqual(expect.arrayContaining(['evidence.files', 'norm.defs']));
     expect(summary.tasks.find((t) => t.name === 'norm.defs')?.inputs).toEqual(['evidence.ts_defs']);
+    // the runtime follows the compiled policy: the output is persisted, the single-consumer view inlined
+    expect(summary.tasks.find((t) => t.name === 'cpg.nodes')).toMatchObject({ cachePolicy: 'persisted-output', materializedAs: 'table' });
+    // norm.defs is read by several views (nodes, properties, containment), so it is computed once into a table
+    expect(summary.tasks.find((t) => t.name === 'norm.defs')).toMatchObject({ cachePolicy: 'materialized-table', materializedAs: 'table' });
 
     const query = await run('query', root, "SELECT name, bstart, line, col, file_id FROM cpg.nodes WHERE node_kind = 'DEF' ORDER BY bstart", '--format', 'json');
     expect(query.code).toBe(ExitCode.Ok);
@@ -93,10 +97,11 @@ describe('anatomy build', () => {
     expect(result.stderr).not.toContain('anatomy:');
     expect(result.code).toBe(ExitCode.Ok);
     expect(result.stdout).toContain(`CPG written to ${store}`);
-    expect(result.stdout).toMatch(/cpg\.nodes ← evidence\.files, norm\.defs/);
+    expect(result.stdout).toMatch(/cpg\.nodes ← [^\n]*evidence\.files[^\n]*norm\.defs/);
     expect(result.stderr).toMatch(/» scan[\s\S]*✓ execute/);
     const count = await run('query', store, 'SELECT count(*) AS n FROM cpg.nodes', '--format', 'csv');
-    expect(count.stdout).toBe('n\n2\n');
+    // FILE, MODULE, DEF f, SCOPE top and f, BINDING f
+    expect(count.stdout).toBe('n\n6\n');
   });
 
   it('exports the built CPG in every format', async () => {
@@ -108,10 +113,11 @@ describe('anatomy build', () => {
       expect(result.stderr).toBe('');
       expect(result.code).toBe(ExitCode.Ok);
       const summary = JSON.parse(result.stdout) as { tables: { table: string; rows: number }[] };
-      expect(summary.tables.find((t) => t.table === 'nodes')?.rows).toBe(3);
+      // FILE, MODULE, DEF A and f, PARAM self, SCOPE top, A and f, BINDING A, f and self
+      expect(summary.tables.find((t) => t.table === 'nodes')?.rows).toBe(11);
     }
     const rows = await run('query', join(root, '.anatomy', 'anatomy.duckdb'), `SELECT count(*) AS n FROM read_parquet('${join(root, 'out', 'parquet', 'nodes', '**', '*.parquet')}', hive_partitioning = true)`, '--format', 'csv');
-    expect(rows.stdout).toBe('n\n3\n');
+    expect(rows.stdout).toBe('n\n11\n');
     expect((await run('export', root, '--format', 'xml', '--out', join(root, 'x'))).code).toBe(ExitCode.Usage);
   });
 
@@ -128,9 +134,9 @@ describe('anatomy build', () => {
         decisions: { confidence: number; rationale: string; evidence: unknown[] }[];
       };
       expect(plan.manifestFingerprint).toMatch(/^[0-9a-f]{64}$/);
-      expect(plan.tasks.map((t) => t.name)).toEqual(['norm.defs', 'cpg.nodes']);
+      expect(plan.tasks.map((t) => t.name)).toEqual(expect.arrayContaining(['norm.defs', 'cpg.nodes', 'cpg.edges', 'cpg.props']));
       expect(plan.tasks.every((t) => t.inputsFrom === 'plan-lineage' && /^[0-9a-f]{64}$/.test(t.planFingerprint))).toBe(true);
-      expect(plan.tasks[1]?.inputs).toEqual(['evidence.files', 'norm.defs']);
+      expect(plan.tasks.find((t) => t.name === 'cpg.nodes')?.inputs).toEqual(expect.arrayContaining(['evidence.files', 'norm.defs']));
       expect(plan.decisions.length).toBeGreaterThan(0);
       for (const d of plan.decisions) {
         expect(d.confidence).toBeGreaterThanOrEqual(0);

@@ -52,9 +52,9 @@ function printBuildSummary(summary: BuildSummary, io: CliIo): void {
     out.write(`  ${x.extractor} ${x.version}: ${detail}\n`);
   }
   out.write(`  nodes: ${Object.entries(summary.nodesByKind).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
-  out.write(`  views (in schedule order, inputs from DuckDB plan lineage):\n`);
+  out.write(`  views (in schedule order, inputs from DuckDB plan lineage, kept as the compiled policy says):\n`);
   for (const task of summary.tasks) {
-    out.write(`    ${task.name} ← ${task.inputs.join(', ')}  (${task.materializedAs === 'table' ? `table, ${task.rows} rows` : 'view'})\n`);
+    out.write(`    ${task.name} ← ${task.inputs.join(', ')}  (${task.cachePolicy}${task.materializedAs === 'table' ? `, ${task.rows} rows` : ''})\n`);
   }
   if (summary.maintenance.length > 0) {
     out.write(`  maintenance: ${summary.maintenance.map((r) => `${r.decision.action} ${r.status}`).join(', ')}\n`);

@@ -5,4 +5,5 @@ export const OrchestratorError = errorFamily('orchestrator', 'OrchestratorError'
   'NotADirectory',
   'NoPythonFiles',
   'ViewMissing',
+  'SchemaDrift',
 ] as const);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pythonEvidenceDatasets } from '@anatomy/extract-python';
 import { treeSitterDatasets } from '@anatomy/extract-tree-sitter';
 import { pythonCpgProgram } from '@anatomy/python-cpg';
 import { repoScanDatasets } from '@anatomy/repo-scan';
@@ -24,6 +25,7 @@ function registryOfRun(): SchemaRegistry {
   const registry = new SchemaRegistry();
   registry.registerAll(repoScanDatasets);
   registry.registerAll(treeSitterDatasets);
+  registry.registerAll(pythonEvidenceDatasets);
   registry.registerAll(cpgOutputDatasets);
   return registry;
 }
@@ -104,11 +106,11 @@ describe('planReport on the python-cpg program', () => {
     const byName = Object.fromEntries(report.tasks.map((t) => [t.name, t]));
     // Known expectations for the program as written today.
     expect(byName['norm.defs']?.inputs).toEqual(['evidence.ts_defs']);
-    expect(byName['cpg.nodes']?.inputs).toEqual(['evidence.files', 'norm.defs']);
+    expect(byName['cpg.nodes']?.inputs).toEqual(expect.arrayContaining(['evidence.files', 'norm.defs']));
     expect(byName['cpg.nodes']?.cachePolicy).toBe('persisted-output');
-    // norm.defs is read by cpg.nodes alone, at one place: inlined, it is computed once and never written.
-    expect(report.tasks.filter((t) => t.inputs.includes('norm.defs')).map((t) => t.name)).toEqual(['cpg.nodes']);
-    expect(byName['norm.defs']?.cachePolicy).toBe('inline-view');
+    // norm.defs is read by several views (containers, containment, nodes, properties): computed once into a table.
+    expect(report.tasks.filter((t) => t.inputs.includes('norm.defs')).map((t) => t.name)).toEqual(['merged.containers', 'rel.defs_container', 'cpg.nodes', 'cpg.props']);
+    expect(byName['norm.defs']?.cachePolicy).toBe('materialized-table');
     expect(byName['norm.defs']?.estimatedRows).toBe(200);
     expect(byName['norm.defs']?.cost).toBeGreaterThan(0);
     // Every view comes after the views it reads, and the critical path is a chain of them, from a view
@@ -120,7 +122,7 @@ describe('planReport on the python-cpg program', () => {
     expect(byName[path[0] ?? '']?.inputs.every((input) => !position.has(input))).toBe(true);
     for (let i = 1; i < path.length; i++) expect(byName[path[i] ?? '']?.inputs).toContain(path[i - 1]);
     expect(report.criticalPath.cost).toBeCloseTo(path.reduce((sum, name) => sum + (byName[name]?.cost ?? 0), 0));
-    expect(path.slice(-2)).toEqual(['norm.defs', 'cpg.nodes']);
+    expect(path).toEqual(['norm.defs', 'merged.containers', 'rel.defs_container', 'cpg.edges']);
   });
 
   it('backs every decision with a confidence in [0, 1], a rationale and evidence', async () => {
@@ -188,9 +190,9 @@ describe('planReport on the python-cpg program', () => {
     expect(lines[1]).toMatch(/#\s+cp\s+view\s+kind\s+cache\s+est\. rows\s+cost ms\s+plan\s+inputs/);
     const rows = lines.slice(2, 2 + report.tasks.length);
     expect(rows.map((line) => line.trim().split(/\s+/)[0])).toEqual(report.tasks.map((_, i) => String(i + 1)));
-    expect(rows.find((line) => line.includes(' norm.defs '))).toMatch(/\*\s+norm\.defs\s+normalize\s+inline-view\s+200\s.*evidence\.ts_defs$/);
-    expect(rows.find((line) => line.includes(' cpg.nodes '))).toMatch(/\*\s+cpg\.nodes\s+project\s+persisted-output\s+.*evidence\.files, norm\.defs$/);
-    expect(lines[2 + report.tasks.length]).toMatch(/^critical path \(.+ ms\): .*norm\.defs → cpg\.nodes$/);
+    expect(rows.find((line) => line.includes(' norm.defs '))).toMatch(/\*\s+norm\.defs\s+normalize\s+materialized-table\s+200\s.*evidence\.ts_defs$/);
+    expect(rows.find((line) => line.includes(' cpg.nodes '))).toMatch(/\s+cpg\.nodes\s+project\s+persisted-output\s+.*evidence\.files, .*norm\.defs, /);
+    expect(lines[2 + report.tasks.length]).toMatch(/^critical path \(.+ ms\): norm\.defs → merged\.containers → rel\.defs_container → cpg\.edges$/);
     expect(text).toContain(`decisions (${report.decisions.length}, least sure first):`);
   });
 });

@@ -5,7 +5,7 @@ import type { CachePolicy, CompiledExecutionPolicy, DiagnosticsTier, ExecutionTh
 import { explainView, inferDeps, parseLineage, planSignals, readLineageCatalog } from '@anatomy/plan-signals';
 import type { InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
 import { buildTaskGraph, costModel, schedule, topologicalGenerations } from '@anatomy/scheduler';
-import type { CostModel } from '@anatomy/scheduler';
+import type { CostModel, Schedule, TaskGraph } from '@anatomy/scheduler';
 import { columnsWithRole } from '@anatomy/schema-authority';
 import type { SchemaRegistry } from '@anatomy/schema-authority';
 import type { ManifestView, SemanticProgramManifest } from '@anatomy/semantic-ir';
@@ -118,9 +118,14 @@ interface Analysis {
   readonly signals: Readonly<Record<string, PlanSignals>>;
 }
 
-/** Lineage, plan bundles and signals of every view, asked of DuckDB inside a transaction that is rolled back. */
-async function analyse(store: Store, manifest: SemanticProgramManifest, registry: SchemaRegistry | undefined): Promise<Analysis> {
-  await store.run('BEGIN TRANSACTION');
+/**
+ * Lineage, plan bundles and signals of every view, asked of DuckDB. With
+ * `rollback`, inside a transaction of its own that is rolled back; without,
+ * inside the caller's transaction, leaving every view created as a DuckDB
+ * view in dependency order.
+ */
+async function analyse(store: Store, manifest: SemanticProgramManifest, registry: SchemaRegistry | undefined, rollback: boolean): Promise<Analysis> {
+  if (rollback) await store.run('BEGIN TRANSACTION');
   try {
     for (const macro of manifest.macros) await store.run(macro.sql);
     const catalog = await readLineageCatalog(store);
@@ -153,7 +158,7 @@ async function analyse(store: Store, manifest: SemanticProgramManifest, registry
     }
     return { deps, bundles, signals };
   } finally {
-    await store.run('ROLLBACK');
+    if (rollback) await store.run('ROLLBACK');
   }
 }
 
@@ -206,8 +211,35 @@ function decisionsOf(manifest: SemanticProgramManifest, model: CostModel, policy
  * process.stdout.write(formatPlanReport(report));
  */
 export async function planReport(options: PlanReportOptions): Promise<PlanReport> {
+  return (await planExecution(options, true)).report;
+}
+
+/** A plan ready to run: the report, the compiled policy the runtime follows, the schedule and its graph. */
+export interface PlannedExecution {
+  readonly report: PlanReport;
+  readonly policy: CompiledExecutionPolicy;
+  readonly schedule: Schedule;
+  readonly graph: TaskGraph;
+}
+
+/**
+ * Plans a compiled program inside the caller's open transaction, as a build
+ * does: every view is left created as a DuckDB view, in dependency order,
+ * and the returned policy says which of them to materialize.
+ *
+ * @example
+ * await store.transaction(async () => {
+ *   const planned = await planInTransaction({ manifest, store, registry });
+ *   for (const name of planned.schedule.order) { ... }
+ * });
+ */
+export async function planInTransaction(options: PlanReportOptions): Promise<PlannedExecution> {
+  return planExecution(options, false);
+}
+
+async function planExecution(options: PlanReportOptions, rollback: boolean): Promise<PlannedExecution> {
   const { manifest, store } = options;
-  const { deps, bundles, signals } = await analyse(store, manifest, options.registry);
+  const { deps, bundles, signals } = await analyse(store, manifest, options.registry, rollback);
   const graph = buildTaskGraph(deps);
   const model = costModel([...bundles.values()], options.measured ?? {});
   const plan = schedule(graph, model.costs);
@@ -236,12 +268,13 @@ export async function planReport(options: PlanReportOptions): Promise<PlanReport
       cachePolicy: cache[name]?.value ?? 'materialized-table',
     };
   });
-  return PlanReportSchema.parse({
+  const report = PlanReportSchema.parse({
     manifestFingerprint: manifest.fingerprint,
     tasks,
     decisions: decisionsOf(manifest, model, policy),
     criticalPath: { tasks: [...plan.criticalPath.tasks], cost: plan.criticalPath.cost },
   });
+  return { report, policy, schedule: plan, graph };
 }
 
 function formatNumber(value: number | null): string {

@@ -177,6 +177,58 @@ describe('normalize and derive', () => {
   });
 });
 
+describe('derive with nameFromPath', () => {
+  const naming = { strip: ['/__init__.pyi', '/__init__.py', '.pyi', '.py'], separator: '.' };
+  const modules = defineProgram({
+    name: 'modules',
+    views: [
+      Derive.create({ name: 'modules', from: 'evidence.files', entity: 'module', nameFromPath: naming }),
+      Project.create({ name: 'cpg.nodes', rows: [{ from: 'derived.modules', kind: 'MODULE' }] }),
+    ],
+  });
+  const m = compileProgram(modules, registryOf(files));
+  const paths = ['pkg/__init__.py', 'pkg/sub/mod.py', 'top.py', 'pkg/stubs.pyi', 'pkg/py.py', 'odd.name/x.py'];
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await TestDatabase.open();
+    await db.load(files, paths.map((path) => ({ file_id: fileId(path), path, size: 10 })));
+    await db.install(m);
+  });
+  afterAll(() => db.close());
+
+  it('names each row after its path (a symbol identity, projected as the name), stripping the first listed suffix it ends with and replacing slashes', async () => {
+    const rows = await db.rows("SELECT path, name FROM cpg.nodes WHERE node_kind = 'MODULE' ORDER BY path");
+    expect(rows).toEqual(
+      [
+        { path: 'odd.name/x.py', name: 'odd.name.x' },
+        { path: 'pkg/__init__.py', name: 'pkg' },
+        { path: 'pkg/py.py', name: 'pkg.py' },
+        { path: 'pkg/stubs.pyi', name: 'pkg.stubs' },
+        { path: 'pkg/sub/mod.py', name: 'pkg.sub.mod' },
+        { path: 'top.py', name: 'top' },
+      ],
+    );
+  });
+
+  it('records a path-name Decision citing the path role', () => {
+    const decision = m.views.find((v) => v.name === 'derived.modules')!.decisions.find((d) => d.value.topic === 'path-name')!;
+    expect(decision.value).toEqual({ topic: 'path-name', source: 'evidence.files', column: 'qualified_name', path: 'path', strip: naming.strip, separator: '.' });
+    expect(decision.evidence.map((e) => e.detail)).toContain('evidence.files.path has the role path');
+  });
+
+  it('refuses to name rows that already have a name', () => {
+    const named = defineProgram({
+      name: 'named',
+      views: [
+        Normalize.create({ name: 'refs', from: 'evidence.ts_refs', entity: 'ref' }),
+        Derive.create({ name: 'again', from: 'norm.refs', entity: 'again', nameFromPath: naming }),
+        Project.create({ name: 'cpg.nodes', rows: [{ from: 'derived.again', kind: 'X' }] }),
+      ],
+    });
+    expect(() => compileProgram(named, registryOf(files, tsRefs))).toThrow(/needs exactly one column with the role path|already has a symbol identity/);
+  });
+});
+
 describe('entity view errors', () => {
   it('lists conditions on missing or ambiguous roles and values of the wrong type', () => {
     const bad = defineProgram({

@@ -446,6 +446,31 @@ describe('compiler decisions', () => {
     );
   });
 
+  it('prefers the dataset whose rows are whole files when another also describes files (SCIP documents)', () => {
+    // Keyed by file identity with a path, like evidence.scip_documents, but without a byte length: it describes files.
+    const documents = defineDataset({
+      name: 'evidence.scip_documents',
+      producer: 'extract-scip',
+      version: 1,
+      description: 'documents of a SCIP index',
+      spanUnit: 'none',
+      key: ['file_id'],
+      columns: [
+        { name: 'file_id', type: 'utf8', nullable: false, role: 'file-identity', description: 'the scanned file' },
+        { name: 'path', type: 'utf8', nullable: false, role: 'path', description: 'repository-relative path' },
+        { name: 'language', type: 'utf8', nullable: true, role: 'attribute', description: 'document language' },
+      ],
+    });
+    const project = compileProgram(skeleton, registryOf(files, documents, scanDiagnostics, tsDefs)).views.find((v) => v.name === 'cpg.nodes')!;
+    expect(project.sql).toContain('LEFT JOIN "evidence"."files" AS "f" ON "f"."file_id" = "s"."file_id"');
+    expect(project.sql).not.toContain('scip_documents');
+    const join = project.decisions.find((d) => d.value.topic === 'file-join')!;
+    expect(join.value).toMatchObject({ source: 'norm.defs', fileDataset: 'evidence.files', provides: ['path'] });
+    expect(join.evidence.map((e) => e.detail)).toContain(
+      'evidence.scip_documents describes files but has no byte-length column, so its rows are not the files themselves: the dataset whose rows are whole files is preferred',
+    );
+  });
+
   it('does not take a dataset that merely mentions files as the file dataset', () => {
     const unkeyed = defineDataset({ ...files, columns: [...files.columns], key: ['file_id', 'sha256'] });
     const project = compileProgram(skeleton, registryOf(unkeyed, scanDiagnostics, tsDefs)).views.find((v) => v.name === 'cpg.nodes')!;

@@ -63,6 +63,17 @@ export const CompilerInferenceSchema = z.discriminatedUnion('topic', [
       provides: z.array(Name).min(1).readonly(),
     })
     .readonly(),
+  /** A name column made from a path: without the first of `strip` it ends with, '/' replaced by `separator`. */
+  z
+    .object({
+      topic: z.literal('path-name'),
+      source: Name,
+      column: Name,
+      path: Name,
+      strip: z.array(Name).min(1).readonly(),
+      separator: z.string(),
+    })
+    .readonly(),
   z.object({ topic: z.literal('role-change'), source: Name, column: Name, from: ColumnRoleSchema, to: ColumnRoleSchema }).readonly(),
   z
     .object({

@@ -18,6 +18,17 @@ export const DeriveSchema = z
     from: DatasetNameSchema,
     entity: EntityNamespaceSchema.optional(),
     where: z.array(RoleConditionSchema).min(1).readonly().optional(),
+    /**
+     * Names each row after its path (the column with the role path) in a
+     * `qualified_name` column with the role symbol-identity (unique in the
+     * repository, so matched across files): the path without the first of
+     * `strip` it ends with, its '/' replaced by `separator` — a dotted module
+     * name from a package layout.
+     */
+    nameFromPath: z
+      .object({ strip: z.array(z.string().min(1)).min(1).readonly(), separator: z.string() })
+      .readonly()
+      .optional(),
   })
   .refine((d) => d.entity !== undefined || d.where !== undefined, {
     path: ['where'],
@@ -32,5 +43,7 @@ export type Derive = z.infer<typeof DeriveSchema>;
  * @example
  * Derive.create({ name: 'stores', from: 'norm.refs', where: [{ role: 'kind', in: ['store'] }] }); // same ref ids
  * Derive.create({ name: 'modules', from: 'evidence.files', entity: 'module' }); // module ids from file identity
+ * // pkg/sub/mod.py → pkg.sub.mod, pkg/__init__.py → pkg
+ * Derive.create({ name: 'modules', from: 'evidence.files', entity: 'module', nameFromPath: { strip: ['/__init__.py', '.py'], separator: '.' } });
  */
 export const Derive = viewFactory('derive', DeriveSchema);

@@ -2,6 +2,7 @@ import { stableIdSql } from '@anatomy/contracts';
 import { qualifiedName, quoteIdentifier } from '@anatomy/schema-authority';
 import { castSql } from './cast-sql.js';
 import { conditionSql } from './condition-sql.js';
+import { sqlLiteral } from './sql-literal.js';
 import type { AddedColumn, InferredEntityView, SpanConversion } from './inferred-view.js';
 
 const S = quoteIdentifier('s');
@@ -18,6 +19,11 @@ function addedSql(view: InferredEntityView, added: AddedColumn): string {
       return castSql(String(value.value), undefined, column.type);
     case 'column':
       return castSql(col(S, value.column), view.input.columns.find((c) => c.name === value.column)?.type, column.type);
+    case 'path-name': {
+      // RE2 alternation: the suffix that starts leftmost wins, so '/__init__.py' beats '.py' on 'pkg/__init__.py'.
+      const suffixes = value.strip.map((s) => s.replace(/[\\.^$|?*+()[\]{}]/g, (c) => `\\${c}`)).join('|');
+      return `replace(regexp_replace(${col(S, value.column)}, ${sqlLiteral(`(?:${suffixes})$`)}, ''), '/', ${sqlLiteral(value.separator)})`;
+    }
     case 'line-offset': {
       const line = value.line === 'start' ? START_LINE : END_LINE;
       return castSql(`${col(line, view.conversion?.indexStart ?? '')} + ${col(S, value.offset)}`, undefined, column.type);

@@ -43,7 +43,8 @@ function sourceSelect(source: ProjectionSource): string {
     join === undefined
       ? ''
       : `\nLEFT JOIN ${qualifiedName(join.dataset)} AS ${FILE} ON ${FILE}.${quoteIdentifier(join.fileColumn)} = ${SOURCE}.${quoteIdentifier(join.sourceColumn)}`;
-  return `SELECT\n  ${columns.join(',\n  ')}\n${from}${joinClause}`;
+  const where = source.nonNull === undefined ? '' : `\nWHERE ${SOURCE}.${quoteIdentifier(source.nonNull)} IS NOT NULL`;
+  return `SELECT\n  ${columns.join(',\n  ')}\n${from}${joinClause}${where}`;
 }
 
 /**
@@ -59,5 +60,5 @@ function sourceSelect(source: ProjectionSource): string {
  * // ORDER BY "node_id"
  */
 export function emitProjectSql(view: InferredProject): string {
-  return `${view.sources.map(sourceSelect).join('\nUNION ALL\n')}\nORDER BY ${quoteIdentifier(view.orderBy)}`;
+  return `${view.sources.map(sourceSelect).join('\nUNION ALL\n')}\nORDER BY ${view.orderBy.map(quoteIdentifier).join(', ')}`;
 }

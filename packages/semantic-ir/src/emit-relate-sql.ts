@@ -5,7 +5,7 @@ import { castSql } from './cast-sql.js';
 import { conditionSql } from './condition-sql.js';
 import { EDGE_NAMESPACE } from './edge-template.js';
 import type { FeatureTerm, InferredRelate, RelateJoin, RelateMember, RelateSide, ResolvedCondition } from './inferred-view.js';
-import { CONFIDENCE_MACRO, MERGE_ORIGIN_MACRO, SPAN_CONTAINS_MACRO, SPAN_OVERLAPS_MACRO } from './semantic-macros.js';
+import { confidenceSql, mergeOriginSql, spanContainsSql, spanOverlapsSql } from './semantic-macros.js';
 import { sqlLiteral } from './sql-literal.js';
 
 const q = quoteIdentifier;
@@ -57,9 +57,9 @@ function carried(plan: RelateJoin): [string, string][] {
 function candidatesSql(plan: RelateJoin): string {
   const on = plan.join.keys.map((k) => `${L}.${q(k.left)} = ${R}.${q(k.right)}`);
   const { left, right } = plan;
-  const span = (side: RelateSide, alias: string): string => `${alias}.${q(side.start ?? '')}, ${alias}.${q(side.end ?? '')}`;
-  if (plan.join.span === 'contains') on.push(`${SPAN_CONTAINS_MACRO}(${span(right, R)}, ${span(left, L)})`);
-  if (plan.join.span === 'overlap') on.push(`${SPAN_OVERLAPS_MACRO}(${span(left, L)}, ${span(right, R)})`);
+  const span = (side: RelateSide, alias: string): [string, string] => [`${alias}.${q(side.start ?? '')}`, `${alias}.${q(side.end ?? '')}`];
+  if (plan.join.span === 'contains') on.push(spanContainsSql(...span(right, R), ...span(left, L)));
+  if (plan.join.span === 'overlap') on.push(spanOverlapsSql(...span(left, L), ...span(right, R)));
   const columns = carried(plan).map(([alias, expression]) => `${expression} AS ${q(alias)}`);
   // An entity is never related to itself (a definition always lies within its own span).
   const filters = [
@@ -116,8 +116,8 @@ function memberSql(plan: RelateJoin, member: RelateMember, cte: string): string 
     `${location('file', plan.location.file, 'utf8')} AS ${q('file_id')}`,
     `${location('start', plan.location.span, 'int64')} AS ${q('bstart')}`,
     `${location('end', plan.location.span, 'int64')} AS ${q('bend')}`,
-    `${MERGE_ORIGIN_MACRO}([${q('l_origin')}, ${q('r_origin')}]) AS ${q('origin')}`,
-    `${CONFIDENCE_MACRO}(\n      ${score}\n    ) AS ${q('confidence')}`,
+    `${mergeOriginSql(`[${q('l_origin')}, ${q('r_origin')}]`)} AS ${q('origin')}`,
+    `${confidenceSql(`(\n      ${score}\n    )`)} AS ${q('confidence')}`,
   ];
   const filters = [
     ...ownConditions(plan, member, 'left').map((c) => conditionSql(q(`l__${c.column}`), c)),
@@ -175,7 +175,7 @@ function joinSql(plan: RelateJoin): string {
  *
  * @example
  * emitRelateSql(defParent);
- * // WITH "candidates" AS (… JOIN … ON "l"."file_id" = "r"."file_id" AND anatomy_span_contains(…)), "rule_0" AS (…), "ranked" AS (…)
+ * // WITH "candidates" AS (… JOIN … ON "l"."file_id" = "r"."file_id" AND ("r"."bstart" <= "l"."bstart" AND …)), "rule_0" AS (…), "ranked" AS (…)
  * // SELECT … FROM "ranked" WHERE "rank" = 1
  */
 export function emitRelateSql(view: InferredRelate): string {

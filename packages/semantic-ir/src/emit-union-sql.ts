@@ -2,7 +2,7 @@ import { stableIdSql } from '@anatomy/contracts';
 import { qualifiedName, quoteIdentifier } from '@anatomy/schema-authority';
 import { castSql } from './cast-sql.js';
 import type { FilledColumn, InferredUnion, UnionBranch } from './inferred-view.js';
-import { MERGE_ORIGIN_MACRO } from './semantic-macros.js';
+import { mergeOriginSql } from './semantic-macros.js';
 import { sqlLiteral } from './sql-literal.js';
 
 const q = quoteIdentifier;
@@ -35,7 +35,7 @@ function branchSql(branch: UnionBranch, position: number | undefined): string {
  * Emits the SELECT of a union view. Appended inputs are one UNION ALL of
  * aligned SELECTs. Merged inputs are grouped by identity: each column takes
  * the first non-NULL value in declaration order, and the provenance lists
- * every source that saw the entity (`anatomy_merge_origin`).
+ * every source that saw the entity (the body of `anatomy_merge_origin`, inlined).
  *
  * @example
  * emitUnionSql(mergedDefs);
@@ -49,7 +49,7 @@ export function emitUnionSql(view: InferredUnion): string {
   const columns = view.output.columns.map((c) => {
     const name = q(c.name);
     if (c.name === identity) return name;
-    if (c.name === view.provenance) return `${MERGE_ORIGIN_MACRO}(list(${name} ORDER BY ${ORDER})) AS ${name}`;
+    if (c.name === view.provenance) return `${mergeOriginSql(`list(${name} ORDER BY ${ORDER})`)} AS ${name}`;
     return `first(${name} ORDER BY ${ORDER}) FILTER (WHERE ${name} IS NOT NULL) AS ${name}`;
   });
   return `WITH ${q('inputs')} AS (\n  ${inputs}\n)\nSELECT\n  ${columns.join(',\n  ')}\nFROM ${q('inputs')}\nGROUP BY ${q(identity)}`;

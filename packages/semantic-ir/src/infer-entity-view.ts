@@ -60,6 +60,35 @@ function wholeFileColumns(input: DatasetSchema, problems: ValidationIssue[], at:
   return { added, decisions };
 }
 
+/** The `qualified_name` column (a symbol identity) a derive makes from the input's path, with its Decision, or why it cannot. */
+function pathNameColumn(
+  input: DatasetSchema,
+  naming: NonNullable<Derive['nameFromPath']>,
+): { readonly added: AddedColumn; readonly decision: CompilerDecision } | { readonly problem: string } {
+  const paths = columnsWithRole(input, 'path');
+  const [path] = paths;
+  if (path === undefined || paths.length > 1) return { problem: `${input.name} needs exactly one column with the role path to name its rows after` };
+  if (columnsWithRole(input, 'symbol-identity').length > 0 || input.columns.some((c) => c.name === 'qualified_name')) {
+    return { problem: `${input.name} already has a symbol identity; its rows cannot also be named after their path` };
+  }
+  // A name made from the path is unique in the repository, unlike a bare name inside a file: a symbol identity.
+  const column: ColumnSpec = Object.freeze({
+    name: 'qualified_name',
+    type: 'utf8',
+    nullable: path.nullable,
+    role: 'symbol-identity',
+    description: `${path.name} as a dotted name, unique in the repository`,
+  });
+  const value = Object.freeze({ by: 'path-name' as const, column: path.name, strip: Object.freeze([...naming.strip]), separator: naming.separator });
+  const decision = decide({
+    value: { topic: 'path-name' as const, source: input.name, column: column.name, path: path.name, strip: value.strip, separator: value.separator },
+    confidence: 0.9,
+    rationale: `rows are named after ${path.name}, the column with the role path, by a symbol identity unique in the repository: without the first of ${naming.strip.join(', ')} it ends with, '/' replaced by '${naming.separator}'`,
+    evidence: [roleEvidence(input, path), { source: 'semantic-ir', detail: 'the derive view declares nameFromPath' }],
+  });
+  return { added: Object.freeze({ column, value }), decision };
+}
+
 /**
  * Infers a normalize or derive view. The input is first located in bytes:
  * line/column positions are converted against the line index, and whole
@@ -96,6 +125,14 @@ export function inferEntityView(view: Normalize | Derive, context: EntityViewCon
     const whole = wholeFileColumns(input, problems, `${at}.from`);
     added = whole.added;
     decisions.push(...whole.decisions);
+  }
+  if (view.kind === 'derive' && view.nameFromPath !== undefined) {
+    const named = pathNameColumn(input, view.nameFromPath);
+    if ('problem' in named) problems.push({ path: `${at}.nameFromPath`, message: named.problem });
+    else {
+      added = [...added, named.added];
+      decisions.push(named.decision);
+    }
   }
   const located = [...input.columns, ...added.map((a) => a.column)];
   // The input as the view reads it, located in bytes; named after the input, whose columns the decisions cite.

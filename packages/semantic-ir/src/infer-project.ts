@@ -5,7 +5,7 @@ import type { ColumnRole, ColumnSpec, ColumnType, DatasetSchema } from '@anatomy
 import type { CompilerDecision } from './compiler-decision.js';
 import type { FileDatasets } from './file-dataset.js';
 import type { FillChoice } from './fill-choice.js';
-import { inferEntityId } from './infer-entity-id.js';
+import { inferEntityId, isWholeFile } from './infer-entity-id.js';
 import type { FileJoin, FilledColumn, InferredProject, ProjectionSource } from './inferred-view.js';
 import type { Project, ProjectRows } from './project.js';
 import { missingRoleEvidence, roleEvidence } from './role-evidence.js';
@@ -29,7 +29,7 @@ export interface ProjectContext {
 }
 
 /** What a source offers beyond its own columns: the file join, if one can be made. */
-interface FileJoinOption {
+export interface FileJoinOption {
   readonly join: FileJoin | undefined;
   readonly why: string;
   readonly evidence: readonly Evidence[];
@@ -49,17 +49,32 @@ function passedOverEvidence(ds: DatasetSchema): Evidence {
   };
 }
 
+/** Evidence of why a dataset describing files lost to one whose rows are whole files. */
+function notWholeFileEvidence(ds: DatasetSchema): Evidence {
+  return {
+    source: 'schema-authority',
+    detail: `${ds.name} describes files but has no byte-length column, so its rows are not the files themselves: the dataset whose rows are whole files is preferred`,
+  };
+}
+
 /**
  * Decides the file join of one source: only when it has a file identity and
- * exactly one other dataset describes files (see `fileDatasets`).
+ * exactly one other dataset describes files (see `fileDatasets`), or, of
+ * several, exactly one has rows that are whole files (a byte length, no span).
  */
 function fileJoinOption(source: DatasetSchema, candidates: FileDatasets): FileJoinOption {
   const [sourceFile] = columnsWithRole(source, 'file-identity');
   if (sourceFile === undefined) {
     return { join: undefined, why: `${source.name} has no file identity to join on`, evidence: [missingRoleEvidence(source, 'file-identity')] };
   }
-  const others = candidates.describing.filter((c) => c.name !== source.name);
+  const describing = candidates.describing.filter((c) => c.name !== source.name);
   const passedOver = candidates.mentioning.filter((c) => c.name !== source.name).map(passedOverEvidence);
+  // A dataset whose rows ARE files carries each file's byte length; others (SCIP documents, say) describe files
+  // through some tool's view of them. When exactly one candidate is whole files, it is the file dataset.
+  const wholeFiles = describing.filter(isWholeFile);
+  const preferred = describing.length > 1 && wholeFiles.length === 1;
+  const others = preferred ? wholeFiles : describing;
+  if (preferred) passedOver.push(...describing.filter((c) => !isWholeFile(c)).map(notWholeFileEvidence));
   const [only] = others;
   const fileColumn = only === undefined ? undefined : columnsWithRole(only, 'file-identity')[0];
   if (others.length > 1) {
@@ -110,6 +125,16 @@ function fillByRole(column: ColumnSpec, role: ColumnRole, source: DatasetSchema,
   }
   const whole = wholeFileSpanFill(column, role, source);
   if (whole !== undefined) return whole;
+  const symbols = columnsWithRole(source, 'symbol-identity');
+  const [symbol] = symbols;
+  if (role === 'name' && symbol !== undefined && symbols.length === 1) {
+    return {
+      fill: { by: 'column', dataset: source.name, column: symbol.name },
+      confidence: 0.85,
+      rationale: `${source.name} has no name column; its symbol identity ${symbol.name} names its rows`,
+      evidence: [missingRoleEvidence(source, 'name'), roleEvidence(source, symbol)],
+    };
+  }
   const [path] = columnsWithRole(source, 'path');
   if (role === 'name' && path !== undefined && columnsWithRole(source, 'span-start').length === 0) {
     return {
@@ -142,8 +167,8 @@ function typeFamily(type: ColumnType): string {
   return type === 'int32' || type === 'int64' ? 'integer' : type;
 }
 
-/** Chooses how one contract column is filled for one row source. */
-function chooseFill(column: ColumnSpec, rows: ProjectRows, source: DatasetSchema, files: FileJoinOption, view: string): FillChoice {
+/** Chooses how one contract column is filled for one row source (the file join, when one is needed, is decided by the caller). */
+export function chooseFill(column: ColumnSpec, rows: ProjectRows, source: DatasetSchema, files: FileJoinOption, view: string): FillChoice {
   const role = column.role;
   switch (role) {
     case 'entity-identity': {
@@ -317,7 +342,7 @@ export function inferProject(
       inputs: Object.freeze([...new Set(context.sources.map((s) => s.name))]),
       output: contract,
       sources: Object.freeze(sources),
-      orderBy: identity.name,
+      orderBy: Object.freeze([identity.name]),
       decisions: Object.freeze(decisions),
     }),
   };

@@ -8,6 +8,7 @@ import { inferDiagnostic } from './infer-diagnostic.js';
 import { inferEntityView } from './infer-entity-view.js';
 import type { ViewInference } from './infer-entity-view.js';
 import { inferProject } from './infer-project.js';
+import { inferProperties, isPropertyContract } from './infer-properties.js';
 import { inferRelate } from './infer-relate.js';
 import { inferUnion } from './infer-union.js';
 import type { InferredProgram, InferredRelate, InferredView } from './inferred-view.js';
@@ -59,8 +60,11 @@ export function inferViews(ir: ProgramIr, registry: SchemaRegistry): InferredPro
         inferRelate(decl, { ...base, left: schemaOf(endpointDataset(decl.left)), right: schemaOf(endpointDataset(decl.right)), relations, nativeIdentity }),
       union: (decl) => inferUnion({ ...base, inputs: decl.from.map(schemaOf) }),
       diagnostic: (decl) => inferDiagnostic(decl, { ...base, input: schemaOf(decl.from), relations }),
-      project: (decl) =>
-        inferProject(decl, { ...base, contract: registry.get(view.name), sources: decl.rows.map((r) => schemaOf(r.from)), fileDatasets: files }),
+      project: (decl) => {
+        const context = { ...base, contract: registry.get(view.name), sources: decl.rows.map((r) => schemaOf(r.from)), fileDatasets: files };
+        // A contract of properties (cpg.props) takes one row per described column, not one per entity.
+        return isPropertyContract(context.contract) ? inferProperties(decl, context) : inferProject(decl, context);
+      },
     });
     if (!result.ok) {
       failed.add(view.name);

@@ -56,7 +56,8 @@ export interface AddedColumn {
   readonly value:
     | { readonly by: 'literal'; readonly value: number }
     | { readonly by: 'column'; readonly column: string }
-    | { readonly by: 'line-offset'; readonly line: 'start' | 'end'; readonly offset: string };
+    | { readonly by: 'line-offset'; readonly line: 'start' | 'end'; readonly offset: string }
+    | { readonly by: 'path-name'; readonly column: string; readonly strip: readonly string[]; readonly separator: string };
 }
 
 /**
@@ -88,6 +89,8 @@ export interface ProjectionSource {
   readonly fileJoin: FileJoin | undefined;
   /** Every column of the output contract, in contract order. */
   readonly columns: readonly FilledColumn[];
+  /** A source column whose NULLs give no row (a property without a value), if any. */
+  readonly nonNull?: string | undefined;
 }
 
 /** A project view after inference: a fill for every contract column of every source. */
@@ -95,8 +98,8 @@ export interface InferredProject extends InferredViewBase {
   readonly kind: 'project';
   /** Sorted by source name, so the order of declared rows does not change the SQL. */
   readonly sources: readonly ProjectionSource[];
-  /** The contract's identity column, which orders the rows. */
-  readonly orderBy: string;
+  /** The columns that order the rows: the contract's identity, then the property key for properties. */
+  readonly orderBy: readonly string[];
 }
 
 /** The identity of a relationship side's rows: its own column, or a stable id computed from its roles. */

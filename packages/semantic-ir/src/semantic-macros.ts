@@ -10,34 +10,48 @@ export const CONFIDENCE_MACRO = 'anatomy_confidence';
 /** `anatomy_merge_origin(origins)`: the distinct sources named in a list of '+'-joined origins, sorted and '+'-joined. */
 export const MERGE_ORIGIN_MACRO = 'anatomy_merge_origin';
 
+/** `anatomy_confidence` written out for a score expression: compiled views inline it (see `SEMANTIC_MACROS`). */
+export function confidenceSql(score: string): string {
+  return `round(CAST(${score} AS DOUBLE) / (1 + CAST(${score} AS DOUBLE)), 6)`;
+}
+
+/** `anatomy_merge_origin` written out for a list expression of '+'-joined origins. */
+export function mergeOriginSql(origins: string): string {
+  return `array_to_string(list_sort(list_distinct(flatten(list_transform(list_filter(${origins}, o -> o IS NOT NULL), o -> string_split(o, '+'))))), '+')`;
+}
+
+/** `anatomy_span_contains` written out: the outer half-open span covers the inner one. */
+export function spanContainsSql(outerStart: string, outerEnd: string, innerStart: string, innerEnd: string): string {
+  return `(${outerStart} <= ${innerStart} AND ${innerEnd} <= ${outerEnd})`;
+}
+
+/** `anatomy_span_overlaps` written out: the two half-open spans share at least one byte. */
+export function spanOverlapsSql(aStart: string, aEnd: string, bStart: string, bEnd: string): string {
+  return `(${aStart} < ${bEnd} AND ${bStart} < ${aEnd})`;
+}
+
 /**
- * The DuckDB macros compiled views call, sorted by name, each a `CREATE OR
- * REPLACE MACRO` statement to run before the views. Which view calls which
- * is not recorded anywhere: plan-signals reads it from each view's plan.
- * They mirror `spanContains` and `spanOverlaps` of `@anatomy/contracts`.
+ * The DuckDB macros of the semantic layer, sorted by name, each a `CREATE OR
+ * REPLACE MACRO` statement, for people and tools that query the store. Compiled
+ * views inline the bodies of all but `anatomy_stable_id` (which the store
+ * installs on every connection), so a view runs on any connection of the store
+ * whether or not these were created first; the macro and the inlined text come
+ * from the same functions, so they cannot drift apart.
  *
  * @example
  * for (const m of SEMANTIC_MACROS) await store.run(m.sql);
  */
 export const SEMANTIC_MACROS: readonly ManifestMacro[] = Object.freeze(
   [
-    {
-      name: CONFIDENCE_MACRO,
-      sql: `CREATE OR REPLACE MACRO ${CONFIDENCE_MACRO}(score) AS round(CAST(score AS DOUBLE) / (1 + CAST(score AS DOUBLE)), 6)`,
-    },
-    {
-      name: MERGE_ORIGIN_MACRO,
-      sql:
-        `CREATE OR REPLACE MACRO ${MERGE_ORIGIN_MACRO}(origins) AS ` +
-        `array_to_string(list_sort(list_distinct(flatten(list_transform(list_filter(origins, o -> o IS NOT NULL), o -> string_split(o, '+'))))), '+')`,
-    },
+    { name: CONFIDENCE_MACRO, sql: `CREATE OR REPLACE MACRO ${CONFIDENCE_MACRO}(score) AS ${confidenceSql('score')}` },
+    { name: MERGE_ORIGIN_MACRO, sql: `CREATE OR REPLACE MACRO ${MERGE_ORIGIN_MACRO}(origins) AS ${mergeOriginSql('origins')}` },
     {
       name: SPAN_CONTAINS_MACRO,
-      sql: `CREATE OR REPLACE MACRO ${SPAN_CONTAINS_MACRO}(outer_start, outer_end, inner_start, inner_end) AS outer_start <= inner_start AND inner_end <= outer_end`,
+      sql: `CREATE OR REPLACE MACRO ${SPAN_CONTAINS_MACRO}(outer_start, outer_end, inner_start, inner_end) AS ${spanContainsSql('outer_start', 'outer_end', 'inner_start', 'inner_end')}`,
     },
     {
       name: SPAN_OVERLAPS_MACRO,
-      sql: `CREATE OR REPLACE MACRO ${SPAN_OVERLAPS_MACRO}(a_start, a_end, b_start, b_end) AS a_start < b_end AND b_start < a_end`,
+      sql: `CREATE OR REPLACE MACRO ${SPAN_OVERLAPS_MACRO}(a_start, a_end, b_start, b_end) AS ${spanOverlapsSql('a_start', 'a_end', 'b_start', 'b_end')}`,
     },
     { name: STABLE_ID_MACRO, sql: STABLE_ID_MACRO_SQL },
   ]

@@ -84,6 +84,11 @@ describe('view factories', () => {
   it.each<[string, () => unknown, readonly string[]]>([
     ['derive with an empty condition list', () => Derive.create({ name: 'c', from: 'norm.defs', entity: 'c', where: [] }), ['where']],
     ['derive that neither filters nor re-identifies', () => Derive.create({ name: 'c', from: 'norm.defs' }), ['where']],
+    [
+      'derive naming rows from their path with no suffix to strip',
+      () => Derive.create({ name: 'm', from: 'evidence.files', entity: 'module', nameFromPath: { strip: [], separator: '.' } }),
+      ['nameFromPath.strip'],
+    ],
     ['derive on an unknown role', () => Derive.create({ name: 'c', from: 'norm.defs', entity: 'c', where: [{ role: 'colour' as never, in: ['x'] }] }), ['where.0.role']],
     [
       'a condition with both a role and a column, and neither in nor notIn',
