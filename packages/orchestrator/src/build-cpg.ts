@@ -5,8 +5,8 @@ import { createScipExtractor, scipEvidenceDatasets } from '@anatomy/extract-scip
 import { createPythonExtractor, pythonEvidenceDatasets } from '@anatomy/extract-python';
 import { createTreeSitterExtractor, treeSitterDatasets } from '@anatomy/extract-tree-sitter';
 import { calibrateThresholds, decideMaintenance, readMaintenanceLog, runMaintenance } from '@anatomy/maintenance';
-import type { MaintenanceRecord } from '@anatomy/maintenance';
-import { inferDeps, parseLineage, readLineageCatalog } from '@anatomy/plan-signals';
+import type { MaintenanceDecision, MaintenanceRecord, ThresholdCalibration } from '@anatomy/maintenance';
+import { captureCapabilities, inferDeps, parseLineage, readLineageCatalog } from '@anatomy/plan-signals';
 import type { InferredDeps } from '@anatomy/plan-signals';
 import { pythonCpgProgram } from '@anatomy/python-cpg';
 import { filesBatch, filesDataset, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
@@ -15,13 +15,17 @@ import type { Extractor } from '@anatomy/schema-authority';
 import { runSchedule } from '@anatomy/scheduler';
 import { compileProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
-import { maintenanceLogDataset, openStore } from '@anatomy/store';
+import { maintenanceLogDataset, openStore, tableFingerprint } from '@anatomy/store';
 import type { LockWaitInfo, Store, WriteOutcome } from '@anatomy/store';
 import { lastValueFrom, tap } from 'rxjs';
 import { OrchestratorError } from './orchestrator-error.js';
 import { planInTransaction } from './plan-report.js';
 import type { PlannedExecution } from './plan-report.js';
 import type { ProgressReporter } from './progress-reporter.js';
+import { OUTPUT_TABLES } from './run-artifacts.js';
+import type { OutputFingerprints } from './run-artifacts.js';
+import { writeBuildBundle } from './run-bundle-writer.js';
+import { newRunId } from './run-directory.js';
 import { runExtractors } from './run-extractors.js';
 import type { ExtractorReport } from './run-extractors.js';
 import { StageTimer } from './stage-timer.js';
@@ -52,6 +56,8 @@ export interface BuildOptions {
 
 /** What a build did, for people (`anatomy build`) and machines (`--json`). */
 export interface BuildSummary {
+  /** The run recorded under `<root>/.anatomy/runs/<runId>/`. */
+  readonly runId: string;
   readonly root: string;
   readonly storePath: string;
   readonly files: number;
@@ -267,7 +273,10 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       return { planned, rows, extraction, nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])) };
     });
 
+    const runId = newRunId();
     const mode = options.maintenance ?? 'run';
+    let decisions: readonly MaintenanceDecision[] = [];
+    let calibration: ThresholdCalibration | undefined;
     const maintenance =
       mode === 'off'
         ? []
@@ -275,14 +284,44 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
             'maintain',
             async () => {
               const history = (await readMaintenanceLog(store)).map((e) => e.record);
-              const calibration = calibrateThresholds(history, DEFAULT_MAINTENANCE_THRESHOLDS);
-              return runMaintenance(store, decideMaintenance(outcomes, calibration.thresholds), { dryRun: mode === 'dry-run' });
+              calibration = calibrateThresholds(history, DEFAULT_MAINTENANCE_THRESHOLDS);
+              decisions = decideMaintenance(outcomes, calibration.thresholds);
+              return runMaintenance(store, decisions, { dryRun: mode === 'dry-run', runId });
             },
             (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
           );
 
     const { planned, rows, extraction, nodesByKind } = built;
+    await timer.run(
+      'record run',
+      async () => {
+        const outputFingerprints: OutputFingerprints = {};
+        for (const table of OUTPUT_TABLES) outputFingerprints[table] = await tableFingerprint(store, table);
+        return writeBuildBundle({
+          root,
+          runId,
+          manifest,
+          policy: planned.policy,
+          capabilities: await captureCapabilities(store),
+          planReport: planned.report,
+          schedule: planned.schedule,
+          writeOutcomes: outcomes,
+          maintenanceDecisions: decisions,
+          ...(calibration === undefined ? {} : { calibration }),
+          maintenanceRecords: maintenance,
+          diagnostics: {
+            files: scan.files.length,
+            scanDiagnostics: scan.diagnostics.length,
+            extractors: extraction.reports.map((r) => ({ extractor: r.extractor, version: r.version, status: r.status, ...(r.reason === undefined ? {} : { reason: r.reason }), rows: { ...r.rows } })),
+            nodesByKind,
+          },
+          outputFingerprints,
+        });
+      },
+      (b) => `run ${runId} recorded in ${b.dir}`,
+    );
     return {
+      runId,
       root,
       storePath,
       files: scan.files.length,

@@ -149,6 +149,40 @@ describe('anatomy build', () => {
     expect(text.stdout).toMatch(/critical path/i);
   });
 
+  it('reads anatomy.config.json and [tool.anatomy], flags first, and lists every problem', async () => {
+    const root = fileTree({
+      'a.py': 'def f():\n    return 1\n',
+      'vendor/b.py': 'def g():\n    return 2\n',
+      'anatomy.config.json': JSON.stringify({ exclude: ['vendor'], maintenance: 'off' }),
+    });
+    const built = await run('build', root, '--json');
+    expect(built.code).toBe(ExitCode.Ok);
+    const summary = JSON.parse(built.stdout) as { files: number; maintenance: unknown[]; stages: { stage: string }[] };
+    expect(summary.files).toBe(1);
+    expect(summary.stages.map((s) => s.stage)).not.toContain('maintain');
+    // a flag beats the file
+    const flagged = JSON.parse((await run('build', root, '--json', '--maintenance', 'dry-run')).stdout) as { stages: { stage: string }[] };
+    expect(flagged.stages.map((s) => s.stage)).toContain('maintain');
+
+    const bad = fileTree({ 'a.py': '', 'pyproject.toml': '[tool.anatomy]\ninclude = [""]\nwait = "soon"\n' });
+    const refused = await run('build', bad);
+    expect(refused.code).toBe(ExitCode.BadInput);
+    expect(refused.stderr).toMatch(/pyproject\.toml: tool\.anatomy\.include\.0: [^\n]+\n[\s\S]*pyproject\.toml: tool\.anatomy\.wait: /);
+  });
+
+  it('runs doctor and says everything needed is here', async () => {
+    const result = await run('doctor', '--json');
+    expect(result.code).toBe(ExitCode.Ok);
+    const report = JSON.parse(result.stdout) as { ok: boolean; checks: { name: string; status: string }[] };
+    expect(report.ok).toBe(true);
+    expect(report.checks.filter((c) => c.status === 'fail')).toEqual([]);
+    const broken = await run('doctor', '--python', '/nonexistent/python3', '--json');
+    const python = (JSON.parse(broken.stdout) as { checks: { name: string; status: string; fix?: string }[] }).checks.find((c) => /python/i.test(c.name));
+    expect(python?.status).toBe('fail');
+    expect(python?.fix).toBeTruthy();
+    expect(broken.code).toBe(ExitCode.Failed);
+  });
+
   it('maps bad input to exit codes with a hint', async () => {
     const missing = await run('build', join(tmpdir(), 'anatomy-no-such-dir'));
     expect(missing.code).toBe(ExitCode.BadInput);

@@ -1,8 +1,17 @@
-import { AnatomyError } from '@anatomy/contracts';
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AnatomyError, formatIssues } from '@anatomy/contracts';
+import type { ValidationIssue } from '@anatomy/contracts';
 import { exportArrow, exportGraphML, exportNeo4jCsv, exportParquet, openCpg } from '@anatomy/cpg-query';
 import type { ExportSummary } from '@anatomy/cpg-query';
 import { Command, CommanderError, Option } from 'commander';
+import { buildOptionsFromConfig, loadConfig } from './anatomy-config.js';
+import type { AnatomyConfigInput } from './anatomy-config.js';
 import { buildCpg } from './build-cpg.js';
+import { doctor, formatDoctor } from './doctor-command.js';
+import { maintainCommand } from './maintain-command.js';
+import { replayCommand } from './replay-command.js';
+import { OrchestratorError } from './orchestrator-error.js';
 import { planCommand } from './plan-command.js';
 import type { BuildSummary } from './build-cpg.js';
 import { ExitCode } from './exit-code.js';
@@ -18,7 +27,7 @@ export interface CliIo {
 }
 
 const BUSY_CODES = new Set(['store/Locked', 'cpg-query/Locked']);
-const BAD_INPUT_CODES = new Set(['orchestrator/NotADirectory', 'orchestrator/NoPythonFiles', 'cpg-query/NotFound', 'cpg-query/NotACpg', 'repo-scan/InvalidOptions']);
+const BAD_INPUT_CODES = new Set(['orchestrator/NoRuns', 'orchestrator/RunNotFound', 'orchestrator/NoStore', 'orchestrator/InvalidConfiguration', 'orchestrator/NotADirectory', 'orchestrator/NoPythonFiles', 'cpg-query/NotFound', 'cpg-query/NotACpg', 'repo-scan/InvalidOptions']);
 
 function exitCodeFor(error: AnatomyError): ExitCode {
   if (BUSY_CODES.has(error.code)) return ExitCode.Busy;
@@ -36,6 +45,13 @@ function reportError(error: unknown, io: CliIo): ExitCode {
   io.stderr.write(`anatomy: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   io.stderr.write('  this is a bug in Anatomy; please report it with the command you ran\n');
   return ExitCode.Internal;
+}
+
+function invalidConfiguration(issues: readonly ValidationIssue[]): AnatomyError {
+  return OrchestratorError.create('InvalidConfiguration', `invalid configuration:\n${formatIssues(issues)}`, {
+    details: { issues },
+    hint: 'fix each line above (anatomy.config.json, [tool.anatomy] in pyproject.toml, ANATOMY_* variables or flags)',
+  });
 }
 
 function printBuildSummary(summary: BuildSummary, io: CliIo): void {
@@ -93,7 +109,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--scip-index <file>', 'read an existing SCIP index instead of running scip-python')
     .option('--wait [seconds]', 'wait for another build on the same store to finish (default 600 s)')
     .option('--no-wait', 'fail at once when another build holds the store (the default)')
-    .addOption(new Option('--maintenance <mode>', 'store maintenance after the build').choices(['run', 'dry-run', 'off']).default('run'))
+    .addOption(new Option('--maintenance <mode>', 'store maintenance after the build (default run)').choices(['run', 'dry-run', 'off']))
     .option('--json', 'print the build summary as JSON on stdout')
     .action(
       async (
@@ -106,30 +122,28 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           scip?: boolean;
           scipIndex?: string;
           wait?: boolean | string;
-          maintenance: 'run' | 'dry-run' | 'off';
+          maintenance?: 'run' | 'dry-run' | 'off';
           json?: boolean;
         },
       ) => {
-      const progress = opts.json === true ? silentProgress() : lineProgress(io.stderr);
-      const waitMs = opts.wait === true ? 600_000 : typeof opts.wait === 'string' ? Number(opts.wait) * 1000 : undefined;
-      if (waitMs !== undefined && !(Number.isFinite(waitMs) && waitMs >= 0)) {
-        throw new CommanderError(ExitCode.Usage, 'anatomy.wait', `--wait takes a number of seconds, not '${String(opts.wait)}'`);
-      }
-      const summary = await buildCpg(
-        {
-          root: dir,
-          ...(opts.store ? { storePath: opts.store } : {}),
-          ...(opts.include ? { include: opts.include } : {}),
-          ...(opts.exclude ? { exclude: opts.exclude } : {}),
-          ...(opts.allEvidence === true ? { allEvidence: true } : {}),
-          ...(opts.scip === true ? { scip: true } : {}),
-          ...(opts.scipIndex ? { scipIndex: opts.scipIndex } : {}),
-          ...(waitMs === undefined ? {} : { waitMs }),
-          maintenance: opts.maintenance,
-        },
-        progress,
-      );
-      if (opts.json === true) io.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
+      // Only what the user typed goes in as flags, so the configuration file and environment fill the rest.
+      const waitSeconds = opts.wait === true ? 600 : opts.wait === false ? 0 : typeof opts.wait === 'string' ? Number(opts.wait) : undefined;
+      const flags: AnatomyConfigInput = {
+        ...(opts.store ? { store: opts.store } : {}),
+        ...(opts.include ? { include: opts.include } : {}),
+        ...(opts.exclude ? { exclude: opts.exclude } : {}),
+        ...(opts.allEvidence === true ? { allEvidence: true } : {}),
+        ...(opts.scipIndex ? { scip: { index: opts.scipIndex } } : opts.scip === true ? { scip: 'run' as const } : {}),
+        ...(waitSeconds === undefined ? {} : { wait: waitSeconds }),
+        ...(opts.maintenance === undefined ? {} : { maintenance: opts.maintenance }),
+        ...(opts.json === true ? { output: { json: true } } : {}),
+      };
+      const loaded = loadConfig({ root: dir, env: process.env, flags });
+      if (!loaded.ok) throw invalidConfiguration(loaded.issues);
+      const json = loaded.config.output.json;
+      const progress = json ? silentProgress() : lineProgress(io.stderr);
+      const summary = await buildCpg(buildOptionsFromConfig(dir, loaded.config), progress);
+      if (json) io.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
       else printBuildSummary(summary, io);
       },
     );
@@ -146,15 +160,69 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     });
 
   program
+    .command('replay')
+    .description('re-run the recorded execution package against the recorded evidence and compare every output table')
+    .argument('<dir>', 'a built directory')
+    .option('--run <id>', 'the run to replay (default: the latest)')
+    .option('--store <path>', 'the store file, when it is not <dir>/.anatomy/anatomy.duckdb')
+    .option('--json', 'print the comparison as JSON')
+    .action(async (dir: string, opts: { run?: string; store?: string; json?: boolean }) => {
+      const result = await replayCommand({ root: dir, ...(opts.run ? { runId: opts.run } : {}), ...(opts.store ? { storePath: opts.store } : {}) });
+      if (opts.json === true) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else {
+        io.stdout.write(`replay of run ${result.runId}: ${result.ok ? 'every output table matches' : 'outputs differ'}\n`);
+        for (const t of result.tables) io.stdout.write(`  ${t.matches ? '✓' : '✗'} ${t.table}${t.matches ? '' : ` (recorded ${t.expected ?? 'nothing'}, now ${t.actual})`}\n`);
+      }
+      if (!result.ok) {
+        io.stderr.write(`anatomy: replay differs in ${result.tables.filter((t) => !t.matches).map((t) => t.table).join(', ')}\n`);
+        exitCode = ExitCode.Failed;
+      }
+    });
+
+  program
+    .command('maintain')
+    .description('decide store maintenance from the last build\'s measured writes, and run it (or only show it)')
+    .argument('<dir>', 'a built directory')
+    .option('--dry-run', 'show the decisions and their causes without acting')
+    .option('--store <path>', 'the store file, when it is not <dir>/.anatomy/anatomy.duckdb')
+    .option('--json', 'print the decisions and records as JSON')
+    .action(async (dir: string, opts: { dryRun?: boolean; store?: string; json?: boolean }) => {
+      const result = await maintainCommand({ root: dir, dryRun: opts.dryRun === true, ...(opts.store ? { storePath: opts.store } : {}) });
+      if (opts.json === true) {
+        io.stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
+        return;
+      }
+      io.stdout.write(`maintenance from run ${result.runId}: ${result.decisions.length === 0 ? 'nothing to do' : `${result.decisions.length} decision(s)`}\n`);
+      for (const r of result.records) {
+        io.stdout.write(`  ${r.decision.action} ${r.status} — ${r.decision.rationale}\n`);
+      }
+    });
+
+  program
+    .command('doctor')
+    .description('check node, python3, pip, scip-python, the parsers, DuckDB and the store, and say how to fix what is missing')
+    .argument('[dir]', 'a built directory whose store to check as well')
+    .option('--store <path>', 'check this store file')
+    .option('--python <executable>', 'the python3 to check instead of the one on PATH')
+    .option('--json', 'print the checks as JSON')
+    .action(async (dir: string | undefined, opts: { store?: string; python?: string; json?: boolean }) => {
+      const report = await doctor({ ...(dir ? { root: dir } : {}), ...(opts.store ? { storePath: opts.store } : {}), ...(opts.python ? { python3: opts.python } : {}) });
+      io.stdout.write(opts.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatDoctor(report)}\n`);
+      if (!report.ok) exitCode = ExitCode.Failed;
+    });
+
+  program
     .command('query')
     .description('run a read-only SQL query against the CPG of a directory (or a store file)')
     .argument('<dir>', 'directory that was built, or its .duckdb store file')
     .argument('<sql>', 'the SQL query, e.g. "SELECT node_kind, count(*) FROM cpg.nodes GROUP BY ALL"')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']).default('table'))
-    .action(async (dir: string, sql: string, opts: { format: RowFormat }) => {
+    .addOption(new Option('--format <format>', 'output format (default table)').choices(['table', 'csv', 'json']))
+    .action(async (dir: string, sql: string, opts: { format?: RowFormat }) => {
+      const loaded = loadConfig({ root: existsSync(dir) && statSync(dir).isDirectory() ? dir : dirname(dir), env: process.env, flags: opts.format ? { output: { format: opts.format } } : {} });
+      if (!loaded.ok) throw invalidConfiguration(loaded.issues);
       const cpg = await openCpg(dir);
       try {
-        io.stdout.write(formatRows(await cpg.sql(sql), opts.format));
+        io.stdout.write(formatRows(await cpg.sql(sql), loaded.config.output.format));
       } finally {
         await cpg.close();
       }

@@ -10,3 +10,33 @@ export type { ProgressReporter } from './progress-reporter.js';
 export { OrchestratorError } from './orchestrator-error.js';
 export { planReport, formatPlanReport, PlanReportSchema, PlanReportTaskSchema, PlanReportDecisionSchema } from './plan-report.js';
 export type { PlanReport, PlanReportTask, PlanReportDecision, PlanReportOptions } from './plan-report.js';
+export { AnatomyConfigSchema, loadConfig, buildOptionsFromConfig, anatomyConfigJsonSchema, CONFIG_FILE_NAME, PYPROJECT_FILE_NAME, CONFIG_ENV_VARS } from './anatomy-config.js';
+export type { AnatomyConfig, AnatomyConfigInput, LoadConfigOptions, LoadedConfig, ConfigSource } from './anatomy-config.js';
+export { doctor, formatDoctor, DoctorCheckSchema, DoctorReportSchema } from './doctor-command.js';
+export type { DoctorCheck, DoctorReport, DoctorOptions } from './doctor-command.js';
+export { replayCommand } from './replay-command.js';
+export type { ReplayOptions, ReplayResult, ReplayTable } from './replay-command.js';
+export { maintainCommand } from './maintain-command.js';
+export type { MaintainOptions, MaintainResult } from './maintain-command.js';
+export { planCommand } from './plan-command.js';
+export type { PlanCommandOptions } from './plan-command.js';
+export { planInTransaction } from './plan-report.js';
+export type { PlannedExecution } from './plan-report.js';
+export { writeBuildBundle } from './run-bundle-writer.js';
+export type { BuildBundleInput } from './run-bundle-writer.js';
+export { runsDirectory, newRunId, findRun } from './run-directory.js';
+export {
+  runManifestArtifact,
+  runPolicyArtifact,
+  runCapabilitiesArtifact,
+  runPlanReportArtifact,
+  runScheduleArtifact,
+  runWriteOutcomesArtifact,
+  runMaintenanceRecordsArtifact,
+  runDiagnosticsSummaryArtifact,
+  runOutputFingerprintsArtifact,
+  DiagnosticsSummarySchema,
+  OutputFingerprintsSchema,
+  OUTPUT_TABLES,
+} from './run-artifacts.js';
+export type { DiagnosticsSummary, OutputFingerprints } from './run-artifacts.js';

@@ -5,5 +5,9 @@ export const OrchestratorError = errorFamily('orchestrator', 'OrchestratorError'
   'NotADirectory',
   'NoPythonFiles',
   'ViewMissing',
+  'InvalidConfiguration',
   'SchemaDrift',
+  'NoRuns',
+  'RunNotFound',
+  'NoStore',
 ] as const);
