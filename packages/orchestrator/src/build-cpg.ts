@@ -27,6 +27,7 @@ import type { OutputFingerprints } from './run-artifacts.js';
 import { writeBuildBundle } from './run-bundle-writer.js';
 import { newRunId } from './run-directory.js';
 import { runExtractors } from './run-extractors.js';
+import { recordRun, runsDataset } from './run-record.js';
 import type { ExtractorReport } from './run-extractors.js';
 import { StageTimer } from './stage-timer.js';
 import type { StageTiming } from './stage-timer.js';
@@ -91,6 +92,7 @@ export function registryOfRun(options: { readonly scip?: boolean } = {}): Schema
   if (options.scip === true) registry.registerAll(scipEvidenceDatasets);
   registry.registerAll(cpgOutputDatasets);
   registry.register(maintenanceLogDataset);
+  registry.register(runsDataset);
   return registry;
 }
 
@@ -304,6 +306,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
           policy: planned.policy,
           capabilities: await captureCapabilities(store),
           planReport: planned.report,
+          planBundles: planned.bundles,
           schedule: planned.schedule,
           writeOutcomes: outcomes,
           maintenanceDecisions: decisions,
@@ -319,7 +322,21 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         });
       },
       (b) => `run ${runId} recorded in ${b.dir}`,
-    );
+    ).then(async (bundle) => {
+      const count = async (table: string): Promise<number> => Number((await store.query(`SELECT count(*) AS n FROM ${table}`))[0]?.['n'] ?? 0);
+      await recordRun(store, {
+        runId,
+        createdAt: new Date().toISOString(),
+        root,
+        bundle: bundle.dir,
+        manifestFingerprint: manifest.fingerprint,
+        policyFingerprint: planned.policy.fingerprint,
+        packageFingerprint: bundle.executionPackage.fingerprint,
+        files: scan.files.length,
+        nodes: await count('cpg.nodes'),
+        edges: await count('cpg.edges'),
+      });
+    });
     return {
       runId,
       root,

@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { readRunBundle } from '@anatomy/artifact-registry';
 import { stableId } from '@anatomy/contracts';
+import { runPlanBundlesArtifact } from './run-artifacts.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 import { ExitCode } from './exit-code.js';
@@ -102,6 +104,14 @@ describe('anatomy build', () => {
     const count = await run('query', store, 'SELECT count(*) AS n FROM cpg.nodes', '--format', 'csv');
     // FILE, MODULE, DEF f, SCOPE top and f, BINDING f
     expect(count.stdout).toBe('n\n6\n');
+    // the run is recorded in the store and its bundle holds the plan bundles
+    const runs = JSON.parse((await run('query', store, 'SELECT run_id, bundle, files FROM meta.runs', '--format', 'json')).stdout) as { run_id: string; bundle: string; files: number }[];
+    expect(runs).toHaveLength(1);
+    expect(runs[0]?.files).toBe(1);
+    const bundle = await readRunBundle(runs[0]?.bundle ?? '');
+    const plans = bundle.read(runPlanBundlesArtifact);
+    expect(plans.map((p) => p.view)).toContain('cpg.nodes');
+    expect(plans.every((p) => /^[0-9a-f]{64}$/.test(p.planFingerprint))).toBe(true);
   });
 
   it('exports the built CPG in every format', async () => {

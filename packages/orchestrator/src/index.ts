@@ -30,6 +30,8 @@ export {
   runPolicyArtifact,
   runCapabilitiesArtifact,
   runPlanReportArtifact,
+  runPlanBundlesArtifact,
+  PlanBundlesSchema,
   runScheduleArtifact,
   runWriteOutcomesArtifact,
   runMaintenanceRecordsArtifact,
@@ -40,3 +42,5 @@ export {
   OUTPUT_TABLES,
 } from './run-artifacts.js';
 export type { DiagnosticsSummary, OutputFingerprints } from './run-artifacts.js';
+export { runsDataset, recordRun } from './run-record.js';
+export type { RunRecord } from './run-record.js';

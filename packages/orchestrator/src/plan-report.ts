@@ -217,6 +217,8 @@ export async function planReport(options: PlanReportOptions): Promise<PlanReport
 /** A plan ready to run: the report, the compiled policy the runtime follows, the schedule and its graph. */
 export interface PlannedExecution {
   readonly report: PlanReport;
+  /** The plan bundle of every view, in schedule order. */
+  readonly bundles: readonly PlanBundle[];
   readonly policy: CompiledExecutionPolicy;
   readonly schedule: Schedule;
   readonly graph: TaskGraph;
@@ -274,7 +276,8 @@ async function planExecution(options: PlanReportOptions, rollback: boolean): Pro
     decisions: decisionsOf(manifest, model, policy),
     criticalPath: { tasks: [...plan.criticalPath.tasks], cost: plan.criticalPath.cost },
   });
-  return { report, policy, schedule: plan, graph };
+  const orderedBundles = plan.order.map((name) => bundles.get(name)).filter((b): b is PlanBundle => b !== undefined);
+  return { report, bundles: orderedBundles, policy, schedule: plan, graph };
 }
 
 function formatNumber(value: number | null): string {

@@ -3,7 +3,7 @@ import type { ArtifactSpec } from '@anatomy/artifact-registry';
 import { FingerprintSchema } from '@anatomy/contracts';
 import { CompiledExecutionPolicySchema } from '@anatomy/execution-policy';
 import { MaintenanceRecordSchema } from '@anatomy/maintenance';
-import { CapabilitySnapshotSchema } from '@anatomy/plan-signals';
+import { CapabilitySnapshotSchema, PlanBundleSchema } from '@anatomy/plan-signals';
 import { ScheduleSchema } from '@anatomy/scheduler';
 import { cpgOutputDatasets } from '@anatomy/schema-authority';
 import { SemanticProgramManifestSchema } from '@anatomy/semantic-ir';
@@ -106,6 +106,17 @@ export const runOutputFingerprintsArtifact: ArtifactSpec<typeof OutputFingerprin
   version: 1,
   payload: OutputFingerprintsSchema,
   description: 'Order-independent content fingerprint of each CPG output table after the run.',
+});
+
+/** The plan bundle of every view: DuckDB's parse tree, its physical plan, the plan fingerprint and statistics. */
+export const PlanBundlesSchema = z.array(PlanBundleSchema);
+
+/** The plan bundles of a run, in schedule order. */
+export const runPlanBundlesArtifact: ArtifactSpec<typeof PlanBundlesSchema> = defineArtifact({
+  name: 'plan-bundles',
+  version: 1,
+  payload: PlanBundlesSchema,
+  description: "Each view's json_serialize_sql parse tree, EXPLAIN (FORMAT JSON) plan, normalized plan fingerprint and statistics.",
 });
 
 /** The CPG tables whose contents a run bundle records and replay checks. */

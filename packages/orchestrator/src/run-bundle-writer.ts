@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { artifactEntry, createExecutionPackage, executionPackageArtifact, writeRunBundle } from '@anatomy/artifact-registry';
 import type { ExecutionPackage } from '@anatomy/artifact-registry';
 import type { CompiledExecutionPolicy } from '@anatomy/execution-policy';
+import type { PlanBundle } from '@anatomy/plan-signals';
 import { maintenanceDecisionsArtifact, thresholdCalibrationArtifact } from '@anatomy/maintenance';
 import type { MaintenanceDecision, MaintenanceRecord, ThresholdCalibration } from '@anatomy/maintenance';
 import type { CapabilitySnapshot } from '@anatomy/plan-signals';
@@ -18,8 +19,7 @@ import {
   runPlanReportArtifact,
   runPolicyArtifact,
   runScheduleArtifact,
-  runWriteOutcomesArtifact,
-} from './run-artifacts.js';
+  runWriteOutcomesArtifact, runPlanBundlesArtifact } from './run-artifacts.js';
 import type { DiagnosticsSummary, OutputFingerprints } from './run-artifacts.js';
 import { runsDirectory } from './run-directory.js';
 
@@ -31,6 +31,7 @@ export interface BuildBundleInput {
   readonly policy: CompiledExecutionPolicy;
   readonly capabilities: CapabilitySnapshot;
   readonly planReport: PlanReport;
+  readonly planBundles: readonly PlanBundle[];
   readonly schedule: Schedule;
   readonly writeOutcomes: readonly WriteOutcome[];
   readonly maintenanceDecisions: readonly MaintenanceDecision[];
@@ -84,6 +85,7 @@ export async function writeBuildBundle(input: BuildBundleInput): Promise<{ reado
     artifactEntry(runPolicyArtifact, input.policy),
     artifactEntry(runCapabilitiesArtifact, input.capabilities),
     artifactEntry(runPlanReportArtifact, input.planReport),
+    artifactEntry(runPlanBundlesArtifact, [...input.planBundles]),
     artifactEntry(runScheduleArtifact, input.schedule),
     artifactEntry(runWriteOutcomesArtifact, input.writeOutcomes),
     artifactEntry(maintenanceDecisionsArtifact, input.maintenanceDecisions),
