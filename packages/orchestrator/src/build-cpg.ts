@@ -12,6 +12,8 @@ import { pythonCpgProgram } from '@anatomy/python-cpg';
 import { filesBatch, filesDataset, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
 import { cpgOutputDatasets, SchemaRegistry, verifySchema } from '@anatomy/schema-authority';
 import type { Extractor } from '@anatomy/schema-authority';
+import { measureScanPayoff } from '@anatomy/scan-policy';
+import type { ScanPolicyDecision } from '@anatomy/scan-policy';
 import { runSchedule } from '@anatomy/scheduler';
 import { compileProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
@@ -141,6 +143,19 @@ async function verifyStoredSchemas(store: Store, registry: SchemaRegistry): Prom
       hint: 'delete the .anatomy folder (or pass another --store) and build again',
     });
   }
+}
+
+/**
+ * Measures, by profiling the scans in DuckDB, what each dataset's scan policy
+ * saves its readers (rows and bytes scanned with and without it), so the run
+ * records the payoff rather than assuming it.
+ */
+async function measureScanPayoffs(store: Store, planned: PlannedExecution): Promise<ScanPolicyDecision[]> {
+  const measured: ScanPolicyDecision[] = [];
+  for (const [dataset, decision] of Object.entries(planned.policy.scan).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    measured.push(await measureScanPayoff(store, dataset, decision));
+  }
+  return measured;
 }
 
 /** Asks DuckDB which relations each view reads; no view declares its inputs. */
@@ -307,6 +322,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
           capabilities: await captureCapabilities(store),
           planReport: planned.report,
           planBundles: planned.bundles,
+          scanPayoffs: await measureScanPayoffs(store, planned),
           schedule: planned.schedule,
           writeOutcomes: outcomes,
           maintenanceDecisions: decisions,

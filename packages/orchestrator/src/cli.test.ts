@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { readRunBundle } from '@anatomy/artifact-registry';
 import { stableId } from '@anatomy/contracts';
-import { runPlanBundlesArtifact } from './run-artifacts.js';
+import { runPlanBundlesArtifact, runScanPayoffsArtifact } from './run-artifacts.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 import { ExitCode } from './exit-code.js';
@@ -112,6 +112,11 @@ describe('anatomy build', () => {
     const plans = bundle.read(runPlanBundlesArtifact);
     expect(plans.map((p) => p.view)).toContain('cpg.nodes');
     expect(plans.every((p) => /^[0-9a-f]{64}$/.test(p.planFingerprint))).toBe(true);
+    // scan payoffs are measured, not assumed: every evidence dataset read has rows scanned with and without its policy
+    const payoffs = bundle.read(runScanPayoffsArtifact);
+    const defs = payoffs.find((p) => p.dataset === 'evidence.ts_defs');
+    expect(defs?.payoff?.rowsScannedWithout).toBeGreaterThanOrEqual(1);
+    expect(defs?.payoff?.rowsScannedWith).toBeLessThanOrEqual(defs?.payoff?.rowsScannedWithout ?? 0);
   });
 
   it('exports the built CPG in every format', async () => {

@@ -31,6 +31,8 @@ export {
   runCapabilitiesArtifact,
   runPlanReportArtifact,
   runPlanBundlesArtifact,
+  runScanPayoffsArtifact,
+  ScanPayoffsSchema,
   PlanBundlesSchema,
   runScheduleArtifact,
   runWriteOutcomesArtifact,

@@ -4,6 +4,7 @@ import { FingerprintSchema } from '@anatomy/contracts';
 import { CompiledExecutionPolicySchema } from '@anatomy/execution-policy';
 import { MaintenanceRecordSchema } from '@anatomy/maintenance';
 import { CapabilitySnapshotSchema, PlanBundleSchema } from '@anatomy/plan-signals';
+import { ScanPolicyDecisionSchema } from '@anatomy/scan-policy';
 import { ScheduleSchema } from '@anatomy/scheduler';
 import { cpgOutputDatasets } from '@anatomy/schema-authority';
 import { SemanticProgramManifestSchema } from '@anatomy/semantic-ir';
@@ -117,6 +118,17 @@ export const runPlanBundlesArtifact: ArtifactSpec<typeof PlanBundlesSchema> = de
   version: 1,
   payload: PlanBundlesSchema,
   description: "Each view's json_serialize_sql parse tree, EXPLAIN (FORMAT JSON) plan, normalized plan fingerprint and statistics.",
+});
+
+/** Each evidence dataset's scan policy with its payoff measured in DuckDB: rows and bytes scanned with and without. */
+export const ScanPayoffsSchema = z.array(ScanPolicyDecisionSchema);
+
+/** The measured scan payoffs of a run. */
+export const runScanPayoffsArtifact: ArtifactSpec<typeof ScanPayoffsSchema> = defineArtifact({
+  name: 'scan-payoffs',
+  version: 1,
+  payload: ScanPayoffsSchema,
+  description: 'Scan policy per dataset with the rows and bytes its readers scanned with and without it, measured by profiling.',
 });
 
 /** The CPG tables whose contents a run bundle records and replay checks. */

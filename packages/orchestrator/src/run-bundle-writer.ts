@@ -3,6 +3,7 @@ import { artifactEntry, createExecutionPackage, executionPackageArtifact, writeR
 import type { ExecutionPackage } from '@anatomy/artifact-registry';
 import type { CompiledExecutionPolicy } from '@anatomy/execution-policy';
 import type { PlanBundle } from '@anatomy/plan-signals';
+import type { ScanPolicyDecision } from '@anatomy/scan-policy';
 import { maintenanceDecisionsArtifact, thresholdCalibrationArtifact } from '@anatomy/maintenance';
 import type { MaintenanceDecision, MaintenanceRecord, ThresholdCalibration } from '@anatomy/maintenance';
 import type { CapabilitySnapshot } from '@anatomy/plan-signals';
@@ -19,7 +20,7 @@ import {
   runPlanReportArtifact,
   runPolicyArtifact,
   runScheduleArtifact,
-  runWriteOutcomesArtifact, runPlanBundlesArtifact } from './run-artifacts.js';
+  runWriteOutcomesArtifact, runPlanBundlesArtifact, runScanPayoffsArtifact } from './run-artifacts.js';
 import type { DiagnosticsSummary, OutputFingerprints } from './run-artifacts.js';
 import { runsDirectory } from './run-directory.js';
 
@@ -32,6 +33,7 @@ export interface BuildBundleInput {
   readonly capabilities: CapabilitySnapshot;
   readonly planReport: PlanReport;
   readonly planBundles: readonly PlanBundle[];
+  readonly scanPayoffs: readonly ScanPolicyDecision[];
   readonly schedule: Schedule;
   readonly writeOutcomes: readonly WriteOutcome[];
   readonly maintenanceDecisions: readonly MaintenanceDecision[];
@@ -86,6 +88,7 @@ export async function writeBuildBundle(input: BuildBundleInput): Promise<{ reado
     artifactEntry(runCapabilitiesArtifact, input.capabilities),
     artifactEntry(runPlanReportArtifact, input.planReport),
     artifactEntry(runPlanBundlesArtifact, [...input.planBundles]),
+    artifactEntry(runScanPayoffsArtifact, [...input.scanPayoffs]),
     artifactEntry(runScheduleArtifact, input.schedule),
     artifactEntry(runWriteOutcomesArtifact, input.writeOutcomes),
     artifactEntry(maintenanceDecisionsArtifact, input.maintenanceDecisions),
