@@ -6,6 +6,7 @@ import { SemanticIrError } from './semantic-ir-error.js';
 import { endpointDataset } from './relate-endpoint.js';
 import { topologicalOrder } from './topological-order.js';
 import type { ViewDecl } from './view-decl.js';
+import type { Relate } from './relate.js';
 import { viewOutputName } from './view-output-name.js';
 import { visitView } from './view-visitor.js';
 
@@ -38,16 +39,26 @@ function inputReferences(view: ViewDecl, index: number): { readonly path: string
       { path: `${at}.left`, name: endpointDataset(v.left) },
       { path: `${at}.right`, name: endpointDataset(v.right) },
       ...Object.keys(v.agree ?? {}).map((name) => ({ path: `${at}.agree.${name}`, name })),
+      ...(v.through ?? []).map((b, j) => ({ path: `${at}.through[${j}].from`, name: b.from })),
+      ...unlessReferences(v, at),
     ],
     union: (v) => v.from.map((name, j) => ({ path: `${at}.from[${j}]`, name })),
     project: (v) => v.rows.map((r, j) => ({ path: `${at}.rows[${j}].from`, name: r.from })),
   });
 }
 
-/** References that must name relate views of the program: agreement sources and the relation a diagnostic checks. */
+/** The relate views whose edges disqualify rows of a relationship, with the path of the field naming each. */
+function unlessReferences(view: Relate, at: string): { readonly path: string; readonly name: string }[] {
+  return (['left', 'right'] as const).flatMap((side) => {
+    const name = view.unless?.[side];
+    return name === undefined ? [] : [{ path: `${at}.unless.${side}`, name }];
+  });
+}
+
+/** References that must name relate views of the program: agreement sources, disqualifying relations and the relation a diagnostic checks. */
 function relationReferences(view: ViewDecl, index: number): { readonly path: string; readonly name: string }[] {
   const at = `views[${index}]`;
-  if (view.kind === 'relate') return Object.keys(view.agree ?? {}).map((name) => ({ path: `${at}.agree.${name}`, name }));
+  if (view.kind === 'relate') return [...Object.keys(view.agree ?? {}).map((name) => ({ path: `${at}.agree.${name}`, name })), ...unlessReferences(view, at)];
   if (view.kind === 'diagnostic' && view.unmatched !== undefined) return [{ path: `${at}.unmatched`, name: view.unmatched }];
   return [];
 }

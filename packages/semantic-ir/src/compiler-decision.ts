@@ -40,7 +40,7 @@ const Name = z.string().min(1);
 const Names = z.array(Name).readonly();
 
 /** The join strategies the compiler infers for a relationship. */
-export const JoinStrategySchema = z.enum(['span-contains', 'span-overlap', 'foreign-key', 'symbol-match', 'file-equi-join']);
+export const JoinStrategySchema = z.enum(['span-contains', 'span-overlap', 'foreign-key', 'symbol-match', 'file-equi-join', 'bridge']);
 export type JoinStrategy = z.infer<typeof JoinStrategySchema>;
 
 /**

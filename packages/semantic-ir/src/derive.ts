@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DatasetNameSchema, EntityNamespaceSchema, LocalViewNameSchema } from './declaration-names.js';
+import { ColumnNameSchema, DatasetNameSchema, EntityNamespaceSchema, LocalViewNameSchema } from './declaration-names.js';
 import { RoleConditionSchema } from './role-condition.js';
 import { viewFactory } from './view-factory.js';
 
@@ -23,10 +23,21 @@ export const DeriveSchema = z
      * `qualified_name` column with the role symbol-identity (unique in the
      * repository, so matched across files): the path without the first of
      * `strip` it ends with, its '/' replaced by `separator` — a dotted module
-     * name from a package layout.
+     * name from a package layout. An input without a path is named after
+     * its file's path, through the dataset describing files. `append` adds
+     * the values of those columns (NULLs skipped), so a definition is named
+     * `pkg.mod.Class.method`. `anchor` names an integer column counting
+     * levels, as the leading dots of a relative import do: 0 names the row
+     * from `append` alone, n > 0 starts from the directory n - 1 levels
+     * above the file's own, and a row reaching above the top is left unnamed.
      */
     nameFromPath: z
-      .object({ strip: z.array(z.string().min(1)).min(1).readonly(), separator: z.string() })
+      .object({
+        strip: z.array(z.string().min(1)).min(1).readonly(),
+        separator: z.string(),
+        append: z.array(ColumnNameSchema).min(1).readonly().optional(),
+        anchor: ColumnNameSchema.optional(),
+      })
       .readonly()
       .optional(),
   })

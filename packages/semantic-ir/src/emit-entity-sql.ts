@@ -9,6 +9,7 @@ const S = quoteIdentifier('s');
 const START_LINE = quoteIdentifier('ls');
 const END_LINE = quoteIdentifier('le');
 const LOCATED = quoteIdentifier('located');
+const FILES = quoteIdentifier('f');
 
 const col = (alias: string, name: string): string => `${alias}.${quoteIdentifier(name)}`;
 
@@ -20,9 +21,20 @@ function addedSql(view: InferredEntityView, added: AddedColumn): string {
     case 'column':
       return castSql(col(S, value.column), view.input.columns.find((c) => c.name === value.column)?.type, column.type);
     case 'path-name': {
+      const path = col(value.files === undefined ? S : FILES, value.column);
       // RE2 alternation: the suffix that starts leftmost wins, so '/__init__.py' beats '.py' on 'pkg/__init__.py'.
       const suffixes = value.strip.map((s) => s.replace(/[\\.^$|?*+()[\]{}]/g, (c) => `\\${c}`)).join('|');
-      return `replace(regexp_replace(${col(S, value.column)}, ${sqlLiteral(`(?:${suffixes})$`)}, ''), '/', ${sqlLiteral(value.separator)})`;
+      const separator = sqlLiteral(value.separator);
+      const appended = value.append.map((c) => col(S, c));
+      const named = (prefix: string): string => (appended.length === 0 ? prefix : `concat_ws(${separator}, ${[prefix, ...appended].join(', ')})`);
+      const own = `replace(regexp_replace(${path}, ${sqlLiteral(`(?:${suffixes})$`)}, ''), '/', ${separator})`;
+      if (value.anchor === undefined) return named(own);
+      // The directory `anchor - 1` levels above the file's: its first (segments - anchor) path segments.
+      const anchor = col(S, value.anchor);
+      const kept = `len(string_split(${path}, '/')) - ${anchor}`;
+      const base = `array_to_string(string_split(${path}, '/')[1:${kept}], ${separator})`;
+      const unanchored = appended.length === 0 ? 'NULL' : `nullif(concat_ws(${separator}, ${appended.join(', ')}), '')`;
+      return `CASE WHEN ${anchor} = 0 THEN ${unanchored} WHEN ${kept} >= 1 THEN ${named(base)} END`;
     }
     case 'line-offset': {
       const line = value.line === 'start' ? START_LINE : END_LINE;
@@ -67,6 +79,11 @@ export function emitEntitySql(view: InferredEntityView): string {
     conversion === undefined
       ? []
       : [lineJoin(conversion, START_LINE, conversion.start.line), ...(conversion.end === undefined ? [] : [lineJoin(conversion, END_LINE, conversion.end.line)])];
+  for (const { value } of view.added) {
+    if (value.by !== 'path-name' || value.files === undefined) continue;
+    const { dataset, sourceColumn, fileColumn } = value.files;
+    joins.push(`LEFT JOIN ${qualifiedName(dataset)} AS ${FILES} ON ${col(FILES, fileColumn)} = ${col(S, sourceColumn)}`);
+  }
   const located = [`${S}.*`, ...view.added.map((a) => `${addedSql(view, a)} AS ${quoteIdentifier(a.column.name)}`)];
   const cte = `WITH ${LOCATED} AS (\n  SELECT\n    ${located.join(',\n    ')}\n  FROM ${qualifiedName(view.input)} AS ${S}${joins.map((j) => `\n  ${j}`).join('')}\n)`;
   return `${cte}\n${select}\nFROM ${LOCATED} AS ${S}${where}`;

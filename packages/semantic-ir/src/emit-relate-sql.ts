@@ -61,6 +61,14 @@ function candidatesSql(plan: RelateJoin): string {
   if (plan.join.span === 'contains') on.push(spanContainsSql(...span(right, R), ...span(left, L)));
   if (plan.join.span === 'overlap') on.push(spanOverlapsSql(...span(left, L), ...span(right, R)));
   const columns = carried(plan).map(([alias, expression]) => `${expression} AS ${q(alias)}`);
+  const bridge = plan.join.through;
+  const alias = (i: number): string => (i < 0 ? L : q(i === 0 ? 'b' : `b${i}`));
+  // Through bridges: left rows meet the first bridge's rows, each bridge the next, the last the right rows.
+  const through = (bridge?.steps ?? [])
+    .map((step, i) => `\n  JOIN ${relation(step.dataset.name)} AS ${alias(i)}\n    ON ${step.pairs.map((k) => `${alias(i - 1)}.${q(k.left)} = ${alias(i)}.${q(k.right)}`).join('\n    AND ')}`)
+    .join('');
+  const last = alias((bridge?.steps.length ?? 0) - 1);
+  if (bridge !== undefined) on.unshift(...bridge.right.map((k) => `${last}.${q(k.left)} = ${R}.${q(k.right)}`));
   // An entity is never related to itself (a definition always lies within its own span).
   const filters = [
     `${idSql(left, L)} <> ${idSql(right, R)}`,
@@ -68,8 +76,9 @@ function candidatesSql(plan: RelateJoin): string {
     ...sharedConditions(plan, 'right').map((c) => conditionSql(`${R}.${q(c.column)}`, c)),
   ];
   return (
-    `${q('candidates')} AS (\n  SELECT\n    ${columns.join(',\n    ')}\n` +
-    `  FROM ${relation(left.dataset.name)} AS ${L}\n  JOIN ${relation(right.dataset.name)} AS ${R}\n    ON ${on.join('\n    AND ')}\n` +
+    // Several bridge rows may link the same pair; it is one candidate.
+    `${q('candidates')} AS (\n  SELECT${bridge === undefined ? '' : ' DISTINCT'}\n    ${columns.join(',\n    ')}\n` +
+    `  FROM ${relation(left.dataset.name)} AS ${L}${through}\n  JOIN ${relation(right.dataset.name)} AS ${R}\n    ON ${on.join('\n    AND ')}\n` +
     `  WHERE ${filters.join('\n    AND ')}\n)`
   );
 }
@@ -119,9 +128,15 @@ function memberSql(plan: RelateJoin, member: RelateMember, cte: string): string 
     `${mergeOriginSql(`[${q('l_origin')}, ${q('r_origin')}]`)} AS ${q('origin')}`,
     `${confidenceSql(`(\n      ${score}\n    )`)} AS ${q('confidence')}`,
   ];
+  const u = q('unless');
   const filters = [
     ...ownConditions(plan, member, 'left').map((c) => conditionSql(q(`l__${c.column}`), c)),
     ...ownConditions(plan, member, 'right').map((c) => conditionSql(q(`r__${c.column}`), c)),
+    ...(['left', 'right'] as const).flatMap((side) => {
+      const other = member.unless[side];
+      const id = q(side === 'left' ? 'l_id' : 'r_id');
+      return other === undefined ? [] : [`NOT EXISTS (SELECT 1 FROM ${relation(other)} AS ${u} WHERE ${u}.${q('src_node_id')} = ${id} OR ${u}.${q('dst_node_id')} = ${id})`];
+    }),
   ];
   const where = filters.length === 0 ? '' : `\n  WHERE ${filters.join('\n    AND ')}`;
   return `${q(cte)} AS (\n  SELECT\n    ${columns.join(',\n    ')}\n  FROM ${q('candidates')}${where}\n)`;

@@ -1,12 +1,14 @@
 import { decide } from '@anatomy/contracts';
-import type { ValidationIssue } from '@anatomy/contracts';
+import type { Evidence, ValidationIssue } from '@anatomy/contracts';
 import { columnsWithRole, defineDataset } from '@anatomy/schema-authority';
 import type { ColumnRole, ColumnSpec, DatasetSchema } from '@anatomy/schema-authority';
 import type { CompilerDecision } from './compiler-decision.js';
 import type { Derive } from './derive.js';
 import { inferEntityId, isWholeFile } from './infer-entity-id.js';
 import { inferSpanConversion } from './infer-span-conversion.js';
-import type { AddedColumn, InferredEntityView, SpanConversion } from './inferred-view.js';
+import type { FileDatasets } from './file-dataset.js';
+import { fileJoinOption } from './infer-project.js';
+import type { AddedColumn, FileJoin, InferredEntityView, SpanConversion } from './inferred-view.js';
 import type { Normalize } from './normalize.js';
 import { resolveConditions } from './resolve-conditions.js';
 import { roleEvidence } from './role-evidence.js';
@@ -19,6 +21,8 @@ export interface EntityViewContext {
   readonly input: DatasetSchema;
   /** Registered line indexes (see `lineIndexDatasets`), for inputs located by line and column. */
   readonly lineIndexes: readonly DatasetSchema[];
+  /** The datasets describing files, joined for the path of inputs named after their file (`nameFromPath`). */
+  readonly fileDatasets?: FileDatasets;
 }
 
 /** The outcome of inferring one view: the view, or every problem found. */
@@ -60,33 +64,64 @@ function wholeFileColumns(input: DatasetSchema, problems: ValidationIssue[], at:
   return { added, decisions };
 }
 
-/** The `qualified_name` column (a symbol identity) a derive makes from the input's path, with its Decision, or why it cannot. */
+/** The `qualified_name` column (a symbol identity) a derive makes from the path of the input or its file, with its Decision, or why it cannot. */
 function pathNameColumn(
   input: DatasetSchema,
   naming: NonNullable<Derive['nameFromPath']>,
-): { readonly added: AddedColumn; readonly decision: CompilerDecision } | { readonly problem: string } {
+  files: FileDatasets | undefined,
+): { readonly added: AddedColumn; readonly decision: CompilerDecision; readonly files: FileJoin | undefined } | { readonly problem: string } {
   const paths = columnsWithRole(input, 'path');
-  const [path] = paths;
-  if (path === undefined || paths.length > 1) return { problem: `${input.name} needs exactly one column with the role path to name its rows after` };
+  if (paths.length > 1) return { problem: `${input.name} has several columns with the role path to name its rows after` };
+  let [path] = paths;
+  let join: FileJoin | undefined;
+  const evidence: Evidence[] = [];
+  if (path === undefined) {
+    const option = files === undefined ? undefined : fileJoinOption(input, files);
+    join = option?.join;
+    path = join === undefined ? undefined : columnsWithRole(join.dataset, 'path')[0];
+    if (join === undefined || path === undefined) {
+      return { problem: `${input.name} needs a column with the role path, or a file identity and one dataset describing files, to name its rows after${option === undefined ? '' : ` (${option.why})`}` };
+    }
+    evidence.push(...(option?.evidence ?? []));
+  }
   if (columnsWithRole(input, 'symbol-identity').length > 0 || input.columns.some((c) => c.name === 'qualified_name')) {
     return { problem: `${input.name} already has a symbol identity; its rows cannot also be named after their path` };
   }
+  const problems: string[] = [];
+  for (const name of naming.append ?? []) if (!input.columns.some((c) => c.name === name)) problems.push(`${input.name} has no column ${name} (nameFromPath.append)`);
+  const anchor = naming.anchor === undefined ? undefined : input.columns.find((c) => c.name === naming.anchor);
+  if (naming.anchor !== undefined && (anchor === undefined || (anchor.type !== 'int32' && anchor.type !== 'int64'))) {
+    problems.push(`${input.name} has no integer column ${naming.anchor} (nameFromPath.anchor)`);
+  }
+  if (problems.length > 0) return { problem: problems.join('; ') };
   // A name made from the path is unique in the repository, unlike a bare name inside a file: a symbol identity.
   const column: ColumnSpec = Object.freeze({
     name: 'qualified_name',
     type: 'utf8',
-    nullable: path.nullable,
+    nullable: path.nullable || naming.anchor !== undefined,
     role: 'symbol-identity',
     description: `${path.name} as a dotted name, unique in the repository`,
   });
-  const value = Object.freeze({ by: 'path-name' as const, column: path.name, strip: Object.freeze([...naming.strip]), separator: naming.separator });
+  const append = Object.freeze([...(naming.append ?? [])]);
+  const value = Object.freeze({
+    by: 'path-name' as const,
+    column: path.name,
+    strip: Object.freeze([...naming.strip]),
+    separator: naming.separator,
+    append,
+    anchor: naming.anchor,
+    files: join,
+  });
   const decision = decide({
     value: { topic: 'path-name' as const, source: input.name, column: column.name, path: path.name, strip: value.strip, separator: value.separator },
     confidence: 0.9,
-    rationale: `rows are named after ${path.name}, the column with the role path, by a symbol identity unique in the repository: without the first of ${naming.strip.join(', ')} it ends with, '/' replaced by '${naming.separator}'`,
-    evidence: [roleEvidence(input, path), { source: 'semantic-ir', detail: 'the derive view declares nameFromPath' }],
+    rationale:
+      `rows are named after ${path.name}${join === undefined ? '' : ` of ${join.dataset.name}`}, by a symbol identity unique in the repository: without the first of ${naming.strip.join(', ')} it ends with, '/' replaced by '${naming.separator}'` +
+      (append.length === 0 ? '' : `, followed by ${append.join(', ')}`) +
+      (naming.anchor === undefined ? '' : `; ${naming.anchor} counts the levels up from the file's directory (0: not anchored to the path)`),
+    evidence: [roleEvidence(join?.dataset ?? input, path), ...evidence, { source: 'semantic-ir', detail: 'the derive view declares nameFromPath' }],
   });
-  return { added: Object.freeze({ column, value }), decision };
+  return { added: Object.freeze({ column, value }), decision, files: join };
 }
 
 /**
@@ -111,6 +146,7 @@ export function inferEntityView(view: Normalize | Derive, context: EntityViewCon
   const decisions: CompilerDecision[] = [];
 
   let conversion: SpanConversion | undefined;
+  let fileJoin: FileJoin | undefined;
   let added: readonly AddedColumn[] = [];
   const wholeFile = isWholeFile(input);
   if (input.spanUnit === 'line-col') {
@@ -127,11 +163,12 @@ export function inferEntityView(view: Normalize | Derive, context: EntityViewCon
     decisions.push(...whole.decisions);
   }
   if (view.kind === 'derive' && view.nameFromPath !== undefined) {
-    const named = pathNameColumn(input, view.nameFromPath);
+    const named = pathNameColumn(input, view.nameFromPath, context.fileDatasets);
     if ('problem' in named) problems.push({ path: `${at}.nameFromPath`, message: named.problem });
     else {
       added = [...added, named.added];
       decisions.push(named.decision);
+      fileJoin = named.files;
     }
   }
   const located = [...input.columns, ...added.map((a) => a.column)];
@@ -203,7 +240,7 @@ export function inferEntityView(view: Normalize | Derive, context: EntityViewCon
       kind: view.kind,
       name,
       index: context.index,
-      inputs: Object.freeze(conversion === undefined ? [input.name] : [input.name, conversion.lineIndex.name]),
+      inputs: Object.freeze([input.name, ...(conversion === undefined ? [] : [conversion.lineIndex.name]), ...(fileJoin === undefined ? [] : [fileJoin.dataset.name])]),
       input,
       output,
       conversion,

@@ -62,7 +62,7 @@ function notWholeFileEvidence(ds: DatasetSchema): Evidence {
  * exactly one other dataset describes files (see `fileDatasets`), or, of
  * several, exactly one has rows that are whole files (a byte length, no span).
  */
-function fileJoinOption(source: DatasetSchema, candidates: FileDatasets): FileJoinOption {
+export function fileJoinOption(source: DatasetSchema, candidates: FileDatasets): FileJoinOption {
   const [sourceFile] = columnsWithRole(source, 'file-identity');
   if (sourceFile === undefined) {
     return { join: undefined, why: `${source.name} has no file identity to join on`, evidence: [missingRoleEvidence(source, 'file-identity')] };

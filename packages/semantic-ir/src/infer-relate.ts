@@ -4,6 +4,7 @@ import type { DatasetSchema } from '@anatomy/schema-authority';
 import type { CompilerDecision } from './compiler-decision.js';
 import { edgeTemplate } from './edge-template.js';
 import type { ViewInference } from './infer-entity-view.js';
+import { inferBridge } from './infer-bridge.js';
 import { inferJoin } from './infer-join.js';
 import type { FeatureTerm, InferredRelate, JoinPlan, RelateJoin, RelateMember, RelateSide } from './inferred-view.js';
 import { QualityFeatureSchema } from './relate.js';
@@ -17,6 +18,8 @@ export interface RelateContext {
   readonly index: number;
   readonly left: DatasetSchema;
   readonly right: DatasetSchema;
+  /** The bridge datasets of a relationship declared `through` them, in order. */
+  readonly through?: readonly DatasetSchema[];
   /** Relate views inferred so far, by name, for agreement features. */
   readonly relations: ReadonlyMap<string, InferredRelate>;
   /** See `JoinContext.nativeIdentity`. */
@@ -100,8 +103,14 @@ export function inferRelate(view: Relate, context: RelateContext): ViewInference
   const l = left.side;
   const r = right.side;
 
-  const joined = inferJoin({ left: l, right: r, intent: view.intent, on: view.on, nativeIdentity: context.nativeIdentity });
-  if (!joined.ok) return { ok: false, problems: [{ path: view.on === undefined ? `${at}.intent` : `${at}.on`, message: joined.problem }] };
+  const { through } = view;
+  const bridge = through === undefined ? undefined : context.through;
+  if (through !== undefined && bridge?.length !== through.length) return { ok: false, problems: [{ path: `${at}.through`, message: 'the bridge datasets are not known' }] };
+  const joined =
+    through === undefined || bridge === undefined
+      ? inferJoin({ left: l, right: r, intent: view.intent, on: view.on, nativeIdentity: context.nativeIdentity })
+      : inferBridge(through, { left: l.dataset, right: r.dataset, bridges: bridge, on: view.on });
+  if (!joined.ok) return { ok: false, problems: [{ path: through !== undefined ? `${at}.through` : view.on === undefined ? `${at}.intent` : `${at}.on`, message: joined.problem }] };
   decisions.push(joined.decision);
 
   const whereLeft = resolveConditions(l.dataset, view.where?.left, `${at}.where.left`);
@@ -123,6 +132,10 @@ export function inferRelate(view: Relate, context: RelateContext): ViewInference
       continue;
     }
     features.push(Object.freeze({ feature: 'agrees' as const, view: other, weight, columns: Object.freeze({ src: 'src_node_id', dst: 'dst_node_id' }) }));
+  }
+  const unless = { left: view.unless?.left, right: view.unless?.right };
+  for (const [side, other] of Object.entries(unless)) {
+    if (other !== undefined && !context.relations.has(other)) problems.push({ path: `${at}.unless.${side}`, message: `${other} is not an inferred relate view` });
   }
   if (problems.length > 0) return { ok: false, problems };
 
@@ -202,6 +215,7 @@ export function inferRelate(view: Relate, context: RelateContext): ViewInference
     prior,
     features: Object.freeze(features),
     keep: view.keep,
+    unless: Object.freeze(unless),
   });
   const plan: RelateJoin = Object.freeze({
     form: 'join',
@@ -211,7 +225,7 @@ export function inferRelate(view: Relate, context: RelateContext): ViewInference
     members: Object.freeze([member]),
     location: Object.freeze({ file: fileSide, span: spanSide }),
   });
-  const inputs = [...new Set([l.dataset.name, r.dataset.name, ...features.flatMap((f) => (f.feature === 'agrees' ? [f.view] : []))])];
+  const inputs = [...new Set([l.dataset.name, r.dataset.name, ...(bridge ?? []).map((b) => b.name), ...[unless.left, unless.right].filter((n) => n !== undefined), ...features.flatMap((f) => (f.feature === 'agrees' ? [f.view] : []))])];
   return {
     ok: true,
     view: Object.freeze({ kind: 'relate', name, index: context.index, inputs: Object.freeze(inputs), output: edgeTemplate(name), plan, decisions: Object.freeze(decisions) }),

@@ -55,9 +55,16 @@ export function inferViews(ir: ProgramIr, registry: SchemaRegistry): InferredPro
     const base = { name: view.name, index: view.index };
     const result = visitView<ViewInference<InferredView>>(view.decl, {
       normalize: (decl) => inferEntityView(decl, { ...base, input: schemaOf(decl.from), lineIndexes }),
-      derive: (decl) => inferEntityView(decl, { ...base, input: schemaOf(decl.from), lineIndexes }),
+      derive: (decl) => inferEntityView(decl, { ...base, input: schemaOf(decl.from), lineIndexes, fileDatasets: files }),
       relate: (decl) =>
-        inferRelate(decl, { ...base, left: schemaOf(endpointDataset(decl.left)), right: schemaOf(endpointDataset(decl.right)), relations, nativeIdentity }),
+        inferRelate(decl, {
+          ...base,
+          left: schemaOf(endpointDataset(decl.left)),
+          right: schemaOf(endpointDataset(decl.right)),
+          ...(decl.through === undefined ? {} : { through: decl.through.map((b) => schemaOf(b.from)) }),
+          relations,
+          nativeIdentity,
+        }),
       union: (decl) => inferUnion({ ...base, inputs: decl.from.map(schemaOf) }),
       diagnostic: (decl) => inferDiagnostic(decl, { ...base, input: schemaOf(decl.from), relations }),
       project: (decl) => {

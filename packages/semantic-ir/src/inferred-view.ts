@@ -57,7 +57,18 @@ export interface AddedColumn {
     | { readonly by: 'literal'; readonly value: number }
     | { readonly by: 'column'; readonly column: string }
     | { readonly by: 'line-offset'; readonly line: 'start' | 'end'; readonly offset: string }
-    | { readonly by: 'path-name'; readonly column: string; readonly strip: readonly string[]; readonly separator: string };
+    | {
+        readonly by: 'path-name';
+        readonly column: string;
+        readonly strip: readonly string[];
+        readonly separator: string;
+        /** Input columns whose values follow the path's name. */
+        readonly append: readonly string[];
+        /** The integer column counting levels up from the file's directory (see `Derive.nameFromPath`). */
+        readonly anchor: string | undefined;
+        /** The dataset describing files, joined for the path when the input has none. */
+        readonly files: FileJoin | undefined;
+      };
 }
 
 /**
@@ -124,6 +135,14 @@ export interface JoinPlan {
   readonly span: 'contains' | 'overlap' | 'none';
   /** Each left row has one candidate at most: the key is an identity of the right rows. */
   readonly toOne: boolean;
+  /**
+   * Bridge datasets joined in order between the sides: each on pairs from the previous table (the left rows
+   * first), then the right rows on pairs from the last bridge, besides the direct `keys`.
+   */
+  readonly through?: {
+    readonly steps: readonly { readonly dataset: DatasetSchema; readonly pairs: readonly { readonly left: string; readonly right: string }[] }[];
+    readonly right: readonly { readonly left: string; readonly right: string }[];
+  };
 }
 
 /** A weighted quality feature of a relationship. */
@@ -143,6 +162,8 @@ export interface RelateMember {
   /** In canonical order: declared features by name, then agreements by view. */
   readonly features: readonly FeatureTerm[];
   readonly keep: 'best' | 'all';
+  /** Relate views whose edges disqualify a left or right row (see `Relate.unless`). */
+  readonly unless: { readonly left: string | undefined; readonly right: string | undefined };
 }
 
 /** A relationship computed by a join: one or, after fusion, several members sharing it. */

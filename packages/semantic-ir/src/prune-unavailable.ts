@@ -12,7 +12,10 @@ export interface CapabilityPruning {
 
 /** The inputs whose rows become a view's rows; a relationship's agreement sources only weigh on its confidence. */
 function rowInputs(view: ViewIr): readonly string[] {
-  return view.decl.kind === 'relate' ? [endpointDataset(view.decl.left), endpointDataset(view.decl.right)] : view.inputs;
+  if (view.decl.kind !== 'relate') return view.inputs;
+  // Without a disqualifying relation a relationship would keep rows it must not, so that relation is needed too.
+  const { through, unless } = view.decl;
+  return [endpointDataset(view.decl.left), endpointDataset(view.decl.right), ...(through ?? []).map((b) => b.from), ...[unless?.left, unless?.right].filter((n) => n !== undefined)];
 }
 
 /** The views whose rows come from `start`, directly or through other views, with `start` itself. */

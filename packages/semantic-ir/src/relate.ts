@@ -39,6 +39,24 @@ export const RelateKeySchema = z.union([
 ]);
 export type RelateKey = z.infer<typeof RelateKeySchema>;
 
+const KeyPairs = z
+  .record(ColumnNameSchema, ColumnNameSchema)
+  .refine((pairs) => Object.keys(pairs).length > 0, 'names no key pair')
+  .readonly();
+
+/**
+ * One step of a join through other datasets, for rows related only by way
+ * of other rows: `left` pairs each column of the previous table (the left
+ * rows for the first bridge) with the bridge column it equals, and on the
+ * last bridge `right` pairs each bridge column with the right column it equals. A binding
+ * reaches the definition that creates it through the definition's own
+ * scope, whose parent is the binding's scope and whose name is its name.
+ * Without `right`, the bridge only requires that a left row meets one, and
+ * `on` (a named pair) joins left and right directly.
+ */
+export const RelateBridgeSchema = z.object({ from: DatasetNameSchema, left: KeyPairs, right: KeyPairs.optional() }).readonly();
+export type RelateBridge = z.infer<typeof RelateBridgeSchema>;
+
 /** How much a feature counts; weights add up to a score, which maps to a confidence in [0, 1). */
 export const FeatureWeightSchema = z.number().min(0.01, 'must be at least 0.01').max(100, 'must be at most 100');
 
@@ -49,7 +67,8 @@ export const FeatureWeightSchema = z.number().min(0.01, 'must be at least 0.01')
  * on the same (source, destination) pair raises confidence (`agree`), and
  * whether to keep every candidate or the best per left row (`keep`). Edges
  * run from the left row unless `src: 'right'`. `on` declares the key only
- * where roles cannot decide (see `RelateKeySchema`). It
+ * where roles cannot decide (see `RelateKeySchema`); `through` joins by way
+ * of a bridge dataset (see `RelateBridgeSchema`). It
  * lives in the `rel` schema and has the columns of the edge template.
  */
 export const RelateSchema = z
@@ -61,6 +80,7 @@ export const RelateSchema = z
     right: RelateEndpointSchema,
     intent: RelateIntentSchema,
     on: RelateKeySchema.optional(),
+    through: z.array(RelateBridgeSchema).min(1).readonly().optional(),
     where: z
       .object({ left: z.array(RoleConditionSchema).min(1).readonly().optional(), right: z.array(RoleConditionSchema).min(1).readonly().optional() })
       .readonly()
@@ -71,8 +91,18 @@ export const RelateSchema = z
       .refine((a) => Object.keys(a).length > 0, 'names no relationship')
       .readonly()
       .optional(),
+    /** Relate views whose edges disqualify a row: a left or right row that is an endpoint of one of their edges has no edge here. */
+    unless: z.object({ left: DatasetNameSchema.optional(), right: DatasetNameSchema.optional() }).readonly().optional(),
     keep: z.enum(['best', 'all']).default('all'),
     src: z.enum(['left', 'right']).default('left'),
+  })
+  .refine((r) => r.through === undefined || r.through.slice(0, -1).every((b) => b.right === undefined), {
+    path: ['through'],
+    message: 'only the last bridge joins the right rows (right pairs)',
+  })
+  .refine((r) => r.through === undefined || (r.on === undefined ? r.through.at(-1)?.right !== undefined : 'left' in r.on && r.on.right !== undefined), {
+    path: ['through'],
+    message: 'a bridge joins the right rows by its right pairs, or by on naming both columns',
   })
   .readonly();
 export type Relate = z.infer<typeof RelateSchema>;
