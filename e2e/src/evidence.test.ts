@@ -21,7 +21,7 @@ describe('anatomy build with every evidence source', () => {
 
   it('runs tree-sitter, CPython and scip-python and stores their evidence', () => {
     const by = new Map(summary.extractors.map((x) => [x.extractor, x]));
-    expect([...by.keys()].sort()).toEqual(['python', 'scip', 'tree-sitter']);
+    expect([...by.keys()].sort()).toEqual(['line-index', 'python', 'scip', 'tree-sitter']);
     for (const x of by.values()) expect(x.status).toBe('ran');
     expect(by.get('tree-sitter')?.rows['evidence.ts_defs']).toBe(18);
     expect(by.get('python')?.rows['evidence.py_defs']).toBe(18);

@@ -9,7 +9,7 @@ import type { MaintenanceDecision, MaintenanceRecord, ThresholdCalibration } fro
 import { captureCapabilities, inferDeps, parseLineage, readLineageCatalog } from '@anatomy/plan-signals';
 import type { InferredDeps } from '@anatomy/plan-signals';
 import { pythonCpgProgram } from '@anatomy/python-cpg';
-import { filesBatch, filesDataset, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
+import { filesBatch, filesDataset, lineIndexDataset, lineIndexExtractor, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
 import { cpgOutputDatasets, SchemaRegistry, verifySchema } from '@anatomy/schema-authority';
 import type { Extractor } from '@anatomy/schema-authority';
 import { measureScanPayoff } from '@anatomy/scan-policy';
@@ -89,6 +89,7 @@ export interface BuildSummary {
 export function registryOfRun(options: { readonly scip?: boolean } = {}): SchemaRegistry {
   const registry = new SchemaRegistry();
   registry.registerAll(repoScanDatasets);
+  registry.register(lineIndexDataset);
   registry.registerAll(treeSitterDatasets);
   registry.registerAll(pythonEvidenceDatasets);
   if (options.scip === true) registry.registerAll(scipEvidenceDatasets);
@@ -99,7 +100,7 @@ export function registryOfRun(options: { readonly scip?: boolean } = {}): Schema
 }
 
 function extractorsOf(options: BuildOptions): Extractor[] {
-  const extractors: Extractor[] = [createTreeSitterExtractor(), createPythonExtractor()];
+  const extractors: Extractor[] = [lineIndexExtractor, createTreeSitterExtractor(), createPythonExtractor()];
   if (options.scipIndex !== undefined) extractors.push(createScipExtractor({ mode: 'index', indexPath: resolve(options.scipIndex) }));
   else if (options.scip === true) extractors.push(createScipExtractor({ mode: 'run' }));
   return extractors;

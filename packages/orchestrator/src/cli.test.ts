@@ -88,6 +88,8 @@ describe('anatomy build', () => {
     expect(python?.rows['evidence.py_defs']).toBe(1);
     expect(python?.rows['evidence.py_imports']).toBe(1);
     expect(python?.rows['evidence.py_parse_errors']).toBeGreaterThanOrEqual(1);
+    // the line index is evidence too: one row per line of each file
+    expect(summary.extractors.find((x) => x.extractor === 'line-index')?.rows['evidence.line_index']).toBe(5);
     const rows = await run('query', root, 'SELECT name, bstart FROM evidence.py_defs', '--format', 'json');
     expect(JSON.parse(rows.stdout)).toEqual([{ name: 'f', bstart: Buffer.byteLength('import os\n\n') }]);
   });

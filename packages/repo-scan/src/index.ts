@@ -18,3 +18,4 @@ export type { DecodedSource, DecodeResult } from './decode-source.js';
 export { firstInvalidUtf8Byte } from './utf8-validator.js';
 export { filesDataset, scanDiagnosticsDataset, repoScanDatasets, filesBatch, scanDiagnosticsBatch } from './repo-scan-datasets.js';
 export { RepoScanError } from './repo-scan-error.js';
+export { lineIndexDataset, lineIndexExtractor } from './line-index-extractor.js';
