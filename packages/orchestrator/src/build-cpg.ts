@@ -195,7 +195,6 @@ async function executeViews(store: Store, planned: PlannedExecution, manifest: S
         });
       }
       if (cache.get(name) === 'inline-view') return {};
-      await store.run(`DROP VIEW IF EXISTS ${view.name.split('.').map((p) => `"${p}"`).join('.')}`);
       const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
       outcomes.push(outcome);
       rows.set(name, outcome.rowsInserted);

@@ -75,32 +75,13 @@ interface Decided {
   readonly evidence: readonly Evidence[];
 }
 
-function quotedName(name: string): string {
-  return name
-    .split('.')
-    .map((part) => `"${part.replaceAll('"', '""')}"`)
-    .join('.');
-}
-
-function literal(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
 /**
  * Replaces whatever the store holds under a view's name (a table of an
  * earlier build, say) by the view itself, so that the plans of its readers
  * are the plans of this manifest. The caller's transaction undoes it.
  */
 async function createView(store: Store, view: ManifestView): Promise<void> {
-  const [schema = '', table = ''] = view.name.split('.');
-  await store.run(`CREATE SCHEMA IF NOT EXISTS ${quotedName(schema)}`);
-  const existing = await store.query(
-    `SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ${literal(schema)} AND table_name = ${literal(table)}`,
-  );
-  const type = existing[0]?.['table_type'];
-  if (type === 'VIEW') await store.run(`DROP VIEW ${quotedName(view.name)}`);
-  else if (type !== undefined) await store.run(`DROP TABLE ${quotedName(view.name)}`);
-  await store.run(`CREATE VIEW ${quotedName(view.name)} AS ${view.sql}`);
+  await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
 }
 
 function fileIdentityOf(registry: SchemaRegistry | undefined): Record<string, string[]> {

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readRunBundle } from '@anatomy/artifact-registry';
 import { openStore, tableFingerprint } from '@anatomy/store';
-import type { Store } from '@anatomy/store';
 import { STORE_RELATIVE_PATH } from './build-cpg.js';
 import { OrchestratorError } from './orchestrator-error.js';
 import { OUTPUT_TABLES, runManifestArtifact, runOutputFingerprintsArtifact, runPolicyArtifact, runScheduleArtifact } from './run-artifacts.js';
@@ -28,29 +27,6 @@ export interface ReplayResult {
   readonly ok: boolean;
   readonly runId: string;
   readonly tables: readonly ReplayTable[];
-}
-
-function quotedName(name: string): string {
-  return name
-    .split('.')
-    .map((part) => `"${part.replaceAll('"', '""')}"`)
-    .join('.');
-}
-
-function literal(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
-
-/** Drops whatever the store holds under a name, table or view, so the recorded SQL can recreate it. */
-async function dropRelation(store: Store, name: string): Promise<void> {
-  const [schema = '', table = ''] = name.split('.');
-  await store.run(`CREATE SCHEMA IF NOT EXISTS ${quotedName(schema)}`);
-  const existing = await store.query(
-    `SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ${literal(schema)} AND table_name = ${literal(table)}`,
-  );
-  const type = existing[0]?.['table_type'];
-  if (type === 'VIEW') await store.run(`DROP VIEW ${quotedName(name)}`);
-  else if (type !== undefined) await store.run(`DROP TABLE ${quotedName(name)}`);
 }
 
 /**
@@ -95,9 +71,8 @@ export async function replayCommand(options: ReplayOptions): Promise<ReplayResul
             hint: 'the bundle is inconsistent; build again to record a new run',
           });
         }
-        await dropRelation(store, name);
         const inline = policy.cache[view.name]?.value === 'inline-view';
-        await store.run(`CREATE ${inline ? 'VIEW' : 'TABLE'} ${quotedName(name)} AS ${view.sql}`);
+        await store.materialize({ name, sql: view.sql, as: inline ? 'view' : 'table' });
       }
       for (const table of tables) actual.set(table, await tableFingerprint(store, table));
     } finally {

@@ -164,6 +164,14 @@ export class DuckDbStore implements Store {
     const name = tableName(request.name);
     if (request.name.includes('.')) await this.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(name.schema)}`);
     const before = await this.#existingRowCount(name.schema, name.table);
+    // CREATE OR REPLACE cannot turn a view into a table or back: drop the other kind first.
+    const existing = await this.query(
+      'SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?',
+      [name.schema, name.table],
+    );
+    const type = existing[0]?.['table_type'];
+    if (request.as === 'table' && type === 'VIEW') await this.run(`DROP VIEW ${name.quoted}`);
+    if (request.as === 'view' && type !== undefined && type !== 'VIEW') await this.run(`DROP TABLE ${name.quoted}`);
     await this.run(`CREATE OR REPLACE ${request.as === 'table' ? 'TABLE' : 'VIEW'} ${name.quoted} AS ${request.sql}`);
     if (request.as === 'view') return this.#outcome(request.name, 'materialize-view', 0, 0, started);
     const inserted = await this.#count(name.quoted);

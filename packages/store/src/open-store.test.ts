@@ -170,6 +170,20 @@ describe('openStore', () => {
     await expect(openStore({ path: join(dir, 'notes.duckdb') })).rejects.toSatisfy((e: unknown) => StoreError.is(e, 'OpenFailed'));
   });
 
+  it('materializes over an object of the other kind, view into table and back', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      await store.materialize({ name: 'norm.x', sql: 'SELECT 1 AS a', as: 'view' });
+      await store.materialize({ name: 'norm.x', sql: 'SELECT 2 AS a', as: 'table' });
+      expect(await store.query("SELECT table_type FROM information_schema.tables WHERE table_name = 'x'")).toEqual([{ table_type: 'BASE TABLE' }]);
+      await store.materialize({ name: 'norm.x', sql: 'SELECT 3 AS a', as: 'view' });
+      expect(await store.query("SELECT table_type FROM information_schema.tables WHERE table_name = 'x'")).toEqual([{ table_type: 'VIEW' }]);
+      expect(await store.query('SELECT a FROM norm.x')).toEqual([{ a: 3 }]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('reports SQL errors with the statement', async () => {
     const store = await openStore({ path: ':memory:' });
     try {
