@@ -75,6 +75,9 @@ describe('a build killed at any moment', () => {
   it('leaves the previous CPG or the new one, whole, and the next build equals a clean one', async () => {
     const next = random(20261125);
     const db = join(project, '.anatomy', 'anatomy.duckdb');
+    // A kill while the build is still scanning must leave the old CPG: this proves the rollback side.
+    await killedBuild(project, 150);
+    expect(await cpgDigest(db)).toBe(digests.get('v1'));
     const seen = new Set<string>();
     for (let i = 0; i < 12; i++) {
       await killedBuild(project, 100 + Math.floor(next() * 2500));
@@ -83,6 +86,7 @@ describe('a build killed at any moment', () => {
       expect(version, `after kill ${i + 1} the CPG is neither the old nor the new one`).toBeDefined();
       seen.add(version as string);
     }
+    expect(seen.size).toBeGreaterThan(0);
     expect(anatomy('build', project).status).toBe(0);
     expect(await cpgDigest(db)).toBe(digests.get('v2'));
   }, 240_000);
