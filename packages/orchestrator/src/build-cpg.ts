@@ -25,7 +25,7 @@ import { planInTransaction } from './plan-report.js';
 import type { PlannedExecution } from './plan-report.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import { OUTPUT_TABLES } from './run-artifacts.js';
-import type { OutputFingerprints } from './run-artifacts.js';
+import type { OutputFingerprints, RunTimings } from './run-artifacts.js';
 import { writeBuildBundle } from './run-bundle-writer.js';
 import { newRunId } from './run-directory.js';
 import { runExtractors } from './run-extractors.js';
@@ -67,6 +67,7 @@ export interface BuildSummary {
   readonly scanDiagnostics: number;
   readonly extractors: readonly ExtractorReport[];
   readonly nodesByKind: Readonly<Record<string, number>>;
+  readonly edgesByKind: Readonly<Record<string, number>>;
   readonly manifestFingerprint: string;
   readonly policyFingerprint: string;
   readonly tasks: readonly {
@@ -178,7 +179,14 @@ function demandedEvidence(deps: readonly InferredDeps[], registry: SchemaRegistr
  * readers inline. Every view already exists as a view (created while
  * planning), so a materialized one replaces its view.
  */
-async function executeViews(store: Store, planned: PlannedExecution, manifest: SemanticProgramManifest, progress: ProgressReporter, outcomes: WriteOutcome[]): Promise<Map<string, number>> {
+async function executeViews(
+  store: Store,
+  planned: PlannedExecution,
+  manifest: SemanticProgramManifest,
+  progress: ProgressReporter,
+  outcomes: WriteOutcome[],
+  timings: RunTimings['views'][number][],
+): Promise<Map<string, number>> {
   const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
   const cache = new Map(planned.report.tasks.map((t) => [t.name, t.cachePolicy]));
   const rows = new Map<string, number>();
@@ -206,7 +214,10 @@ async function executeViews(store: Store, planned: PlannedExecution, manifest: S
   await lastValueFrom(
     events.pipe(
       tap((event) => {
-        if (event.type === 'finished') progress.tick(++done, planned.schedule.order.length);
+        if (event.type === 'finished') {
+          timings.push({ view: event.task, durationMs: event.durationMs, rows: event.rows ?? null });
+          progress.tick(++done, planned.schedule.order.length);
+        }
         if (event.type === 'failed') progress.info(`${event.task} failed: ${event.error.message}`);
       }),
     ),
@@ -263,6 +274,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
   const store = await openStore({ path: storePath, ...waitOption(options, progress) });
   try {
     const outcomes: WriteOutcome[] = [];
+    const viewTimings: RunTimings['views'][number][] = [];
     const built = await store.transaction(async () => {
       const deps = await timer.run('plan', () => lineageDeps(store, manifest), (d) => `${d.length} views, inputs from DuckDB plan lineage`);
       const demanded = options.allEvidence === true ? undefined : demandedEvidence(deps, registry);
@@ -285,9 +297,16 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       );
       outcomes.push(...extraction.outcomes);
       const planned = await timer.run('plan views', () => planInTransaction({ manifest, store, registry }), (p) => `policy ${p.policy.fingerprint.slice(0, 12)}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`);
-      const rows = await timer.run('execute', () => executeViews(store, planned, manifest, progress, outcomes), (r) => `${r.size} views materialized`);
+      const rows = await timer.run('execute', () => executeViews(store, planned, manifest, progress, outcomes, viewTimings), (r) => `${r.size} views materialized`);
       const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
-      return { planned, rows, extraction, nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])) };
+      const edgeCounts = await store.query('SELECT edge_kind, count(*) AS n FROM cpg.edges GROUP BY edge_kind ORDER BY edge_kind');
+      return {
+        planned,
+        rows,
+        extraction,
+        nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])),
+        edgesByKind: Object.fromEntries(edgeCounts.map((r) => [String(r['edge_kind']), Number(r['n'])])),
+      };
     });
 
     const runId = newRunId();
@@ -308,7 +327,8 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
             (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
           );
 
-    const { planned, rows, extraction, nodesByKind } = built;
+    const { planned, rows, extraction, nodesByKind, edgesByKind } = built;
+    const bytes = scan.files.reduce((sum, f) => sum + f.size, 0);
     await timer.run(
       'record run',
       async () => {
@@ -335,6 +355,11 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
             nodesByKind,
           },
           outputFingerprints,
+          timings: {
+            stages: [...timer.timings()],
+            extractors: extraction.reports.map((r) => ({ extractor: r.extractor, status: r.status, files: r.status === 'ran' ? scan.files.length : 0, bytes: r.status === 'ran' ? bytes : 0, durationMs: r.durationMs })),
+            views: viewTimings,
+          },
         });
       },
       (b) => `run ${runId} recorded in ${b.dir}`,
@@ -361,6 +386,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       scanDiagnostics: scan.diagnostics.length,
       extractors: extraction.reports,
       nodesByKind,
+      edgesByKind,
       manifestFingerprint: manifest.fingerprint,
       policyFingerprint: planned.policy.fingerprint,
       tasks: planned.report.tasks.map((t) => ({

@@ -11,6 +11,7 @@ import { buildCpg } from './build-cpg.js';
 import { doctor, formatDoctor } from './doctor-command.js';
 import { maintainCommand } from './maintain-command.js';
 import { replayCommand } from './replay-command.js';
+import { reportCommand } from './report-command.js';
 import { OrchestratorError } from './orchestrator-error.js';
 import { planCommand } from './plan-command.js';
 import type { BuildSummary } from './build-cpg.js';
@@ -177,6 +178,31 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
         io.stderr.write(`anatomy: replay differs in ${result.tables.filter((t) => !t.matches).map((t) => t.table).join(', ')}\n`);
         exitCode = ExitCode.Failed;
       }
+    });
+
+  program
+    .command('report')
+    .description('write a self-contained HTML page about the last build: pipeline DAG with timings and critical path, CPG charts, decisions, maintenance')
+    .argument('<dir>', 'a built directory')
+    .option('--out <file>', 'the HTML file to write (default <dir>/.anatomy/report.html)')
+    .option('--run <id>', 'the run to report on (default: the latest)')
+    .option('--store <path>', 'the store file, when it is not <dir>/.anatomy/anatomy.duckdb')
+    .option('--json', 'also print the data shown on the page as JSON')
+    .action(async (dir: string, opts: { out?: string; run?: string; store?: string; json?: boolean }) => {
+      const { out, data } = await reportCommand({
+        root: dir,
+        ...(opts.out ? { out: opts.out } : {}),
+        ...(opts.run ? { runId: opts.run } : {}),
+        ...(opts.store ? { storePath: opts.store } : {}),
+      });
+      if (opts.json === true) {
+        io.stdout.write(`${JSON.stringify({ out, ...data }, null, 2)}\n`);
+        return;
+      }
+      const nodes = data.nodesByKind.reduce((a, k) => a + k.count, 0);
+      const edges = data.edgesByKind.reduce((a, k) => a + k.count, 0);
+      io.stdout.write(`report of run ${data.runId} written to ${out}\n`);
+      io.stdout.write(`  ${data.views.length} views (critical path ${data.criticalPath.tasks.length}), ${data.files} files, ${nodes} nodes, ${edges} edges, ${data.decisions.length} decisions\n`);
     });
 
   program

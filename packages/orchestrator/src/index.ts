@@ -46,3 +46,13 @@ export {
 export type { DiagnosticsSummary, OutputFingerprints } from './run-artifacts.js';
 export { runsDataset, recordRun } from './run-record.js';
 export type { RunRecord } from './run-record.js';
+export { reportCommand, collectReportData, REPORT_RELATIVE_PATH } from './report-command.js';
+export type { ReportOptions, ReportResult } from './report-command.js';
+export { ReportDataSchema, ReportViewSchema, KindCountSchema } from './report-data.js';
+export type { ReportData, ReportView, KindCount } from './report-data.js';
+export { renderReportHtml } from './render-report-html.js';
+export { layoutDag, DAG_BOX } from './dag-layout.js';
+export type { DagLayout, DagNode, DagEdge, DagViewInput } from './dag-layout.js';
+export { htmlText } from './html-text.js';
+export { runTimingsArtifact, RunTimingsSchema } from './run-artifacts.js';
+export type { RunTimings } from './run-artifacts.js';

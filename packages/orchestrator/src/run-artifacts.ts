@@ -133,3 +133,31 @@ export const runScanPayoffsArtifact: ArtifactSpec<typeof ScanPayoffsSchema> = de
 
 /** The CPG tables whose contents a run bundle records and replay checks. */
 export const OUTPUT_TABLES: readonly string[] = Object.freeze(cpgOutputDatasets.map((ds) => ds.name));
+
+/**
+ * Where the time of a run went: each stage, each extractor (with the files and
+ * bytes it read, so rates can be derived) and each view the schedule ran.
+ * Extractors report counts, not per-file times, so there is no per-file entry.
+ */
+export const RunTimingsSchema = z.object({
+  stages: z.array(z.object({ stage: z.string().min(1), durationMs: z.number().nonnegative() })),
+  extractors: z.array(
+    z.object({
+      extractor: z.string().min(1),
+      status: z.enum(['ran', 'skipped', 'unavailable']),
+      files: z.number().int().nonnegative(),
+      bytes: z.number().int().nonnegative(),
+      durationMs: z.number().nonnegative(),
+    }),
+  ),
+  views: z.array(z.object({ view: z.string().min(1), durationMs: z.number().nonnegative(), rows: z.number().int().nonnegative().nullable() })),
+});
+export type RunTimings = z.infer<typeof RunTimingsSchema>;
+
+/** The measured timings of a run; `anatomy report` draws them. */
+export const runTimingsArtifact: ArtifactSpec<typeof RunTimingsSchema> = defineArtifact({
+  name: 'run-timings',
+  version: 1,
+  payload: RunTimingsSchema,
+  description: 'Duration of each stage, extractor (with files and bytes read) and view of a run, as measured.',
+});

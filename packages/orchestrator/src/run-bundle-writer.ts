@@ -20,8 +20,8 @@ import {
   runPlanReportArtifact,
   runPolicyArtifact,
   runScheduleArtifact,
-  runWriteOutcomesArtifact, runPlanBundlesArtifact, runScanPayoffsArtifact } from './run-artifacts.js';
-import type { DiagnosticsSummary, OutputFingerprints } from './run-artifacts.js';
+  runWriteOutcomesArtifact, runPlanBundlesArtifact, runScanPayoffsArtifact, runTimingsArtifact } from './run-artifacts.js';
+import type { DiagnosticsSummary, OutputFingerprints, RunTimings } from './run-artifacts.js';
 import { runsDirectory } from './run-directory.js';
 
 /** Everything a finished build records about itself. */
@@ -42,6 +42,8 @@ export interface BuildBundleInput {
   readonly maintenanceRecords: readonly MaintenanceRecord[];
   readonly diagnostics: DiagnosticsSummary;
   readonly outputFingerprints: OutputFingerprints;
+  /** Absent for callers that measured nothing (tests); a build always records them. */
+  readonly timings?: RunTimings;
 }
 
 /**
@@ -96,6 +98,7 @@ export async function writeBuildBundle(input: BuildBundleInput): Promise<{ reado
     artifactEntry(runMaintenanceRecordsArtifact, input.maintenanceRecords),
     artifactEntry(runDiagnosticsSummaryArtifact, input.diagnostics),
     artifactEntry(runOutputFingerprintsArtifact, input.outputFingerprints),
+    ...(input.timings === undefined ? [] : [artifactEntry(runTimingsArtifact, input.timings)]),
   ]);
   return Object.freeze({ dir, executionPackage });
 }
