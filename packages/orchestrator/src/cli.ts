@@ -2,9 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AnatomyError, formatIssues } from '@anatomy/contracts';
 import type { ValidationIssue } from '@anatomy/contracts';
-import { exportArrow, exportGraphML, exportNeo4jCsv, exportParquet, openCpg } from '@anatomy/cpg-query';
+import { exportArrow, exportGraphML, exportNeo4jCsv, exportParquet, MAX_TRAVERSAL_DEPTH, openCpg } from '@anatomy/cpg-query';
 import type { ExportSummary } from '@anatomy/cpg-query';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { buildOptionsFromConfig, loadConfig } from './anatomy-config.js';
 import type { AnatomyConfigInput } from './anatomy-config.js';
 import { buildCpg } from './build-cpg.js';
@@ -17,6 +17,8 @@ import { planCommand } from './plan-command.js';
 import type { BuildSummary } from './build-cpg.js';
 import { ExitCode } from './exit-code.js';
 import { formatRows } from './format-rows.js';
+import { askCpg } from './graph-questions.js';
+import type { GraphQuestion } from './graph-questions.js';
 import type { RowFormat } from './format-rows.js';
 import { formatPlanReport } from './plan-report.js';
 import { formatDuration, lineProgress, silentProgress } from './progress-reporter.js';
@@ -82,6 +84,91 @@ function printBuildSummary(summary: BuildSummary, io: CliIo): void {
 function jsonReplacer(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? (Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()) : value;
 }
+
+function parseDepth(value: string): number {
+  const depth = Number(value);
+  if (!Number.isInteger(depth) || depth < 1 || depth > MAX_TRAVERSAL_DEPTH) {
+    throw new InvalidArgumentError(`the depth is a whole number from 1 to ${MAX_TRAVERSAL_DEPTH}`);
+  }
+  return depth;
+}
+
+/** The row format of a read command: the flag, else the directory's configuration, else a table. */
+function rowFormatFor(dir: string, format: RowFormat | undefined): RowFormat {
+  const loaded = loadConfig({ root: existsSync(dir) && statSync(dir).isDirectory() ? dir : dirname(dir), env: process.env, flags: format ? { output: { format } } : {} });
+  if (!loaded.ok) throw invalidConfiguration(loaded.issues);
+  return loaded.config.output.format;
+}
+
+/** The typed graph questions, one command each: what they take and what they print. */
+const QUESTIONS: readonly {
+  readonly command: string;
+  readonly args: readonly [string, string][];
+  readonly description: string;
+  readonly depth: boolean;
+  readonly title: string;
+  readonly question: (args: readonly string[], depth: number) => GraphQuestion;
+}[] = [
+  {
+    command: 'defs',
+    args: [['<name>', 'a name (main), qualified name (Catalog.add), full name (shop.catalog.Catalog.add) or path:name']],
+    description: 'list the definitions a name means, with kind, location and node id',
+    depth: false,
+    title: 'definitions of',
+    question: ([name]) => ({ kind: 'defs', name: name ?? '' }),
+  },
+  {
+    command: 'refs',
+    args: [['<definition>', 'the definition (name, qualified name, full name, path:name or node id)']],
+    description: 'list the references that resolve to a definition, directly or through an import',
+    depth: false,
+    title: 'references to',
+    question: ([definition]) => ({ kind: 'refs', definition: definition ?? '' }),
+  },
+  {
+    command: 'callers',
+    args: [['<definition>', 'the definition called (name, qualified name, full name, path:name or node id)']],
+    description: 'list the definitions (and modules) that call a definition, transitively up to --depth',
+    depth: true,
+    title: 'callers of',
+    question: ([definition], depth) => ({ kind: 'callers', definition: definition ?? '', depth }),
+  },
+  {
+    command: 'callees',
+    args: [['<definition>', 'the calling definition or module (name, qualified name, full name, path:name or node id)']],
+    description: 'list the definitions a definition or module calls, transitively up to --depth',
+    depth: true,
+    title: 'callees of',
+    question: ([definition], depth) => ({ kind: 'callees', definition: definition ?? '', depth }),
+  },
+  {
+    command: 'imports',
+    args: [['<module>', 'the dotted module name, e.g. shop.catalog']],
+    description: 'list the repository modules a module imports, with the import statements',
+    depth: false,
+    title: 'imports of',
+    question: ([module]) => ({ kind: 'imports', module: module ?? '' }),
+  },
+  {
+    command: 'importers',
+    args: [['<module>', 'the dotted module name, e.g. shop.catalog']],
+    description: 'list the modules that import a module (or one of its definitions)',
+    depth: false,
+    title: 'importers of',
+    question: ([module]) => ({ kind: 'importers', module: module ?? '' }),
+  },
+  {
+    command: 'path',
+    args: [
+      ['<from>', 'the definition the calls start from'],
+      ['<to>', 'the definition they reach'],
+    ],
+    description: 'show a shortest call chain from one definition to another (exit 1 when there is none)',
+    depth: false,
+    title: 'call path',
+    question: ([from, to]) => ({ kind: 'path', from: from ?? '', to: to ?? '' }),
+  },
+];
 
 /**
  * Runs the `anatomy` command line and resolves to its exit code instead of
@@ -244,15 +331,36 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .argument('<sql>', 'the SQL query, e.g. "SELECT node_kind, count(*) FROM cpg.nodes GROUP BY ALL"')
     .addOption(new Option('--format <format>', 'output format (default table)').choices(['table', 'csv', 'json']))
     .action(async (dir: string, sql: string, opts: { format?: RowFormat }) => {
-      const loaded = loadConfig({ root: existsSync(dir) && statSync(dir).isDirectory() ? dir : dirname(dir), env: process.env, flags: opts.format ? { output: { format: opts.format } } : {} });
-      if (!loaded.ok) throw invalidConfiguration(loaded.issues);
+      const format = rowFormatFor(dir, opts.format);
       const cpg = await openCpg(dir);
       try {
-        io.stdout.write(formatRows(await cpg.sql(sql), loaded.config.output.format));
+        io.stdout.write(formatRows(await cpg.sql(sql), format));
       } finally {
         await cpg.close();
       }
     });
+
+  for (const spec of QUESTIONS) {
+    const command = program
+      .command(spec.command)
+      .description(spec.description)
+      .argument('<dir>', 'directory that was built, or its .duckdb store file');
+    for (const [name, help] of spec.args) command.argument(name, help);
+    if (spec.depth) command.addOption(new Option('--depth <n>', `follow calls this many levels (1 to ${MAX_TRAVERSAL_DEPTH}, default 1)`).argParser(parseDepth));
+    command.addOption(new Option('--format <format>', 'output format (default table)').choices(['table', 'csv', 'json']));
+    command.action(async (dir: string, ...rest: unknown[]) => {
+      const args = rest.slice(0, spec.args.length).map(String);
+      const opts = (rest[spec.args.length] ?? {}) as { depth?: number; format?: RowFormat };
+      const format = rowFormatFor(dir, opts.format);
+      const answer = await askCpg(dir, spec.question(args, opts.depth ?? 1));
+      if (format === 'table') io.stdout.write(`${spec.title} ${answer.subject}${spec.depth ? `, depth ≤ ${opts.depth ?? 1}` : ''}:\n`);
+      io.stdout.write(formatRows(answer.rows, format));
+      if (!answer.found) {
+        io.stderr.write(`anatomy: no call path: ${answer.subject}\n`);
+        exitCode = ExitCode.Failed;
+      }
+    });
+  }
 
   program
     .command('export')

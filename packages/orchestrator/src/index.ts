@@ -56,3 +56,8 @@ export type { DagLayout, DagNode, DagEdge, DagViewInput } from './dag-layout.js'
 export { htmlText } from './html-text.js';
 export { runTimingsArtifact, RunTimingsSchema } from './run-artifacts.js';
 export type { RunTimings } from './run-artifacts.js';
+export { answerQuestion, askCpg } from './graph-questions.js';
+export type { GraphQuestion, GraphAnswer, AnswerRow } from './graph-questions.js';
+export { codeEntities, matchEntities, findDefinitions, resolveEntity, resolveModule, fullName } from './code-entity.js';
+export type { CodeEntity } from './code-entity.js';
+export { closeMatches } from './close-matches.js';
