@@ -16,12 +16,14 @@ import { OrchestratorError } from './orchestrator-error.js';
 import { planCommand } from './plan-command.js';
 import type { BuildSummary } from './build-cpg.js';
 import { ExitCode } from './exit-code.js';
+import { countingCpg, exportRowTotal } from './export-progress.js';
 import { formatRows } from './format-rows.js';
 import { askCpg } from './graph-questions.js';
 import type { GraphQuestion } from './graph-questions.js';
 import type { RowFormat } from './format-rows.js';
 import { formatPlanReport } from './plan-report.js';
-import { formatDuration, lineProgress, silentProgress } from './progress-reporter.js';
+import { barProgress, formatDuration, lineProgress, silentProgress } from './progress-reporter.js';
+import type { ProgressReporter } from './progress-reporter.js';
 
 /** Streams the CLI writes to; tests pass their own. */
 export interface CliIo {
@@ -60,7 +62,7 @@ function invalidConfiguration(issues: readonly ValidationIssue[]): AnatomyError 
 function printBuildSummary(summary: BuildSummary, io: CliIo): void {
   const out = io.stdout;
   out.write(`CPG written to ${summary.storePath}\n`);
-  out.write(`  files: ${summary.files}   scan diagnostics: ${summary.scanDiagnostics}\n`);
+  out.write(`  files: ${summary.files}\n`);
   for (const x of summary.extractors) {
     const detail =
       x.status === 'ran'
@@ -71,6 +73,8 @@ function printBuildSummary(summary: BuildSummary, io: CliIo): void {
     out.write(`  ${x.extractor} ${x.version}: ${detail}\n`);
   }
   out.write(`  nodes: ${Object.entries(summary.nodesByKind).map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+  out.write(`  edges: ${Object.entries(summary.edgesByKind).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}\n`);
+  out.write(`  diagnostics: ${summary.scanDiagnostics + (summary.nodesByKind['DIAGNOSTIC'] ?? 0)} (scan ${summary.scanDiagnostics}, parsers ${summary.nodesByKind['DIAGNOSTIC'] ?? 0})\n`);
   out.write(`  views (in schedule order, inputs from DuckDB plan lineage, kept as the compiled policy says):\n`);
   for (const task of summary.tasks) {
     out.write(`    ${task.name} ← ${task.inputs.join(', ')}  (${task.cachePolicy}${task.materializedAs === 'table' ? `, ${task.rows} rows` : ''})\n`);
@@ -79,6 +83,16 @@ function printBuildSummary(summary: BuildSummary, io: CliIo): void {
     out.write(`  maintenance: ${summary.maintenance.map((r) => `${r.decision.action} ${r.status}`).join(', ')}\n`);
   }
   out.write(`  time: ${summary.stages.map((s) => `${s.stage} ${formatDuration(s.durationMs)}`).join(', ')}\n`);
+}
+
+/** Bars on a terminal; plain lines for pipes, files, CI logs and dumb terminals. */
+function progressFor(stream: NodeJS.WritableStream): ProgressReporter {
+  return isTerminal(stream) ? barProgress(stream) : lineProgress(stream);
+}
+
+/** A terminal that can redraw lines: a TTY, and not one that calls itself dumb. */
+function isTerminal(stream: NodeJS.WritableStream): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true && process.env['TERM'] !== 'dumb';
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {
@@ -229,7 +243,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       const loaded = loadConfig({ root: dir, env: process.env, flags });
       if (!loaded.ok) throw invalidConfiguration(loaded.issues);
       const json = loaded.config.output.json;
-      const progress = json ? silentProgress() : lineProgress(io.stderr);
+      const progress = json ? silentProgress() : progressFor(io.stderr);
       const summary = await buildCpg(buildOptionsFromConfig(dir, loaded.config), progress);
       if (json) io.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
       else printBuildSummary(summary, io);
@@ -371,9 +385,17 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--no-partition', 'parquet: do not hive-partition nodes and edges by kind')
     .option('--json', 'print the export summary as JSON')
     .action(async (dir: string, opts: { format: 'parquet' | 'arrow' | 'graphml' | 'neo4j'; out: string; partition: boolean; json?: boolean }) => {
-      const cpg = await openCpg(dir);
+      const opened = await openCpg(dir);
       let summary: ExportSummary;
+      // Bars on a terminal; elsewhere the summary on stdout is all, as for a pipe or CI log.
+      const progress = opts.json !== true && isTerminal(io.stderr) ? barProgress(io.stderr) : silentProgress();
+      const started = performance.now();
       try {
+        const total = await exportRowTotal(opened, opts.format);
+        let done = 0;
+        progress.stage(`export ${opts.format}`);
+        progress.count('rows', 0, total, 'rows');
+        const cpg = countingCpg(opened, (rows) => progress.count('rows', (done += rows), total, 'rows'));
         switch (opts.format) {
           case 'parquet':
             summary = await exportParquet(cpg, opts.out, { partitionBy: opts.partition });
@@ -388,8 +410,9 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
             summary = await exportNeo4jCsv(cpg, opts.out);
             break;
         }
+        progress.stageDone(`export ${opts.format}`, `${done} rows`, performance.now() - started);
       } finally {
-        await cpg.close();
+        await opened.close();
       }
       if (opts.json === true) {
         io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

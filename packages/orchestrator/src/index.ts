@@ -61,3 +61,8 @@ export type { GraphQuestion, GraphAnswer, AnswerRow } from './graph-questions.js
 export { codeEntities, matchEntities, findDefinitions, resolveEntity, resolveModule, fullName } from './code-entity.js';
 export type { CodeEntity } from './code-entity.js';
 export { closeMatches } from './close-matches.js';
+export { barProgress } from './progress-reporter.js';
+export type { BarProgressOptions } from './progress-reporter.js';
+export { renderProgressFrame } from './progress-frame.js';
+export type { ProgressCounter, ProgressState } from './progress-frame.js';
+export { countingCpg, exportRowTotal } from './export-progress.js';

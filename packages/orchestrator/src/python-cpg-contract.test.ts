@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCpg } from './build-cpg.js';
 import type { ProgressReporter } from './progress-reporter.js';
 
-const quiet: ProgressReporter = { stage: () => undefined, tick: () => undefined, stageDone: () => undefined, info: () => undefined };
+const quiet: ProgressReporter = { stage: () => undefined, tick: () => undefined, count: () => undefined, stageDone: () => undefined, info: () => undefined };
 
 // A small package exercising every node kind the program produces: a decorated function, a class with a method,
 // imports (plain, aliased, relative, star), calls through attributes, stores and loads, and a file that does not parse.

@@ -67,18 +67,14 @@ export async function runExtractors(options: {
       };
     }
     const rows: Record<string, number> = {};
-    let lastShown = 0;
+    const bytesTotal = options.files.reduce((sum, f) => sum + f.size, 0);
+    progress.count(name, 0, options.files.length, 'files', bytesTotal);
     for await (const batch of extractor.extract({
       root: options.root,
       files: options.files,
       datasets: wanted,
-      onProgress: (done, total) => {
-        const now = performance.now();
-        if (done === total || now - lastShown > 1000) {
-          lastShown = now;
-          progress.info(`${name}: ${done}/${total} files`);
-        }
-      },
+      // The reporter decides how often to show it: bars redraw in place, plain lines are throttled.
+      onProgress: (done, total) => progress.count(name, done, total, 'files', bytesTotal),
     })) {
       rows[batch.dataset] = (rows[batch.dataset] ?? 0) + batch.rowCount;
       outcomes.push(await write(batch));
