@@ -22,6 +22,7 @@ import {
   runScanPayoffsArtifact,
   runPolicyArtifact,
   runScheduleArtifact,
+  runTimingsArtifact,
   runWriteOutcomesArtifact,
 } from './run-artifacts.js';
 import { sessionSettingsOf } from './run-bundle-writer.js';
@@ -80,6 +81,7 @@ describe('writeBuildBundle (through buildCpg)', () => {
       runMaintenanceRecordsArtifact,
       runDiagnosticsSummaryArtifact,
       runOutputFingerprintsArtifact,
+      runTimingsArtifact,
     ];
     expect(bundle.index.artifacts.map((a) => a.name).sort()).toEqual(specs.map((s) => s.name).sort());
     for (const spec of specs) expect(() => bundle.read(spec)).not.toThrow();
