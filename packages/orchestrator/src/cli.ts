@@ -362,6 +362,10 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     for (const [name, help] of spec.args) command.argument(name, help);
     if (spec.depth) command.addOption(new Option('--depth <n>', `follow calls this many levels (1 to ${MAX_TRAVERSAL_DEPTH}, default 1)`).argParser(parseDepth));
     command.addOption(new Option('--format <format>', 'output format (default table)').choices(['table', 'csv', 'json']));
+    command.addHelpText(
+      'after',
+      `\nExit codes: 0 answered (an empty answer too), 1 unknown name (close matches on stderr), ambiguous name (candidates on stderr)${spec.command === 'path' ? ' or no call path' : ''}, 64 bad command line, 66 nothing built, 75 store busy.`,
+    );
     command.action(async (dir: string, ...rest: unknown[]) => {
       const args = rest.slice(0, spec.args.length).map(String);
       const opts = (rest[spec.args.length] ?? {}) as { depth?: number; format?: RowFormat };

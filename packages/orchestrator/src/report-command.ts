@@ -39,13 +39,8 @@ export interface ReportResult {
 /** Where the page goes unless `--out` says otherwise. */
 export const REPORT_RELATIVE_PATH = join('.anatomy', 'report.html');
 
-function byName<T>(key: (t: T) => string): (a: T, b: T) => number {
-  return (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
-}
-
-function shortJson(value: unknown): string {
-  const text = JSON.stringify(value) ?? 'null';
-  return text;
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The views of the run with their lineage, generation, estimates and what the run measured. */
@@ -153,8 +148,9 @@ export async function collectReportData(options: Omit<ReportOptions, 'out'>): Pr
   notes.push('per-file extraction times are not recorded (extractors report files done, not which file took how long); the page ranks files by size instead');
   const plan = bundle.read(runPlanReportArtifact);
   const decisions = plan.decisions
-    .map((d) => ({ subject: d.subject, decision: d.decision, value: shortJson(d.value), confidence: d.confidence, rationale: d.rationale }))
-    .sort((a, b) => a.confidence - b.confidence || byName<{ subject: string; decision: string }>((d) => `${d.subject}\u0000${d.decision}`)(a, b));
+    .map((d) => ({ subject: d.subject, decision: d.decision, value: JSON.stringify(d.value) ?? 'null', confidence: d.confidence, rationale: d.rationale }))
+    // Least sure first, as `anatomy plan` lists them; the sort is stable, so equal decisions keep the plan's order.
+    .sort((a, b) => a.confidence - b.confidence || compareText(a.subject, b.subject) || compareText(a.decision, b.decision));
   const records = bundle.read(runMaintenanceRecordsArtifact);
   const decided = bundle.has(maintenanceDecisionsArtifact) ? bundle.read(maintenanceDecisionsArtifact) : [];
   const maintenance = (records.length > 0 ? records.map((r) => ({ decision: r.decision, status: r.status as string, durationMs: r.durationMs })) : decided.map((d) => ({ decision: d, status: 'decided', durationMs: 0 }))).map(
