@@ -587,7 +587,11 @@ def symtable_evidence(source, filename, file_id, wanted, spans):
         this = scope_id(ordinal)
         ordinal += 1
         kind = _scope_type(table)
-        span = spans.get((table.get_name(), table.get_lineno())) if kind in ("function", "class") else None
+        # The module block is the whole file: names bound at the top are visible everywhere in it.
+        if kind == "module":
+            span = (0, len(source))
+        else:
+            span = spans.get((table.get_name(), table.get_lineno())) if kind in ("function", "class") else None
         scopes.append((this, file_id, parent, kind, table.get_name(), qualname, table.get_lineno(),
                        bool(table.is_nested()), bool(table.is_optimized())) + (span or (None, None)))
         if want_symbols:
