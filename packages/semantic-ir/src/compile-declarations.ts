@@ -33,7 +33,7 @@ function inputReferences(view: ViewDecl, index: number): { readonly path: string
   const at = `views[${index}]`;
   return visitView(view, {
     normalize: (v) => [{ path: `${at}.from`, name: v.from }],
-    derive: (v) => [{ path: `${at}.from`, name: v.from }],
+    derive: (v) => [{ path: `${at}.from`, name: v.from }, ...(v.locateIn === undefined ? [] : [{ path: `${at}.locateIn`, name: v.locateIn }])],
     diagnostic: (v) => [{ path: `${at}.from`, name: v.from }, ...(v.unmatched === undefined ? [] : [{ path: `${at}.unmatched`, name: v.unmatched }])],
     relate: (v) => [
       { path: `${at}.left`, name: endpointDataset(v.left) },

@@ -55,7 +55,8 @@ export function inferViews(ir: ProgramIr, registry: SchemaRegistry): InferredPro
     const base = { name: view.name, index: view.index };
     const result = visitView<ViewInference<InferredView>>(view.decl, {
       normalize: (decl) => inferEntityView(decl, { ...base, input: schemaOf(decl.from), lineIndexes }),
-      derive: (decl) => inferEntityView(decl, { ...base, input: schemaOf(decl.from), lineIndexes, fileDatasets: files }),
+      derive: (decl) =>
+        inferEntityView(decl, { ...base, input: schemaOf(decl.from), lineIndexes, fileDatasets: files, ...(decl.locateIn === undefined ? {} : { parent: schemaOf(decl.locateIn) }) }),
       relate: (decl) =>
         inferRelate(decl, {
           ...base,
