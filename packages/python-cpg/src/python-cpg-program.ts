@@ -3,8 +3,9 @@ import type { SemanticProgram } from '@anatomy/semantic-ir';
 
 // Module names from the package layout: pkg/sub/mod.py → pkg.sub.mod, pkg/__init__.py → pkg (paths from the repository root).
 const MODULE_PATH = { strip: ['/__init__.pyi', '/__init__.py', '.pyi', '.py'], separator: '.' };
-const QUALIFIED = { left: 'qualified_name', right: 'qualified_name' };
 const CLASS = { role: 'kind' as const, in: ['class'] };
+const NAME = { role: 'name' as const };
+const LOCAL = { column: 'is_local', in: [true] };
 
 /**
  * The Python code property graph as a semantic program: only what to
@@ -92,28 +93,41 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
       through: [{ from: 'evidence.py_scopes', left: { scope_id: 'parent_scope_id', name: 'name' }, right: { file_id: 'file_id', bstart: 'bstart' } }],
       where: { left: [{ column: 'is_local', in: [true] }] },
     }),
-    // CALLS and RESOLVES_TO: a plain-name call or a loaded name whose innermost scope (CPython's symbol table) sees the
-    // name as global resolves to the definition of that name at the top of its module: local, free (enclosing) and
-    // class-level names never reach it. RESOLVES_TO also leads such a name to an import binding it at the top of its
-    // module (an import inside a def or class binds a local name there), and CALLS on to what that import brings in.
-    Derive.create({ name: 'bound_imports', from: 'norm.imports', where: [{ column: 'is_star', in: [false] }], nameFromPath: { ...MODULE_PATH, append: ['bound_name'] } }),
-    Relate.create({ name: 'imports_scope', edge: 'IN_SCOPE', left: 'derived.bound_imports', right: 'evidence.py_scopes', intent: 'within', score: { innermost: 2 }, keep: 'best', src: 'right' }),
-    Derive.create({ name: 'global_names', from: 'evidence.py_symbols', where: [{ column: 'is_global', in: [true] }], nameFromPath: { ...MODULE_PATH, append: ['name'] } }),
-    Derive.create({ name: 'named_calls', from: 'norm.calls', where: [{ role: 'name', notIn: [null] }], nameFromPath: { ...MODULE_PATH, append: ['callee_text'] } }),
-    Derive.create({ name: 'named_loads', from: 'norm.refs', where: [{ role: 'kind', in: ['load'] }], nameFromPath: { ...MODULE_PATH, append: ['name'] } }),
-    ...([['calls', 'call', 'CALLS', 'CALLS_IMPORT'], ['loads', 'ref', 'RESOLVES_TO', 'RESOLVES_TO']] as const).flatMap(([of, id, edge, viaImport]) => [
-      Relate.create({ name: `${of}_scope`, edge: 'IN_SCOPE', left: `derived.named_${of}`, right: 'evidence.py_scopes', intent: 'within', score: { innermost: 2 }, keep: 'best', src: 'right' }),
-      Relate.create({ name: `${of}_global`, edge: 'SEES_GLOBAL', left: `derived.named_${of}`, right: 'derived.global_names', intent: 'refers-to', on: QUALIFIED, through: [{ from: `rel.${of}_scope`, left: { [`${id}_id`]: 'dst_node_id' }, right: { src_node_id: 'scope_id' } }] }),
-      Relate.create({ name: `${of}_def`, edge, left: `derived.named_${of}`, right: 'derived.named_defs', intent: 'refers-to', on: QUALIFIED, through: [{ from: `rel.${of}_global`, left: { [`${id}_id`]: 'src_node_id' } }], score: { 'same-file': 1 } }),
-      Relate.create({ name: `${of}_import`, edge: viaImport, left: `derived.named_${of}`, right: 'derived.bound_imports', intent: 'refers-to', on: QUALIFIED, through: [{ from: `rel.${of}_global`, left: { [`${id}_id`]: 'src_node_id' } }], unless: { right: 'rel.imports_scope' } }),
-    ]),
-    Relate.create({ name: 'calls_imported', edge: 'CALLS', left: 'derived.named_calls', right: 'norm.defs', intent: 'refers-to',
-      through: [{ from: 'rel.calls_import', left: { call_id: 'src_node_id' } }, { from: 'rel.import_def', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
-    // INHERITS_FROM: a top-level class's base written as a plain name is looked up in its module: the class defined
-    // there under that name. The class's own ast node (same start) leads to its base names.
-    Derive.create({ name: 'class_bases', from: 'evidence.py_ast_nodes', where: [{ column: 'field', in: ['bases'] }, { role: 'kind', in: ['Name'] }, { column: 'depth', in: [2] }], nameFromPath: { ...MODULE_PATH, append: ['name'] } }),
-    Relate.create({ name: 'inherits_local', edge: 'INHERITS_FROM', left: 'norm.defs', right: 'derived.named_defs', intent: 'refers-to', where: { left: [CLASS], right: [CLASS] },
-      through: [{ from: 'evidence.py_ast_nodes', left: { file_id: 'file_id', bstart: 'bstart' } }, { from: 'derived.class_bases', left: { node_id: 'parent_id' }, right: { qualified_name: 'qualified_name' } }] }),
+    // Name resolution as CPython's symbol tables decide it. A symbol sits where its scope does (the module block is the
+    // whole file), so "the scopes around this occurrence that know its name" is a span containment with equal names.
+    Derive.create({ name: 'symbols', from: 'evidence.py_symbols', locateIn: 'evidence.py_scopes' }),
+    Derive.create({ name: 'loads', from: 'norm.refs', where: [{ role: 'kind', in: ['load'] }] }),
+    // Binding occurrences (parameters, stores, imports) bind the innermost symbol of their name that CPython made local
+    // around them: their own scope's, or for `global`/`nonlocal` names the outer one those statements point to.
+    Derive.create({ name: 'binding_refs', from: 'norm.refs', where: [{ role: 'kind', in: ['store'] }] }),
+    Derive.create({ name: 'binding_imports', from: 'norm.imports', where: [{ column: 'is_star', in: [false] }] }),
+    Union.create({ name: 'binders', from: ['norm.params', 'derived.binding_refs', 'derived.binding_imports'] }),
+    Relate.create({ name: 'binder_symbol', edge: 'BINDS', left: 'merged.binders', right: 'derived.symbols', intent: 'within', on: NAME, where: { right: [LOCAL] }, score: { innermost: 2 }, keep: 'best', src: 'right' }),
+    // A loaded name is bound by its own scope's symbol when CPython made it local there; otherwise (free or global) by the
+    // innermost enclosing function or module binding it: class bodies are not visible from the functions inside them.
+    Relate.create({ name: 'loads_scope', edge: 'IN_SCOPE', left: 'derived.loads', right: 'evidence.py_scopes', intent: 'within', score: { innermost: 2 }, keep: 'best', src: 'right' }),
+    Relate.create({ name: 'load_local', edge: 'BOUND_BY', left: 'derived.loads', right: 'derived.symbols', intent: 'refers-to', on: { left: 'name', right: 'name' }, where: { right: [LOCAL] },
+      through: [{ from: 'rel.loads_scope', left: { ref_id: 'dst_node_id' }, right: { src_node_id: 'scope_id' } }] }),
+    Relate.create({ name: 'load_outer', edge: 'BOUND_BY', left: 'derived.loads', right: 'derived.symbols', intent: 'within', on: NAME, where: { right: [LOCAL, { role: 'kind', in: ['function', 'module'] }] }, score: { innermost: 2 }, keep: 'best', unless: { left: 'rel.load_local' } }),
+    Union.create({ name: 'load_symbols', from: ['rel.load_local', 'rel.load_outer'] }),
+    // RESOLVES_TO: to the first binding occurrence of that symbol (REF→PARAM, REF→REF, REF→IMPORT), and to the def or class
+    // statement binding it (REF→DEF).
+    Relate.create({ name: 'load_binder', edge: 'RESOLVES_TO', left: 'derived.loads', right: 'merged.binders', intent: 'refers-to', score: { earliest: 1 }, keep: 'best',
+      through: [{ from: 'merged.load_symbols', left: { ref_id: 'src_node_id' } }, { from: 'rel.binder_symbol', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'entity_id' } }] }),
+    Relate.create({ name: 'load_def', edge: 'RESOLVES_TO', left: 'derived.loads', right: 'norm.defs', intent: 'refers-to',
+      through: [{ from: 'merged.load_symbols', left: { ref_id: 'src_node_id' } }, { from: 'rel.binds_def', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
+    // What a name denotes: the definition it resolves to, or the one the import it resolves to brings in.
+    Relate.create({ name: 'load_imported', edge: 'DENOTES', left: 'derived.loads', right: 'norm.defs', intent: 'refers-to',
+      through: [{ from: 'rel.load_binder', left: { ref_id: 'src_node_id' } }, { from: 'rel.import_def', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
+    Union.create({ name: 'load_targets', from: ['rel.load_def', 'rel.load_imported'] }),
+    // CALLS: a call whose callee is exactly a name, to what that name denotes (less sure through an import).
+    ...(['def', 'imported'] as const).map((via) => Relate.create({ name: `calls_${via}`, edge: 'CALLS', left: 'norm.calls', right: 'norm.defs', intent: 'refers-to', score: { 'same-file': 1 },
+      through: [{ from: 'norm.refs', left: { file_id: 'file_id', callee_bstart: 'bstart', callee_bend: 'bend' } }, { from: `rel.load_${via}`, left: { ref_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] })),
+    // INHERITS_FROM: a class to the classes its base names denote, in its module or through imports. The class's own ast
+    // node (same start) leads to its base names, each to the REF at the same place.
+    Derive.create({ name: 'class_bases', from: 'evidence.py_ast_nodes', where: [{ column: 'field', in: ['bases'] }, { role: 'kind', in: ['Name'] }] }),
+    Relate.create({ name: 'inherits', edge: 'INHERITS_FROM', left: 'norm.defs', right: 'norm.defs', intent: 'refers-to', where: { left: [CLASS], right: [CLASS] },
+      through: [{ from: 'evidence.py_ast_nodes', left: { file_id: 'file_id', bstart: 'bstart' } }, { from: 'derived.class_bases', left: { node_id: 'parent_id' } }, { from: 'norm.refs', left: { file_id: 'file_id', bstart: 'bstart' } }, { from: 'merged.load_targets', left: { ref_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
     // FILE→MODULE: the module a file holds.
     Relate.create({ name: 'file_module', edge: 'CONTAINS', left: 'derived.modules', right: { from: 'evidence.files', entity: 'file' }, intent: 'same-file', src: 'right' }),
     // cpg.nodes: one FILE node per scanned file, then one node per syntax entity.
@@ -143,7 +157,7 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
     }),
     Project.create({
       name: 'cpg.edges',
-      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'from_imported_module', 'relative_star_module', 'binds_def', 'calls_def', 'loads_def', 'loads_import', 'calls_imported', 'inherits_local', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` }))],
+      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'from_imported_module', 'relative_star_module', 'binds_def', 'calls_def', 'calls_imported', 'load_binder', 'load_def', 'inherits', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` }))],
     }),
   ],
 });
