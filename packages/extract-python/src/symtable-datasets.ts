@@ -83,5 +83,22 @@ export const pySymbolsDataset: DatasetSchema = defineDataset({
   ],
 });
 
+/** What `from <module> import *` binds from each module: Python's rule, applied by the worker. */
+export const pyStarExportsDataset: DatasetSchema = defineDataset({
+  name: 'evidence.py_star_exports',
+  producer: 'extract-python',
+  version: 1,
+  description:
+    "One row per name a star import of the module binds: the strings of a literal __all__ at its top (=, += or annotated), else every name its module block binds (symtable's local symbols) that does not start with '_'.",
+  spanUnit: 'none',
+  key: ['export_id'],
+  columns: [
+    { name: 'export_id', type: 'utf8', nullable: false, role: 'entity-identity', description: "stableId('py_export', file_id, name)" },
+    fileIdColumn(),
+    { name: 'name', type: 'utf8', nullable: false, role: 'name', description: 'the exported name' },
+    { name: 'source', type: 'utf8', nullable: false, role: 'attribute', description: "'__all__' when listed there, 'public' when taken from the names the module binds" },
+  ],
+});
+
 /** The symtable evidence tables. */
-export const pythonSymtableDatasets: readonly DatasetSchema[] = Object.freeze([pyScopesDataset, pySymbolsDataset]);
+export const pythonSymtableDatasets: readonly DatasetSchema[] = Object.freeze([pyScopesDataset, pySymbolsDataset, pyStarExportsDataset]);

@@ -7,6 +7,7 @@ import { TestDatabase, registryOf } from './duckdb-fixture.test-support.js';
 import { Normalize } from './normalize.js';
 import { Project } from './project.js';
 import { Relate } from './relate.js';
+import { Union } from './union.js';
 import { defineProgram } from './semantic-program.js';
 
 // A class attribute a method cannot see, and a closure over its function's local: Python's two classic scoping traps.
@@ -108,6 +109,8 @@ const symbolRows = [
   symbol('g', 'x', false), // free: bound in f
 ];
 const loads = [at('return x') + 7, at('return x', 1) + 7].map((start) => ({ file_id: FILE, name: 'x', bstart: start, bend: start + 1 }));
+// A name no symbol table knows (as if misspelt), where `self` stands.
+const unknown = { file_id: FILE, name: 'y', bstart: at('self'), bend: at('self') + 4 };
 
 const program = defineProgram({
   name: 'scoped-names',
@@ -128,7 +131,10 @@ const program = defineProgram({
       score: { innermost: 2 },
       keep: 'best',
     }),
-    Project.create({ name: 'cpg.edges', rows: [{ from: 'rel.knowing' }, { from: 'rel.binding' }] }),
+    // Names neither rule explains, with the scope they sit in: `unless` accepts a union of relationships.
+    Union.create({ name: 'explained', from: ['rel.knowing', 'rel.binding'] }),
+    Relate.create({ name: 'unexplained', edge: 'UNEXPLAINED_IN', left: 'norm.refs', right: 'evidence.scopes', intent: 'within', score: { innermost: 2 }, keep: 'best', unless: { left: 'merged.explained' } }),
+    Project.create({ name: 'cpg.edges', rows: [{ from: 'rel.knowing' }, { from: 'rel.binding' }, { from: 'rel.unexplained' }] }),
   ],
 });
 
@@ -141,7 +147,7 @@ describe('derive locateIn and a name key under a span intent', () => {
     await db.load(files, [{ file_id: FILE, path: 'mod.py', size: Buffer.byteLength(SOURCE) }]);
     await db.load(scopes, scopeRows);
     await db.load(symbols, symbolRows);
-    await db.load(refs, loads);
+    await db.load(refs, [...loads, unknown]);
     await db.install(manifest);
   });
   afterAll(() => db.close());
@@ -173,7 +179,7 @@ describe('derive locateIn and a name key under a span intent', () => {
     expect(join.rationale).toContain('narrows that to rows of the same name');
   });
 
-  it('finds the innermost scope knowing a name, and the innermost function or module binding it', async () => {
+  it('finds the innermost scope knowing a name, the innermost function or module binding it, and what neither explains', async () => {
     const edges = await db.rows(
       `SELECT e.edge_kind, r.bstart, e.dst_node_id FROM cpg.edges e JOIN norm.refs r ON r.ref_id = e.src_node_id ORDER BY e.edge_kind, r.bstart`,
     );
@@ -182,6 +188,7 @@ describe('derive locateIn and a name key under a span intent', () => {
       ['BOUND_BY', at('return x', 1) + 7, 'f.x'], // in the closure: its function's x
       ['SEES', at('return x') + 7, 'm.x'],
       ['SEES', at('return x', 1) + 7, 'g.x'],
+      ['UNEXPLAINED_IN', at('self'), 'm'],
     ]);
   });
 
