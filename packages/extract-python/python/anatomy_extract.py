@@ -125,6 +125,7 @@ COLUMNS = {
         "is_parameter", "is_local", "is_global", "is_declared_global", "is_nonlocal", "is_free",
         "is_imported", "is_assigned", "is_referenced", "is_annotated", "is_namespace",
     ),
+    "py_star_exports": ("export_id", "file_id", "name", "source"),
     "py_code_objects": (
         "code_id", "file_id", "parent_code_id", "name", "qualname", "line", "argcount", "posonlyargcount",
         "kwonlyargcount", "nlocals", "stacksize", "flags", "instruction_count", "python_version",
@@ -138,7 +139,7 @@ COLUMNS = {
 }
 
 AST_TABLES = ("py_ast_nodes", "py_defs", "py_imports", "py_calls", "py_docstrings", "py_decorators")
-SYMTABLE_TABLES = ("py_scopes", "py_symbols")
+SYMTABLE_TABLES = ("py_scopes", "py_symbols", "py_star_exports")
 BYTECODE_TABLES = ("py_code_objects", "py_instructions", "py_line_table", "py_cfg_edges")
 TYPES = ("utf8", "int32", "int64", "bool")
 
@@ -587,7 +588,11 @@ def symtable_evidence(source, filename, file_id, wanted, spans):
         this = scope_id(ordinal)
         ordinal += 1
         kind = _scope_type(table)
-        span = spans.get((table.get_name(), table.get_lineno())) if kind in ("function", "class") else None
+        # The module block is the whole file: names bound at the top are visible everywhere in it.
+        if kind == "module":
+            span = (0, len(source))
+        else:
+            span = spans.get((table.get_name(), table.get_lineno())) if kind in ("function", "class") else None
         scopes.append((this, file_id, parent, kind, table.get_name(), qualname, table.get_lineno(),
                        bool(table.is_nested()), bool(table.is_optimized())) + (span or (None, None)))
         if want_symbols:
@@ -609,6 +614,44 @@ def symtable_evidence(source, filename, file_id, wanted, spans):
         children.reverse()
         stack.extend(children)
     return {"py_scopes": scopes, "py_symbols": symbols}
+
+
+def declared_all(tree):
+    """The names a literal ``__all__`` at the top of the module lists (``=``,
+    ``+=`` and annotated assignments of lists or tuples of strings), in order,
+    or None when the module assigns none or one Python cannot read statically."""
+    names = None
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            targets, value, extend = node.targets, node.value, False
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value, extend = [node.target], node.value, False
+        elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+            targets, value, extend = [node.target], node.value, True
+        else:
+            continue
+        if not any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            continue
+        listed = value.elts if isinstance(value, (ast.List, ast.Tuple)) else None
+        if listed is None or not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in listed):
+            return None
+        names = (names or []) + [e.value for e in listed] if extend else [e.value for e in listed]
+    return names
+
+
+def star_exports(tree, source, filename, file_id):
+    """What ``from <this module> import *`` binds: the names of a literal
+    ``__all__``, else every name bound at the top of the module that does not
+    start with an underscore (symtable's local symbols of the module block)."""
+    make = IdMaker("py_export", file_id)
+    listed = declared_all(tree)
+    if listed is not None:
+        names, source_kind = list(dict.fromkeys(listed)), "__all__"
+    else:
+        top = symtable.symtable(source, filename, "exec")
+        names = sorted(s.get_name() for s in top.get_symbols() if s.is_local() and not s.get_name().startswith("_"))
+        source_kind = "public"
+    return [(make(name), file_id, name, source_kind) for name in names]
 
 
 # ---------------------------------------------------------------- bytecode evidence
@@ -822,6 +865,8 @@ def extract_file(request, tables):
                 warnings.simplefilter("ignore")
                 spans = scope_spans(tree, source_map) if "py_scopes" in tables else {}
                 rows = symtable_evidence(data, filename, result.file_id, tables, spans)
+                if "py_star_exports" in tables:
+                    rows["py_star_exports"] = star_exports(tree, data, filename, result.file_id)
             for table, table_rows in rows.items():
                 result.put(table, table_rows)
         except Exception as error:  # noqa: BLE001

@@ -8,7 +8,7 @@ export {
   pyParseErrorsDataset,
   pythonAstDatasets,
 } from './ast-datasets.js';
-export { pyScopesDataset, pySymbolsDataset, SYMTABLE_SYMBOL_FLAGS, pythonSymtableDatasets } from './symtable-datasets.js';
+export { pyScopesDataset, pyStarExportsDataset, pySymbolsDataset, SYMTABLE_SYMBOL_FLAGS, pythonSymtableDatasets } from './symtable-datasets.js';
 export {
   pyCodeObjectsDataset,
   pyInstructionsDataset,

@@ -16,6 +16,7 @@ describe('pythonEvidenceDatasets', () => {
       'evidence.py_parse_errors',
       'evidence.py_scopes',
       'evidence.py_symbols',
+      'evidence.py_star_exports',
       'evidence.py_code_objects',
       'evidence.py_instructions',
       'evidence.py_line_table',
@@ -71,7 +72,8 @@ describe('pythonEvidenceDatasets', () => {
         "evidence.py_instructions": "a17d9960bf6a6da718971ab5bab461b0f11b85dd10f64e1b382e11d2f07d809d",
         "evidence.py_line_table": "b9e4bea0991d894bf38294f722e3aae38802eb09cf049c1f21c2154f4442886e",
         "evidence.py_parse_errors": "de0c953b6a9c1cf1c2752e366441aafc068b9969a48528d8c78e7dc7b131311e",
-        "evidence.py_scopes": "afeba9811a1aac6003ef8706386daed717bc8d0af841eeb3a5ae03073bc71369",
+        "evidence.py_scopes": "b61938cf6c22574f70e56a780b70fe393fcf17df78095ca6853966950d1a8786",
+        "evidence.py_star_exports": "c833db38264d0b9e618f58f7b45acb85d2b765608b75a65ec13edcde34b1bb8e",
         "evidence.py_symbols": "1c52cf6a5863b6f7a24700a28919f135e4685438a155fc622b0a7ed29f13cf6f",
       }
     `);

@@ -363,7 +363,7 @@ describe('symtable evidence', () => {
     const lambdaAt = SOURCE.indexOf('lambda y');
     expect(scopes.map((s) => [s['qualname'], s['bstart'], s['bend']])).toEqual(
       expect.arrayContaining([
-        ['', null, null],
+        ['', 0, Buffer.byteLength(SOURCE)], // the module block is its whole file
         ['outer', SOURCE.indexOf('def outer'), SOURCE.indexOf('osp\n\n') + 3],
         ['outer.<locals>.K', SOURCE.indexOf('class K'), SOURCE.indexOf('return total') + 12],
         ['<lambda>', lambdaAt, SOURCE.length - 1],
@@ -492,5 +492,48 @@ describe('bytecode evidence', () => {
       const range = ranges.find((r) => (r['start_offset'] as number) <= (ins['offset'] as number) && (ins['offset'] as number) < (r['end_offset'] as number));
       expect(range?.['line']).toBe(ins['line']);
     }
+  });
+});
+
+describe('star-import exports', () => {
+  const files = {
+    'listed.py': '__all__ = ["b", "a"]\n__all__ += ("c",)\n\ndef a():\n    pass\n\ndef b():\n    pass\n\ndef hidden():\n    pass\n',
+    'public.py': 'import os\nfrom .x import y as _y\n\nVALUE = 1\n_PRIVATE = 2\n\ndef visible():\n    return len(VALUE)\n\nclass Shown:\n    inner = 3\n',
+    'computed.py': '__all__ = [name for name in ("p", "q")]\np = q = 1\n_r = 2\n',
+  };
+  let exports: Row[];
+  let repo: Awaited<ReturnType<typeof repository>>;
+  beforeAll(async () => {
+    repo = await repository(files);
+    dirs.push(repo.dir);
+    exports = rowsOf(await collect(repo.scan, new Set(['evidence.py_star_exports'])), 'py_star_exports');
+  });
+  const of = (path: string): [unknown, unknown][] => exports.filter((r) => r['file_id'] === repo.id(path)).map((r) => [r['name'], r['source']]);
+
+  it('takes the names of a literal __all__, in order, extended by +=', () => {
+    expect(of('listed.py')).toEqual([
+      ['b', '__all__'],
+      ['a', '__all__'],
+      ['c', '__all__'],
+    ]);
+  });
+
+  it('takes the public names the module block binds when there is no __all__, or none Python can read statically', () => {
+    // Builtins the module only uses (len) and names bound inside classes or functions are not bound by the module.
+    expect(of('public.py')).toEqual([
+      ['Shown', 'public'],
+      ['VALUE', 'public'],
+      ['os', 'public'],
+      ['visible', 'public'],
+    ]);
+    expect(of('computed.py')).toEqual([
+      ['p', 'public'],
+      ['q', 'public'],
+    ]);
+  });
+
+  it('identifies each export by its file and name', () => {
+    const row = exports.find((r) => r['file_id'] === repo.id('listed.py') && r['name'] === 'a')!;
+    expect(row['export_id']).toBe(stableId('py_export', repo.id('listed.py'), 'a'));
   });
 });

@@ -6,7 +6,7 @@ import { fileIdColumn } from './position-columns.js';
 export const pyScopesDataset: DatasetSchema = defineDataset({
   name: 'evidence.py_scopes',
   producer: 'extract-python',
-  version: 2,
+  version: 3,
   description: "One row per symbol table of CPython's symtable: module, class, function, lambda, comprehension and annotation/type scopes.",
   spanUnit: 'utf8-bytes',
   key: ['scope_id'],
@@ -28,14 +28,15 @@ export const pyScopesDataset: DatasetSchema = defineDataset({
     { name: 'is_optimized', type: 'bool', nullable: false, role: 'attribute', description: 'SymbolTable.is_optimized(): locals live in fast slots' },
     // symtable has lines only; the worker finds the ast node that opens the
     // block by (name, line) and leaves the span NULL when none or several match.
+    // The module block spans its whole file.
     {
       name: 'bstart',
       type: 'int64',
       nullable: true,
       role: 'span-start',
-      description: 'byte offset of the def, class, lambda or comprehension opening a function or class scope; NULL for the module and when ambiguous',
+      description: 'byte offset of the def, class, lambda or comprehension opening a function or class scope; 0 for the module (its whole file); NULL when ambiguous',
     },
-    { name: 'bend', type: 'int64', nullable: true, role: 'span-end', description: 'byte offset just past that node' },
+    { name: 'bend', type: 'int64', nullable: true, role: 'span-end', description: 'byte offset just past that node; the size of the file for the module' },
   ],
 });
 
@@ -82,5 +83,22 @@ export const pySymbolsDataset: DatasetSchema = defineDataset({
   ],
 });
 
+/** What `from <module> import *` binds from each module: Python's rule, applied by the worker. */
+export const pyStarExportsDataset: DatasetSchema = defineDataset({
+  name: 'evidence.py_star_exports',
+  producer: 'extract-python',
+  version: 1,
+  description:
+    "One row per name a star import of the module binds: the strings of a literal __all__ at its top (=, += or annotated), else every name its module block binds (symtable's local symbols) that does not start with '_'.",
+  spanUnit: 'none',
+  key: ['export_id'],
+  columns: [
+    { name: 'export_id', type: 'utf8', nullable: false, role: 'entity-identity', description: "stableId('py_export', file_id, name)" },
+    fileIdColumn(),
+    { name: 'name', type: 'utf8', nullable: false, role: 'name', description: 'the exported name' },
+    { name: 'source', type: 'utf8', nullable: false, role: 'attribute', description: "'__all__' when listed there, 'public' when taken from the names the module binds" },
+  ],
+});
+
 /** The symtable evidence tables. */
-export const pythonSymtableDatasets: readonly DatasetSchema[] = Object.freeze([pyScopesDataset, pySymbolsDataset]);
+export const pythonSymtableDatasets: readonly DatasetSchema[] = Object.freeze([pyScopesDataset, pySymbolsDataset, pyStarExportsDataset]);

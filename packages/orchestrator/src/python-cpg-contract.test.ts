@@ -405,54 +405,60 @@ describe('the python CPG resolves names across a multi-package repository', () =
     ]);
   });
 
-  it('resolves a plain-name call to the top-level definition of its module only where the name is global in the calling scope', async () => {
-    // Not resolved: a parameter (line 10), a name free in an enclosing function (24), a local definition (26).
-    // Resolved: a method calling a top-level function despite a same-named method (class scopes are not visible),
-    // and a comprehension at the top of the module.
+  it('resolves a plain-name call to the definition its scope binds the name to', async () => {
+    // Not resolved: a parameter (line 10) is no definition. Resolved: a method calling a top-level function despite a
+    // same-named method (class scopes are not visible, 17), a name free in a closure to its enclosing function's local
+    // definition (24), a local definition (26), and a comprehension at the top of the module (27).
     expect(await edgesFrom('CALLS', 'app/helpers.py')).toEqual([
       'assist → DEF:assist@app/helpers.py:1',
       'later → DEF:later@app/helpers.py:6',
+      'assist → DEF:assist@app/helpers.py:20',
+      'inner → DEF:inner@app/helpers.py:23',
       'assist → DEF:assist@app/helpers.py:1',
     ]);
     const lines = await store.query(
       `SELECT c.line FROM cpg.edges e JOIN cpg.nodes c ON c.node_id = e.src_node_id WHERE e.edge_kind = 'CALLS' AND c.path = 'app/helpers.py' ORDER BY c.bstart`,
     );
-    expect(lines.map((r) => r['line'])).toEqual([17, 17, 27]);
+    expect(lines.map((r) => r['line'])).toEqual([17, 17, 24, 26, 27]);
     expect(await edgesFrom('CALLS', 'lib/tools.py')).toEqual(['Base → DEF:Base@lib/tools.py:1']);
   });
 
-  it('resolves a loaded name to the top-level definition of its module where the name is global in its scope', async () => {
+  it('resolves a loaded name to the parameter or definition that binds it, in its own scope or an enclosing one', async () => {
     expect(await edgesFrom('RESOLVES_TO', 'app/helpers.py')).toEqual([
+      'assist → PARAM:assist@app/helpers.py:9',
       'assist → DEF:assist@app/helpers.py:1',
       'later → DEF:later@app/helpers.py:6',
+      'assist → DEF:assist@app/helpers.py:20',
+      'inner → DEF:inner@app/helpers.py:23',
       'assist → DEF:assist@app/helpers.py:1',
     ]);
     const lines = await store.query(
       `SELECT r.line FROM cpg.edges e JOIN cpg.nodes r ON r.node_id = e.src_node_id WHERE e.edge_kind = 'RESOLVES_TO' AND r.path = 'app/helpers.py' ORDER BY r.bstart`,
     );
-    expect(lines.map((r) => r['line'])).toEqual([17, 17, 27]);
+    expect(lines.map((r) => r['line'])).toEqual([10, 17, 17, 24, 26, 27]);
     expect(await edgesFrom('RESOLVES_TO', 'lib/tools.py')).toEqual(['Base → DEF:Base@lib/tools.py:1']);
     const [kinds] = await store.query(
-      `SELECT count(*) FILTER (WHERE s.node_kind <> 'REF' OR d.node_kind NOT IN ('DEF', 'IMPORT')) AS wrong FROM cpg.edges e
+      `SELECT count(*) FILTER (WHERE s.node_kind <> 'REF' OR d.node_kind NOT IN ('DEF', 'IMPORT', 'PARAM', 'REF')) AS wrong FROM cpg.edges e
        JOIN cpg.nodes s ON s.node_id = e.src_node_id JOIN cpg.nodes d ON d.node_id = e.dst_node_id WHERE e.edge_kind = 'RESOLVES_TO'`,
     );
     expect(kinds!['wrong']).toBe(0n);
   });
 
-  it('resolves a loaded name global in its scope to the import binding it at the top of the module', async () => {
-    // Local in other() is global there, but the only import binding it sits inside local(): no edge.
+  it('resolves a loaded name to the import binding it in the scope that binds it', async () => {
+    // Local in local() is bound by the import inside it; in other() it is global, and the module binds no Local: no edge.
     expect(await edgesFrom('RESOLVES_TO', 'app/main.py')).toEqual([
       'make → IMPORT:make@app/main.py:3',
       'assist → IMPORT:assist@app/main.py:4',
       'tools → IMPORT:tools@app/main.py:2',
       'path → IMPORT:path@app/main.py:1',
+      'Local → IMPORT:Local@app/main.py:13',
     ]);
   });
 
-  it('links a top-level class to the classes of its module its bases name', async () => {
-    // Not linked: a base imported from another module (Base), a class nested in a function whose base is a parameter,
-    // a function, an undefined name, an attribute, or a metaclass.
-    expect(await edgesFrom('INHERITS_FROM', 'lib/shapes.py')).toEqual(['Square → DEF:Shape@lib/shapes.py:3']);
+  it('links a class to the classes its base names denote, in its module or through an import', async () => {
+    // Not linked: a class nested in a function whose base is a parameter, a function, an undefined name, an attribute,
+    // or a metaclass.
+    expect(await edgesFrom('INHERITS_FROM', 'lib/shapes.py')).toEqual(['Shape → DEF:Base@lib/tools.py:1', 'Square → DEF:Shape@lib/shapes.py:3']);
   });
 
   it('resolves a call of a name imported at the top of the module to the imported definition, with less confidence', async () => {

@@ -100,3 +100,30 @@ describe('explainView', () => {
     expect((error as Error).message).toContain('norm.bad');
   });
 });
+
+describe('planFingerprint', () => {
+  // Two plans of one view as DuckDB gave them in a store in memory and one on disk: the same shape, with the subplans it
+  // plans once numbered in the order the planner happened to find them.
+  const cte = (name: string, index: string, child: unknown) => ({ name: 'CTE', extra_info: { 'CTE Name': name, 'Table Index': index }, children: [child] });
+  const scan = (index: string) => ({ name: 'CTE_SCAN', extra_info: { 'CTE Index': index, 'Estimated Cardinality': '1' }, children: [] });
+  const table = (t: string) => ({ name: 'TABLE_SCAN', extra_info: { Table: t }, children: [] });
+  const plan = (a: [string, string], b: [string, string], tableOfFirst = 'evidence.defs') => [
+    cte(a[0], a[1], table(tableOfFirst)),
+    cte(b[0], b[1], table('evidence.files')),
+    { name: 'HASH_JOIN', extra_info: {}, children: [scan(a[1]), scan(b[1])] },
+  ];
+
+  it('reads the planner’s numbering of subplans and binder indexes by order of appearance', () => {
+    const inMemory = plan(['__common_subplan_5', '2510'], ['__common_subplan_4', '2502']);
+    const onDisk = plan(['__common_subplan_4', '2502'], ['__common_subplan_5', '2506']);
+    expect(planFingerprint(onDisk)).toBe(planFingerprint(inMemory));
+  });
+
+  it('still tells apart plans whose subplans read other tables or are read in another arrangement', () => {
+    const base = plan(['__common_subplan_1', '10'], ['__common_subplan_2', '11']);
+    expect(planFingerprint(plan(['__common_subplan_1', '10'], ['__common_subplan_2', '11'], 'evidence.refs'))).not.toBe(planFingerprint(base));
+    const crossed = structuredClone(base);
+    (crossed[2] as { children: unknown[] }).children = [scan('11'), scan('11')];
+    expect(planFingerprint(crossed)).not.toBe(planFingerprint(base));
+  });
+});

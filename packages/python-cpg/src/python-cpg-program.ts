@@ -3,8 +3,15 @@ import type { SemanticProgram } from '@anatomy/semantic-ir';
 
 // Module names from the package layout: pkg/sub/mod.py → pkg.sub.mod, pkg/__init__.py → pkg (paths from the repository root).
 const MODULE_PATH = { strip: ['/__init__.pyi', '/__init__.py', '.pyi', '.py'], separator: '.' };
-const QUALIFIED = { left: 'qualified_name', right: 'qualified_name' };
 const CLASS = { role: 'kind' as const, in: ['class'] };
+const NAME = { role: 'name' as const };
+const LOCAL = { column: 'is_local', in: [true] };
+// An attribute `self.m` names a method m: a definition the class around it contains.
+const ATTR = { left: 'attr', right: 'name' };
+const SELF_CLASS = { from: 'rel.self_class', left: { attribute_id: 'src_node_id' } };
+const METHOD = { from: 'rel.defs_container', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } };
+// A star export names the top-level definition of that name in its module.
+const STAR_DEF = { from: 'evidence.py_star_exports', left: { dst_node_id: 'export_id' }, right: { file_id: 'file_id', name: 'qualname' } };
 
 /**
  * The Python code property graph as a semantic program: only what to
@@ -25,12 +32,7 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
     Normalize.create({ name: 'refs', from: 'evidence.ts_refs', entity: 'ref' }),
     Normalize.create({ name: 'syntax_errors', from: 'evidence.ts_errors', entity: 'diagnostic' }),
     // One module per file, a whole file identified by the file alone, named from the package layout.
-    Derive.create({
-      name: 'modules',
-      from: 'evidence.files',
-      entity: 'module',
-      nameFromPath: MODULE_PATH,
-    }),
+    Derive.create({ name: 'modules', from: 'evidence.files', entity: 'module', nameFromPath: MODULE_PATH }),
     // What can contain code lexically: modules and definitions.
     Union.create({ name: 'containers', from: ['derived.modules', 'norm.defs'] }),
     // CONTAINS: the innermost enclosing definition or module of each located entity, by span containment.
@@ -38,82 +40,95 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
       Relate.create({ name: `${of}_container`, edge: 'CONTAINS', left: `norm.${of}`, right: 'merged.containers', intent: 'within', score: { innermost: 2 }, keep: 'best', src: 'right' }),
     ),
     // Problems CPython located in a file (an unlocated one has no span to tell it from the others).
-    Derive.create({
-      name: 'python_errors',
-      from: 'evidence.py_parse_errors',
-      entity: 'pydiagnostic',
-      where: [{ role: 'span-start', notIn: [null] }, { column: 'severity', in: ['error'] }],
-    }),
+    Derive.create({ name: 'python_errors', from: 'evidence.py_parse_errors', entity: 'pydiagnostic', where: [{ role: 'span-start', notIn: [null] }, { column: 'severity', in: ['error'] }] }),
     // PARENT_SCOPE and DECLARES follow the parent pointers of CPython's symbol tables.
     Relate.create({ name: 'scope_parent', edge: 'PARENT_SCOPE', left: 'evidence.py_scopes', right: 'evidence.py_scopes', intent: 'within' }),
     // A scope binds only its local symbols: free and global names it merely uses are bound elsewhere.
-    Relate.create({
-      name: 'scope_binding',
-      edge: 'DECLARES',
-      left: 'evidence.py_symbols',
-      right: 'evidence.py_scopes',
-      intent: 'within',
-      where: { left: [{ column: 'is_local', in: [true] }] },
-      src: 'right',
-    }),
+    Relate.create({ name: 'scope_binding', edge: 'DECLARES', left: 'evidence.py_symbols', right: 'evidence.py_scopes', intent: 'within', where: { left: [LOCAL] }, src: 'right' }),
     // HAS_DIAGNOSTIC: the file each problem was found in.
     ...(['norm.syntax_errors', 'derived.python_errors'] as const).map((left) =>
       Relate.create({ name: `${left.split('.')[1] ?? ''}_file`, edge: 'HAS_DIAGNOSTIC', left, right: { from: 'evidence.files', entity: 'file' }, intent: 'same-file', src: 'right' }),
     ),
-    // IMPORTS: an absolute `import a.b` or `from a.b import *` brings in the module a.b, when it is in the repository.
-    Relate.create({
-      name: 'import_module',
-      edge: 'IMPORTS',
-      left: 'norm.imports',
-      right: 'derived.modules',
-      intent: 'refers-to',
-      on: { left: 'module', right: 'qualified_name' },
-      where: { left: [{ column: 'level', in: [0] }, { column: 'imported_name', in: [null, '*'] }] },
-    }),
+    // IMPORTS: an absolute `import a.b` brings in the module a.b, when it is in the repository.
+    Relate.create({ name: 'import_module', edge: 'IMPORTS', left: 'norm.imports', right: 'derived.modules', intent: 'refers-to', on: { left: 'module', right: 'qualified_name' },
+      where: { left: [{ column: 'level', in: [0] }, { column: 'imported_name', in: [null] }] } }),
     // Definitions named in the repository's namespace, `pkg.mod` + qualname: what a `from pkg.mod import x` can name.
     Derive.create({ name: 'named_defs', from: 'norm.defs', where: [{ role: 'kind', notIn: [null] }], nameFromPath: { ...MODULE_PATH, append: ['qualname'] } }),
     // What `from m import x` names, `m.x`, with a relative `m` resolved from the importing file's package (the leading dots
-    // count up from its directory: `__init__.py` is its own package); and, for a relative star, the module itself.
+    // count up from its directory: `__init__.py` is its own package); `m` itself for a star import or a from-import.
     Derive.create({ name: 'from_imported', from: 'norm.imports', where: [{ column: 'imported_name', notIn: [null, '*'] }], nameFromPath: { ...MODULE_PATH, anchor: 'level', append: ['module', 'imported_name'] } }),
-    Derive.create({ name: 'relative_star', from: 'norm.imports', where: [{ column: 'imported_name', in: ['*'] }, { column: 'level', notIn: [0] }], nameFromPath: { ...MODULE_PATH, anchor: 'level', append: ['module'] } }),
+    ...(['stars', 'from_module'] as const).map((name) => Derive.create({ name, from: 'norm.imports', where: [{ column: 'imported_name', ...(name === 'stars' ? { in: ['*'] } : { notIn: [null, '*'] }) }], nameFromPath: { ...MODULE_PATH, anchor: 'level', append: ['module'] } })),
     // IMPORTS: the definition a from-import names, else (or also, when a package both defines x and holds a submodule x) the submodule.
     Relate.create({ name: 'import_def', edge: 'IMPORTS', left: 'derived.from_imported', right: 'derived.named_defs', intent: 'refers-to', score: { 'same-name': 1 } }),
-    ...(['from_imported', 'relative_star'] as const).map((from) =>
+    // A from-import naming what a package re-exports (`from .mod import X` at the top of pkg/__init__.py, then `from pkg
+    // import X`) brings in what that import brings in.
+    Derive.create({ name: 'top_imports', from: 'norm.imports', where: [{ column: 'is_star', in: [false] }, { column: 'def_bstart', in: [null] }], nameFromPath: { ...MODULE_PATH, append: ['bound_name'] } }),
+    Relate.create({ name: 'import_reexport', edge: 'IMPORTS', left: 'derived.from_imported', right: 'norm.defs', intent: 'refers-to',
+      through: [{ from: 'derived.top_imports', left: { qualified_name: 'qualified_name' } }, { from: 'rel.import_def', left: { import_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
+    ...(['from_imported', 'stars'] as const).map((from) =>
       Relate.create({ name: `${from}_module`, edge: 'IMPORTS', left: `derived.${from}`, right: 'derived.modules', intent: 'refers-to' }),
     ),
+    // A star import binds the star exports of the module it brings in (its literal __all__, else its public names); a
+    // from-import naming one of them in a package that star-imports it (`from .util import *` in pkg/__init__.py, then
+    // `from pkg import helper`) brings in that top-level definition.
+    Relate.create({ name: 'star_exports', edge: 'BINDS_STAR', left: 'derived.stars', right: 'evidence.py_star_exports', intent: 'refers-to',
+      through: [{ from: 'rel.stars_module', left: { import_id: 'src_node_id' } }, { from: 'derived.modules', left: { dst_node_id: 'module_id' }, right: { file_id: 'file_id' } }] }),
+    Relate.create({ name: 'import_star', edge: 'IMPORTS', left: 'derived.from_module', right: 'norm.defs', intent: 'refers-to', on: { left: 'imported_name', right: 'name' },
+      through: [{ from: 'derived.modules', left: { qualified_name: 'qualified_name' } }, { from: 'derived.stars', left: { file_id: 'file_id' } }, { from: 'rel.star_exports', left: { import_id: 'src_node_id' } }, STAR_DEF] }),
+    Union.create({ name: 'import_defs', from: ['rel.import_def', 'rel.import_reexport', 'rel.import_star'] }),
     // BINDS_DEF: a def or class statement binds its name in the enclosing scope, the parent of the block it opens
     // (a block opens where its definition starts). Names declared global or nonlocal are bound elsewhere.
-    Relate.create({
-      name: 'binds_def',
-      edge: 'BINDS_DEF',
-      left: 'evidence.py_symbols',
-      right: 'norm.defs',
-      intent: 'refers-to',
-      through: [{ from: 'evidence.py_scopes', left: { scope_id: 'parent_scope_id', name: 'name' }, right: { file_id: 'file_id', bstart: 'bstart' } }],
-      where: { left: [{ column: 'is_local', in: [true] }] },
-    }),
-    // CALLS and RESOLVES_TO: a plain-name call or a loaded name whose innermost scope (CPython's symbol table) sees the
-    // name as global resolves to the definition of that name at the top of its module: local, free (enclosing) and
-    // class-level names never reach it. RESOLVES_TO also leads such a name to an import binding it at the top of its
-    // module (an import inside a def or class binds a local name there), and CALLS on to what that import brings in.
-    Derive.create({ name: 'bound_imports', from: 'norm.imports', where: [{ column: 'is_star', in: [false] }], nameFromPath: { ...MODULE_PATH, append: ['bound_name'] } }),
-    Relate.create({ name: 'imports_scope', edge: 'IN_SCOPE', left: 'derived.bound_imports', right: 'evidence.py_scopes', intent: 'within', score: { innermost: 2 }, keep: 'best', src: 'right' }),
-    Derive.create({ name: 'global_names', from: 'evidence.py_symbols', where: [{ column: 'is_global', in: [true] }], nameFromPath: { ...MODULE_PATH, append: ['name'] } }),
-    Derive.create({ name: 'named_calls', from: 'norm.calls', where: [{ role: 'name', notIn: [null] }], nameFromPath: { ...MODULE_PATH, append: ['callee_text'] } }),
-    Derive.create({ name: 'named_loads', from: 'norm.refs', where: [{ role: 'kind', in: ['load'] }], nameFromPath: { ...MODULE_PATH, append: ['name'] } }),
-    ...([['calls', 'call', 'CALLS', 'CALLS_IMPORT'], ['loads', 'ref', 'RESOLVES_TO', 'RESOLVES_TO']] as const).flatMap(([of, id, edge, viaImport]) => [
-      Relate.create({ name: `${of}_scope`, edge: 'IN_SCOPE', left: `derived.named_${of}`, right: 'evidence.py_scopes', intent: 'within', score: { innermost: 2 }, keep: 'best', src: 'right' }),
-      Relate.create({ name: `${of}_global`, edge: 'SEES_GLOBAL', left: `derived.named_${of}`, right: 'derived.global_names', intent: 'refers-to', on: QUALIFIED, through: [{ from: `rel.${of}_scope`, left: { [`${id}_id`]: 'dst_node_id' }, right: { src_node_id: 'scope_id' } }] }),
-      Relate.create({ name: `${of}_def`, edge, left: `derived.named_${of}`, right: 'derived.named_defs', intent: 'refers-to', on: QUALIFIED, through: [{ from: `rel.${of}_global`, left: { [`${id}_id`]: 'src_node_id' } }], score: { 'same-file': 1 } }),
-      Relate.create({ name: `${of}_import`, edge: viaImport, left: `derived.named_${of}`, right: 'derived.bound_imports', intent: 'refers-to', on: QUALIFIED, through: [{ from: `rel.${of}_global`, left: { [`${id}_id`]: 'src_node_id' } }], unless: { right: 'rel.imports_scope' } }),
-    ]),
-    Relate.create({ name: 'calls_imported', edge: 'CALLS', left: 'derived.named_calls', right: 'norm.defs', intent: 'refers-to',
-      through: [{ from: 'rel.calls_import', left: { call_id: 'src_node_id' } }, { from: 'rel.import_def', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
-    // INHERITS_FROM: a top-level class's base written as a plain name is looked up in its module: the class defined
-    // there under that name. The class's own ast node (same start) leads to its base names.
-    Derive.create({ name: 'class_bases', from: 'evidence.py_ast_nodes', where: [{ column: 'field', in: ['bases'] }, { role: 'kind', in: ['Name'] }, { column: 'depth', in: [2] }], nameFromPath: { ...MODULE_PATH, append: ['name'] } }),
-    Relate.create({ name: 'inherits_local', edge: 'INHERITS_FROM', left: 'norm.defs', right: 'derived.named_defs', intent: 'refers-to', where: { left: [CLASS], right: [CLASS] },
-      through: [{ from: 'evidence.py_ast_nodes', left: { file_id: 'file_id', bstart: 'bstart' } }, { from: 'derived.class_bases', left: { node_id: 'parent_id' }, right: { qualified_name: 'qualified_name' } }] }),
+    Relate.create({ name: 'binds_def', edge: 'BINDS_DEF', left: 'evidence.py_symbols', right: 'norm.defs', intent: 'refers-to', where: { left: [LOCAL] },
+      through: [{ from: 'evidence.py_scopes', left: { scope_id: 'parent_scope_id', name: 'name' }, right: { file_id: 'file_id', bstart: 'bstart' } }] }),
+    // Name resolution as CPython's symbol tables decide it. A symbol sits where its scope does (the module block is the
+    // whole file), so "the scopes around this occurrence that know its name" is a span containment with equal names.
+    Derive.create({ name: 'symbols', from: 'evidence.py_symbols', locateIn: 'evidence.py_scopes' }),
+    Derive.create({ name: 'loads', from: 'norm.refs', where: [{ role: 'kind', in: ['load'] }] }),
+    // Binding occurrences (parameters, stores, imports) bind the innermost symbol of their name that CPython made local
+    // around them: their own scope's, or for `global`/`nonlocal` names the outer one those statements point to.
+    Derive.create({ name: 'binding_refs', from: 'norm.refs', where: [{ role: 'kind', in: ['store'] }] }),
+    Derive.create({ name: 'binding_imports', from: 'norm.imports', where: [{ column: 'is_star', in: [false] }] }),
+    Union.create({ name: 'binders', from: ['norm.params', 'derived.binding_refs', 'derived.binding_imports'] }),
+    Relate.create({ name: 'binder_symbol', edge: 'BINDS', left: 'merged.binders', right: 'derived.symbols', intent: 'within', on: NAME, where: { right: [LOCAL] }, score: { innermost: 2 }, keep: 'best', src: 'right' }),
+    // A loaded name is bound by its own scope's symbol when CPython made it local there; otherwise (free or global) by the
+    // innermost enclosing function or module binding it: class bodies are not visible from the functions inside them.
+    Relate.create({ name: 'loads_scope', edge: 'IN_SCOPE', left: 'derived.loads', right: 'evidence.py_scopes', intent: 'within', score: { innermost: 2 }, keep: 'best', src: 'right' }),
+    Relate.create({ name: 'load_local', edge: 'BOUND_BY', left: 'derived.loads', right: 'derived.symbols', intent: 'refers-to', on: { left: 'name', right: 'name' }, where: { right: [LOCAL] },
+      through: [{ from: 'rel.loads_scope', left: { ref_id: 'dst_node_id' }, right: { src_node_id: 'scope_id' } }] }),
+    Relate.create({ name: 'load_outer', edge: 'BOUND_BY', left: 'derived.loads', right: 'derived.symbols', intent: 'within', on: NAME, where: { right: [LOCAL, { role: 'kind', in: ['function', 'module'] }] }, score: { innermost: 2 }, keep: 'best', unless: { left: 'rel.load_local' } }),
+    Union.create({ name: 'load_symbols', from: ['rel.load_local', 'rel.load_outer'] }),
+    // RESOLVES_TO: to the first binding occurrence of that symbol (REF→PARAM, REF→REF, REF→IMPORT), and to the def or class
+    // statement binding it (REF→DEF).
+    Relate.create({ name: 'load_binder', edge: 'RESOLVES_TO', left: 'derived.loads', right: 'merged.binders', intent: 'refers-to', score: { earliest: 1 }, keep: 'best',
+      through: [{ from: 'merged.load_symbols', left: { ref_id: 'src_node_id' } }, { from: 'rel.binder_symbol', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'entity_id' } }] }),
+    Relate.create({ name: 'load_def', edge: 'RESOLVES_TO', left: 'derived.loads', right: 'norm.defs', intent: 'refers-to',
+      through: [{ from: 'merged.load_symbols', left: { ref_id: 'src_node_id' } }, { from: 'rel.binds_def', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
+    // What a name denotes: the definition it resolves to, or the one the import it resolves to brings in.
+    Relate.create({ name: 'load_imported', edge: 'DENOTES', left: 'derived.loads', right: 'norm.defs', intent: 'refers-to',
+      through: [{ from: 'rel.load_binder', left: { ref_id: 'src_node_id' } }, { from: 'merged.import_defs', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
+    // A name no scope binds (global at the top, or declared so) is bound by a star import of its module exporting it.
+    Relate.create({ name: 'load_star', edge: 'RESOLVES_TO', left: 'derived.loads', right: 'derived.stars', intent: 'refers-to', on: { left: 'file_id', right: 'file_id' }, unless: { left: 'merged.load_symbols' },
+      through: [{ from: 'evidence.py_star_exports', left: { name: 'name' } }, { from: 'rel.star_exports', left: { export_id: 'dst_node_id' }, right: { src_node_id: 'import_id' } }] }),
+    Relate.create({ name: 'load_star_def', edge: 'DENOTES', left: 'derived.loads', right: 'norm.defs', intent: 'refers-to', on: { left: 'name', right: 'name' },
+      through: [{ from: 'rel.load_star', left: { ref_id: 'src_node_id' } }, { from: 'rel.star_exports', left: { dst_node_id: 'src_node_id' } }, STAR_DEF] }),
+    Union.create({ name: 'load_targets', from: ['rel.load_def', 'rel.load_imported', 'rel.load_star_def'] }),
+    // CALLS: a call whose callee is exactly a name, to what that name denotes (surer in its own file than through an
+    // import or a star); a call of `self.m` or `cls.m`, to the method m of the class around it, else (less sure, wherever
+    // it is) to the method m of a class it inherits from.
+    ...([['def', 'norm.refs', 'ref_id', 'rel.load_def'], ['imported', 'norm.refs', 'ref_id', 'rel.load_imported'], ['star', 'norm.refs', 'ref_id', 'rel.load_star_def'], ['self', 'derived.self_attrs', 'attribute_id', 'rel.self_method'], ['inherited', 'derived.self_attrs', 'attribute_id', 'rel.inherited_method']] as const).map(
+      ([via, from, id, denotes]) => Relate.create({ name: `calls_${via}`, edge: 'CALLS', left: 'norm.calls', right: 'norm.defs', intent: 'refers-to', ...(via === 'inherited' ? {} : { score: { 'same-file': 1 } }),
+        through: [{ from, left: { file_id: 'file_id', callee_bstart: 'bstart', callee_bend: 'bend' } }, { from: denotes, left: { [id]: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] })),
+    // INHERITS_FROM: a class to the classes its base names denote, in its module or through imports. The class's own ast
+    // node (same start) leads to its base names, each to the REF at the same place.
+    Derive.create({ name: 'class_bases', from: 'evidence.py_ast_nodes', where: [{ column: 'field', in: ['bases'] }, { role: 'kind', in: ['Name'] }] }),
+    Relate.create({ name: 'inherits', edge: 'INHERITS_FROM', left: 'norm.defs', right: 'norm.defs', intent: 'refers-to', where: { left: [CLASS], right: [CLASS] },
+      through: [{ from: 'evidence.py_ast_nodes', left: { file_id: 'file_id', bstart: 'bstart' } }, { from: 'derived.class_bases', left: { node_id: 'parent_id' } }, { from: 'norm.refs', left: { file_id: 'file_id', bstart: 'bstart' } }, { from: 'merged.load_targets', left: { ref_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
+    // `self.m`/`cls.m`: m looked up in the innermost class around the access, then (one level up) in its resolved bases.
+    Derive.create({ name: 'self_attrs', from: 'evidence.ts_attributes', entity: 'attribute', where: [{ column: 'object_text', in: ['self', 'cls'] }, { role: 'kind', in: ['load'] }] }),
+    Relate.create({ name: 'self_class', edge: 'IN_CLASS', left: 'derived.self_attrs', right: 'norm.defs', intent: 'within', where: { right: [CLASS] }, score: { innermost: 2 }, keep: 'best' }),
+    Relate.create({ name: 'self_method', edge: 'DENOTES', left: 'derived.self_attrs', right: 'norm.defs', intent: 'refers-to', on: ATTR, score: { 'same-file': 1 }, through: [SELF_CLASS, METHOD] }),
+    Relate.create({ name: 'inherited_method', edge: 'DENOTES', left: 'derived.self_attrs', right: 'norm.defs', intent: 'refers-to', on: ATTR, keep: 'best', unless: { left: 'rel.self_method' },
+      through: [SELF_CLASS, { from: 'rel.inherits', left: { dst_node_id: 'src_node_id' } }, METHOD] }),
     // FILE→MODULE: the module a file holds.
     Relate.create({ name: 'file_module', edge: 'CONTAINS', left: 'derived.modules', right: { from: 'evidence.files', entity: 'file' }, intent: 'same-file', src: 'right' }),
     // cpg.nodes: one FILE node per scanned file, then one node per syntax entity.
@@ -135,15 +150,10 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
     }),
     // cpg.props: every kind and attribute column of a node's evidence (def_kind, qualname, param_kind, ctx, module,
     // level, is_star, scope_type, the symtable flags, message, severity, …), one row per non-NULL value.
-    Project.create({
-      name: 'cpg.props',
-      rows: ['norm.defs', 'norm.params', 'norm.calls', 'norm.imports', 'norm.refs', 'norm.syntax_errors', 'derived.python_errors', 'evidence.py_scopes', 'evidence.py_symbols'].map(
-        (from) => ({ from }),
-      ),
-    }),
+    Project.create({ name: 'cpg.props', rows: ['norm.defs', 'norm.params', 'norm.calls', 'norm.imports', 'norm.refs', 'norm.syntax_errors', 'derived.python_errors', 'evidence.py_scopes', 'evidence.py_symbols'].map((from) => ({ from })) }),
     Project.create({
       name: 'cpg.edges',
-      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'from_imported_module', 'relative_star_module', 'binds_def', 'calls_def', 'loads_def', 'loads_import', 'calls_imported', 'inherits_local', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` }))],
+      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'import_reexport', 'from_imported_module', 'stars_module', 'import_star', 'load_star', 'binds_def', 'calls_def', 'calls_imported', 'calls_star', 'calls_self', 'calls_inherited', 'load_binder', 'load_def', 'inherits', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` }))],
     }),
   ],
 });

@@ -143,7 +143,7 @@ describe('relate through a bridge dataset', () => {
       name: 'bad-unless',
       views: [Relate.create({ ...bindsDef, unless: { left: 'evidence.scopes' } }), Project.create({ name: 'cpg.edges', rows: [{ from: 'rel.binds_def' }] })],
     });
-    expect(() => compileProgram(bad, registryOf(symbols, scopes, defs))).toThrow(/evidence.scopes is not a relate view/);
+    expect(() => compileProgram(bad, registryOf(symbols, scopes, defs))).toThrow(/evidence.scopes is neither a relate view nor a union of them/);
   });
 
   it('joins through several bridges in order, each on pairs from the one before', async () => {

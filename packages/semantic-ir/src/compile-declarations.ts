@@ -33,7 +33,7 @@ function inputReferences(view: ViewDecl, index: number): { readonly path: string
   const at = `views[${index}]`;
   return visitView(view, {
     normalize: (v) => [{ path: `${at}.from`, name: v.from }],
-    derive: (v) => [{ path: `${at}.from`, name: v.from }],
+    derive: (v) => [{ path: `${at}.from`, name: v.from }, ...(v.locateIn === undefined ? [] : [{ path: `${at}.locateIn`, name: v.locateIn }])],
     diagnostic: (v) => [{ path: `${at}.from`, name: v.from }, ...(v.unmatched === undefined ? [] : [{ path: `${at}.unmatched`, name: v.unmatched }])],
     relate: (v) => [
       { path: `${at}.left`, name: endpointDataset(v.left) },
@@ -47,7 +47,26 @@ function inputReferences(view: ViewDecl, index: number): { readonly path: string
   });
 }
 
-/** The relate views whose edges disqualify rows of a relationship, with the path of the field naming each. */
+/**
+ * The views whose rows are edges: relate views, and unions of edge views (a
+ * name bound by any of several rules). Unions may be declared before their
+ * inputs, so the set grows until it stops changing.
+ */
+export function edgeViews(program: SemanticProgram): ReadonlySet<string> {
+  const edges = new Set(program.views.filter((v) => v.kind === 'relate').map(viewOutputName));
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const v of program.views) {
+      if (v.kind === 'union' && !edges.has(viewOutputName(v)) && v.from.every((i) => edges.has(i))) {
+        edges.add(viewOutputName(v));
+        grown = true;
+      }
+    }
+  }
+  return edges;
+}
+
+/** The edge views (relate views or unions of them) whose edges disqualify rows of a relationship, with the path of the field naming each. */
 function unlessReferences(view: Relate, at: string): { readonly path: string; readonly name: string }[] {
   return (['left', 'right'] as const).flatMap((side) => {
     const name = view.unless?.[side];
@@ -58,7 +77,7 @@ function unlessReferences(view: Relate, at: string): { readonly path: string; re
 /** References that must name relate views of the program: agreement sources, disqualifying relations and the relation a diagnostic checks. */
 function relationReferences(view: ViewDecl, index: number): { readonly path: string; readonly name: string }[] {
   const at = `views[${index}]`;
-  if (view.kind === 'relate') return [...Object.keys(view.agree ?? {}).map((name) => ({ path: `${at}.agree.${name}`, name })), ...unlessReferences(view, at)];
+  if (view.kind === 'relate') return Object.keys(view.agree ?? {}).map((name) => ({ path: `${at}.agree.${name}`, name }));
   if (view.kind === 'diagnostic' && view.unmatched !== undefined) return [{ path: `${at}.unmatched`, name: view.unmatched }];
   return [];
 }
@@ -78,6 +97,7 @@ export function compileDeclarations(program: SemanticProgram, registry: SchemaRe
   const issues: ValidationIssue[] = [];
   const viewNames = new Set(program.views.map(viewOutputName));
   const relations = new Set(program.views.filter((v) => v.kind === 'relate').map(viewOutputName));
+  const edges = edgeViews(program);
   const known = (): string => [...new Set([...registry.list().map((d) => d.name), ...viewNames])].sort().join(', ');
   const views = program.views.map((decl, index): ViewIr => {
     const name = viewOutputName(decl);
@@ -92,6 +112,11 @@ export function compileDeclarations(program: SemanticProgram, registry: SchemaRe
     for (const ref of refs) {
       if (!registry.has(ref.name) && !viewNames.has(ref.name)) {
         issues.push({ path: ref.path, message: `${ref.name} is neither a registered dataset nor a view of the program (known: ${known()})` });
+      }
+    }
+    for (const ref of decl.kind === 'relate' ? unlessReferences(decl, `views[${index}]`) : []) {
+      if (!edges.has(ref.name) && (viewNames.has(ref.name) || registry.has(ref.name))) {
+        issues.push({ path: ref.path, message: `${ref.name} is neither a relate view nor a union of them; only edges can disqualify rows` });
       }
     }
     for (const ref of relationReferences(decl, index)) {

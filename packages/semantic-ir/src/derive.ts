@@ -40,10 +40,17 @@ export const DeriveSchema = z
       })
       .readonly()
       .optional(),
+    /**
+     * The dataset whose rows hold the input's rows, for rows without a span
+     * of their own: each row is located where the row its parent identity
+     * points at is — that row's span, and its kind when the input has none
+     * (a symbol sits where its scope does, with the scope's type).
+     */
+    locateIn: DatasetNameSchema.optional(),
   })
-  .refine((d) => d.entity !== undefined || d.where !== undefined, {
+  .refine((d) => d.entity !== undefined || d.where !== undefined || d.locateIn !== undefined, {
     path: ['where'],
-    message: 'a derive view filters (where), re-identifies (entity), or both',
+    message: 'a derive view filters (where), re-identifies (entity), locates (locateIn), or more',
   })
   .readonly();
 export type Derive = z.infer<typeof DeriveSchema>;

@@ -10,6 +10,7 @@ const START_LINE = quoteIdentifier('ls');
 const END_LINE = quoteIdentifier('le');
 const LOCATED = quoteIdentifier('located');
 const FILES = quoteIdentifier('f');
+const PARENT = quoteIdentifier('p');
 
 const col = (alias: string, name: string): string => `${alias}.${quoteIdentifier(name)}`;
 
@@ -36,6 +37,8 @@ function addedSql(view: InferredEntityView, added: AddedColumn): string {
       const unanchored = appended.length === 0 ? 'NULL' : `nullif(concat_ws(${separator}, ${appended.join(', ')}), '')`;
       return `CASE WHEN ${anchor} = 0 THEN ${unanchored} WHEN ${kept} >= 1 THEN ${named(base)} END`;
     }
+    case 'parent':
+      return col(PARENT, value.column);
     case 'line-offset': {
       const line = value.line === 'start' ? START_LINE : END_LINE;
       return castSql(`${col(line, view.conversion?.indexStart ?? '')} + ${col(S, value.offset)}`, undefined, column.type);
@@ -83,6 +86,12 @@ export function emitEntitySql(view: InferredEntityView): string {
     if (value.by !== 'path-name' || value.files === undefined) continue;
     const { dataset, sourceColumn, fileColumn } = value.files;
     joins.push(`LEFT JOIN ${qualifiedName(dataset)} AS ${FILES} ON ${col(FILES, fileColumn)} = ${col(S, sourceColumn)}`);
+  }
+  // Rows located in the row holding them: one join, however many columns they take from it.
+  const parent = view.added.find((a) => a.value.by === 'parent')?.value;
+  if (parent?.by === 'parent') {
+    const { dataset, pointer, identity } = parent.parent;
+    joins.push(`LEFT JOIN ${qualifiedName(dataset)} AS ${PARENT} ON ${col(PARENT, identity)} = ${col(S, pointer)}`);
   }
   const located = [`${S}.*`, ...view.added.map((a) => `${addedSql(view, a)} AS ${quoteIdentifier(a.column.name)}`)];
   const cte = `WITH ${LOCATED} AS (\n  SELECT\n    ${located.join(',\n    ')}\n  FROM ${qualifiedName(view.input)} AS ${S}${joins.map((j) => `\n  ${j}`).join('')}\n)`;

@@ -8,7 +8,8 @@ import { inferEntityId, isWholeFile } from './infer-entity-id.js';
 import { inferSpanConversion } from './infer-span-conversion.js';
 import type { FileDatasets } from './file-dataset.js';
 import { fileJoinOption } from './infer-project.js';
-import type { AddedColumn, FileJoin, InferredEntityView, SpanConversion } from './inferred-view.js';
+import type { AddedColumn, FileJoin, InferredEntityView, ParentJoin, SpanConversion } from './inferred-view.js';
+import { parentLocation } from './infer-parent-location.js';
 import type { Normalize } from './normalize.js';
 import { resolveConditions } from './resolve-conditions.js';
 import { roleEvidence } from './role-evidence.js';
@@ -23,6 +24,8 @@ export interface EntityViewContext {
   readonly lineIndexes: readonly DatasetSchema[];
   /** The datasets describing files, joined for the path of inputs named after their file (`nameFromPath`). */
   readonly fileDatasets?: FileDatasets;
+  /** The dataset a derive locates its rows in (`locateIn`). */
+  readonly parent?: DatasetSchema;
 }
 
 /** The outcome of inferring one view: the view, or every problem found. */
@@ -162,6 +165,17 @@ export function inferEntityView(view: Normalize | Derive, context: EntityViewCon
     added = whole.added;
     decisions.push(...whole.decisions);
   }
+  let parentJoin: ParentJoin | undefined;
+  if (view.kind === 'derive' && view.locateIn !== undefined) {
+    const parent = context.parent;
+    const placed = parent === undefined ? { problem: `${view.locateIn} is not known` } : parentLocation(input, parent);
+    if ('problem' in placed) problems.push({ path: `${at}.locateIn`, message: placed.problem });
+    else {
+      added = [...added, ...placed.added];
+      decisions.push(...placed.decisions);
+      parentJoin = placed.join;
+    }
+  }
   if (view.kind === 'derive' && view.nameFromPath !== undefined) {
     const named = pathNameColumn(input, view.nameFromPath, context.fileDatasets);
     if ('problem' in named) problems.push({ path: `${at}.nameFromPath`, message: named.problem });
@@ -240,7 +254,12 @@ export function inferEntityView(view: Normalize | Derive, context: EntityViewCon
       kind: view.kind,
       name,
       index: context.index,
-      inputs: Object.freeze([input.name, ...(conversion === undefined ? [] : [conversion.lineIndex.name]), ...(fileJoin === undefined ? [] : [fileJoin.dataset.name])]),
+      inputs: Object.freeze([
+        input.name,
+        ...(conversion === undefined ? [] : [conversion.lineIndex.name]),
+        ...(fileJoin === undefined ? [] : [fileJoin.dataset.name]),
+        ...(parentJoin === undefined ? [] : [parentJoin.dataset.name]),
+      ]),
       input,
       output,
       conversion,

@@ -278,6 +278,29 @@ function fileJoin(context: JoinContext): Candidate | { problem: string } {
   };
 }
 
+/**
+ * A declared key under a span intent: a key that identifies the right row
+ * (a pointer, a position) realises the intent on its own, but equal names
+ * do not — many rows share a name — so the span relation still has to
+ * hold, and the key narrows it to the rows of that name: the scopes around
+ * an occurrence that know its name.
+ */
+function keyedSpanJoin(context: JoinContext, span: 'contains' | 'overlap'): Candidate | { problem: string } {
+  const key = declaredKey(context);
+  if ('problem' in key || key.strategy !== 'symbol-match') return key;
+  const spanned = spanJoin(context, span);
+  if ('problem' in spanned) return { problem: `the declared key matches names, which needs the ${span === 'contains' ? 'containment' : 'overlap'} of spans too: ${spanned.problem}` };
+  const named = key.keys.filter((k) => !spanned.keys.some((s) => s.left === k.left && s.right === k.right));
+  return {
+    ...spanned,
+    keys: [...spanned.keys, ...named],
+    // Equal names on top of the span relation: more than either alone.
+    prior: spanned.prior + STRATEGY_PRIORS['name-in-file'],
+    rationale: `${spanned.rationale}; the declared key narrows that to rows of the same name (a name alone identifies no row)`,
+    evidence: [...key.evidence, ...spanned.evidence],
+  };
+}
+
 /** The strategies an intent may be realised by, in order of preference. */
 function strategiesOf(intent: RelateIntent): readonly ((c: JoinContext) => Candidate | { problem: string })[] {
   switch (intent) {
@@ -294,7 +317,8 @@ function strategiesOf(intent: RelateIntent): readonly ((c: JoinContext) => Candi
 
 /**
  * Infers the join strategy of a relationship from the two schemas' roles.
- * A declared key pair (`on`) wins; otherwise the intent's strategies are
+ * A declared key pair (`on`) wins — under `within` and `overlaps` a key of
+ * names only narrows the span relation (see `keyedSpanJoin`); otherwise the intent's strategies are
  * tried in order of how exact their evidence is: `within` by the producer's
  * parent pointer, else by span containment in the same file; `overlaps` by
  * span overlap; `refers-to` by a foreign key, else equal symbol identities,
@@ -308,7 +332,13 @@ function strategiesOf(intent: RelateIntent): readonly ((c: JoinContext) => Candi
  */
 export function inferJoin(context: JoinContext): JoinInference {
   const tried: string[] = [];
-  const attempts = context.on === undefined ? strategiesOf(context.intent) : [declaredKey];
+  const { intent } = context;
+  const attempts =
+    context.on === undefined
+      ? strategiesOf(intent)
+      : intent === 'within' || intent === 'overlaps'
+        ? [(c: JoinContext) => keyedSpanJoin(c, intent === 'within' ? 'contains' : 'overlap')]
+        : [declaredKey];
   for (const attempt of attempts) {
     const found = attempt(context);
     if ('problem' in found) {

@@ -22,6 +22,8 @@ export interface RelateContext {
   readonly through?: readonly DatasetSchema[];
   /** Relate views inferred so far, by name, for agreement features. */
   readonly relations: ReadonlyMap<string, InferredRelate>;
+  /** Views whose rows are edges (relate views and unions of them), which may disqualify rows (`unless`). */
+  readonly edgeViews?: ReadonlySet<string>;
   /** See `JoinContext.nativeIdentity`. */
   readonly nativeIdentity: (dataset: string) => string | undefined;
 }
@@ -135,7 +137,9 @@ export function inferRelate(view: Relate, context: RelateContext): ViewInference
   }
   const unless = { left: view.unless?.left, right: view.unless?.right };
   for (const [side, other] of Object.entries(unless)) {
-    if (other !== undefined && !context.relations.has(other)) problems.push({ path: `${at}.unless.${side}`, message: `${other} is not an inferred relate view` });
+    if (other !== undefined && !context.relations.has(other) && context.edgeViews?.has(other) !== true) {
+      problems.push({ path: `${at}.unless.${side}`, message: `${other} is neither an inferred relate view nor a union of them` });
+    }
   }
   if (problems.length > 0) return { ok: false, problems };
 

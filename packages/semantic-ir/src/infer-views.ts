@@ -36,6 +36,7 @@ export function inferViews(ir: ProgramIr, registry: SchemaRegistry): InferredPro
   const outputs = new Map<string, DatasetSchema>();
   const native = new Map<string, string | undefined>();
   const relations = new Map<string, InferredRelate>();
+  const unions = new Set<string>();
   const failed = new Set<string>();
   const issues: { readonly index: number; readonly issue: ValidationIssue }[] = [];
   const views: InferredView[] = [];
@@ -55,7 +56,8 @@ export function inferViews(ir: ProgramIr, registry: SchemaRegistry): InferredPro
     const base = { name: view.name, index: view.index };
     const result = visitView<ViewInference<InferredView>>(view.decl, {
       normalize: (decl) => inferEntityView(decl, { ...base, input: schemaOf(decl.from), lineIndexes }),
-      derive: (decl) => inferEntityView(decl, { ...base, input: schemaOf(decl.from), lineIndexes, fileDatasets: files }),
+      derive: (decl) =>
+        inferEntityView(decl, { ...base, input: schemaOf(decl.from), lineIndexes, fileDatasets: files, ...(decl.locateIn === undefined ? {} : { parent: schemaOf(decl.locateIn) }) }),
       relate: (decl) =>
         inferRelate(decl, {
           ...base,
@@ -63,6 +65,7 @@ export function inferViews(ir: ProgramIr, registry: SchemaRegistry): InferredPro
           right: schemaOf(endpointDataset(decl.right)),
           ...(decl.through === undefined ? {} : { through: decl.through.map((b) => schemaOf(b.from)) }),
           relations,
+          edgeViews: unions,
           nativeIdentity,
         }),
       union: (decl) => inferUnion({ ...base, inputs: decl.from.map(schemaOf) }),
@@ -82,6 +85,8 @@ export function inferViews(ir: ProgramIr, registry: SchemaRegistry): InferredPro
     views.push(inferred);
     outputs.set(view.name, inferred.output);
     if (inferred.kind === 'relate') relations.set(view.name, inferred);
+    // A union of edge views holds edges too (a name bound by any of several rules).
+    if (inferred.kind === 'union' && view.decl.kind === 'union' && view.decl.from.every((i) => relations.has(i) || unions.has(i))) unions.add(view.name);
     // Re-identified rows keep their producer's identity as an attribute of the same name, which the producer's parent pointers hold.
     native.set(view.name, inferred.kind === 'normalize' || inferred.kind === 'derive' ? nativeIdentity(inferred.input.name) : undefined);
   }

@@ -68,7 +68,15 @@ export interface AddedColumn {
         readonly anchor: string | undefined;
         /** The dataset describing files, joined for the path when the input has none. */
         readonly files: FileJoin | undefined;
-      };
+      }
+    | { readonly by: 'parent'; readonly column: string; readonly parent: ParentJoin };
+}
+
+/** A join from rows without a span to the rows holding them (see `Derive.locateIn`): `pointer` of the input equals `identity` of `dataset`. */
+export interface ParentJoin {
+  readonly dataset: DatasetSchema;
+  readonly pointer: string;
+  readonly identity: string;
 }
 
 /**

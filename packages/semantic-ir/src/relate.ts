@@ -91,7 +91,7 @@ export const RelateSchema = z
       .refine((a) => Object.keys(a).length > 0, 'names no relationship')
       .readonly()
       .optional(),
-    /** Relate views whose edges disqualify a row: a left or right row that is an endpoint of one of their edges has no edge here. */
+    /** Relate views (or unions of them) whose edges disqualify a row: a left or right row that is an endpoint of one of their edges has no edge here. */
     unless: z.object({ left: DatasetNameSchema.optional(), right: DatasetNameSchema.optional() }).readonly().optional(),
     keep: z.enum(['best', 'all']).default('all'),
     src: z.enum(['left', 'right']).default('left'),

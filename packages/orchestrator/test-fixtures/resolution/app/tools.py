@@ -1,0 +1,5 @@
+from shop.util import *
+
+
+def run():
+    return helper(TAX) + _hidden()

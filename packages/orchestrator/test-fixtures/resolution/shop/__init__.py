@@ -1,0 +1,2 @@
+from .models import Base, Item as Product
+from .util import *

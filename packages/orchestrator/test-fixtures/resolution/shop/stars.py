@@ -1,0 +1,9 @@
+__all__ = ["exported"]
+
+
+def exported():
+    return 1
+
+
+def unlisted():
+    return 2
