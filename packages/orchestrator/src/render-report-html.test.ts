@@ -77,7 +77,7 @@ describe('renderReportHtml', () => {
     expect(html).toContain('<g class="bar" data-label="CONTAINS" data-value="12">');
     expect(html).toContain('<g class="bar" data-label="pkg/&lt;b&gt;bad&lt;/b&gt;.py" data-value="2">');
     expect(html).toContain('1 of 2 files have none');
-    expect(html).toContain('2.0 files/s, 0.00 MiB/s');
+    expect(html).toContain('2.0 files/s, 2.0 KiB/s');
   });
 
   it('gives the same bytes for the same data', () => {

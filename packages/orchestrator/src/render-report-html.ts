@@ -16,7 +16,7 @@ const TOP_N = 15;
 function bytesText(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
   if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${bytes} B`;
+  return `${Math.round(bytes)} B`;
 }
 
 function truncate(text: string, max: number): string {
@@ -113,7 +113,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 17px; margin: 32px 0 8p
 .dag-node.lit rect { fill: #fff4d6; } .dag-edge.lit { stroke: #c98a00; stroke-width: 2; }
 .legend span { margin-right: 16px; } .legend .crit { color: var(--critical); font-weight: 600; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; } th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: var(--bg-alt); } .num { display: block; text-align: right; font-variant-numeric: tabular-nums; } .empty { color: var(--muted); }
+th { background: var(--bg-alt); } td { overflow-wrap: anywhere; } .num { display: block; text-align: right; font-variant-numeric: tabular-nums; } .empty { color: var(--muted); }
 ul.notes li { color: var(--muted); } input[type=search] { margin: 4px 0 8px; padding: 4px 8px; width: 320px; }
 `;
 
@@ -184,7 +184,7 @@ export function renderReportHtml(data: ReportData): string {
   const extractorRows = data.extractors.map((x) => {
     const rate =
       x.durationMs !== null && x.durationMs > 0 && x.files !== null && x.status === 'ran'
-        ? `${(x.files / (x.durationMs / 1000)).toFixed(1)} files/s, ${((x.bytes ?? 0) / (1024 * 1024) / (x.durationMs / 1000)).toFixed(2)} MiB/s`
+        ? `${(x.files / (x.durationMs / 1000)).toFixed(1)} files/s, ${bytesText((x.bytes ?? 0) / (x.durationMs / 1000))}/s`
         : '';
     return [
       htmlText(x.extractor),
