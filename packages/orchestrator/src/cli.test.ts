@@ -164,7 +164,8 @@ describe('anatomy build', () => {
     }
     const text = await run('plan', root);
     expect(text.stdout).toMatch(/critical path/i);
-  });
+    // Three plans and a build of the whole program, each a process of its own.
+  }, 180_000);
 
   it('reads anatomy.config.json and [tool.anatomy], flags first, and lists every problem', async () => {
     const root = fileTree({
@@ -185,7 +186,8 @@ describe('anatomy build', () => {
     const refused = await run('build', bad);
     expect(refused.code).toBe(ExitCode.BadInput);
     expect(refused.stderr).toMatch(/pyproject\.toml: tool\.anatomy\.include\.0: [^\n]+\n[\s\S]*pyproject\.toml: tool\.anatomy\.wait: /);
-  });
+    // Two whole builds, each a process of its own.
+  }, 180_000);
 
   it('runs doctor and says everything needed is here', async () => {
     const result = await run('doctor', '--json');

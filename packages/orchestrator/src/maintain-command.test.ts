@@ -50,7 +50,7 @@ describe('maintainCommand', () => {
     root = fixture();
     // Maintenance off, so the recorded writes still call for it.
     build = await buildCpg({ root, maintenance: 'off' }, silentProgress());
-  });
+  }, 120_000);
 
   it('decides from the latest run on a dry run and changes nothing', async () => {
     const before = await storeState(build.storePath);

@@ -181,7 +181,8 @@ describe('planReport on the python-cpg program', () => {
     const nodes = changed.tasks.find((t) => t.name === 'cpg.nodes');
     expect(nodes?.sql).not.toBe(manifest.views.find((v) => v.name === 'cpg.nodes')?.sql);
     expect(nodes?.inputs).toEqual(await tablesByParseTree(stores[0]!, nodes?.sql ?? ''));
-  });
+    // Three plans of the whole program.
+  }, 180_000);
 
   it('prints a table of the views in schedule order with the critical path', async () => {
     const registry = registryOfRun();

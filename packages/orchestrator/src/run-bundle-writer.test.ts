@@ -55,7 +55,7 @@ describe('writeBuildBundle (through buildCpg)', () => {
     root = fixture();
     first = await buildCpg({ root }, silentProgress());
     second = await buildCpg({ root }, silentProgress());
-  });
+  }, 180_000);
 
   it('records each build under .anatomy/runs/<runId>, run ids sorting by time', () => {
     const runs = readdirSync(runsDirectory(root)).sort();
