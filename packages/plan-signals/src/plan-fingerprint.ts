@@ -16,22 +16,55 @@ interface CanonicalOperator {
   readonly children: readonly CanonicalOperator[];
 }
 
-function canonical(operator: PlanOperator): CanonicalOperator {
-  const info: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(operator.extraInfo)) if (!VOLATILE_KEY.test(key)) info[key] = value;
-  return { name: operator.name, info, children: operator.children.map(canonical) };
+/**
+ * The canonical form of a plan. DuckDB factors subplans a query repeats
+ * into CTEs (`__common_subplan_N`) numbered, and nested, in an order that
+ * can differ between two stores holding the same data; so a chain of CTE
+ * definitions becomes one node whose definitions are sorted by content, and
+ * a CTE scan names the content of the definition it reads instead of its
+ * number.
+ */
+function canonicalizer(): (operator: PlanOperator) => CanonicalOperator {
+  const definitions = new Map<string, string>();
+  const canonical = (operator: PlanOperator): CanonicalOperator => {
+    if (isCteDefinition(operator)) {
+      const defined: CanonicalOperator[] = [];
+      let node: PlanOperator = operator;
+      while (isCteDefinition(node)) {
+        const [definition, body] = node.children as [PlanOperator, PlanOperator];
+        const form = canonical(definition);
+        definitions.set(String(node.extraInfo['Table Index']), fingerprint(form));
+        defined.push(form);
+        node = body;
+      }
+      const sorted = defined.map((form) => ({ form, key: fingerprint(form) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return { name: 'CTE', info: {}, children: [...sorted.map((d) => d.form), canonical(node)] };
+    }
+    const info: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(operator.extraInfo)) {
+      if (VOLATILE_KEY.test(key)) continue;
+      info[key] = key === 'CTE Index' ? (definitions.get(String(value)) ?? value) : value;
+    }
+    return { name: operator.name, info, children: operator.children.map(canonical) };
+  };
+  return canonical;
+}
+
+function isCteDefinition(operator: PlanOperator): boolean {
+  return operator.name === 'CTE' && operator.children.length === 2 && operator.extraInfo['Table Index'] !== undefined;
 }
 
 /**
  * Fingerprints a physical plan by its shape: operator names, their order and
  * their structural details (tables, projections, filters, join conditions),
  * with estimates, cardinalities and timings left out. The same SQL over the
- * same schema and statistics gives the same fingerprint in any store; a
- * change of meaning (a filter added, another table read) changes it.
+ * same schema and statistics gives the same fingerprint in any store (the
+ * order DuckDB gives the subplans it factors out does not count); a change
+ * of meaning (a filter added, another table read) changes it.
  *
  * @example
  * planFingerprint(bundle.physicalPlan) === bundle.planFingerprint; // true
  */
 export function planFingerprint(physicalPlan: unknown): Fingerprint {
-  return fingerprint(planOperators(physicalPlan).map(canonical));
+  return fingerprint(planOperators(physicalPlan).map(canonicalizer()));
 }
