@@ -1,5 +1,6 @@
 import { Derive, Normalize, Project, Relate, Union, defineProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgram } from '@anatomy/semantic-ir';
+import { symbolEdgeRows, symbolNodeRows, symbolPropRows, symbolViews } from './symbol-views.js';
 
 // Module names from the package layout: pkg/sub/mod.py → pkg.sub.mod, pkg/__init__.py → pkg (paths from the repository root).
 const MODULE_PATH = { strip: ['/__init__.pyi', '/__init__.py', '.pyi', '.py'], separator: '.' };
@@ -116,6 +117,7 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
       through: [{ from: 'evidence.py_ast_nodes', left: { file_id: 'file_id', bstart: 'bstart' } }, { from: 'derived.class_bases', left: { node_id: 'parent_id' }, right: { qualified_name: 'qualified_name' } }] }),
     // FILE→MODULE: the module a file holds.
     Relate.create({ name: 'file_module', edge: 'CONTAINS', left: 'derived.modules', right: { from: 'evidence.files', entity: 'file' }, intent: 'same-file', src: 'right' }),
+    ...symbolViews,
     // cpg.nodes: one FILE node per scanned file, then one node per syntax entity.
     Project.create({
       name: 'cpg.nodes',
@@ -131,6 +133,7 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
         { from: 'derived.python_errors', kind: 'DIAGNOSTIC' },
         { from: 'evidence.py_scopes', kind: 'SCOPE' },
         { from: 'evidence.py_symbols', kind: 'BINDING' },
+        ...symbolNodeRows,
       ],
     }),
     // cpg.props: every kind and attribute column of a node's evidence (def_kind, qualname, param_kind, ctx, module,
@@ -139,11 +142,11 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
       name: 'cpg.props',
       rows: ['norm.defs', 'norm.params', 'norm.calls', 'norm.imports', 'norm.refs', 'norm.syntax_errors', 'derived.python_errors', 'evidence.py_scopes', 'evidence.py_symbols'].map(
         (from) => ({ from }),
-      ),
+      ).concat(symbolPropRows),
     }),
     Project.create({
       name: 'cpg.edges',
-      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'from_imported_module', 'relative_star_module', 'binds_def', 'calls_def', 'loads_def', 'loads_import', 'calls_imported', 'inherits_local', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` }))],
+      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'from_imported_module', 'relative_star_module', 'binds_def', 'calls_def', 'loads_def', 'loads_import', 'calls_imported', 'inherits_local', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` })), ...symbolEdgeRows],
     }),
   ],
 });
