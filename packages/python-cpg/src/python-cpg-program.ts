@@ -1,6 +1,6 @@
 import { Derive, Normalize, Project, Relate, Union, defineProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgram } from '@anatomy/semantic-ir';
-import { symbolEdgeRows, symbolNodeRows, symbolPropRows, symbolViews } from './symbol-views.js';
+import { symbolRows, symbolViews } from './symbol-views.js';
 
 // Module names from the package layout: pkg/sub/mod.py → pkg.sub.mod, pkg/__init__.py → pkg (paths from the repository root).
 const MODULE_PATH = { strip: ['/__init__.pyi', '/__init__.py', '.pyi', '.py'], separator: '.' };
@@ -133,7 +133,7 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
         { from: 'derived.python_errors', kind: 'DIAGNOSTIC' },
         { from: 'evidence.py_scopes', kind: 'SCOPE' },
         { from: 'evidence.py_symbols', kind: 'BINDING' },
-        ...symbolNodeRows,
+        ...symbolRows.nodes,
       ],
     }),
     // cpg.props: every kind and attribute column of a node's evidence (def_kind, qualname, param_kind, ctx, module,
@@ -142,11 +142,11 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
       name: 'cpg.props',
       rows: ['norm.defs', 'norm.params', 'norm.calls', 'norm.imports', 'norm.refs', 'norm.syntax_errors', 'derived.python_errors', 'evidence.py_scopes', 'evidence.py_symbols'].map(
         (from) => ({ from }),
-      ).concat(symbolPropRows),
+      ).concat(symbolRows.props),
     }),
     Project.create({
       name: 'cpg.edges',
-      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'from_imported_module', 'relative_star_module', 'binds_def', 'calls_def', 'loads_def', 'loads_import', 'calls_imported', 'inherits_local', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` })), ...symbolEdgeRows],
+      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'from_imported_module', 'relative_star_module', 'binds_def', 'calls_def', 'loads_def', 'loads_import', 'calls_imported', 'inherits_local', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` })), ...symbolRows.edges],
     }),
   ],
 });
