@@ -39,3 +39,5 @@ export { exportNeo4jCsv } from './export-neo4j-csv.js';
 export { arrowSchema } from './arrow-schema.js';
 export { ExportSummarySchema, ExportedTableSchema, ExportFormatSchema, ExportTableNameSchema } from './export-summary.js';
 export type { ExportSummary, ExportedTable, ExportFormat, ExportTableName } from './export-summary.js';
+export { measureResolutionAgreement, ResolutionAgreementSchema, RESOLUTION_AGREEMENT_SQL } from './resolution-agreement.js';
+export type { ResolutionAgreement, SqlRunner } from './resolution-agreement.js';

@@ -100,6 +100,17 @@ export function registryOfRun(options: { readonly scip?: boolean } = {}): Schema
   return registry;
 }
 
+/**
+ * Compiles the Python CPG program for a run. The SCIP datasets are known to
+ * the compiler either way; without SCIP they are unavailable, so the views
+ * reading them are pruned and the manifest's decisions say what the graph
+ * loses (SCIP symbols, fused resolution, disagreement diagnostics).
+ */
+export function compileForRun(options: { readonly scip?: boolean } = {}): SemanticProgramManifest {
+  const withScip = options.scip === true;
+  return compileProgram(pythonCpgProgram, registryOfRun({ scip: true }), { unavailable: withScip ? [] : scipEvidenceDatasets.map((ds) => ds.name) });
+}
+
 function extractorsOf(options: BuildOptions): Extractor[] {
   const extractors: Extractor[] = [lineIndexExtractor, createTreeSitterExtractor(), createPythonExtractor()];
   if (options.scipIndex !== undefined) extractors.push(createScipExtractor({ mode: 'index', indexPath: resolve(options.scipIndex) }));
@@ -269,7 +280,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
     });
   }
   const registry = registryOfRun({ scip: options.scip === true || options.scipIndex !== undefined });
-  const manifest = await timer.run('compile', async () => compileProgram(pythonCpgProgram, registry), (m) => `${m.views.length} views, manifest ${m.fingerprint.slice(0, 12)}`);
+  const manifest = await timer.run('compile', async () => compileForRun({ scip: options.scip === true || options.scipIndex !== undefined }), (m) => `${m.views.length} views, manifest ${m.fingerprint.slice(0, 12)}`);
 
   const store = await openStore({ path: storePath, ...waitOption(options, progress) });
   try {

@@ -104,8 +104,8 @@ describe('anatomy build', () => {
     expect(result.stdout).toMatch(/cpg\.nodes ← [^\n]*evidence\.files[^\n]*norm\.defs/);
     expect(result.stderr).toMatch(/» scan[\s\S]*✓ execute/);
     const count = await run('query', store, 'SELECT count(*) AS n FROM cpg.nodes', '--format', 'csv');
-    // FILE, MODULE, DEF f, SCOPE top and f, BINDING f
-    expect(count.stdout).toBe('n\n6\n');
+    // FILE, MODULE, DEF f, SCOPE top and f, BINDING f, SYMBOL a and a.f
+    expect(count.stdout).toBe('n\n8\n');
     // the run is recorded in the store and its bundle holds the plan bundles
     const runs = JSON.parse((await run('query', store, 'SELECT run_id, bundle, files FROM meta.runs', '--format', 'json')).stdout) as { run_id: string; bundle: string; files: number }[];
     expect(runs).toHaveLength(1);
@@ -130,11 +130,11 @@ describe('anatomy build', () => {
       expect(result.stderr).toBe('');
       expect(result.code).toBe(ExitCode.Ok);
       const summary = JSON.parse(result.stdout) as { tables: { table: string; rows: number }[] };
-      // FILE, MODULE, DEF A and f, PARAM self, SCOPE top, A and f, BINDING A, f and self
-      expect(summary.tables.find((t) => t.table === 'nodes')?.rows).toBe(11);
+      // FILE, MODULE, DEF A and f, PARAM self, SCOPE top, A and f, BINDING A, f and self, SYMBOL m, m.A and m.A.f
+      expect(summary.tables.find((t) => t.table === 'nodes')?.rows).toBe(14);
     }
     const rows = await run('query', join(root, '.anatomy', 'anatomy.duckdb'), `SELECT count(*) AS n FROM read_parquet('${join(root, 'out', 'parquet', 'nodes', '**', '*.parquet')}', hive_partitioning = true)`, '--format', 'csv');
-    expect(rows.stdout).toBe('n\n11\n');
+    expect(rows.stdout).toBe('n\n14\n');
     expect((await run('export', root, '--format', 'xml', '--out', join(root, 'x'))).code).toBe(ExitCode.Usage);
   });
 

@@ -1,9 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pythonCpgProgram } from '@anatomy/python-cpg';
-import { compileProgram } from '@anatomy/semantic-ir';
 import { openStore } from '@anatomy/store';
-import { STORE_RELATIVE_PATH, registryOfRun } from './build-cpg.js';
+import { STORE_RELATIVE_PATH, compileForRun, registryOfRun } from './build-cpg.js';
 import { OrchestratorError } from './orchestrator-error.js';
 import { planReport } from './plan-report.js';
 import type { PlanReport } from './plan-report.js';
@@ -28,7 +26,7 @@ export async function planCommand(options: PlanCommandOptions): Promise<PlanRepo
     throw OrchestratorError.create('NotADirectory', `${root} is not a directory`, { hint: 'pass the directory that holds the Python sources' });
   }
   const registry = registryOfRun();
-  const manifest = compileProgram(pythonCpgProgram, registry);
+  const manifest = compileForRun();
   const storePath = resolve(options.storePath ?? join(root, STORE_RELATIVE_PATH));
   const built = existsSync(storePath);
   const store = await openStore({ path: built ? storePath : ':memory:' });

@@ -21,6 +21,9 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+// SCIP takes no part, as in a default build: the views reading its occurrences are pruned.
+const WITHOUT_SCIP = { unavailable: ['evidence.scip_occurrences'] };
+
 function registryOfRun(): SchemaRegistry {
   const registry = new SchemaRegistry();
   registry.registerAll(repoScanDatasets);
@@ -91,7 +94,7 @@ const defsOnlyProgram: SemanticProgram = defineProgram({
 describe('planReport on the python-cpg program', () => {
   it('reports every view with the inputs DuckDB parses from its SQL, its plan, cost and cache policy', async () => {
     const registry = registryOfRun();
-    const manifest = compileProgram(pythonCpgProgram, registry);
+    const manifest = compileProgram(pythonCpgProgram, registry, WITHOUT_SCIP);
     const store = await evidenceStore(registry);
     const report = await planReport({ manifest, store, registry });
     expect(PlanReportSchema.parse(report)).toEqual(report);
@@ -129,7 +132,7 @@ describe('planReport on the python-cpg program', () => {
 
   it('backs every decision with a confidence in [0, 1], a rationale and evidence', async () => {
     const registry = registryOfRun();
-    const report = await planReport({ manifest: compileProgram(pythonCpgProgram, registry), store: await evidenceStore(registry), registry });
+    const report = await planReport({ manifest: compileProgram(pythonCpgProgram, registry, WITHOUT_SCIP), store: await evidenceStore(registry), registry });
     expect(report.decisions.length).toBeGreaterThan(report.tasks.length * 2);
     for (const decision of report.decisions) {
       expect(decision.confidence).toBeGreaterThanOrEqual(0);
@@ -148,7 +151,7 @@ describe('planReport on the python-cpg program', () => {
 
   it('leaves nothing behind in the store, and replaces for the plan a table an earlier build left', async () => {
     const registry = registryOfRun();
-    const manifest = compileProgram(pythonCpgProgram, registry);
+    const manifest = compileProgram(pythonCpgProgram, registry, WITHOUT_SCIP);
     const store = await evidenceStore(registry);
     // An earlier build's output, with other columns than this manifest's cpg.nodes.
     await store.run('CREATE SCHEMA cpg; CREATE TABLE cpg.nodes (stale INTEGER)');
@@ -164,7 +167,7 @@ describe('planReport on the python-cpg program', () => {
 
   it('gives the same plan fingerprints in separate stores, and another one to a view whose SQL means something else', async () => {
     const registry = registryOfRun();
-    const manifest = compileProgram(pythonCpgProgram, registry);
+    const manifest = compileProgram(pythonCpgProgram, registry, WITHOUT_SCIP);
     const dir = mkdtempSync(join(tmpdir(), 'plan-report-'));
     dirs.push(dir);
     const fingerprints = (r: { tasks: readonly { name: string; planFingerprint: string }[] }): Record<string, string> =>
@@ -186,7 +189,7 @@ describe('planReport on the python-cpg program', () => {
 
   it('prints a table of the views in schedule order with the critical path', async () => {
     const registry = registryOfRun();
-    const report = await planReport({ manifest: compileProgram(pythonCpgProgram, registry), store: await evidenceStore(registry), registry });
+    const report = await planReport({ manifest: compileProgram(pythonCpgProgram, registry, WITHOUT_SCIP), store: await evidenceStore(registry), registry });
     const text = formatPlanReport(report);
     const lines = text.split('\n');
     expect(lines[0]).toContain(`plan of manifest ${report.manifestFingerprint.slice(0, 12)}`);

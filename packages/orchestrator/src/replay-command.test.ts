@@ -50,7 +50,8 @@ describe('replayCommand', () => {
   beforeAll(async () => {
     root = fixture();
     build = await buildCpg({ root }, silentProgress());
-  });
+    // A real build plans every view of the program with DuckDB: up to a minute on a busy machine.
+  }, 180_000);
 
   it('reproduces every output table of a fresh build, and leaves the store as it was', async () => {
     const before = await storeContents(build.storePath);

@@ -55,7 +55,8 @@ describe('writeBuildBundle (through buildCpg)', () => {
     root = fixture();
     first = await buildCpg({ root }, silentProgress());
     second = await buildCpg({ root }, silentProgress());
-  }, 180_000);
+    // Two real builds, each planning every view of the program with DuckDB: more than one default hook timeout on a busy machine.
+  }, 240_000);
 
   it('records each build under .anatomy/runs/<runId>, run ids sorting by time', () => {
     const runs = readdirSync(runsDirectory(root)).sort();

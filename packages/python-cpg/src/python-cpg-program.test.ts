@@ -19,7 +19,7 @@ describe('pythonCpgProgram', () => {
   const registry = new SchemaRegistry();
   // SCIP is off, as in a default build: its documents would be a second dataset describing files.
   registry.registerAll([...[...evidenceDatasets.values()].filter((ds) => ds.producer !== 'extract-scip'), ...cpgOutputDatasets]);
-  const manifest = compileProgram(pythonCpgProgram, registry);
+  const manifest = compileProgram(pythonCpgProgram, registry, { unavailable: ['evidence.scip_occurrences'] });
 
   it('compiles every view of the program, with cpg.nodes as an output', () => {
     expect(manifest.program).toBe('python-cpg');

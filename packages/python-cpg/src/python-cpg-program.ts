@@ -1,5 +1,6 @@
 import { Derive, Normalize, Project, Relate, Union, defineProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgram } from '@anatomy/semantic-ir';
+import { symbolRows, symbolViews } from './symbol-views.js';
 
 // Module names from the package layout: pkg/sub/mod.py → pkg.sub.mod, pkg/__init__.py → pkg (paths from the repository root).
 const MODULE_PATH = { strip: ['/__init__.pyi', '/__init__.py', '.pyi', '.py'], separator: '.' };
@@ -131,6 +132,7 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
       through: [SELF_CLASS, { from: 'rel.inherits', left: { dst_node_id: 'src_node_id' } }, METHOD] }),
     // FILE→MODULE: the module a file holds.
     Relate.create({ name: 'file_module', edge: 'CONTAINS', left: 'derived.modules', right: { from: 'evidence.files', entity: 'file' }, intent: 'same-file', src: 'right' }),
+    ...symbolViews,
     // cpg.nodes: one FILE node per scanned file, then one node per syntax entity.
     Project.create({
       name: 'cpg.nodes',
@@ -146,14 +148,15 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
         { from: 'derived.python_errors', kind: 'DIAGNOSTIC' },
         { from: 'evidence.py_scopes', kind: 'SCOPE' },
         { from: 'evidence.py_symbols', kind: 'BINDING' },
+        ...symbolRows.nodes,
       ],
     }),
     // cpg.props: every kind and attribute column of a node's evidence (def_kind, qualname, param_kind, ctx, module,
     // level, is_star, scope_type, the symtable flags, message, severity, …), one row per non-NULL value.
-    Project.create({ name: 'cpg.props', rows: ['norm.defs', 'norm.params', 'norm.calls', 'norm.imports', 'norm.refs', 'norm.syntax_errors', 'derived.python_errors', 'evidence.py_scopes', 'evidence.py_symbols'].map((from) => ({ from })) }),
+    Project.create({ name: 'cpg.props', rows: ['norm.defs', 'norm.params', 'norm.calls', 'norm.imports', 'norm.refs', 'norm.syntax_errors', 'derived.python_errors', 'evidence.py_scopes', 'evidence.py_symbols'].map((from) => ({ from })).concat(symbolRows.props) }),
     Project.create({
       name: 'cpg.edges',
-      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'import_reexport', 'from_imported_module', 'stars_module', 'import_star', 'load_star', 'binds_def', 'calls_def', 'calls_imported', 'calls_star', 'calls_self', 'calls_inherited', 'load_binder', 'load_def', 'inherits', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` }))],
+      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'import_reexport', 'from_imported_module', 'stars_module', 'import_star', 'load_star', 'binds_def', 'calls_def', 'calls_imported', 'calls_star', 'calls_self', 'calls_inherited', 'load_binder', 'load_def', 'inherits', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` })), ...symbolRows.edges],
     }),
   ],
 });

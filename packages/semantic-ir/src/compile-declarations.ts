@@ -85,7 +85,9 @@ function relationReferences(view: ViewDecl, index: number): { readonly path: str
 /**
  * Compile phase: turns declarations into the IR. It resolves every view's
  * output name and inputs against the registry and the program itself, and
- * throws `semantic-ir/InvalidProgram` listing every problem: unknown inputs,
+ * throws `semantic-ir/InvalidProgram` listing every problem: unknown inputs
+ * (a dataset named `unavailable` is known without being registered: the
+ * views reading it are pruned before anything needs its schema),
  * projections onto unregistered contracts, views shadowing registered
  * datasets, and cycles.
  *
@@ -93,7 +95,7 @@ function relationReferences(view: ViewDecl, index: number): { readonly path: str
  * const ir = compileDeclarations(program, registry);
  * ir.views.map((v) => v.name); // ['norm.defs', 'cpg.nodes']
  */
-export function compileDeclarations(program: SemanticProgram, registry: SchemaRegistry): ProgramIr {
+export function compileDeclarations(program: SemanticProgram, registry: SchemaRegistry, unavailable: ReadonlySet<string> = new Set()): ProgramIr {
   const issues: ValidationIssue[] = [];
   const viewNames = new Set(program.views.map(viewOutputName));
   const relations = new Set(program.views.filter((v) => v.kind === 'relate').map(viewOutputName));
@@ -110,7 +112,7 @@ export function compileDeclarations(program: SemanticProgram, registry: SchemaRe
     }
     const refs = inputReferences(decl, index);
     for (const ref of refs) {
-      if (!registry.has(ref.name) && !viewNames.has(ref.name)) {
+      if (!registry.has(ref.name) && !viewNames.has(ref.name) && !unavailable.has(ref.name)) {
         issues.push({ path: ref.path, message: `${ref.name} is neither a registered dataset nor a view of the program (known: ${known()})` });
       }
     }

@@ -3,6 +3,7 @@ import type { ValidationIssue } from '@anatomy/contracts';
 import type { SchemaRegistry } from '@anatomy/schema-authority';
 import { z } from 'zod';
 import { compileDeclarations } from './compile-declarations.js';
+import type { ProgramIr } from './compile-declarations.js';
 import { DatasetNameSchema } from './declaration-names.js';
 import { emitViews } from './emit-views.js';
 import { fuseRelations } from './fuse-relations.js';
@@ -18,9 +19,10 @@ import type { SemanticProgramManifest } from './semantic-program-manifest.js';
 import { SemanticIrError } from './semantic-ir-error.js';
 
 /**
- * What the compiler is told about the run beyond the program: the
- * registered datasets whose evidence cannot be produced (an extractor's
- * capability is missing), taken from the capability snapshot.
+ * What the compiler is told about the run beyond the program: the datasets
+ * whose evidence cannot be produced (an extractor's capability is missing,
+ * or the extractor takes no part in the run, so its datasets need not even
+ * be registered), taken from the capability snapshot.
  */
 export const CompileOptionsSchema = z
   .object({
@@ -32,20 +34,26 @@ export const CompileOptionsSchema = z
   .readonly();
 export type CompileOptions = z.input<typeof CompileOptionsSchema>;
 
-function checkedOptions(options: CompileOptions, registry: SchemaRegistry): ReadonlySet<string> {
+function checkedOptions(options: CompileOptions): ReadonlySet<string> {
   const result = validate(CompileOptionsSchema, options);
-  const issues: ValidationIssue[] = result.ok ? [] : [...result.issues];
-  const unavailable = result.ok ? (result.value.unavailable ?? []) : [];
-  unavailable.forEach((name, i) => {
-    if (!registry.has(name)) issues.push({ path: `unavailable.${i}`, message: `${name} is not a registered dataset` });
+  if (!result.ok) throw invalidOptions(result.issues);
+  return new Set(result.value.unavailable ?? []);
+}
+
+function invalidOptions(issues: readonly ValidationIssue[]): Error {
+  return SemanticIrError.create('InvalidProgram', `the compile options are invalid:\n${formatIssues(issues)}`, {
+    details: { issues },
+    hint: 'list as unavailable only registered datasets or datasets the program reads',
   });
-  if (issues.length > 0) {
-    throw SemanticIrError.create('InvalidProgram', `the compile options are invalid:\n${formatIssues(issues)}`, {
-      details: { issues },
-      hint: 'list only registered datasets as unavailable',
-    });
-  }
-  return new Set(unavailable);
+}
+
+/** An unavailable name must be registered or read by the program, so that a misspelt one is not silently ignored. */
+function checkUnavailableKnown(unavailable: ReadonlySet<string>, registry: SchemaRegistry, ir: ProgramIr): void {
+  const read = new Set(ir.views.flatMap((v) => v.inputs));
+  const issues = [...unavailable].flatMap((name, i) =>
+    registry.has(name) || read.has(name) ? [] : [{ path: `unavailable.${i}`, message: `${name} is neither a registered dataset nor read by the program` }],
+  );
+  if (issues.length > 0) throw invalidOptions(issues);
 }
 
 /**
@@ -65,8 +73,10 @@ function checkedOptions(options: CompileOptions, registry: SchemaRegistry): Read
  */
 export function compileProgram(program: SemanticProgram, registry: SchemaRegistry, options: CompileOptions = {}): SemanticProgramManifest {
   const checked = defineProgram(program);
-  const unavailable = checkedOptions(options, registry);
-  const capability = pruneUnavailable(compileDeclarations(checked, registry), unavailable);
+  const unavailable = checkedOptions(options);
+  const ir = compileDeclarations(checked, registry, unavailable);
+  checkUnavailableKnown(unavailable, registry, ir);
+  const capability = pruneUnavailable(ir, unavailable);
   const inferred = inferViews(capability.ir, registry);
   const optimized = pruneDeadViews(fuseRelations({ ...inferred, decisions: capability.decisions }));
   const views = emitViews(optimized);

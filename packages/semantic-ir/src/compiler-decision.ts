@@ -118,6 +118,7 @@ export const CompilerInferenceSchema = z.discriminatedUnion('topic', [
   z.object({ topic: z.literal('union-mode'), mode: z.enum(['merge', 'append']), identity: Name.nullable() }).readonly(),
   z.object({ topic: z.literal('fusion'), view: Name, members: z.array(Name).min(2).readonly(), strategy: JoinStrategySchema }).readonly(),
   z.object({ topic: z.literal('prune'), view: Name }).readonly(),
+  z.object({ topic: z.literal('edge-fusion'), view: Name, identity: Name, sources: z.array(Name).min(2).readonly(), rule: Name, confidence: Name }).readonly(),
   z
     .object({
       topic: z.literal('capability-prune'),

@@ -47,10 +47,21 @@ export const DeriveSchema = z
      * (a symbol sits where its scope does, with the scope's type).
      */
     locateIn: DatasetNameSchema.optional(),
+    /**
+     * `'symbol'`: one row per distinct value of the input's symbol identity
+     * (NULLs skipped), identified in the `entity` namespace by that value
+     * alone: a global symbol, which no file or span locates. Each row keeps
+     * the symbol, a `name` equal to it, and every source that named it.
+     */
+    per: z.literal('symbol').optional(),
   })
   .refine((d) => d.entity !== undefined || d.where !== undefined || d.locateIn !== undefined, {
     path: ['where'],
     message: 'a derive view filters (where), re-identifies (entity), locates (locateIn), or more',
+  })
+  .refine((d) => d.per === undefined || d.entity !== undefined, {
+    path: ['per'],
+    message: 'one row per symbol needs an entity namespace for the symbols (entity)',
   })
   .readonly();
 export type Derive = z.infer<typeof DeriveSchema>;
@@ -63,5 +74,7 @@ export type Derive = z.infer<typeof DeriveSchema>;
  * Derive.create({ name: 'modules', from: 'evidence.files', entity: 'module' }); // module ids from file identity
  * // pkg/sub/mod.py → pkg.sub.mod, pkg/__init__.py → pkg
  * Derive.create({ name: 'modules', from: 'evidence.files', entity: 'module', nameFromPath: { strip: ['/__init__.py', '.py'], separator: '.' } });
+ * // one row per distinct SCIP symbol, its id the stable id of the symbol in namespace 'symbol'
+ * Derive.create({ name: 'scip_symbols', from: 'evidence.scip_occurrences', entity: 'symbol', per: 'symbol' });
  */
 export const Derive = viewFactory('derive', DeriveSchema);

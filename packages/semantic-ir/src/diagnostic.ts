@@ -21,7 +21,7 @@ export function messagePlaceholders(message: string): readonly string[] {
  * for every row of `from` that meets `where` and, with `unmatched`, has no
  * edge in that relate view (an import that resolves nowhere). The message may
  * name role columns of the row as `{name}`, `{kind}`, …; file and span come
- * from the row's roles. It lives in the `diag` schema.
+ * from the row's roles; `source` (else the row's provenance) says who found it. It lives in the `diag` schema.
  */
 export const DiagnosticSchema = z
   .object({
@@ -36,6 +36,8 @@ export const DiagnosticSchema = z
       .refine((m) => messagePlaceholders(m).every((p) => ColumnRoleSchema.safeParse(p).success), 'placeholders must name column roles, such as {name}'),
     where: z.array(RoleConditionSchema).min(1).readonly().optional(),
     unmatched: DatasetNameSchema.optional(),
+    /** Who found the problem, where the row's provenance does not say: the comparison of two sources ('fusion') rather than either of them. */
+    source: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a lower-case name such as 'fusion'").optional(),
   })
   .readonly();
 export type Diagnostic = z.infer<typeof DiagnosticSchema>;

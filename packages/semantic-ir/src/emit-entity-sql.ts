@@ -2,6 +2,7 @@ import { stableIdSql } from '@anatomy/contracts';
 import { qualifiedName, quoteIdentifier } from '@anatomy/schema-authority';
 import { castSql } from './cast-sql.js';
 import { conditionSql } from './condition-sql.js';
+import { emitSymbolRowsSql } from './emit-symbol-rows-sql.js';
 import { sqlLiteral } from './sql-literal.js';
 import type { AddedColumn, InferredEntityView, SpanConversion } from './inferred-view.js';
 
@@ -58,7 +59,8 @@ function lineJoin(conversion: SpanConversion, alias: string, line: string): stri
  * of a new identity, then every input column and the columns that locate
  * the rows in bytes, filtered by the resolved conditions. Line/column
  * positions are converted in a `located` CTE that joins the line index once
- * for the start line and once for the end line.
+ * for the start line and once for the end line. A derive `per: 'symbol'`
+ * groups those rows by symbol (see `emitSymbolRowsSql`).
  *
  * @example
  * emitEntitySql(normDefs);
@@ -68,6 +70,12 @@ function lineJoin(conversion: SpanConversion, alias: string, line: string): stri
  * // FROM "evidence"."ts_defs" AS "s"
  */
 export function emitEntitySql(view: InferredEntityView): string {
+  // Rows kept one per symbol are grouped after they are selected, located and filtered as any other derive's.
+  if (view.perSymbol !== undefined) return emitSymbolRowsSql(view, view.perSymbol, rowsSql({ ...view, identity: undefined }));
+  return rowsSql(view);
+}
+
+function rowsSql(view: InferredEntityView): string {
   const names = [...view.input.columns.map((c) => c.name), ...view.added.map((a) => a.column.name)];
   const selected = names.map((n) => col(S, n));
   if (view.identity !== undefined) {

@@ -1,6 +1,7 @@
 import { stableIdSql } from '@anatomy/contracts';
 import { qualifiedName, quoteIdentifier } from '@anatomy/schema-authority';
 import { castSql } from './cast-sql.js';
+import { emitEdgeFusionSql } from './emit-edge-fusion-sql.js';
 import type { FilledColumn, InferredProject, ProjectionSource } from './inferred-view.js';
 import { sqlLiteral } from './sql-literal.js';
 
@@ -50,7 +51,8 @@ function sourceSelect(source: ProjectionSource): string {
 /**
  * Emits the SELECT of a project view: one branch per row source, combined
  * with UNION ALL and ordered by the contract's identity column so the output
- * order is deterministic.
+ * order is deterministic; with a fusion, rows sharing an identity are
+ * grouped into one first (see `emitEdgeFusionSql`).
  *
  * @example
  * emitProjectSql(cpgNodes);
@@ -60,5 +62,6 @@ function sourceSelect(source: ProjectionSource): string {
  * // ORDER BY "node_id"
  */
 export function emitProjectSql(view: InferredProject): string {
+  if (view.fusion !== undefined) return emitEdgeFusionSql(view, view.fusion, view.sources.map(sourceSelect));
   return `${view.sources.map(sourceSelect).join('\nUNION ALL\n')}\nORDER BY ${view.orderBy.map(quoteIdentifier).join(', ')}`;
 }

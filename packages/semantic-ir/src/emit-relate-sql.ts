@@ -104,6 +104,17 @@ function featureSql(term: FeatureTerm, src: string, dst: string): string {
   }
 }
 
+/**
+ * The producers of the evidence a join goes through, beside its two ends: a
+ * pair related by way of SCIP occurrences owes the edge to SCIP too. The
+ * compiler's own relationships used as bridges add nothing (their evidence
+ * is that of their ends, already counted where they were made).
+ */
+function bridgeOrigins(plan: RelateJoin): string[] {
+  const producers = (plan.join.through?.steps ?? []).map((step) => step.dataset.producer).filter((p) => p !== 'semantic-ir');
+  return [...new Set(producers)].sort().map(sqlLiteral);
+}
+
 function memberSql(plan: RelateJoin, member: RelateMember, cte: string): string {
   const [src, dst] = member.src === 'left' ? [q('l_id'), q('r_id')] : [q('r_id'), q('l_id')];
   const rightSpan = plan.right.start !== undefined && plan.right.end !== undefined;
@@ -125,7 +136,7 @@ function memberSql(plan: RelateJoin, member: RelateMember, cte: string): string 
     `${location('file', plan.location.file, 'utf8')} AS ${q('file_id')}`,
     `${location('start', plan.location.span, 'int64')} AS ${q('bstart')}`,
     `${location('end', plan.location.span, 'int64')} AS ${q('bend')}`,
-    `${mergeOriginSql(`[${q('l_origin')}, ${q('r_origin')}]`)} AS ${q('origin')}`,
+    `${mergeOriginSql(`[${[q('l_origin'), q('r_origin'), ...bridgeOrigins(plan)].join(', ')}]`)} AS ${q('origin')}`,
     `${confidenceSql(`(\n      ${score}\n    )`)} AS ${q('confidence')}`,
   ];
   const u = q('unless');

@@ -119,21 +119,26 @@ export function inferDiagnostic(view: Diagnostic, context: DiagnosticContext): V
     columns.push({ column: spec(template.name, template.type, true, template.role, template.what), value: { by: 'column', column: source.name } });
     record(template.name, { by: 'column', dataset: input.name, column: source.name }, 1, `${source.name} of ${input.name} has the role ${template.role}`, [roleEvidence(input, source)]);
   }
-  const provenance = one('provenance');
-  record(
-    'source',
-    provenance === undefined ? { by: 'literal', value: input.producer } : { by: 'column', dataset: input.name, column: provenance.name },
-    0.95,
-    provenance === undefined ? `${input.name} carries no provenance, so its diagnostics come from its producer, ${input.producer}` : `${provenance.name} records where each row came from`,
-    [provenance === undefined ? missingRoleEvidence(input, 'provenance') : roleEvidence(input, provenance)],
-  );
+  const provenance = view.source === undefined ? one('provenance') : undefined;
+  const declared = view.source;
+  if (declared !== undefined) {
+    record('source', { by: 'literal', value: declared }, 1, `the diagnostic view declares its source, ${declared}`, [{ source: 'semantic-program', detail: `source: '${declared}'` }]);
+  } else {
+    record(
+      'source',
+      provenance === undefined ? { by: 'literal', value: input.producer } : { by: 'column', dataset: input.name, column: provenance.name },
+      0.95,
+      provenance === undefined ? `${input.name} carries no provenance, so its diagnostics come from its producer, ${input.producer}` : `${provenance.name} records where each row came from`,
+      [provenance === undefined ? missingRoleEvidence(input, 'provenance') : roleEvidence(input, provenance)],
+    );
+  }
   columns.push(
     { column: spec('code', 'utf8', false, 'name', 'the diagnostic code'), value: { by: 'literal', value: view.code } },
     { column: spec('severity', 'utf8', false, 'attribute', 'info, warning or error'), value: { by: 'literal', value: view.severity } },
     { column: spec('message', 'utf8', false, 'attribute', 'what is wrong, for people'), value: { by: 'message', parts: messageParts(view.message, input, problems, at) } },
     {
       column: spec('source', 'utf8', false, 'provenance', 'the evidence source that found the problem'),
-      value: provenance === undefined ? { by: 'literal', value: input.producer } : { by: 'column', column: provenance.name },
+      value: declared !== undefined ? { by: 'literal', value: declared } : provenance === undefined ? { by: 'literal', value: input.producer } : { by: 'column', column: provenance.name },
     },
   );
 

@@ -6,6 +6,7 @@ import type { CompilerDecision } from './compiler-decision.js';
 import type { Derive } from './derive.js';
 import { inferEntityId, isWholeFile } from './infer-entity-id.js';
 import { inferSpanConversion } from './infer-span-conversion.js';
+import { inferSymbolRows } from './infer-symbol-rows.js';
 import type { FileDatasets } from './file-dataset.js';
 import { fileJoinOption } from './infer-project.js';
 import type { AddedColumn, FileJoin, InferredEntityView, ParentJoin, SpanConversion } from './inferred-view.js';
@@ -204,7 +205,15 @@ export function inferEntityView(view: Normalize | Derive, context: EntityViewCon
   const entity = view.entity;
   let identity: InferredEntityView['identity'];
   let columns: readonly ColumnSpec[] = located;
-  if (entity !== undefined) {
+  let perSymbol: InferredEntityView['perSymbol'];
+  if (view.kind === 'derive' && view.per === 'symbol' && entity !== undefined) {
+    const symbols = inferSymbolRows(locatedSchema, entity, name);
+    if (!symbols.ok) problems.push({ path: `${at}.per`, message: symbols.problem });
+    else {
+      [identity, columns, perSymbol] = [symbols.identity, symbols.columns.slice(1), symbols.rows];
+      decisions.push(...symbols.decisions);
+    }
+  } else if (entity !== undefined) {
     const column = `${entity}_id`;
     if (located.some((c) => c.name === column)) {
       problems.push({ path: `${at}.entity`, message: `${input.name} already has a column ${column}; ${view.kind} it under another entity name` });
@@ -245,7 +254,7 @@ export function inferEntityView(view: Normalize | Derive, context: EntityViewCon
     version: 1,
     description:
       view.kind === 'normalize' ? `${input.name} with stable ${entity ?? ''} ids` : `rows of ${input.name} meeting the conditions of ${name}${entity === undefined ? '' : ` as ${entity} entities`}`,
-    spanUnit: locatedSchema.spanUnit,
+    spanUnit: perSymbol === undefined ? locatedSchema.spanUnit : 'none',
     columns: [...(identity === undefined ? [] : [identity.column]), ...columns],
   });
   return {
@@ -266,6 +275,7 @@ export function inferEntityView(view: Normalize | Derive, context: EntityViewCon
       added,
       identity,
       conditions: conditions.conditions,
+      ...(perSymbol === undefined ? {} : { perSymbol }),
       decisions: Object.freeze(decisions),
     }),
   };

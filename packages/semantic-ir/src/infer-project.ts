@@ -5,6 +5,7 @@ import type { ColumnRole, ColumnSpec, ColumnType, DatasetSchema } from '@anatomy
 import type { CompilerDecision } from './compiler-decision.js';
 import type { FileDatasets } from './file-dataset.js';
 import type { FillChoice } from './fill-choice.js';
+import { inferEdgeFusion } from './infer-edge-fusion.js';
 import { inferEntityId, isWholeFile } from './infer-entity-id.js';
 import type { FileJoin, FilledColumn, InferredProject, ProjectionSource } from './inferred-view.js';
 import type { Project, ProjectRows } from './project.js';
@@ -254,6 +255,7 @@ export function chooseFill(column: ColumnSpec, rows: ProjectRows, source: Datase
  * a whole-file row (a byte length, no span) as [0, length) at line 1, column
  * 0; a missing file-level role (the path) from the file dataset joined on
  * file identity; provenance from the source's producer; anything else NULL.
+ * Edges several relationships found are fused into one (see `inferEdgeFusion`).
  *
  * @example
  * const r = inferProject(nodesView, { name: 'cpg.nodes', index: 1, contract: cpgNodesDataset,
@@ -333,6 +335,8 @@ export function inferProject(
   });
 
   if (problems.length > 0 || identity === undefined) return { ok: false, problems };
+  const fused = inferEdgeFusion(name, contract, sources);
+  if (fused !== undefined) decisions.push(fused.decision);
   return {
     ok: true,
     view: Object.freeze({
@@ -343,6 +347,7 @@ export function inferProject(
       output: contract,
       sources: Object.freeze(sources),
       orderBy: Object.freeze([identity.name]),
+      ...(fused === undefined ? {} : { fusion: fused.fusion }),
       decisions: Object.freeze(decisions),
     }),
   };

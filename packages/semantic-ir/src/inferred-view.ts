@@ -79,6 +79,12 @@ export interface ParentJoin {
   readonly identity: string;
 }
 
+/** How the rows of a derive `per: 'symbol'` are grouped: by the symbol column, merging the provenance column when there is one. */
+export interface SymbolRows {
+  readonly symbol: string;
+  readonly provenance: string | undefined;
+}
+
 /**
  * A normalize or derive view after inference: the input's rows that meet the
  * conditions, located in bytes (converted or whole-file spans added), with a
@@ -93,6 +99,8 @@ export interface InferredEntityView extends InferredViewBase {
   /** The new identity column, first in the output; undefined when the input's identity is kept. */
   readonly identity: { readonly column: ColumnSpec; readonly fill: StableIdFill } | undefined;
   readonly conditions: readonly ResolvedCondition[];
+  /** Set when the view keeps one row per symbol (`per: 'symbol'`): the rows are grouped by that symbol. */
+  readonly perSymbol?: SymbolRows | undefined;
 }
 
 /** A join from a projection source to the file dataset, on the file-identity role. */
@@ -119,6 +127,16 @@ export interface InferredProject extends InferredViewBase {
   readonly sources: readonly ProjectionSource[];
   /** The columns that order the rows: the contract's identity, then the property key for properties. */
   readonly orderBy: readonly string[];
+  /** Set when edges of several relationships may be one edge: rows sharing the identity are fused (see `inferEdgeFusion`). */
+  readonly fusion?: EdgeFusion | undefined;
+}
+
+/** How rows sharing an identity are fused into one: grouped by it, provenance merged, rules joined, confidences combined. */
+export interface EdgeFusion {
+  readonly identity: string;
+  readonly provenance: string | undefined;
+  readonly rule: string;
+  readonly confidence: string;
 }
 
 /** The identity of a relationship side's rows: its own column, or a stable id computed from its roles. */

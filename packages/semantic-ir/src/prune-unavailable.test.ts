@@ -145,6 +145,6 @@ describe('capability pruning', () => {
       error = e;
     }
     expect(SemanticIrError.is(error, 'InvalidProgram')).toBe(true);
-    if (SemanticIrError.is(error)) expect(error.details['issues']).toEqual([{ path: 'unavailable.0', message: 'evidence.scip_typo is not a registered dataset' }]);
+    if (SemanticIrError.is(error)) expect(error.details['issues']).toEqual([{ path: 'unavailable.0', message: 'evidence.scip_typo is neither a registered dataset nor read by the program' }]);
   });
 });

@@ -61,7 +61,9 @@ function narrowed(decl: ViewDecl, lost: ReadonlySet<string>): ViewDecl | undefin
       return rows.length === 0 ? undefined : Object.freeze({ ...decl, rows: Object.freeze(rows) });
     }
     case 'relate': {
-      if (lost.has(endpointDataset(decl.left)) || lost.has(endpointDataset(decl.right))) return undefined;
+      // Rows come from both sides and every bridge; without a disqualifying relation the relationship would keep rows it must not.
+      const needed = [endpointDataset(decl.left), endpointDataset(decl.right), ...(decl.through ?? []).map((b) => b.from), ...[decl.unless?.left, decl.unless?.right]];
+      if (needed.some((name) => name !== undefined && lost.has(name))) return undefined;
       const { agree: declared, ...rest } = decl;
       const agree = Object.entries(declared ?? {}).filter(([name]) => !lost.has(name));
       return Object.freeze(agree.length === 0 ? rest : { ...rest, agree: Object.freeze(Object.fromEntries(agree)) });
