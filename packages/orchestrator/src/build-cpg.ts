@@ -147,14 +147,19 @@ async function verifyStoredSchemas(store: Store, registry: SchemaRegistry): Prom
 }
 
 /**
- * Measures, by profiling the scans in DuckDB, what each dataset's scan policy
- * saves its readers (rows and bytes scanned with and without it), so the run
- * records the payoff rather than assuming it.
+ * Measures, by profiling the scans in DuckDB, what each stored dataset's scan
+ * policy saves its readers (rows and bytes scanned with and without it), so
+ * the run records the payoff rather than assuming it. Only tables are
+ * measured: a view kept inline is never scanned, its readers' plans inline
+ * it, and profiling a "scan" of it would run its whole query again — on the
+ * standard library that was most of the build. Its decision is recorded
+ * without a payoff.
  */
 async function measureScanPayoffs(store: Store, planned: PlannedExecution): Promise<ScanPolicyDecision[]> {
+  const inline = new Set(planned.report.tasks.filter((t) => t.cachePolicy === 'inline-view').map((t) => t.name));
   const measured: ScanPolicyDecision[] = [];
   for (const [dataset, decision] of Object.entries(planned.policy.scan).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    measured.push(await measureScanPayoff(store, dataset, decision));
+    measured.push(inline.has(dataset) ? decision : await measureScanPayoff(store, dataset, decision));
   }
   return measured;
 }
@@ -314,15 +319,17 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       async () => {
         const outputFingerprints: OutputFingerprints = {};
         for (const table of OUTPUT_TABLES) outputFingerprints[table] = await tableFingerprint(store, table);
+        const capabilities = await captureCapabilities(store);
+        const scanPayoffs = await measureScanPayoffs(store, planned);
         return writeBuildBundle({
           root,
           runId,
           manifest,
           policy: planned.policy,
-          capabilities: await captureCapabilities(store),
+          capabilities,
           planReport: planned.report,
           planBundles: planned.bundles,
-          scanPayoffs: await measureScanPayoffs(store, planned),
+          scanPayoffs,
           schedule: planned.schedule,
           writeOutcomes: outcomes,
           maintenanceDecisions: decisions,
