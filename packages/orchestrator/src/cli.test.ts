@@ -120,7 +120,8 @@ describe('anatomy build', () => {
     expect(defs?.payoff?.rowsScannedWithout).toBeGreaterThanOrEqual(1);
     expect(defs?.payoff?.rowsScannedWith).toBeLessThanOrEqual(defs?.payoff?.rowsScannedWithout ?? 0);
     // every stored table is measured; views kept inline are never scanned, so they carry no payoff
-    const inline = new Set(plans.filter((p) => bundle.read(runPolicyArtifact).cache[p.view]?.value === 'inline-view').map((p) => p.view));
+    const cache = bundle.read(runPolicyArtifact).cache as Readonly<Record<string, { readonly value: string }>>;
+    const inline = new Set(plans.filter((p) => cache[p.view]?.value === 'inline-view').map((p) => p.view));
     expect(inline.size).toBeGreaterThan(0);
     for (const p of payoffs) expect(p.payoff === undefined, p.dataset).toBe(inline.has(p.dataset));
   });
