@@ -7,7 +7,7 @@ import { createTreeSitterExtractor, treeSitterDatasets } from '@anatomy/extract-
 import { calibrateThresholds, decideMaintenance, readMaintenanceLog, runMaintenance } from '@anatomy/maintenance';
 import type { MaintenanceDecision, MaintenanceRecord, ThresholdCalibration } from '@anatomy/maintenance';
 import { captureCapabilities, inferDeps, parseLineage, readLineageCatalog } from '@anatomy/plan-signals';
-import type { InferredDeps } from '@anatomy/plan-signals';
+import type { InferredDeps, ViewLineage } from '@anatomy/plan-signals';
 import { pythonCpgProgram } from '@anatomy/python-cpg';
 import { filesBatch, filesDataset, lineIndexDataset, lineIndexExtractor, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
 import { cpgOutputDatasets, SchemaRegistry, verifySchema } from '@anatomy/schema-authority';
@@ -164,12 +164,20 @@ async function measureScanPayoffs(store: Store, planned: PlannedExecution): Prom
   return measured;
 }
 
-/** Asks DuckDB which relations each view reads; no view declares its inputs. */
-async function lineageDeps(store: Store, manifest: SemanticProgramManifest): Promise<InferredDeps[]> {
+/**
+ * Asks DuckDB which relations each view reads; no view declares its inputs.
+ * The lineages go on to the planner, which would otherwise parse every view again.
+ */
+async function lineageDeps(store: Store, manifest: SemanticProgramManifest): Promise<{ deps: InferredDeps[]; lineages: Map<string, ViewLineage> }> {
   const catalog = await readLineageCatalog(store);
   const deps: InferredDeps[] = [];
-  for (const view of manifest.views) deps.push(inferDeps(await parseLineage(store, view, { catalog })));
-  return deps;
+  const lineages = new Map<string, ViewLineage>();
+  for (const view of manifest.views) {
+    const lineage = await parseLineage(store, view, { catalog });
+    lineages.set(view.name, lineage);
+    deps.push(inferDeps(lineage));
+  }
+  return { deps, lineages };
 }
 
 /** The evidence datasets the program reads, directly or through other views. */
@@ -269,7 +277,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
   try {
     const outcomes: WriteOutcome[] = [];
     const built = await store.transaction(async () => {
-      const deps = await timer.run('plan', () => lineageDeps(store, manifest), (d) => `${d.length} views, inputs from DuckDB plan lineage`);
+      const { deps, lineages } = await timer.run('plan', () => lineageDeps(store, manifest), (d) => `${d.deps.length} views, inputs from DuckDB plan lineage`);
       const demanded = options.allEvidence === true ? undefined : demandedEvidence(deps, registry);
       await timer.run(
         'prepare store',
@@ -289,7 +297,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
       );
       outcomes.push(...extraction.outcomes);
-      const planned = await timer.run('plan views', () => planInTransaction({ manifest, store, registry }), (p) => `policy ${p.policy.fingerprint.slice(0, 12)}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`);
+      const planned = await timer.run('plan views', () => planInTransaction({ manifest, store, registry, lineages }), (p) => `policy ${p.policy.fingerprint.slice(0, 12)}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`);
       const rows = await timer.run('execute', () => executeViews(store, planned, manifest, progress, outcomes), (r) => `${r.size} views materialized`);
       const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
       return { planned, rows, extraction, nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])) };
