@@ -20,6 +20,7 @@ import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import { maintenanceLogDataset, openStore, tableFingerprint } from '@anatomy/store';
 import type { LockWaitInfo, Store, WriteOutcome } from '@anatomy/store';
 import { lastValueFrom, tap } from 'rxjs';
+import { DEFAULT_BUILD_MEMORY_LIMIT } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
 import { planInTransaction } from './plan-report.js';
 import type { PlannedExecution } from './plan-report.js';
@@ -55,6 +56,8 @@ export interface BuildOptions {
   readonly waitMs?: number;
   /** What to do about store maintenance after the build. */
   readonly maintenance?: 'run' | 'dry-run' | 'off';
+  /** DuckDB's memory cap in DuckDB's notation (`'2GB'`); {@link DEFAULT_BUILD_MEMORY_LIMIT} when absent. */
+  readonly memoryLimit?: string;
 }
 
 /** What a build did, for people (`anatomy build`) and machines (`--json`). */
@@ -273,7 +276,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
   const registry = registryOfRun({ scip: options.scip === true || options.scipIndex !== undefined });
   const manifest = await timer.run('compile', async () => compileProgram(pythonCpgProgram, registry), (m) => `${m.views.length} views, manifest ${m.fingerprint.slice(0, 12)}`);
 
-  const store = await openStore({ path: storePath, ...waitOption(options, progress) });
+  const store = await openStore({ path: storePath, memoryLimit: options.memoryLimit ?? DEFAULT_BUILD_MEMORY_LIMIT, ...waitOption(options, progress) });
   try {
     const outcomes: WriteOutcome[] = [];
     const built = await store.transaction(async () => {
