@@ -20,7 +20,7 @@ import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import { maintenanceLogDataset, openStore, tableFingerprint } from '@anatomy/store';
 import type { LockWaitInfo, Store, WriteOutcome } from '@anatomy/store';
 import { lastValueFrom, tap } from 'rxjs';
-import { DEFAULT_BUILD_MEMORY_LIMIT } from './build-resources.js';
+import { BUILD_PYTHON_BATCH_ROWS, DEFAULT_BUILD_MEMORY_LIMIT } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
 import { planInTransaction } from './plan-report.js';
 import type { PlannedExecution } from './plan-report.js';
@@ -103,7 +103,7 @@ export function registryOfRun(options: { readonly scip?: boolean } = {}): Schema
 }
 
 function extractorsOf(options: BuildOptions): Extractor[] {
-  const extractors: Extractor[] = [lineIndexExtractor, createTreeSitterExtractor(), createPythonExtractor()];
+  const extractors: Extractor[] = [lineIndexExtractor, createTreeSitterExtractor(), createPythonExtractor({ batchRows: BUILD_PYTHON_BATCH_ROWS })];
   if (options.scipIndex !== undefined) extractors.push(createScipExtractor({ mode: 'index', indexPath: resolve(options.scipIndex) }));
   else if (options.scip === true) extractors.push(createScipExtractor({ mode: 'run' }));
   return extractors;

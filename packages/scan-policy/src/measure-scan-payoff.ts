@@ -127,7 +127,10 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
     const subsetSites: (readonly string[])[] = [];
     for (const reader of decision.readers) {
       for (const site of reader.sites) {
-        const scanned = await rowsScanned(`SELECT * FROM ${source}${whereOf(site)}`);
+        // The rows a scan reads follow from its predicates, not from the columns it
+        // returns (those only change the bytes, counted by width), so the scan with
+        // every column and the projected one are the same profile: run it once.
+        const scanned = await rowsScanned(`SELECT ${list} FROM ${source}${whereOf(site)}`);
         rowsWithout += scanned;
         bytesWithout += scanned * fullWidth;
         if (subset !== null && sharing.has(reader.view) && subset.predicates.every((p) => site.includes(p))) {
