@@ -20,7 +20,7 @@ import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import { maintenanceLogDataset, openStore, tableFingerprint } from '@anatomy/store';
 import type { LockWaitInfo, Store, WriteOutcome } from '@anatomy/store';
 import { lastValueFrom, tap } from 'rxjs';
-import { BUILD_PYTHON_BATCH_ROWS, DEFAULT_BUILD_MEMORY_LIMIT } from './build-resources.js';
+import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
 import { planInTransaction } from './plan-report.js';
 import type { PlannedExecution } from './plan-report.js';
@@ -56,7 +56,11 @@ export interface BuildOptions {
   readonly waitMs?: number;
   /** What to do about store maintenance after the build. */
   readonly maintenance?: 'run' | 'dry-run' | 'off';
-  /** DuckDB's memory cap in DuckDB's notation (`'2GB'`); {@link DEFAULT_BUILD_MEMORY_LIMIT} when absent. */
+  /**
+   * DuckDB's memory cap in DuckDB's notation (`'2GB'`); DuckDB's default when
+   * absent. The build is one transaction whose tables DuckDB cannot evict, so
+   * a cap below its working set fails the build rather than making it spill.
+   */
   readonly memoryLimit?: string;
 }
 
@@ -276,7 +280,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
   const registry = registryOfRun({ scip: options.scip === true || options.scipIndex !== undefined });
   const manifest = await timer.run('compile', async () => compileProgram(pythonCpgProgram, registry), (m) => `${m.views.length} views, manifest ${m.fingerprint.slice(0, 12)}`);
 
-  const store = await openStore({ path: storePath, memoryLimit: options.memoryLimit ?? DEFAULT_BUILD_MEMORY_LIMIT, ...waitOption(options, progress) });
+  const store = await openStore({ path: storePath, ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }), ...waitOption(options, progress) });
   try {
     const outcomes: WriteOutcome[] = [];
     const built = await store.transaction(async () => {

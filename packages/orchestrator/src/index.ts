@@ -1,7 +1,6 @@
 export { main } from './cli.js';
 export type { CliIo } from './cli.js';
 export { buildCpg, STORE_RELATIVE_PATH } from './build-cpg.js';
-export { DEFAULT_BUILD_MEMORY_LIMIT } from './build-resources.js';
 export type { BuildOptions, BuildSummary } from './build-cpg.js';
 export { ExitCode } from './exit-code.js';
 export { formatRows } from './format-rows.js';
