@@ -21,11 +21,10 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { decodeArtifact } from '@anatomy/artifact-registry';
 import { runScipPython } from '@anatomy/extract-scip';
-import { runWriteOutcomesArtifact } from '@anatomy/orchestrator';
 import { scanRepository } from '@anatomy/repo-scan';
 import type { FileRecord } from '@anatomy/repo-scan';
+import { unpack } from 'msgpackr';
 import { Language, Parser } from 'web-tree-sitter';
 import { ProcessTreeRss } from './process-tree-rss.js';
 
@@ -165,10 +164,23 @@ interface BuildJson {
   readonly runId: string;
 }
 
-/** The slowest writes of the run, from the bundle's write-outcomes artifact, summed per target. */
+interface WriteOutcomeRow {
+  readonly target: string;
+  readonly operation: string;
+  readonly rowsInserted: number;
+  readonly durationMs: number;
+}
+
+/**
+ * The slowest writes of the run, from the bundle's write-outcomes artifact
+ * (a msgpack envelope whose payload lists the outcomes), summed per target.
+ * Read with msgpackr directly: the benchmark stays a client of the CLI and
+ * imports nothing from the orchestrator.
+ */
 function slowestWrites(tree: string, runId: string): { target: string; operation: string; rows: number; ms: number; writes: number }[] {
-  const bytes = readFileSync(join(tree, '.anatomy', 'runs', runId, 'write-outcomes.msgpack'));
-  const outcomes = decodeArtifact(runWriteOutcomesArtifact, bytes);
+  const envelope = unpack(readFileSync(join(tree, '.anatomy', 'runs', runId, 'write-outcomes.msgpack'))) as { name?: unknown; payload?: unknown };
+  if (envelope.name !== 'write-outcomes' || !Array.isArray(envelope.payload)) throw new Error(`run ${runId} has no write-outcomes artifact the benchmark can read`);
+  const outcomes = envelope.payload as readonly WriteOutcomeRow[];
   const byTarget = new Map<string, { target: string; operation: string; rows: number; ms: number; writes: number }>();
   for (const o of outcomes) {
     const key = `${o.operation} ${o.target}`;
