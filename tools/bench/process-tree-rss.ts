@@ -40,22 +40,25 @@ function descendants(root: number): number[] {
 }
 
 /**
- * Samples the summed RSS of this process and all its descendants (worker
- * processes such as python3 included) and keeps the peak. Worker threads
- * share the process's RSS, so they are counted once.
+ * Samples the summed RSS of a process (this one unless `root` names another)
+ * and all its descendants (worker processes such as python3 included) and
+ * keeps the peak. Worker threads share the process's RSS, so they are
+ * counted once.
  */
 export class ProcessTreeRss {
   #peak = 0;
   readonly #timer: NodeJS.Timeout;
+  readonly #root: number;
 
-  constructor(everyMs = 50) {
+  constructor(everyMs = 50, root: number = process.pid) {
+    this.#root = root;
     this.#timer = setInterval(() => this.sample(), everyMs);
     this.#timer.unref();
   }
 
   /** Takes one sample now. */
   sample(): void {
-    const total = [process.pid, ...descendants(process.pid)].reduce((sum, pid) => sum + rssOf(pid), 0);
+    const total = [this.#root, ...descendants(this.#root)].reduce((sum, pid) => sum + rssOf(pid), 0);
     if (total > this.#peak) this.#peak = total;
   }
 

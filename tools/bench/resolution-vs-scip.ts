@@ -4,12 +4,12 @@
 //
 //   npx nx run @anatomy/workspace-tools:bench-resolution -- e2e/fixtures/shop
 //   npx nx run @anatomy/workspace-tools:bench-resolution -- /tmp/json-copy --json
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureResolutionAgreement, openCpg } from '@anatomy/cpg-query';
-import { buildCpg, silentProgress } from '@anatomy/orchestrator';
 
 const args = process.argv.slice(2);
 const dir = args.find((a) => !a.startsWith('--'));
@@ -18,12 +18,20 @@ if (dir === undefined) {
   process.exit(64);
 }
 // Nx runs the program in tools/: a relative directory is taken from the workspace root, where the command is typed.
-const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)), dir);
+const workspace = fileURLToPath(new URL('../../..', import.meta.url));
+const root = resolve(workspace, dir);
+// The built CLI, as a user runs it (the nx target builds it first): nothing in the workspace imports the orchestrator.
+const cli = join(workspace, 'packages', 'orchestrator', 'bin', 'anatomy.js');
+interface BuildSummary {
+  readonly files: number;
+  readonly extractors: readonly { readonly extractor: string; readonly status: string; readonly reason?: string }[];
+}
 const work = mkdtempSync(join(tmpdir(), 'anatomy-resolution-bench-'));
 try {
   const storePath = join(work, 'anatomy.duckdb');
   const started = process.hrtime.bigint();
-  const build = await buildCpg({ root, storePath, scip: true, maintenance: 'off' }, silentProgress());
+  const output = execFileSync(process.execPath, [cli, 'build', root, '--store', storePath, '--scip', '--maintenance', 'off', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 });
+  const build = JSON.parse(output) as BuildSummary;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const scip = build.extractors.find((e) => e.extractor === 'scip');
   if (scip?.status !== 'ran') throw new Error(`scip-python did not run (${scip?.status ?? 'absent'}${scip?.reason === undefined ? '' : `: ${scip.reason}`})`);

@@ -435,9 +435,11 @@ def _cleandoc(text):
     return "\n".join(lines)
 
 
-def ast_evidence(tree, source_map, file_id, wanted):
+def ast_evidence(tree, source_map, file_id, wanted, scopes=None):
     """Rows of the ast tables: one iterative pre-order walk (no recursion, so
-    deep trees that CPython accepted never hit Python's recursion limit)."""
+    deep trees that CPython accepted never hit Python's recursion limit).
+    Given a dict as ``scopes``, the same walk fills it as scope_spans would,
+    so the symtable stage need not walk the whole tree a second time."""
     node_id = IdMaker("py_ast", file_id)
     def_id = IdMaker("py_def", file_id)
     import_id = IdMaker("py_import", file_id)
@@ -462,6 +464,9 @@ def ast_evidence(tree, source_map, file_id, wanted):
         cls = type(node)
         this_id = node_id.of_int(pre)
         pos = span(node)
+        if scopes is not None and (cls in DEF_KINDS or cls in SCOPE_NODE_NAMES):
+            key = (node.name if cls in DEF_KINDS else SCOPE_NODE_NAMES[cls], node.lineno)
+            scopes[key] = None if key in scopes else pos[4:]
         if want_nodes:
             attr = _name_attr(cls)
             name = getattr(node, attr, None) if attr else None
@@ -853,17 +858,23 @@ def extract_file(request, tables):
     except Exception as error:  # noqa: BLE001 - every failure is evidence
         report_exception(result, source_map, "parse", located_parse_error(error, data, source_map.codec, filename))
         return result
+    # The scope spans py_scopes needs come from the ast walk when there is one.
+    walked_spans = {} if want_ast and "py_scopes" in tables else None
     if want_ast:
         try:
-            for table, rows in ast_evidence(tree, source_map, result.file_id, tables).items():
+            for table, rows in ast_evidence(tree, source_map, result.file_id, tables, walked_spans).items():
                 result.put(table, rows)
         except Exception as error:  # noqa: BLE001
+            walked_spans = None
             report_exception(result, source_map, "ast", error)
     if want_symtable:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                spans = scope_spans(tree, source_map) if "py_scopes" in tables else {}
+                if "py_scopes" not in tables:
+                    spans = {}
+                else:
+                    spans = walked_spans if walked_spans is not None else scope_spans(tree, source_map)
                 rows = symtable_evidence(data, filename, result.file_id, tables, spans)
                 if "py_star_exports" in tables:
                     rows["py_star_exports"] = star_exports(tree, data, filename, result.file_id)

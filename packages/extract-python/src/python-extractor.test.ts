@@ -371,6 +371,16 @@ describe('symtable evidence', () => {
     );
   });
 
+  it('gives scopes the same spans when the ast walk, demanded too, finds them', async () => {
+    const repo = await repository({ 'scopes.py': SOURCE });
+    dirs.push(repo.dir);
+    const batches = await collect(repo.scan, new Set(['evidence.py_scopes', 'evidence.py_ast_nodes']));
+    const walked = rowsOf(batches, 'py_scopes');
+    expect(rowsOf(batches, 'py_ast_nodes').length).toBeGreaterThan(0);
+    expect(walked.map((s) => [s['qualname'], s['bstart'], s['bend']])).toEqual(scopes.map((s) => [s['qualname'], s['bstart'], s['bend']]));
+    expect(walked.filter((s) => s['bstart'] !== null).length).toBeGreaterThanOrEqual(4);
+  });
+
   it('records the flags of globals, nonlocals, closures, class scopes and imports', () => {
     expect(symbols.get('outer counter')).toEqual(expect.arrayContaining(['is_global', 'is_declared_global', 'is_assigned']));
     expect(symbols.get('outer a')).toEqual(['is_parameter', 'is_local']);

@@ -7,7 +7,7 @@ import { createTreeSitterExtractor, treeSitterDatasets } from '@anatomy/extract-
 import { calibrateThresholds, decideMaintenance, readMaintenanceLog, runMaintenance } from '@anatomy/maintenance';
 import type { MaintenanceDecision, MaintenanceRecord, ThresholdCalibration } from '@anatomy/maintenance';
 import { captureCapabilities, inferDeps, parseLineage, readLineageCatalog } from '@anatomy/plan-signals';
-import type { InferredDeps } from '@anatomy/plan-signals';
+import type { InferredDeps, ViewLineage } from '@anatomy/plan-signals';
 import { pythonCpgProgram } from '@anatomy/python-cpg';
 import { filesBatch, filesDataset, lineIndexDataset, lineIndexExtractor, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
 import { cpgOutputDatasets, SchemaRegistry, verifySchema } from '@anatomy/schema-authority';
@@ -20,6 +20,7 @@ import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import { maintenanceLogDataset, openStore, tableFingerprint } from '@anatomy/store';
 import type { LockWaitInfo, Store, WriteOutcome } from '@anatomy/store';
 import { lastValueFrom, tap } from 'rxjs';
+import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
 import { planInTransaction } from './plan-report.js';
 import type { PlannedExecution } from './plan-report.js';
@@ -55,6 +56,12 @@ export interface BuildOptions {
   readonly waitMs?: number;
   /** What to do about store maintenance after the build. */
   readonly maintenance?: 'run' | 'dry-run' | 'off';
+  /**
+   * DuckDB's memory cap in DuckDB's notation (`'2GB'`); DuckDB's default when
+   * absent. The build is one transaction whose tables DuckDB cannot evict, so
+   * a cap below its working set fails the build rather than making it spill.
+   */
+  readonly memoryLimit?: string;
 }
 
 /** What a build did, for people (`anatomy build`) and machines (`--json`). */
@@ -112,7 +119,7 @@ export function compileForRun(options: { readonly scip?: boolean } = {}): Semant
 }
 
 function extractorsOf(options: BuildOptions): Extractor[] {
-  const extractors: Extractor[] = [lineIndexExtractor, createTreeSitterExtractor(), createPythonExtractor()];
+  const extractors: Extractor[] = [lineIndexExtractor, createTreeSitterExtractor(), createPythonExtractor({ batchRows: BUILD_PYTHON_BATCH_ROWS })];
   if (options.scipIndex !== undefined) extractors.push(createScipExtractor({ mode: 'index', indexPath: resolve(options.scipIndex) }));
   else if (options.scip === true) extractors.push(createScipExtractor({ mode: 'run' }));
   return extractors;
@@ -159,24 +166,37 @@ async function verifyStoredSchemas(store: Store, registry: SchemaRegistry): Prom
 }
 
 /**
- * Measures, by profiling the scans in DuckDB, what each dataset's scan policy
- * saves its readers (rows and bytes scanned with and without it), so the run
- * records the payoff rather than assuming it.
+ * Measures, by profiling the scans in DuckDB, what each stored dataset's scan
+ * policy saves its readers (rows and bytes scanned with and without it), so
+ * the run records the payoff rather than assuming it. Only tables are
+ * measured: a view kept inline is never scanned, its readers' plans inline
+ * it, and profiling a "scan" of it would run its whole query again — on the
+ * standard library that was most of the build. Its decision is recorded
+ * without a payoff.
  */
 async function measureScanPayoffs(store: Store, planned: PlannedExecution): Promise<ScanPolicyDecision[]> {
+  const inline = new Set(planned.report.tasks.filter((t) => t.cachePolicy === 'inline-view').map((t) => t.name));
   const measured: ScanPolicyDecision[] = [];
   for (const [dataset, decision] of Object.entries(planned.policy.scan).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    measured.push(await measureScanPayoff(store, dataset, decision));
+    measured.push(inline.has(dataset) ? decision : await measureScanPayoff(store, dataset, decision));
   }
   return measured;
 }
 
-/** Asks DuckDB which relations each view reads; no view declares its inputs. */
-async function lineageDeps(store: Store, manifest: SemanticProgramManifest): Promise<InferredDeps[]> {
+/**
+ * Asks DuckDB which relations each view reads; no view declares its inputs.
+ * The lineages go on to the planner, which would otherwise parse every view again.
+ */
+async function lineageDeps(store: Store, manifest: SemanticProgramManifest): Promise<{ deps: InferredDeps[]; lineages: Map<string, ViewLineage> }> {
   const catalog = await readLineageCatalog(store);
   const deps: InferredDeps[] = [];
-  for (const view of manifest.views) deps.push(inferDeps(await parseLineage(store, view, { catalog })));
-  return deps;
+  const lineages = new Map<string, ViewLineage>();
+  for (const view of manifest.views) {
+    const lineage = await parseLineage(store, view, { catalog });
+    lineages.set(view.name, lineage);
+    deps.push(inferDeps(lineage));
+  }
+  return { deps, lineages };
 }
 
 /** The evidence datasets the program reads, directly or through other views. */
@@ -282,12 +302,12 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
   const registry = registryOfRun({ scip: options.scip === true || options.scipIndex !== undefined });
   const manifest = await timer.run('compile', async () => compileForRun({ scip: options.scip === true || options.scipIndex !== undefined }), (m) => `${m.views.length} views, manifest ${m.fingerprint.slice(0, 12)}`);
 
-  const store = await openStore({ path: storePath, ...waitOption(options, progress) });
+  const store = await openStore({ path: storePath, ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }), ...waitOption(options, progress) });
   try {
     const outcomes: WriteOutcome[] = [];
     const viewTimings: RunTimings['views'][number][] = [];
     const built = await store.transaction(async () => {
-      const deps = await timer.run('plan', () => lineageDeps(store, manifest), (d) => `${d.length} views, inputs from DuckDB plan lineage`);
+      const { deps, lineages } = await timer.run('plan', () => lineageDeps(store, manifest), (d) => `${d.deps.length} views, inputs from DuckDB plan lineage`);
       const demanded = options.allEvidence === true ? undefined : demandedEvidence(deps, registry);
       await timer.run(
         'prepare store',
@@ -307,7 +327,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
       );
       outcomes.push(...extraction.outcomes);
-      const planned = await timer.run('plan views', () => planInTransaction({ manifest, store, registry }), (p) => `policy ${p.policy.fingerprint.slice(0, 12)}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`);
+      const planned = await timer.run('plan views', () => planInTransaction({ manifest, store, registry, lineages }), (p) => `policy ${p.policy.fingerprint.slice(0, 12)}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`);
       const rows = await timer.run('execute', () => executeViews(store, planned, manifest, progress, outcomes, viewTimings), (r) => `${r.size} views materialized`);
       const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
       const edgeCounts = await store.query('SELECT edge_kind, count(*) AS n FROM cpg.edges GROUP BY edge_kind ORDER BY edge_kind');
@@ -345,15 +365,17 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       async () => {
         const outputFingerprints: OutputFingerprints = {};
         for (const table of OUTPUT_TABLES) outputFingerprints[table] = await tableFingerprint(store, table);
+        const capabilities = await captureCapabilities(store);
+        const scanPayoffs = await measureScanPayoffs(store, planned);
         return writeBuildBundle({
           root,
           runId,
           manifest,
           policy: planned.policy,
-          capabilities: await captureCapabilities(store),
+          capabilities,
           planReport: planned.report,
           planBundles: planned.bundles,
-          scanPayoffs: await measureScanPayoffs(store, planned),
+          scanPayoffs,
           schedule: planned.schedule,
           writeOutcomes: outcomes,
           maintenanceDecisions: decisions,

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { readRunBundle } from '@anatomy/artifact-registry';
 import { stableId } from '@anatomy/contracts';
-import { runPlanBundlesArtifact, runScanPayoffsArtifact } from './run-artifacts.js';
+import { runPlanBundlesArtifact, runPolicyArtifact, runScanPayoffsArtifact } from './run-artifacts.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 import { ExitCode } from './exit-code.js';
@@ -119,6 +119,11 @@ describe('anatomy build', () => {
     const defs = payoffs.find((p) => p.dataset === 'evidence.ts_defs');
     expect(defs?.payoff?.rowsScannedWithout).toBeGreaterThanOrEqual(1);
     expect(defs?.payoff?.rowsScannedWith).toBeLessThanOrEqual(defs?.payoff?.rowsScannedWithout ?? 0);
+    // every stored table is measured; views kept inline are never scanned, so they carry no payoff
+    const cache = bundle.read(runPolicyArtifact).cache as Readonly<Record<string, { readonly value: string }>>;
+    const inline = new Set(plans.filter((p) => cache[p.view]?.value === 'inline-view').map((p) => p.view));
+    expect(inline.size).toBeGreaterThan(0);
+    for (const p of payoffs) expect(p.payoff === undefined, p.dataset).toBe(inline.has(p.dataset));
   });
 
   it('exports the built CPG in every format', async () => {

@@ -66,6 +66,12 @@ export interface PlanReportOptions {
   readonly measured?: Readonly<Record<string, number>>;
   readonly tier?: DiagnosticsTier;
   readonly thresholds?: ExecutionThresholds;
+  /**
+   * The lineage of every view, when the caller already asked DuckDB for it
+   * (a build does, to decide which evidence to extract); asked again when
+   * absent. Parsing each view's SQL in DuckDB is not free.
+   */
+  readonly lineages?: ReadonlyMap<string, ViewLineage>;
 }
 
 interface Decided {
@@ -105,13 +111,20 @@ interface Analysis {
  * inside the caller's transaction, leaving every view created as a DuckDB
  * view in dependency order.
  */
-async function analyse(store: Store, manifest: SemanticProgramManifest, registry: SchemaRegistry | undefined, rollback: boolean): Promise<Analysis> {
+async function analyse(
+  store: Store,
+  manifest: SemanticProgramManifest,
+  registry: SchemaRegistry | undefined,
+  rollback: boolean,
+  given: ReadonlyMap<string, ViewLineage> | undefined,
+): Promise<Analysis> {
   if (rollback) await store.run('BEGIN TRANSACTION');
   try {
     for (const macro of manifest.macros) await store.run(macro.sql);
-    const catalog = await readLineageCatalog(store);
     const lineages = new Map<string, ViewLineage>();
-    for (const view of manifest.views) lineages.set(view.name, await parseLineage(store, view, { catalog }));
+    const missing = manifest.views.filter((view) => given?.get(view.name) === undefined);
+    const catalog = missing.length > 0 ? await readLineageCatalog(store) : undefined;
+    for (const view of manifest.views) lineages.set(view.name, given?.get(view.name) ?? (await parseLineage(store, view, catalog === undefined ? {} : { catalog })));
     const deps = manifest.views.map((view) => inferDeps(lineages.get(view.name) as ViewLineage));
     const graph = buildTaskGraph(deps);
     const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
@@ -222,7 +235,7 @@ export async function planInTransaction(options: PlanReportOptions): Promise<Pla
 
 async function planExecution(options: PlanReportOptions, rollback: boolean): Promise<PlannedExecution> {
   const { manifest, store } = options;
-  const { deps, bundles, signals } = await analyse(store, manifest, options.registry, rollback);
+  const { deps, bundles, signals } = await analyse(store, manifest, options.registry, rollback, options.lineages);
   const graph = buildTaskGraph(deps);
   const model = costModel([...bundles.values()], options.measured ?? {});
   const plan = schedule(graph, model.costs);

@@ -5,9 +5,10 @@ import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCpg } from './build-cpg.js';
+import { silentProgress } from './progress-reporter.js';
 import type { ProgressReporter } from './progress-reporter.js';
 
-const quiet: ProgressReporter = { stage: () => undefined, tick: () => undefined, stageDone: () => undefined, info: () => undefined };
+const quiet: ProgressReporter = silentProgress();
 
 // test-fixtures/resolution: two packages with relative imports, an `__init__` re-export under an alias, star imports with
 // and without `__all__`, an aliased module import, a global, a closure with nonlocal, a class attribute its methods cannot

@@ -6,9 +6,10 @@ import { measureResolutionAgreement, openCpg } from '@anatomy/cpg-query';
 import type { Cpg } from '@anatomy/cpg-query';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCpg, compileForRun } from './build-cpg.js';
+import { silentProgress } from './progress-reporter.js';
 import type { ProgressReporter } from './progress-reporter.js';
 
-const quiet: ProgressReporter = { stage: () => undefined, tick: () => undefined, stageDone: () => undefined, info: () => undefined };
+const quiet: ProgressReporter = silentProgress();
 const shop = resolve(dirname(fileURLToPath(import.meta.url)), '../../../e2e/fixtures/shop');
 
 // Beside the shop: c.py imports g and defines g again, so SCIP and the local resolution cannot both be right about the

@@ -54,9 +54,21 @@ async function averageWidth(store: SqlQueryable, from: string, columns: readonly
   return Number(row?.['w'] ?? 0);
 }
 
-/** Rows the scans of a query read, from DuckDB's profile of running it. */
-async function rowsScanned(store: SqlQueryable, sql: string): Promise<number> {
-  return (await profileView(store, { name: 'scan_policy.payoff', sql })).rowsScanned;
+/**
+ * Rows the scans of a query read, from DuckDB's profile of running it. Many
+ * read sites share their SQL (every reader without predicates scans the
+ * whole dataset), so each distinct query of one measurement runs once.
+ */
+function rowsScannedOnce(store: SqlQueryable): (sql: string) => Promise<number> {
+  const measured = new Map<string, Promise<number>>();
+  return (sql) => {
+    let rows = measured.get(sql);
+    if (rows === undefined) {
+      rows = profileView(store, { name: 'scan_policy.payoff', sql }).then((outcome) => outcome.rowsScanned);
+      measured.set(sql, rows);
+    }
+    return rows;
+  };
 }
 
 /**
@@ -93,6 +105,7 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
   const source = dot < 0 ? quoted(dataset) : `${quoted(relation.schema ?? '')}.${quoted(relation.table)}`;
   let payoff: ScanPayoff;
   try {
+    const rowsScanned = rowsScannedOnce(store);
     const all = await columnTypes(store, relation);
     if (all.length === 0) {
       throw ScanPolicyError.create('MeasureFailed', `${dataset} has no columns in the store`, { hint: `create and fill ${dataset} before measuring its scans` });
@@ -114,21 +127,24 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
     const subsetSites: (readonly string[])[] = [];
     for (const reader of decision.readers) {
       for (const site of reader.sites) {
-        const scanned = await rowsScanned(store, `SELECT * FROM ${source}${whereOf(site)}`);
+        // The rows a scan reads follow from its predicates, not from the columns it
+        // returns (those only change the bytes, counted by width), so the scan with
+        // every column and the projected one are the same profile: run it once.
+        const scanned = await rowsScanned(`SELECT ${list} FROM ${source}${whereOf(site)}`);
         rowsWithout += scanned;
         bytesWithout += scanned * fullWidth;
         if (subset !== null && sharing.has(reader.view) && subset.predicates.every((p) => site.includes(p))) {
           subsetSites.push(site);
           continue;
         }
-        const direct = await rowsScanned(store, `SELECT ${list} FROM ${source}${whereOf(site)}`);
+        const direct = await rowsScanned(`SELECT ${list} FROM ${source}${whereOf(site)}`);
         rowsWith += direct;
         bytesWith += direct * projectedWidth;
       }
     }
     if (subset !== null) {
       const build = `SELECT ${list} FROM ${source}${whereOf(subset.predicates)}`;
-      const built = await rowsScanned(store, build);
+      const built = await rowsScanned(build);
       rowsWith += built;
       bytesWith += built * projectedWidth;
       await store.query(`CREATE OR REPLACE TEMP TABLE ${SUBSET_TABLE} AS ${build}`);
@@ -137,7 +153,7 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
         const subsetWidth = await averageWidth(store, SUBSET_TABLE, projected);
         for (const site of subsetSites) {
           const rest = site.filter((p) => !subset.predicates.includes(p));
-          const scanned = await rowsScanned(store, `SELECT ${list} FROM ${SUBSET_TABLE}${whereOf(rest)}`);
+          const scanned = await rowsScanned(`SELECT ${list} FROM ${SUBSET_TABLE}${whereOf(rest)}`);
           rowsWith += scanned;
           bytesWith += scanned * subsetWidth;
         }

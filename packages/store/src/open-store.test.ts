@@ -78,6 +78,19 @@ describe('openStore', () => {
     }
   });
 
+  it('caps DuckDB memory when asked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anatomy-store-'));
+    dirs.push(dir);
+    const store = await openStore({ path: join(dir, 'capped.duckdb'), memoryLimit: '32MB', threads: 1 });
+    try {
+      expect(await store.query("SELECT current_setting('memory_limit') AS m, current_setting('threads') AS t")).toEqual([{ m: '30.5 MiB', t: 1n }]);
+      await store.run('CREATE TABLE a AS SELECT i FROM range(1000) t(i)');
+      expect(await store.query('SELECT count(*) AS n FROM a')).toEqual([{ n: 1000n }]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('persists to a file and reopens read-only', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'anatomy-store-'));
     dirs.push(dir);

@@ -18,6 +18,13 @@ export interface StoreOptions {
   /** DuckDB worker threads; DuckDB's default (all cores) when absent. */
   readonly threads?: number;
   /**
+   * How much memory DuckDB may use for its buffers, in DuckDB's size
+   * notation (`'512MB'`, `'2GB'`); beyond it, joins, sorts and aggregates
+   * spill to a temporary directory beside the file. DuckDB's default (80% of
+   * the machine's memory) when absent.
+   */
+  readonly memoryLimit?: string;
+  /**
    * What to do when another process holds the file: without `wait`, fail at
    * once with `store/Locked`; with it, retry every `pollMs` until `timeoutMs`.
    */
@@ -70,6 +77,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const wait = options.wait === undefined ? undefined : checkLockWait(options.wait);
   const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'true' };
   if (options.threads !== undefined) config['threads'] = String(options.threads);
+  if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;
   if (inMemory) {
     const instance = await DuckDBInstance.create(':memory:', config);
     const connection = await instance.connect();

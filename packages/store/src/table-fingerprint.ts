@@ -23,13 +23,19 @@ function canonicalCell(column: string, type: string): string {
   return `CASE WHEN ${c} IS NULL THEN 'N' ELSE 'V' || length(${text}) || ':' || ${text} END`;
 }
 
+/** The mask of the low half of a 128-bit MD5 number. */
+const LOW_64_BITS = '18446744073709551615';
+
 /**
  * A SHA-256 fingerprint of a table's (or view's) contents that ignores row
- * order and column order: each row becomes canonical text and its MD5, the
- * sorted MD5s are hashed together with the column names and types. Equal
- * tables give equal fingerprints on any DuckDB version, unlike DuckDB's
- * `hash()`, which may change between versions. Computed entirely in SQL;
- * memory grows with the row count (32 bytes a row).
+ * order and column order: each row becomes canonical text and its MD5, read
+ * as a 128-bit number; the row count and the exact sums of the high and low
+ * 64 bits of those numbers are hashed together with the column names and
+ * types. A sum does not depend on the order rows come in, so DuckDB
+ * aggregates it in parallel in constant memory — sorting the digests instead
+ * took most of a build's bookkeeping on large tables. Equal tables give
+ * equal fingerprints on any DuckDB version, unlike DuckDB's `hash()`, which
+ * may change between versions. Computed entirely in SQL.
  *
  * @example
  * const full = await tableFingerprint(fullBuild, 'cpg.nodes');
@@ -51,8 +57,8 @@ export async function tableFingerprint(store: Store, table: string): Promise<Fin
   const header = columns.map((c) => `${c.name} ${c.type}`).join(', ');
   const rowText = columns.map((c) => canonicalCell(c.name, c.type)).join(" || '|' || ");
   const rows = await store.query(
-    `SELECT sha256(? || chr(10) || count(*) || chr(10) || coalesce(string_agg(h, '' ORDER BY h), '')) AS fingerprint
-       FROM (SELECT md5(${rowText}) AS h FROM ${quoted})`,
+    `SELECT sha256(? || chr(10) || count(*) || chr(10) || coalesce(sum(CAST(h >> 64 AS UBIGINT)), 0) || ':' || coalesce(sum(CAST(h & ${LOW_64_BITS} AS UBIGINT)), 0)) AS fingerprint
+       FROM (SELECT md5_number(${rowText}) AS h FROM ${quoted})`,
     [header],
   );
   return FingerprintSchema.parse(rows[0]?.['fingerprint']);
