@@ -27,6 +27,11 @@ import type { ProgressReporter } from './progress-reporter.js';
 import { OUTPUT_TABLES } from './run-artifacts.js';
 import type { OutputFingerprints } from './run-artifacts.js';
 import { writeBuildBundle } from './run-bundle-writer.js';
+import { buildStateDataset, fileManifestDataset, readStoredBuild, writeStoredBuild } from './build-state.js';
+import type { BuildState } from './build-state.js';
+import { planIncrement } from './incremental-plan.js';
+import type { IncrementalPlan } from './incremental-plan.js';
+import { removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
 import { newRunId } from './run-directory.js';
 import { runExtractors } from './run-extractors.js';
 import { recordRun, runsDataset } from './run-record.js';
@@ -55,6 +60,8 @@ export interface BuildOptions {
   readonly waitMs?: number;
   /** What to do about store maintenance after the build. */
   readonly maintenance?: 'run' | 'dry-run' | 'off';
+  /** Rebuild everything even when the store holds a compatible build. */
+  readonly full?: boolean;
 }
 
 /** What a build did, for people (`anatomy build`) and machines (`--json`). */
@@ -80,6 +87,22 @@ export interface BuildSummary {
   readonly order: readonly string[];
   readonly maintenance: readonly MaintenanceRecord[];
   readonly stages: readonly StageTiming[];
+  /** Whether the build was full or incremental, why, and what it extracted again. */
+  readonly build: BuildModeSummary;
+}
+
+/** The `build` part of a summary: the mode, its reason and the file counts of the diff. */
+export interface BuildModeSummary {
+  readonly mode: 'full' | 'incremental';
+  readonly reason: string;
+  readonly added: number;
+  readonly changed: number;
+  readonly deleted: number;
+  readonly unchanged: number;
+  /** Files handed to the extractors. */
+  readonly extracted: number;
+  /** Evidence rows removed because their files changed or went away. */
+  readonly evidenceRowsDeleted: number;
 }
 
 /**
@@ -96,6 +119,8 @@ export function registryOfRun(options: { readonly scip?: boolean } = {}): Schema
   registry.registerAll(cpgOutputDatasets);
   registry.register(maintenanceLogDataset);
   registry.register(runsDataset);
+  registry.register(fileManifestDataset);
+  registry.register(buildStateDataset);
   return registry;
 }
 
@@ -214,6 +239,27 @@ async function executeViews(store: Store, planned: PlannedExecution, manifest: S
   return rows;
 }
 
+/** The scanned files the extractors must read: all of them, or the added and changed ones. */
+function filesToExtract<F extends { readonly file_id: string }>(files: readonly F[], increment: IncrementalPlan): readonly F[] {
+  if (increment.mode === 'full') return files;
+  const wanted = new Set([...increment.added, ...increment.changed]);
+  return files.filter((f) => wanted.has(f.file_id));
+}
+
+function modeSummary(increment: IncrementalPlan, extracted: number, evidenceRowsDeleted: number): BuildModeSummary {
+  if (increment.mode === 'full') return { mode: 'full', reason: increment.reason, added: 0, changed: 0, deleted: 0, unchanged: 0, extracted, evidenceRowsDeleted };
+  return {
+    mode: 'incremental',
+    reason: increment.reason,
+    added: increment.added.length,
+    changed: increment.changed.length,
+    deleted: increment.deleted.length,
+    unchanged: increment.unchanged,
+    extracted,
+    evidenceRowsDeleted,
+  };
+}
+
 function waitOption(options: BuildOptions, progress: ProgressReporter): { wait?: { timeoutMs: number; pollMs: number; onWait: (info: LockWaitInfo) => void } } {
   if (options.waitMs === undefined) return {};
   let lastShown = -Infinity;
@@ -266,28 +312,50 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
     const built = await store.transaction(async () => {
       const deps = await timer.run('plan', () => lineageDeps(store, manifest), (d) => `${d.length} views, inputs from DuckDB plan lineage`);
       const demanded = options.allEvidence === true ? undefined : demandedEvidence(deps, registry);
+      const extractors = extractorsOf(options);
+      const state: BuildState = {
+        manifestFingerprint: manifest.fingerprint,
+        extractors: extractors.map((e) => `${e.descriptor.name}@${e.descriptor.version}`).sort(),
+        demanded: demanded === undefined ? 'all' : [...demanded].sort(),
+        scip: options.scip === true || options.scipIndex !== undefined,
+      };
+      const increment = planIncrement({ stored: await readStoredBuild(store), current: state, files: scan.files, full: options.full === true, unowned: unownedEvidence(registry) });
+      progress.info(increment.mode === 'full' ? `full build: ${increment.reason}` : `incremental build: ${increment.added.length} added, ${increment.changed.length} changed, ${increment.deleted.length} deleted, ${increment.unchanged} unchanged`);
+      let evidenceRowsDeleted = 0;
       await timer.run(
         'prepare store',
         async () => {
-          // A build replaces the previous one whole, inside this transaction.
-          for (const schema of ['cpg', 'norm', 'derived', 'rel', 'merged', 'diag', 'evidence']) await store.run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          // A full build replaces the previous one whole, inside this transaction; an
+          // incremental one keeps the evidence of unchanged files and removes the rest.
+          const dropped = ['cpg', 'norm', 'derived', 'rel', 'merged', 'diag', ...(increment.mode === 'full' ? ['evidence'] : [])];
+          for (const schema of dropped) await store.run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
           for (const ds of registry.list()) await store.ensureDataset(ds);
           await verifyStoredSchemas(store, registry);
+          if (increment.mode === 'incremental') {
+            // The scan's own tables are cheap and rewritten whole from this scan.
+            for (const ds of [filesDataset, scanDiagnosticsDataset]) outcomes.push(await store.deleteRows({ table: ds.name, where: 'true' }));
+            const removed = await removeFileEvidence(store, registry, [...increment.changed, ...increment.deleted]);
+            evidenceRowsDeleted = removed.reduce((n, o) => n + o.rowsDeleted, 0);
+            outcomes.push(...removed);
+          }
           outcomes.push(await store.ingest(filesDataset, filesBatch(scan.files)));
           outcomes.push(await store.ingest(scanDiagnosticsDataset, scanDiagnosticsBatch(scan.diagnostics)));
         },
         () => `evidence tables ready in ${storePath}`,
       );
+      const toExtract = filesToExtract(scan.files, increment);
       const extraction = await timer.run(
         'extract',
-        () => runExtractors({ extractors: extractorsOf(options), registry, store, root: scan.root, files: scan.files, demanded, progress }),
+        () => runExtractors({ extractors, registry, store, root: scan.root, files: toExtract, demanded, progress }),
         (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
       );
       outcomes.push(...extraction.outcomes);
       const planned = await timer.run('plan views', () => planInTransaction({ manifest, store, registry }), (p) => `policy ${p.policy.fingerprint.slice(0, 12)}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`);
       const rows = await timer.run('execute', () => executeViews(store, planned, manifest, progress, outcomes), (r) => `${r.size} views materialized`);
       const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
-      return { planned, rows, extraction, nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])) };
+      outcomes.push(...(await writeStoredBuild(store, state, scan.files)));
+      const mode = modeSummary(increment, toExtract.length, evidenceRowsDeleted);
+      return { planned, rows, extraction, mode, nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])) };
     });
 
     const runId = newRunId();
@@ -308,7 +376,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
             (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
           );
 
-    const { planned, rows, extraction, nodesByKind } = built;
+    const { planned, rows, extraction, nodesByKind, mode: buildMode } = built;
     await timer.run(
       'record run',
       async () => {
@@ -374,6 +442,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       order: planned.schedule.order,
       maintenance,
       stages: timer.timings(),
+      build: buildMode,
     };
   } finally {
     await store.close();

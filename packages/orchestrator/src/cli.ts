@@ -58,6 +58,12 @@ function printBuildSummary(summary: BuildSummary, io: CliIo): void {
   const out = io.stdout;
   out.write(`CPG written to ${summary.storePath}\n`);
   out.write(`  files: ${summary.files}   scan diagnostics: ${summary.scanDiagnostics}\n`);
+  const b = summary.build;
+  out.write(
+    b.mode === 'full'
+      ? `  build: full (${b.reason}), ${b.extracted} files extracted\n`
+      : `  build: incremental, ${b.added} added, ${b.changed} changed, ${b.deleted} deleted, ${b.unchanged} unchanged; ${b.extracted} files extracted, ${b.evidenceRowsDeleted} evidence rows removed\n`,
+  );
   for (const x of summary.extractors) {
     const detail =
       x.status === 'ran'
@@ -110,6 +116,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--wait [seconds]', 'wait for another build on the same store to finish (default 600 s)')
     .option('--no-wait', 'fail at once when another build holds the store (the default)')
     .addOption(new Option('--maintenance <mode>', 'store maintenance after the build (default run)').choices(['run', 'dry-run', 'off']))
+    .option('--full', 'rebuild everything even when the store holds a build it could update file by file')
     .option('--json', 'print the build summary as JSON on stdout')
     .action(
       async (
@@ -123,6 +130,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           scipIndex?: string;
           wait?: boolean | string;
           maintenance?: 'run' | 'dry-run' | 'off';
+          full?: boolean;
           json?: boolean;
         },
       ) => {
@@ -142,7 +150,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       if (!loaded.ok) throw invalidConfiguration(loaded.issues);
       const json = loaded.config.output.json;
       const progress = json ? silentProgress() : lineProgress(io.stderr);
-      const summary = await buildCpg(buildOptionsFromConfig(dir, loaded.config), progress);
+      // --full is about this one run, never a setting to keep in a configuration file.
+      const summary = await buildCpg({ ...buildOptionsFromConfig(dir, loaded.config), ...(opts.full === true ? { full: true } : {}) }, progress);
       if (json) io.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
       else printBuildSummary(summary, io);
       },

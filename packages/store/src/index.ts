@@ -11,6 +11,7 @@ export type { StorageSnapshot, TableStorage } from './storage-snapshot.js';
 export { MaintenanceActionSchema, MaintenanceOutcomeSchema } from './maintenance-outcome.js';
 export type { MaintenanceAction, MaintenanceOutcome } from './maintenance-outcome.js';
 export { tableFingerprint } from './table-fingerprint.js';
+export { deleteFileRows } from './delete-file-rows.js';
 export { maintenanceLogDataset } from './maintenance-log-dataset.js';
 export { toPlainValue } from './duckdb-value.js';
 export type { PlainValue } from './duckdb-value.js';
