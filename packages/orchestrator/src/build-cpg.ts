@@ -32,6 +32,7 @@ import type { BuildState } from './build-state.js';
 import { planIncrement } from './incremental-plan.js';
 import type { IncrementalPlan } from './incremental-plan.js';
 import { removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
+import { sinceReuse } from './since-reuse.js';
 import { newRunId } from './run-directory.js';
 import { runExtractors } from './run-extractors.js';
 import { recordRun, runsDataset } from './run-record.js';
@@ -62,6 +63,11 @@ export interface BuildOptions {
   readonly maintenance?: 'run' | 'dry-run' | 'off';
   /** Rebuild everything even when the store holds a compatible build. */
   readonly full?: boolean;
+  /**
+   * A git ref: only files git reports changed since it (and untracked ones)
+   * are read and hashed; the others keep the stored build's records.
+   */
+  readonly since?: string;
 }
 
 /** What a build did, for people (`anatomy build`) and machines (`--json`). */
@@ -103,6 +109,8 @@ export interface BuildModeSummary {
   readonly extracted: number;
   /** Evidence rows removed because their files changed or went away. */
   readonly evidenceRowsDeleted: number;
+  /** With `--since`: the ref, how many paths git reported changed, and how many files the scan read. */
+  readonly since?: { readonly ref: string; readonly changedPaths: number; readonly filesRead: number };
 }
 
 /**
@@ -293,9 +301,10 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
   const storePath = resolve(options.storePath ?? join(root, STORE_RELATIVE_PATH));
   const timer = new StageTimer(progress);
 
+  const since = options.since === undefined || options.full === true ? undefined : await sinceReuse({ root, storePath, ref: options.since, ...waitOption(options, progress) });
   const scan = await timer.run(
     'scan',
-    () => scanRepository({ root, ...(options.include ? { include: [...options.include] } : {}), ...(options.exclude ? { exclude: [...options.exclude] } : {}) }),
+    () => scanRepository({ root, ...(options.include ? { include: [...options.include] } : {}), ...(options.exclude ? { exclude: [...options.exclude] } : {}) }, since?.reuse),
     (s) => `${s.files.length} files, ${s.diagnostics.length} diagnostics`,
   );
   if (scan.files.length === 0) {
@@ -354,7 +363,11 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       const rows = await timer.run('execute', () => executeViews(store, planned, manifest, progress, outcomes), (r) => `${r.size} views materialized`);
       const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
       outcomes.push(...(await writeStoredBuild(store, state, scan.files)));
-      const mode = modeSummary(increment, toExtract.length, evidenceRowsDeleted);
+      const filesRead = since === undefined ? undefined : scan.files.filter((f) => !(since.reuse?.files.has(f.path) ?? false)).length;
+      const mode: BuildModeSummary = {
+        ...modeSummary(increment, toExtract.length, evidenceRowsDeleted),
+        ...(since === undefined || options.since === undefined ? {} : { since: { ref: options.since, changedPaths: since.changedPaths, filesRead: filesRead ?? 0 } }),
+      };
       return { planned, rows, extraction, mode, nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])) };
     });
 

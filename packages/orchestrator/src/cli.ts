@@ -27,7 +27,7 @@ export interface CliIo {
 }
 
 const BUSY_CODES = new Set(['store/Locked', 'cpg-query/Locked']);
-const BAD_INPUT_CODES = new Set(['orchestrator/NoRuns', 'orchestrator/RunNotFound', 'orchestrator/NoStore', 'orchestrator/InvalidConfiguration', 'orchestrator/NotADirectory', 'orchestrator/NoPythonFiles', 'cpg-query/NotFound', 'cpg-query/NotACpg', 'repo-scan/InvalidOptions']);
+const BAD_INPUT_CODES = new Set(['orchestrator/NoRuns', 'orchestrator/RunNotFound', 'orchestrator/NoStore', 'orchestrator/InvalidConfiguration', 'orchestrator/NotADirectory', 'orchestrator/NoPythonFiles', 'orchestrator/NotAGitRepository', 'orchestrator/UnknownGitRef', 'cpg-query/NotFound', 'cpg-query/NotACpg', 'repo-scan/InvalidOptions']);
 
 function exitCodeFor(error: AnatomyError): ExitCode {
   if (BUSY_CODES.has(error.code)) return ExitCode.Busy;
@@ -64,6 +64,7 @@ function printBuildSummary(summary: BuildSummary, io: CliIo): void {
       ? `  build: full (${b.reason}), ${b.extracted} files extracted\n`
       : `  build: incremental, ${b.added} added, ${b.changed} changed, ${b.deleted} deleted, ${b.unchanged} unchanged; ${b.extracted} files extracted, ${b.evidenceRowsDeleted} evidence rows removed\n`,
   );
+  if (b.since !== undefined) out.write(`  since ${b.since.ref}: git reports ${b.since.changedPaths} changed paths; ${b.since.filesRead} files read\n`);
   for (const x of summary.extractors) {
     const detail =
       x.status === 'ran'
@@ -117,6 +118,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--no-wait', 'fail at once when another build holds the store (the default)')
     .addOption(new Option('--maintenance <mode>', 'store maintenance after the build (default run)').choices(['run', 'dry-run', 'off']))
     .option('--full', 'rebuild everything even when the store holds a build it could update file by file')
+    .addOption(new Option('--since <git-ref>', 'only read files git reports changed since this ref (and untracked ones); the rest keep their stored records').conflicts('full'))
     .option('--json', 'print the build summary as JSON on stdout')
     .action(
       async (
@@ -131,6 +133,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           wait?: boolean | string;
           maintenance?: 'run' | 'dry-run' | 'off';
           full?: boolean;
+          since?: string;
           json?: boolean;
         },
       ) => {
@@ -150,8 +153,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       if (!loaded.ok) throw invalidConfiguration(loaded.issues);
       const json = loaded.config.output.json;
       const progress = json ? silentProgress() : lineProgress(io.stderr);
-      // --full is about this one run, never a setting to keep in a configuration file.
-      const summary = await buildCpg({ ...buildOptionsFromConfig(dir, loaded.config), ...(opts.full === true ? { full: true } : {}) }, progress);
+      // --full and --since are about this one run, never settings to keep in a configuration file.
+      const summary = await buildCpg({ ...buildOptionsFromConfig(dir, loaded.config), ...(opts.full === true ? { full: true } : {}), ...(opts.since === undefined ? {} : { since: opts.since }) }, progress);
       if (json) io.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
       else printBuildSummary(summary, io);
       },

@@ -10,4 +10,6 @@ export const OrchestratorError = errorFamily('orchestrator', 'OrchestratorError'
   'NoRuns',
   'RunNotFound',
   'NoStore',
+  'NotAGitRepository',
+  'UnknownGitRef',
 ] as const);
