@@ -33,6 +33,8 @@ import { planIncrement } from './incremental-plan.js';
 import type { IncrementalPlan } from './incremental-plan.js';
 import { removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
 import { sinceReuse } from './since-reuse.js';
+import { affectedFiles, dropPreviousTables, setAsidePreviousTables, updateView } from './incremental-views.js';
+import type { AffectedFiles, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
 import { runExtractors } from './run-extractors.js';
 import { recordRun, runsDataset } from './run-record.js';
@@ -109,6 +111,8 @@ export interface BuildModeSummary {
   readonly extracted: number;
   /** Evidence rows removed because their files changed or went away. */
   readonly evidenceRowsDeleted: number;
+  /** Materialized views taken over unchanged, recomputed for the affected files only, or recomputed whole. */
+  readonly views: Readonly<Record<ViewUpdate, number>>;
   /** With `--since`: the ref, how many paths git reported changed, and how many files the scan read. */
   readonly since?: { readonly ref: string; readonly changedPaths: number; readonly filesRead: number };
 }
@@ -211,7 +215,14 @@ function demandedEvidence(deps: readonly InferredDeps[], registry: SchemaRegistr
  * readers inline. Every view already exists as a view (created while
  * planning), so a materialized one replaces its view.
  */
-async function executeViews(store: Store, planned: PlannedExecution, manifest: SemanticProgramManifest, progress: ProgressReporter, outcomes: WriteOutcome[]): Promise<Map<string, number>> {
+async function executeViews(
+  store: Store,
+  planned: PlannedExecution,
+  manifest: SemanticProgramManifest,
+  progress: ProgressReporter,
+  outcomes: WriteOutcome[],
+  incremental?: IncrementalViews,
+): Promise<Map<string, number>> {
   const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
   const cache = new Map(planned.report.tasks.map((t) => [t.name, t.cachePolicy]));
   const rows = new Map<string, number>();
@@ -228,6 +239,13 @@ async function executeViews(store: Store, planned: PlannedExecution, manifest: S
         });
       }
       if (cache.get(name) === 'inline-view') return {};
+      if (incremental !== undefined) {
+        const result = await updateView(store, view, { locality: planned.locality[name], affected: incremental.affected.get(name) ?? 'all', hasPrevious: incremental.previous.has(name) });
+        outcomes.push(...result.outcomes);
+        rows.set(name, result.rows);
+        incremental.updates.set(name, result.update);
+        return { rows: result.rows };
+      }
       const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
       outcomes.push(outcome);
       rows.set(name, outcome.rowsInserted);
@@ -254,7 +272,18 @@ function filesToExtract<F extends { readonly file_id: string }>(files: readonly 
   return files.filter((f) => wanted.has(f.file_id));
 }
 
-function modeSummary(increment: IncrementalPlan, extracted: number, evidenceRowsDeleted: number): BuildModeSummary {
+function tally(updates: ReadonlyMap<string, ViewUpdate>): Record<ViewUpdate, number> {
+  const counts: Record<ViewUpdate, number> = { unchanged: 0, files: 0, full: 0 };
+  for (const update of updates.values()) counts[update] += 1;
+  return counts;
+}
+
+function updateCounts(updates: ReadonlyMap<string, ViewUpdate>): string {
+  const counts = tally(updates);
+  return `${counts.unchanged} unchanged, ${counts.files} recomputed for the changed files, ${counts.full} recomputed whole`;
+}
+
+function modeSummary(increment: IncrementalPlan, extracted: number, evidenceRowsDeleted: number): Omit<BuildModeSummary, 'views'> {
   if (increment.mode === 'full') return { mode: 'full', reason: increment.reason, added: 0, changed: 0, deleted: 0, unchanged: 0, extracted, evidenceRowsDeleted };
   return {
     mode: 'incremental',
@@ -266,6 +295,13 @@ function modeSummary(increment: IncrementalPlan, extracted: number, evidenceRows
     extracted,
     evidenceRowsDeleted,
   };
+}
+
+/** What an incremental build needs to update views rather than rebuild them, and what it did to each. */
+interface IncrementalViews {
+  readonly previous: ReadonlySet<string>;
+  readonly affected: ReadonlyMap<string, AffectedFiles>;
+  readonly updates: Map<string, ViewUpdate>;
 }
 
 function waitOption(options: BuildOptions, progress: ProgressReporter): { wait?: { timeoutMs: number; pollMs: number; onWait: (info: LockWaitInfo) => void } } {
@@ -331,13 +367,17 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       const increment = planIncrement({ stored: await readStoredBuild(store), current: state, files: scan.files, full: options.full === true, unowned: unownedEvidence(registry) });
       progress.info(increment.mode === 'full' ? `full build: ${increment.reason}` : `incremental build: ${increment.added.length} added, ${increment.changed.length} changed, ${increment.deleted.length} deleted, ${increment.unchanged} unchanged`);
       let evidenceRowsDeleted = 0;
+      let previous = new Set<string>();
       await timer.run(
         'prepare store',
         async () => {
           // A full build replaces the previous one whole, inside this transaction; an
           // incremental one keeps the evidence of unchanged files and removes the rest.
-          const dropped = ['cpg', 'norm', 'derived', 'rel', 'merged', 'diag', ...(increment.mode === 'full' ? ['evidence'] : [])];
-          for (const schema of dropped) await store.run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          if (increment.mode === 'full') {
+            for (const schema of ['cpg', 'norm', 'derived', 'rel', 'merged', 'diag', 'evidence']) await store.run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          } else {
+            previous = await setAsidePreviousTables(store, manifest.views);
+          }
           for (const ds of registry.list()) await store.ensureDataset(ds);
           await verifyStoredSchemas(store, registry);
           if (increment.mode === 'incremental') {
@@ -360,12 +400,34 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       );
       outcomes.push(...extraction.outcomes);
       const planned = await timer.run('plan views', () => planInTransaction({ manifest, store, registry }), (p) => `policy ${p.policy.fingerprint.slice(0, 12)}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`);
-      const rows = await timer.run('execute', () => executeViews(store, planned, manifest, progress, outcomes), (r) => `${r.size} views materialized`);
+      const views: IncrementalViews | undefined =
+        increment.mode === 'full'
+          ? undefined
+          : {
+              previous,
+              affected: affectedFiles({
+                order: planned.schedule.order,
+                inputsOf: new Map(planned.report.tasks.map((t) => [t.name, t.inputs])),
+                locality: planned.locality,
+                changedFiles: [...increment.added, ...increment.changed, ...increment.deleted],
+              }),
+              updates: new Map(),
+            };
+      const rows = await timer.run(
+        'execute',
+        async () => {
+          const done = await executeViews(store, planned, manifest, progress, outcomes, views);
+          if (views !== undefined) await dropPreviousTables(store, previous, new Set(views.updates.keys()));
+          return done;
+        },
+        (r) => (views === undefined ? `${r.size} views materialized` : `${r.size} views: ${updateCounts(views.updates)}`),
+      );
       const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
       outcomes.push(...(await writeStoredBuild(store, state, scan.files)));
       const filesRead = since === undefined ? undefined : scan.files.filter((f) => !(since.reuse?.files.has(f.path) ?? false)).length;
       const mode: BuildModeSummary = {
         ...modeSummary(increment, toExtract.length, evidenceRowsDeleted),
+        views: views === undefined ? { unchanged: 0, files: 0, full: rows.size } : tally(views.updates),
         ...(since === undefined || options.since === undefined ? {} : { since: { ref: options.since, changedPaths: since.changedPaths, filesRead: filesRead ?? 0 } }),
       };
       return { planned, rows, extraction, mode, nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])) };

@@ -157,7 +157,7 @@ afterAll(() => {
 });
 
 describe('incremental builds', () => {
-  it('leave the store identical to a full build of the same tree after every edit', { timeout: 900_000 }, async () => {
+  it('leave the store identical to a full build of the same tree after every edit', { timeout: 2_400_000 }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(editArbitrary, { minLength: 3, maxLength: 4 }), async (edits) => {
         const work = mkdtempSync(join(tmpdir(), 'anatomy-incr-'));

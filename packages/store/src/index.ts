@@ -1,6 +1,6 @@
 export { openStore, STORE_CATALOG } from './open-store.js';
 export type { StoreOptions } from './open-store.js';
-export type { Store, MaterializeRequest, DeleteRequest, Row, QueryParam, QueryParams } from './store.js';
+export type { Store, MaterializeRequest, DeleteRequest, InsertSelectRequest, Row, QueryParam, QueryParams } from './store.js';
 export { StoreError } from './store-error.js';
 export { LockHolderSchema, DEFAULT_LOCK_POLL_MS } from './store-lock.js';
 export type { LockHolder, LockWait, LockWaitInfo } from './store-lock.js';
