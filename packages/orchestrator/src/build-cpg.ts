@@ -28,6 +28,14 @@ import type { ProgressReporter } from './progress-reporter.js';
 import { OUTPUT_TABLES } from './run-artifacts.js';
 import type { OutputFingerprints, RunTimings } from './run-artifacts.js';
 import { writeBuildBundle } from './run-bundle-writer.js';
+import { buildStateDataset, fileManifestDataset, readStoredBuild, writeStoredBuild } from './build-state.js';
+import type { BuildState } from './build-state.js';
+import { planIncrement } from './incremental-plan.js';
+import type { IncrementalPlan } from './incremental-plan.js';
+import { removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
+import { sinceReuse } from './since-reuse.js';
+import { affectedFiles, dropPreviousTables, setAsidePreviousTables, updateView } from './incremental-views.js';
+import type { AffectedFiles, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
 import { runExtractors } from './run-extractors.js';
 import { recordRun, runsDataset } from './run-record.js';
@@ -62,6 +70,13 @@ export interface BuildOptions {
    * a cap below its working set fails the build rather than making it spill.
    */
   readonly memoryLimit?: string;
+  /** Rebuild everything even when the store holds a compatible build. */
+  readonly full?: boolean;
+  /**
+   * A git ref: only files git reports changed since it (and untracked ones)
+   * are read and hashed; the others keep the stored build's records.
+   */
+  readonly since?: string;
 }
 
 /** What a build did, for people (`anatomy build`) and machines (`--json`). */
@@ -88,6 +103,26 @@ export interface BuildSummary {
   readonly order: readonly string[];
   readonly maintenance: readonly MaintenanceRecord[];
   readonly stages: readonly StageTiming[];
+  /** Whether the build was full or incremental, why, and what it extracted again. */
+  readonly build: BuildModeSummary;
+}
+
+/** The `build` part of a summary: the mode, its reason and the file counts of the diff. */
+export interface BuildModeSummary {
+  readonly mode: 'full' | 'incremental';
+  readonly reason: string;
+  readonly added: number;
+  readonly changed: number;
+  readonly deleted: number;
+  readonly unchanged: number;
+  /** Files handed to the extractors. */
+  readonly extracted: number;
+  /** Evidence rows removed because their files changed or went away. */
+  readonly evidenceRowsDeleted: number;
+  /** Materialized views taken over unchanged, recomputed for the affected files only, or recomputed whole. */
+  readonly views: Readonly<Record<ViewUpdate, number>>;
+  /** With `--since`: the ref, how many paths git reported changed, and how many files the scan read. */
+  readonly since?: { readonly ref: string; readonly changedPaths: number; readonly filesRead: number };
 }
 
 /**
@@ -104,6 +139,8 @@ export function registryOfRun(options: { readonly scip?: boolean } = {}): Schema
   registry.registerAll(cpgOutputDatasets);
   registry.register(maintenanceLogDataset);
   registry.register(runsDataset);
+  registry.register(fileManifestDataset);
+  registry.register(buildStateDataset);
   return registry;
 }
 
@@ -217,6 +254,7 @@ async function executeViews(
   progress: ProgressReporter,
   outcomes: WriteOutcome[],
   timings: RunTimings['views'][number][],
+  incremental?: IncrementalViews,
 ): Promise<Map<string, number>> {
   const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
   const cache = new Map(planned.report.tasks.map((t) => [t.name, t.cachePolicy]));
@@ -234,6 +272,13 @@ async function executeViews(
         });
       }
       if (cache.get(name) === 'inline-view') return {};
+      if (incremental !== undefined) {
+        const result = await updateView(store, view, { locality: planned.locality[name], affected: incremental.affected.get(name) ?? 'all', hasPrevious: incremental.previous.has(name) });
+        outcomes.push(...result.outcomes);
+        rows.set(name, result.rows);
+        incremental.updates.set(name, result.update);
+        return { rows: result.rows };
+      }
       const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
       outcomes.push(outcome);
       rows.set(name, outcome.rowsInserted);
@@ -254,6 +299,45 @@ async function executeViews(
     ),
   );
   return rows;
+}
+
+/** The scanned files the extractors must read: all of them, or the added and changed ones. */
+function filesToExtract<F extends { readonly file_id: string }>(files: readonly F[], increment: IncrementalPlan): readonly F[] {
+  if (increment.mode === 'full') return files;
+  const wanted = new Set([...increment.added, ...increment.changed]);
+  return files.filter((f) => wanted.has(f.file_id));
+}
+
+function tally(updates: ReadonlyMap<string, ViewUpdate>): Record<ViewUpdate, number> {
+  const counts: Record<ViewUpdate, number> = { unchanged: 0, files: 0, full: 0 };
+  for (const update of updates.values()) counts[update] += 1;
+  return counts;
+}
+
+function updateCounts(updates: ReadonlyMap<string, ViewUpdate>): string {
+  const counts = tally(updates);
+  return `${counts.unchanged} unchanged, ${counts.files} recomputed for the changed files, ${counts.full} recomputed whole`;
+}
+
+function modeSummary(increment: IncrementalPlan, extracted: number, evidenceRowsDeleted: number): Omit<BuildModeSummary, 'views'> {
+  if (increment.mode === 'full') return { mode: 'full', reason: increment.reason, added: 0, changed: 0, deleted: 0, unchanged: 0, extracted, evidenceRowsDeleted };
+  return {
+    mode: 'incremental',
+    reason: increment.reason,
+    added: increment.added.length,
+    changed: increment.changed.length,
+    deleted: increment.deleted.length,
+    unchanged: increment.unchanged,
+    extracted,
+    evidenceRowsDeleted,
+  };
+}
+
+/** What an incremental build needs to update views rather than rebuild them, and what it did to each. */
+interface IncrementalViews {
+  readonly previous: ReadonlySet<string>;
+  readonly affected: ReadonlyMap<string, AffectedFiles>;
+  readonly updates: Map<string, ViewUpdate>;
 }
 
 function waitOption(options: BuildOptions, progress: ProgressReporter): { wait?: { timeoutMs: number; pollMs: number; onWait: (info: LockWaitInfo) => void } } {
@@ -289,9 +373,10 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
   const storePath = resolve(options.storePath ?? join(root, STORE_RELATIVE_PATH));
   const timer = new StageTimer(progress);
 
+  const since = options.since === undefined || options.full === true ? undefined : await sinceReuse({ root, storePath, ref: options.since, ...waitOption(options, progress) });
   const scan = await timer.run(
     'scan',
-    () => scanRepository({ root, ...(options.include ? { include: [...options.include] } : {}), ...(options.exclude ? { exclude: [...options.exclude] } : {}) }),
+    () => scanRepository({ root, ...(options.include ? { include: [...options.include] } : {}), ...(options.exclude ? { exclude: [...options.exclude] } : {}) }, since?.reuse),
     (s) => `${s.files.length} files, ${s.diagnostics.length} diagnostics`,
   );
   if (scan.files.length === 0) {
@@ -309,32 +394,85 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
     const built = await store.transaction(async () => {
       const { deps, lineages } = await timer.run('plan', () => lineageDeps(store, manifest), (d) => `${d.deps.length} views, inputs from DuckDB plan lineage`);
       const demanded = options.allEvidence === true ? undefined : demandedEvidence(deps, registry);
+      const extractors = extractorsOf(options);
+      const state: BuildState = {
+        manifestFingerprint: manifest.fingerprint,
+        extractors: extractors.map((e) => `${e.descriptor.name}@${e.descriptor.version}`).sort(),
+        demanded: demanded === undefined ? 'all' : [...demanded].sort(),
+        scip: options.scip === true || options.scipIndex !== undefined,
+      };
+      const increment = planIncrement({ stored: await readStoredBuild(store), current: state, files: scan.files, full: options.full === true, unowned: unownedEvidence(registry) });
+      progress.info(increment.mode === 'full' ? `full build: ${increment.reason}` : `incremental build: ${increment.added.length} added, ${increment.changed.length} changed, ${increment.deleted.length} deleted, ${increment.unchanged} unchanged`);
+      let evidenceRowsDeleted = 0;
+      let previous = new Set<string>();
       await timer.run(
         'prepare store',
         async () => {
-          // A build replaces the previous one whole, inside this transaction.
-          for (const schema of ['cpg', 'norm', 'derived', 'rel', 'merged', 'diag', 'evidence']) await store.run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          // A full build replaces the previous one whole, inside this transaction; an
+          // incremental one keeps the evidence of unchanged files and removes the rest.
+          if (increment.mode === 'full') {
+            for (const schema of ['cpg', 'norm', 'derived', 'rel', 'merged', 'diag', 'evidence']) await store.run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+          } else {
+            previous = await setAsidePreviousTables(store, manifest.views);
+          }
           for (const ds of registry.list()) await store.ensureDataset(ds);
           await verifyStoredSchemas(store, registry);
+          if (increment.mode === 'incremental') {
+            // The scan's own tables are cheap and rewritten whole from this scan.
+            for (const ds of [filesDataset, scanDiagnosticsDataset]) outcomes.push(await store.deleteRows({ table: ds.name, where: 'true' }));
+            const removed = await removeFileEvidence(store, registry, [...increment.changed, ...increment.deleted]);
+            evidenceRowsDeleted = removed.reduce((n, o) => n + o.rowsDeleted, 0);
+            outcomes.push(...removed);
+          }
           outcomes.push(await store.ingest(filesDataset, filesBatch(scan.files)));
           outcomes.push(await store.ingest(scanDiagnosticsDataset, scanDiagnosticsBatch(scan.diagnostics)));
         },
         () => `evidence tables ready in ${storePath}`,
       );
+      const toExtract = filesToExtract(scan.files, increment);
       const extraction = await timer.run(
         'extract',
-        () => runExtractors({ extractors: extractorsOf(options), registry, store, root: scan.root, files: scan.files, demanded, progress }),
+        () => runExtractors({ extractors, registry, store, root: scan.root, files: toExtract, demanded, progress }),
         (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
       );
       outcomes.push(...extraction.outcomes);
       const planned = await timer.run('plan views', () => planInTransaction({ manifest, store, registry, lineages }), (p) => `policy ${p.policy.fingerprint.slice(0, 12)}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`);
-      const rows = await timer.run('execute', () => executeViews(store, planned, manifest, progress, outcomes, viewTimings), (r) => `${r.size} views materialized`);
+      const views: IncrementalViews | undefined =
+        increment.mode === 'full'
+          ? undefined
+          : {
+              previous,
+              affected: affectedFiles({
+                order: planned.schedule.order,
+                inputsOf: new Map(planned.report.tasks.map((t) => [t.name, t.inputs])),
+                locality: planned.locality,
+                changedFiles: [...increment.added, ...increment.changed, ...increment.deleted],
+              }),
+              updates: new Map(),
+            };
+      const rows = await timer.run(
+        'execute',
+        async () => {
+          const done = await executeViews(store, planned, manifest, progress, outcomes, viewTimings, views);
+          if (views !== undefined) await dropPreviousTables(store, previous, new Set(views.updates.keys()));
+          return done;
+        },
+        (r) => (views === undefined ? `${r.size} views materialized` : `${r.size} views: ${updateCounts(views.updates)}`),
+      );
       const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
       const edgeCounts = await store.query('SELECT edge_kind, count(*) AS n FROM cpg.edges GROUP BY edge_kind ORDER BY edge_kind');
+      outcomes.push(...(await writeStoredBuild(store, state, scan.files)));
+      const filesRead = since === undefined ? undefined : scan.files.filter((f) => !(since.reuse?.files.has(f.path) ?? false)).length;
+      const mode: BuildModeSummary = {
+        ...modeSummary(increment, toExtract.length, evidenceRowsDeleted),
+        views: views === undefined ? { unchanged: 0, files: 0, full: rows.size } : tally(views.updates),
+        ...(since === undefined || options.since === undefined ? {} : { since: { ref: options.since, changedPaths: since.changedPaths, filesRead: filesRead ?? 0 } }),
+      };
       return {
         planned,
         rows,
         extraction,
+        mode,
         nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])),
         edgesByKind: Object.fromEntries(edgeCounts.map((r) => [String(r['edge_kind']), Number(r['n'])])),
       };
@@ -358,7 +496,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
             (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
           );
 
-    const { planned, rows, extraction, nodesByKind, edgesByKind } = built;
+    const { planned, rows, extraction, nodesByKind, edgesByKind, mode: buildMode } = built;
     const bytes = scan.files.reduce((sum, f) => sum + f.size, 0);
     await timer.run(
       'record run',
@@ -433,6 +571,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       order: planned.schedule.order,
       maintenance,
       stages: timer.timings(),
+      build: buildMode,
     };
   } finally {
     await store.close();

@@ -32,7 +32,7 @@ export interface CliIo {
 }
 
 const BUSY_CODES = new Set(['store/Locked', 'cpg-query/Locked']);
-const BAD_INPUT_CODES = new Set(['orchestrator/NoRuns', 'orchestrator/RunNotFound', 'orchestrator/NoStore', 'orchestrator/InvalidConfiguration', 'orchestrator/NotADirectory', 'orchestrator/NoPythonFiles', 'cpg-query/NotFound', 'cpg-query/NotACpg', 'repo-scan/InvalidOptions']);
+const BAD_INPUT_CODES = new Set(['orchestrator/NoRuns', 'orchestrator/RunNotFound', 'orchestrator/NoStore', 'orchestrator/InvalidConfiguration', 'orchestrator/NotADirectory', 'orchestrator/NoPythonFiles', 'orchestrator/NotAGitRepository', 'orchestrator/UnknownGitRef', 'cpg-query/NotFound', 'cpg-query/NotACpg', 'repo-scan/InvalidOptions']);
 
 function exitCodeFor(error: AnatomyError): ExitCode {
   if (BUSY_CODES.has(error.code)) return ExitCode.Busy;
@@ -62,7 +62,15 @@ function invalidConfiguration(issues: readonly ValidationIssue[]): AnatomyError 
 function printBuildSummary(summary: BuildSummary, io: CliIo): void {
   const out = io.stdout;
   out.write(`CPG written to ${summary.storePath}\n`);
-  out.write(`  files: ${summary.files}\n`);
+  out.write(`  files: ${summary.files}   scan diagnostics: ${summary.scanDiagnostics}\n`);
+  const b = summary.build;
+  out.write(
+    b.mode === 'full'
+      ? `  build: full (${b.reason}), ${b.extracted} files extracted\n`
+      : `  build: incremental, ${b.added} added, ${b.changed} changed, ${b.deleted} deleted, ${b.unchanged} unchanged; ${b.extracted} files extracted, ${b.evidenceRowsDeleted} evidence rows removed\n`,
+  );
+  if (b.mode === 'incremental') out.write(`  views: ${b.views.unchanged} unchanged, ${b.views.files} recomputed for the changed files only, ${b.views.full} recomputed whole\n`);
+  if (b.since !== undefined) out.write(`  since ${b.since.ref}: git reports ${b.since.changedPaths} changed paths; ${b.since.filesRead} files read\n`);
   for (const x of summary.extractors) {
     const detail =
       x.status === 'ran'
@@ -212,6 +220,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--wait [seconds]', 'wait for another build on the same store to finish (default 600 s)')
     .option('--no-wait', 'fail at once when another build holds the store (the default)')
     .addOption(new Option('--maintenance <mode>', 'store maintenance after the build (default run)').choices(['run', 'dry-run', 'off']))
+    .option('--full', 'rebuild everything even when the store holds a build it could update file by file')
+    .addOption(new Option('--since <git-ref>', 'only read files git reports changed since this ref (and untracked ones); the rest keep their stored records').conflicts('full'))
     .option('--json', 'print the build summary as JSON on stdout')
     .action(
       async (
@@ -225,6 +235,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           scipIndex?: string;
           wait?: boolean | string;
           maintenance?: 'run' | 'dry-run' | 'off';
+          full?: boolean;
+          since?: string;
           json?: boolean;
         },
       ) => {
@@ -244,7 +256,8 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       if (!loaded.ok) throw invalidConfiguration(loaded.issues);
       const json = loaded.config.output.json;
       const progress = json ? silentProgress() : progressFor(io.stderr);
-      const summary = await buildCpg(buildOptionsFromConfig(dir, loaded.config), progress);
+      // --full and --since are about this one run, never settings to keep in a configuration file.
+      const summary = await buildCpg({ ...buildOptionsFromConfig(dir, loaded.config), ...(opts.full === true ? { full: true } : {}), ...(opts.since === undefined ? {} : { since: opts.since }) }, progress);
       if (json) io.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
       else printBuildSummary(summary, io);
       },

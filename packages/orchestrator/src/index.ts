@@ -1,7 +1,12 @@
 export { main } from './cli.js';
 export type { CliIo } from './cli.js';
 export { buildCpg, STORE_RELATIVE_PATH } from './build-cpg.js';
-export type { BuildOptions, BuildSummary } from './build-cpg.js';
+export type { BuildOptions, BuildSummary, BuildModeSummary } from './build-cpg.js';
+export { fileManifestDataset, buildStateDataset, readStoredBuild, writeStoredBuild, BUILD_STATE_VERSION } from './build-state.js';
+export type { BuildState, ManifestFile, StoredBuild } from './build-state.js';
+export { planIncrement } from './incremental-plan.js';
+export type { IncrementalPlan } from './incremental-plan.js';
+export { removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
 export { ExitCode } from './exit-code.js';
 export { formatRows } from './format-rows.js';
 export type { RowFormat } from './format-rows.js';

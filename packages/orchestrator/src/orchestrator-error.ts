@@ -12,4 +12,6 @@ export const OrchestratorError = errorFamily('orchestrator', 'OrchestratorError'
   'NoStore',
   'UnknownName',
   'AmbiguousName',
+  'NotAGitRepository',
+  'UnknownGitRef',
 ] as const);

@@ -2,8 +2,8 @@ import { EvidenceSchema, FingerprintSchema } from '@anatomy/contracts';
 import type { Evidence } from '@anatomy/contracts';
 import { CachePolicySchema, compileExecutionPolicy } from '@anatomy/execution-policy';
 import type { CachePolicy, CompiledExecutionPolicy, DiagnosticsTier, ExecutionThresholds } from '@anatomy/execution-policy';
-import { explainView, inferDeps, parseLineage, planSignals, readLineageCatalog } from '@anatomy/plan-signals';
-import type { InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
+import { explainView, fileLocality, inferDeps, parseLineage, planSignals, readLineageCatalog } from '@anatomy/plan-signals';
+import type { FileLocality, InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
 import { buildTaskGraph, costModel, schedule, topologicalGenerations } from '@anatomy/scheduler';
 import type { CostModel, Schedule, TaskGraph } from '@anatomy/scheduler';
 import { columnsWithRole } from '@anatomy/schema-authority';
@@ -103,6 +103,7 @@ interface Analysis {
   readonly deps: readonly InferredDeps[];
   readonly bundles: ReadonlyMap<string, PlanBundle>;
   readonly signals: Readonly<Record<string, PlanSignals>>;
+  readonly locality: Readonly<Record<string, FileLocality>>;
 }
 
 /**
@@ -131,6 +132,7 @@ async function analyse(
     const fileIdentityColumns = fileIdentityOf(registry);
     const bundles = new Map<string, PlanBundle>();
     const signals: Record<string, PlanSignals> = {};
+    const locality: Record<string, FileLocality> = {};
     // Views are explained in dependency order: a view's plan needs its inputs to exist.
     for (const name of topologicalGenerations(graph).flat()) {
       const view = byName.get(name);
@@ -144,13 +146,14 @@ async function analyse(
       const known = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
       const bundle = await explainView(store, view);
       const viewSignals = planSignals(bundle, known, { fileIdentityColumns });
+      locality[name] = fileLocality({ lineage: known, parseTree: bundle.parseTree, partitioning: viewSignals.filePartitioning, fileIdentityColumns });
       // A view that carries a file identity hands it on to the views reading it.
       if (viewSignals.filePartitioning.column !== null) fileIdentityColumns[name] = [viewSignals.filePartitioning.column];
       bundles.set(name, bundle);
       signals[name] = viewSignals;
       await createView(store, view);
     }
-    return { deps, bundles, signals };
+    return { deps, bundles, signals, locality };
   } finally {
     if (rollback) await store.run('ROLLBACK');
   }
@@ -167,11 +170,22 @@ function flatten(subject: string, decision: string, d: Decided): PlanReportDecis
   };
 }
 
-function decisionsOf(manifest: SemanticProgramManifest, model: CostModel, policy: CompiledExecutionPolicy): PlanReportDecision[] {
+function localityDecision(locality: FileLocality): Decided {
+  return {
+    value: { local: locality.local, column: locality.column },
+    confidence: 1,
+    rationale: locality.local ? `file-local: ${locality.reason}` : `global: ${locality.reason}`,
+    evidence: [{ source: 'plan-lineage', detail: 'json_serialize_sql parse tree and the lineage read from it' }],
+  };
+}
+
+function decisionsOf(manifest: SemanticProgramManifest, model: CostModel, policy: CompiledExecutionPolicy, locality: Readonly<Record<string, FileLocality>>): PlanReportDecision[] {
   const out: PlanReportDecision[] = [];
   for (const decision of manifest.decisions) out.push(flatten(manifest.program, `compiler.${decision.value.topic}`, decision));
   for (const view of manifest.views) {
     for (const decision of view.decisions) out.push(flatten(view.name, `compiler.${decision.value.topic}`, decision));
+    const local = locality[view.name];
+    if (local !== undefined) out.push(flatten(view.name, 'file-locality', localityDecision(local)));
     const cost = model.decisions[view.name];
     if (cost !== undefined) out.push(flatten(view.name, 'cost', cost));
     const cache = (policy.cache as Readonly<Record<string, Decided>>)[view.name];
@@ -216,6 +230,8 @@ export interface PlannedExecution {
   readonly policy: CompiledExecutionPolicy;
   readonly schedule: Schedule;
   readonly graph: TaskGraph;
+  /** Which views are file-local (recomputed file by file in an incremental build) and which global, from lineage. */
+  readonly locality: Readonly<Record<string, FileLocality>>;
 }
 
 /**
@@ -235,7 +251,7 @@ export async function planInTransaction(options: PlanReportOptions): Promise<Pla
 
 async function planExecution(options: PlanReportOptions, rollback: boolean): Promise<PlannedExecution> {
   const { manifest, store } = options;
-  const { deps, bundles, signals } = await analyse(store, manifest, options.registry, rollback, options.lineages);
+  const { deps, bundles, signals, locality } = await analyse(store, manifest, options.registry, rollback, options.lineages);
   const graph = buildTaskGraph(deps);
   const model = costModel([...bundles.values()], options.measured ?? {});
   const plan = schedule(graph, model.costs);
@@ -267,11 +283,11 @@ async function planExecution(options: PlanReportOptions, rollback: boolean): Pro
   const report = PlanReportSchema.parse({
     manifestFingerprint: manifest.fingerprint,
     tasks,
-    decisions: decisionsOf(manifest, model, policy),
+    decisions: decisionsOf(manifest, model, policy, locality),
     criticalPath: { tasks: [...plan.criticalPath.tasks], cost: plan.criticalPath.cost },
   });
   const orderedBundles = plan.order.map((name) => bundles.get(name)).filter((b): b is PlanBundle => b !== undefined);
-  return { report, bundles: orderedBundles, policy, schedule: plan, graph };
+  return { report, bundles: orderedBundles, policy, schedule: plan, graph, locality };
 }
 
 function formatNumber(value: number | null): string {

@@ -339,3 +339,23 @@ describe('scanRepository', () => {
     expect(RepoScanError.is(notDir, 'RootNotDirectory')).toBe(true);
   });
 });
+
+describe('scanRepository with reuse', () => {
+  it('takes the given records and problems of reused paths without reading them, and reads every other file', async () => {
+    const root = createFileTree({ 'a.py': 'x = 1\n', 'b.py': 'y = 2\n' });
+    const fresh = await scanRepository({ root });
+    const a = fresh.files.find((f) => f.path === 'a.py');
+    if (a === undefined) throw new Error('a.py was not scanned');
+    // A stale record stands in for a.py: the scan must not notice, since it was told not to read it.
+    const stale = { ...a, sha256: '0'.repeat(64), size: 99 };
+    writeFileSync(join(root, 'b.py'), 'y = 3\n');
+    const reused = await scanRepository(
+      { root },
+      { files: new Map([['a.py', { record: stale, problems: [{ code: 'repo-scan/UnknownEncoding', message: 'kept from the earlier scan' }] }], ['gone.py', { record: stale, problems: [] }]]) },
+    );
+    expect(reused.files.map((f) => f.path)).toEqual(['a.py', 'b.py']);
+    expect(reused.files[0]).toEqual(stale);
+    expect(reused.files[1]?.sha256).toBe(createHash('sha256').update('y = 3\n').digest('hex'));
+    expect(reused.diagnostics).toEqual([{ path: 'a.py', file_id: a.file_id, code: 'repo-scan/UnknownEncoding', message: 'kept from the earlier scan' }]);
+  });
+});

@@ -240,6 +240,17 @@ function byPathThenCode(a: ScanDiagnostic, b: ScanDiagnostic): number {
 }
 
 /**
+ * What a scan may take from an earlier scan instead of reading the file
+ * again: the file's record and the problems its inspection reported, by
+ * repository-relative path. The caller vouches that those files did not
+ * change (e.g. git says so); a reused path that the walk no longer finds is
+ * simply not listed.
+ */
+export interface ScanReuse {
+  readonly files: ReadonlyMap<string, { readonly record: FileRecord; readonly problems: readonly { readonly code: ScanDiagnosticCode; readonly message: string }[] }>;
+}
+
+/**
  * Finds a repository's source files and records each one's id, size,
  * SHA-256, encoding and line count. The walk skips `.git`, `.anatomy`,
  * `node_modules`, `__pycache__` and virtual environments (directories holding
@@ -255,11 +266,15 @@ function byPathThenCode(a: ScanDiagnostic, b: ScanDiagnostic): number {
  * `repo-scan/InvalidOptions`, `repo-scan/RootNotFound`,
  * `repo-scan/RootNotDirectory` or (root not listable) `repo-scan/Unreadable`.
  *
+ * With `reuse`, the files it lists are walked but not read: their records
+ * and problems are taken as given (how `anatomy build --since` avoids
+ * hashing files git reports unchanged).
+ *
  * @example
  * const { files, diagnostics } = await scanRepository({ root: '.', exclude: ['**\/tests'] });
  * for (const f of files) console.log(f.path, f.sha256, f.encoding, f.line_count);
  */
-export async function scanRepository(options: ScanOptions): Promise<ScanResult> {
+export async function scanRepository(options: ScanOptions, reuse?: ScanReuse): Promise<ScanResult> {
   const parsed = validate(ScanOptionsSchema, options);
   if (!parsed.ok) {
     throw RepoScanError.create('InvalidOptions', `invalid scan options:\n${formatIssues(parsed.issues)}`, {
@@ -275,6 +290,11 @@ export async function scanRepository(options: ScanOptions): Promise<ScanResult> 
   const candidates = [...walk.candidates.values()].sort((a, b) => comparePaths(a.rel, b.rel));
   const buffers = Array.from({ length: Math.min(CONCURRENCY, candidates.length) }, () => Buffer.allocUnsafe(CHUNK_BYTES));
   const inspected = await mapBounded(candidates, CONCURRENCY, async (candidate, slot) => {
+    const known = reuse?.files.get(candidate.rel);
+    if (known !== undefined) {
+      const { record } = known;
+      return { candidate, inspection: { size: record.size, sha256: record.sha256, encoding: record.encoding, lineCount: record.line_count, problems: known.problems } };
+    }
     try {
       return { candidate, inspection: await inspectFile(candidate.abs, buffers[slot] as Buffer) };
     } catch (error) {

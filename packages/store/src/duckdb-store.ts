@@ -9,7 +9,7 @@ import type { MaintenanceAction, MaintenanceOutcome } from './maintenance-outcom
 import { replaceFileAtomically } from './replace-file-atomically.js';
 import { measureStorage } from './storage-snapshot.js';
 import type { StorageSnapshot } from './storage-snapshot.js';
-import type { DeleteRequest, MaterializeRequest, QueryParams, Row, Store } from './store.js';
+import type { DeleteRequest, InsertSelectRequest, MaterializeRequest, QueryParams, Row, Store } from './store.js';
 import { StoreError } from './store-error.js';
 import { lockConflict, lockedError } from './store-lock.js';
 import { tableCopyDdl } from './table-copy-ddl.js';
@@ -190,6 +190,20 @@ export class DuckDbStore implements Store {
       throw this.#queryFailed(error, sql);
     }
     return this.#outcome(request.table, 'delete', 0, deleted, started);
+  }
+
+  async insertSelect(request: InsertSelectRequest): Promise<WriteOutcome> {
+    this.#assertOpen();
+    const started = performance.now();
+    const sql = `INSERT INTO ${tableName(request.table).quoted} ${request.sql}`;
+    let inserted: number;
+    try {
+      const values = paramsFor(request.params);
+      inserted = (values === undefined ? await this.connection.run(sql) : await this.connection.run(sql, values)).rowsChanged;
+    } catch (error) {
+      throw this.#queryFailed(error, sql);
+    }
+    return this.#outcome(request.table, 'ingest', inserted, 0, started);
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {

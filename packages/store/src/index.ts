@@ -1,6 +1,6 @@
 export { openStore, STORE_CATALOG } from './open-store.js';
 export type { StoreOptions } from './open-store.js';
-export type { Store, MaterializeRequest, DeleteRequest, Row, QueryParam, QueryParams } from './store.js';
+export type { Store, MaterializeRequest, DeleteRequest, InsertSelectRequest, Row, QueryParam, QueryParams } from './store.js';
 export { StoreError } from './store-error.js';
 export { LockHolderSchema, DEFAULT_LOCK_POLL_MS } from './store-lock.js';
 export type { LockHolder, LockWait, LockWaitInfo } from './store-lock.js';
@@ -11,6 +11,7 @@ export type { StorageSnapshot, TableStorage } from './storage-snapshot.js';
 export { MaintenanceActionSchema, MaintenanceOutcomeSchema } from './maintenance-outcome.js';
 export type { MaintenanceAction, MaintenanceOutcome } from './maintenance-outcome.js';
 export { tableFingerprint } from './table-fingerprint.js';
+export { deleteFileRows } from './delete-file-rows.js';
 export { maintenanceLogDataset } from './maintenance-log-dataset.js';
 export { toPlainValue } from './duckdb-value.js';
 export type { PlainValue } from './duckdb-value.js';

@@ -29,6 +29,13 @@ export interface DeleteRequest {
   readonly params?: QueryParams;
 }
 
+/** Rows to append to a table: a schema-qualified table and a SELECT with bound parameters. */
+export interface InsertSelectRequest {
+  readonly table: string;
+  readonly sql: string;
+  readonly params?: QueryParams;
+}
+
 /** An open DuckDB store. Close it when done; it is unusable afterwards. */
 export interface Store {
   readonly path: string;
@@ -51,6 +58,11 @@ export interface Store {
   materialize(request: MaterializeRequest): Promise<WriteOutcome>;
   /** Deletes the rows of a table that match a condition. */
   deleteRows(request: DeleteRequest): Promise<WriteOutcome>;
+  /**
+   * Appends the rows of a SELECT to an existing table whose columns it
+   * matches by position; the outcome is an `ingest` of that many rows.
+   */
+  insertSelect(request: InsertSelectRequest): Promise<WriteOutcome>;
   /**
    * Runs `fn` inside one transaction on the store's connection: everything it
    * wrote becomes visible at once when it resolves, and nothing of it remains

@@ -1,0 +1,45 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildCpg } from './build-cpg.js';
+import { silentProgress } from './progress-reporter.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function project(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'anatomy-incr-unit-'));
+  dirs.push(root);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+describe('buildCpg on a store that holds a build', () => {
+  it('decides maintenance from the rows an incremental build deleted, and falls back to a full build saying why', { timeout: 300_000 }, async () => {
+    // One large file and one small one: deleting the large one removes most evidence rows.
+    const large = Array.from({ length: 150 }, (_, i) => `def f${i}(a, b):\n    return g(a) + h(b) + ${i}\n`).join('\n');
+    const root = project({ 'big.py': large, 'small.py': 'def tiny():\n    return 1\n' });
+    const first = await buildCpg({ root, maintenance: 'off' }, silentProgress());
+    expect(first.build).toMatchObject({ mode: 'full', reason: expect.stringContaining('no file manifest') });
+
+    rmSync(join(root, 'big.py'));
+    const second = await buildCpg({ root, maintenance: 'dry-run' }, silentProgress());
+    expect(second.build).toMatchObject({ mode: 'incremental', added: 0, changed: 0, deleted: 1, unchanged: 1, extracted: 0 });
+    expect(second.build.evidenceRowsDeleted).toBeGreaterThan(1000);
+    // The deleted rows are still stored in the evidence tables' row groups, so maintenance rewrites them.
+    const rewritten = second.maintenance.filter((r) => r.decision.action === 'rewrite-table').map((r) => (r.decision.target.scope === 'table' ? r.decision.target.table : ''));
+    expect(rewritten.filter((t) => t.startsWith('evidence.')).length).toBeGreaterThan(0);
+    expect(second.nodesByKind['DEF']).toBe(1);
+
+    const allEvidence = await buildCpg({ root, allEvidence: true, maintenance: 'off' }, silentProgress());
+    expect(allEvidence.build).toMatchObject({ mode: 'full', reason: expect.stringContaining('evidence extracted changed') });
+    const forced = await buildCpg({ root, allEvidence: true, full: true, maintenance: 'off' }, silentProgress());
+    expect(forced.build).toMatchObject({ mode: 'full', reason: '--full was given', extracted: 1 });
+  });
+});

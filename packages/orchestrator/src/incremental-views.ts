@@ -1,0 +1,146 @@
+import type { FileLocality } from '@anatomy/plan-signals';
+import { quoteIdentifier } from '@anatomy/schema-authority';
+import type { ManifestView } from '@anatomy/semantic-ir';
+import { deleteFileRows } from '@anatomy/store';
+import type { Store, WriteOutcome } from '@anatomy/store';
+
+/** The suffix under which an incremental build keeps the previous build's table of a view while it plans. */
+const PREVIOUS = '__anatomy_prev';
+
+/** Files whose rows may have changed: a sorted list of file ids, or `all` when that cannot be narrowed. */
+export type AffectedFiles = readonly string[] | 'all';
+
+/** How an incremental build brought one view up to date. */
+export type ViewUpdate = 'unchanged' | 'files' | 'full';
+
+function split(name: string): { readonly schema: string; readonly table: string } {
+  const dot = name.indexOf('.');
+  return { schema: name.slice(0, dot), table: name.slice(dot + 1) };
+}
+
+function quoted(schema: string, table: string): string {
+  return `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+}
+
+/**
+ * Renames the tables the previous build materialized for the program's
+ * views out of the way, so that planning can create every view under its
+ * own name while the old rows stay at hand for the views that only need
+ * some of them recomputed. Inside the build's transaction, so a failed
+ * build leaves them where they were. Returns the views that have one.
+ *
+ * @example
+ * const previous = await setAsidePreviousTables(store, manifest.views);
+ */
+export async function setAsidePreviousTables(store: Store, views: readonly ManifestView[]): Promise<Set<string>> {
+  const names = new Set(views.map((v) => v.name as string));
+  const rows = await store.query(
+    `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
+      WHERE table_catalog = current_database() AND table_type = 'BASE TABLE' ORDER BY name`,
+  );
+  const kept = new Set<string>();
+  for (const row of rows) {
+    const name = String(row['name']);
+    if (!names.has(name)) continue;
+    const { schema, table } = split(name);
+    await store.run(`DROP TABLE IF EXISTS ${quoted(schema, `${table}${PREVIOUS}`)}`);
+    await store.run(`ALTER TABLE ${quoted(schema, table)} RENAME TO ${quoteIdentifier(`${table}${PREVIOUS}`)}`);
+    kept.add(name);
+  }
+  return kept;
+}
+
+/**
+ * Which files' rows of every view may differ from the previous build,
+ * following the schedule: evidence read directly changed for exactly the
+ * changed files; a view whose inputs changed nowhere is unchanged; a
+ * file-local view changed for the union of its inputs' files; anything else
+ * (a global view, or an input changed everywhere) for `all`.
+ *
+ * @example
+ * const affected = affectedFiles({ order, inputsOf, locality, changedFiles: ['file:…'] });
+ */
+export function affectedFiles(input: {
+  readonly order: readonly string[];
+  readonly inputsOf: ReadonlyMap<string, readonly string[]>;
+  readonly locality: Readonly<Record<string, FileLocality>>;
+  /** File ids added, changed or deleted since the previous build. */
+  readonly changedFiles: readonly string[];
+}): Map<string, AffectedFiles> {
+  const affected = new Map<string, AffectedFiles>();
+  const changed = [...new Set(input.changedFiles)].sort();
+  const of = (relation: string): AffectedFiles => {
+    const known = affected.get(relation);
+    if (known !== undefined) return known;
+    // Stored tables that are not views of the program: evidence is owned by files, anything else is not.
+    return relation.startsWith('evidence.') ? changed : 'all';
+  };
+  for (const view of input.order) {
+    const sets = (input.inputsOf.get(view) ?? []).map(of);
+    let union: AffectedFiles;
+    if (sets.includes('all')) union = 'all';
+    else union = [...new Set(sets.flat())].sort();
+    const local = input.locality[view]?.local === true;
+    affected.set(view, union !== 'all' && union.length === 0 ? [] : local ? union : 'all');
+  }
+  return affected;
+}
+
+/**
+ * Brings one materialized view up to date after an incremental change of
+ * the evidence: an unchanged view gets its previous table back as it was;
+ * a file-local view gets its previous table back with the rows of the
+ * affected files deleted and recomputed (its SQL filtered on its
+ * file-identity column, which DuckDB pushes down to the scans); any other
+ * view is materialized whole.
+ *
+ * @example
+ * const { update, outcomes } = await updateView(store, view, { locality, affected, hasPrevious: true });
+ */
+export async function updateView(
+  store: Store,
+  view: ManifestView,
+  options: { readonly locality: FileLocality | undefined; readonly affected: AffectedFiles; readonly hasPrevious: boolean },
+): Promise<{ readonly update: ViewUpdate; readonly rows: number; readonly outcomes: WriteOutcome[] }> {
+  const { schema, table } = split(view.name);
+  const previous = quoted(schema, `${table}${PREVIOUS}`);
+  const restore = async (): Promise<void> => {
+    // Planning left the name to a DuckDB view of the same SQL.
+    await store.run(`DROP VIEW IF EXISTS ${quoted(schema, table)}`);
+    await store.run(`ALTER TABLE ${previous} RENAME TO ${quoteIdentifier(table)}`);
+  };
+  const column = options.locality?.local === true ? options.locality.column : null;
+  if (options.hasPrevious && options.affected !== 'all' && options.affected.length === 0) {
+    await restore();
+    const counted = await store.query(`SELECT count(*) AS n FROM ${quoted(schema, table)}`);
+    return { update: 'unchanged', rows: Number(counted[0]?.['n'] ?? 0), outcomes: [] };
+  }
+  if (options.hasPrevious && options.affected !== 'all' && column !== null) {
+    await restore();
+    const removed = await deleteFileRows(store, { table: view.name, column, fileIds: options.affected });
+    const added = await store.insertSelect({
+      table: view.name,
+      sql: `SELECT * FROM (${view.sql}) AS anatomy_increment WHERE ${quoteIdentifier(column)} IN (SELECT unnest(CAST(? AS JSON)::VARCHAR[]))`,
+      params: [JSON.stringify(options.affected)],
+    });
+    return { update: 'files', rows: added.tableRowCount, outcomes: [removed, added] };
+  }
+  if (options.hasPrevious) await store.run(`DROP TABLE ${previous}`);
+  const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
+  return { update: 'full', rows: outcome.rowsInserted, outcomes: [outcome] };
+}
+
+/**
+ * Drops the previous tables no view took back (a view the policy now keeps
+ * inline, say), so none outlives the build.
+ *
+ * @example
+ * await dropPreviousTables(store, previous, taken);
+ */
+export async function dropPreviousTables(store: Store, previous: ReadonlySet<string>, taken: ReadonlySet<string>): Promise<void> {
+  for (const name of previous) {
+    if (taken.has(name)) continue;
+    const { schema, table } = split(name);
+    await store.run(`DROP TABLE IF EXISTS ${quoted(schema, `${table}${PREVIOUS}`)}`);
+  }
+}

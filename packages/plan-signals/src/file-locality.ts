@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import type { FilePartitioning } from './plan-signals.js';
+import type { ViewLineage } from './view-lineage.js';
+
+/**
+ * Whether a view is file-local: every row it outputs for a file is computed
+ * from input rows of that same file only, so an incremental build can
+ * recompute just the rows of the files that changed. Otherwise the view is
+ * global (module or symbol resolution across files, aggregation over
+ * entities, ranking) and is recomputed whole when any of its inputs changed.
+ */
+export const FileLocalitySchema = z.object({
+  view: z.string().min(1),
+  local: z.boolean(),
+  /** The result column holding the file identity rows are recomputed by; null when global. */
+  column: z.string().min(1).nullable(),
+  reason: z.string().min(1),
+});
+export type FileLocality = z.infer<typeof FileLocalitySchema>;
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Every object of a JSON tree, depth first. */
+function* objects(value: unknown): Generator<Json> {
+  if (Array.isArray(value)) {
+    for (const item of value) yield* objects(item);
+  } else if (isObject(value)) {
+    yield value;
+    for (const inner of Object.values(value)) yield* objects(inner);
+  }
+}
+
+/** The stored relations a FROM subtree binds, by the alias a column reference uses; null when a side is not a plain stored table. */
+function boundTables(ref: unknown, ctes: ReadonlySet<string>): Map<string, string> | null {
+  if (!isObject(ref)) return null;
+  if (ref['type'] === 'JOIN') {
+    const left = boundTables(ref['left'], ctes);
+    const right = boundTables(ref['right'], ctes);
+    if (left === null || right === null) return null;
+    return new Map([...left, ...right]);
+  }
+  if (ref['type'] !== 'BASE_TABLE') return null;
+  const schema = typeof ref['schema_name'] === 'string' ? ref['schema_name'] : '';
+  const table = typeof ref['table_name'] === 'string' ? ref['table_name'] : '';
+  // An unqualified name may be a CTE, whose file identity this check does not follow.
+  if (schema === '' && ctes.has(table)) return null;
+  const alias = typeof ref['alias'] === 'string' && ref['alias'] !== '' ? ref['alias'] : table;
+  return new Map([[alias, schema === '' ? `main.${table}` : `${schema}.${table}`]]);
+}
+
+/** The top-level conjuncts of a join condition. */
+function conjuncts(condition: unknown): Json[] {
+  if (!isObject(condition)) return [];
+  if (condition['class'] === 'CONJUNCTION' && condition['type'] === 'CONJUNCTION_AND' && Array.isArray(condition['children'])) {
+    return condition['children'].flatMap(conjuncts);
+  }
+  return [condition];
+}
+
+/** `alias.column` of a qualified column reference, or null. */
+function qualifiedColumn(expression: unknown): { readonly alias: string; readonly column: string } | null {
+  if (!isObject(expression) || expression['class'] !== 'COLUMN_REF' || !Array.isArray(expression['column_names'])) return null;
+  const names = expression['column_names'] as unknown[];
+  if (names.length !== 2 || typeof names[0] !== 'string' || typeof names[1] !== 'string') return null;
+  return { alias: names[0], column: names[1] };
+}
+
+/**
+ * Whether one JOIN of the parse tree equates the file identities of its two
+ * sides: a top-level `=` of the condition (or a USING column) whose operands
+ * are file-identity columns of a table on the left and one on the right.
+ */
+function joinsOnFile(join: Json, ctes: ReadonlySet<string>, fileIdentity: Readonly<Record<string, readonly string[]>>): string | null {
+  const left = boundTables(join['left'], ctes);
+  const right = boundTables(join['right'], ctes);
+  if (left === null || right === null) return 'one side of a join is not a stored table (a subquery or CTE), whose file identity is not followed';
+  const isFileColumn = (side: ReadonlyMap<string, string>, ref: { alias: string; column: string } | null): boolean =>
+    ref !== null && side.has(ref.alias) && (fileIdentity[side.get(ref.alias) ?? ''] ?? []).includes(ref.column);
+  const using = Array.isArray(join['using_columns']) ? (join['using_columns'] as unknown[]).filter((c): c is string => typeof c === 'string') : [];
+  const usingFile = using.some(
+    (column) => [...left.values()].some((t) => (fileIdentity[t] ?? []).includes(column)) && [...right.values()].some((t) => (fileIdentity[t] ?? []).includes(column)),
+  );
+  if (usingFile) return null;
+  for (const conjunct of conjuncts(join['condition'])) {
+    if (conjunct['class'] !== 'COMPARISON' || conjunct['type'] !== 'COMPARE_EQUAL') continue;
+    const [a, b] = [qualifiedColumn(conjunct['left']), qualifiedColumn(conjunct['right'])];
+    if ((isFileColumn(left, a) && isFileColumn(right, b)) || (isFileColumn(left, b) && isFileColumn(right, a))) return null;
+  }
+  const tables = [...new Set([...left.values(), ...right.values()])].sort().join(', ');
+  return `a join of ${tables} does not equate the file identities of its two sides, so it can pair rows of different files`;
+}
+
+/**
+ * Classifies a view as file-local or global from what DuckDB says about it,
+ * never from its name or declaration: its lineage (the result column that
+ * passes a file identity through, the functions it calls) and its parse tree
+ * (joins, subquery expressions, LIMIT and SAMPLE). A view is file-local when
+ * a result column passes an input's file identity through in every branch,
+ * every join equates the file identities of its two sides, and nothing
+ * combines rows across files: no aggregate or window function, no subquery
+ * expression, no table function, no LIMIT or SAMPLE. Anything this cannot
+ * show keeps the view global, which is always correct, only slower.
+ *
+ * @example
+ * const locality = fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns });
+ * locality.local; // true for a view that only normalizes one evidence table
+ */
+export function fileLocality(input: {
+  readonly lineage: ViewLineage;
+  readonly parseTree: unknown;
+  readonly partitioning: FilePartitioning;
+  /** File-identity columns by `schema.table`, registered datasets and file-carrying views alike. */
+  readonly fileIdentityColumns: Readonly<Record<string, readonly string[]>>;
+}): FileLocality {
+  const { lineage, partitioning } = input;
+  const global = (reason: string): FileLocality => ({ view: lineage.view, local: false, column: null, reason });
+  if (!partitioning.partitionable || partitioning.column === null) return global(`its rows carry no file identity: ${partitioning.reason}`);
+  // count(*) reaches the parse tree as count_star, a name the catalog does not list.
+  const combining = lineage.functions.filter((f) => f.kind === 'aggregate' || f.kind === 'window' || f.name === 'count_star').map((f) => f.name);
+  if (combining.length > 0) return global(`it calls ${[...new Set(combining)].sort().join(', ')}, which combine rows that may belong to several files`);
+  const tableFunctions = lineage.functions.filter((f) => f.kind === 'table' || f.kind === 'table-macro').map((f) => f.name);
+  if (tableFunctions.length > 0) return global(`it reads table functions (${tableFunctions.join(', ')}), whose rows belong to no file`);
+  const unowned = lineage.tables.filter((t) => input.fileIdentityColumns[t] === undefined);
+  if (unowned.length > 0) return global(`it reads ${unowned.join(', ')}, which carries no file identity`);
+  const ctes = new Set(lineage.ctes);
+  for (const node of objects(input.parseTree)) {
+    if (node['class'] === 'SUBQUERY') return global('a subquery expression can read rows of any file');
+    if (node['type'] === 'LIMIT_MODIFIER' || node['type'] === 'LIMIT_PERCENT_MODIFIER') return global('a LIMIT keeps rows depending on the rows of other files');
+    if (node['sample'] !== undefined && node['sample'] !== null) return global('a SAMPLE keeps rows depending on the rows of other files');
+    if (node['type'] === 'DISTINCT_MODIFIER' && Array.isArray(node['distinct_on_targets']) && node['distinct_on_targets'].length > 0) {
+      return global('DISTINCT ON keeps one row per key, whichever file it comes from');
+    }
+    if (node['type'] === 'JOIN') {
+      const problem = joinsOnFile(node, ctes, input.fileIdentityColumns);
+      if (problem !== null) return global(problem);
+    }
+  }
+  return {
+    view: lineage.view,
+    local: true,
+    column: partitioning.column,
+    reason: `${partitioning.column} carries the file identity of every input row a result row comes from (${[...new Set(partitioning.sources)].join(', ')}), every join equates file identities and nothing combines rows across files`,
+  };
+}

@@ -1,0 +1,24 @@
+import { quoteIdentifier } from '@anatomy/schema-authority';
+import type { Store } from './store.js';
+import type { WriteOutcome } from './write-outcome.js';
+
+/**
+ * Deletes every row of a table that belongs to one of the given files, the
+ * ownership unit of an incremental build. The ids travel as one bound JSON
+ * parameter, never spliced into the SQL, so any number of ids (or none) is
+ * one statement whose semi-join DuckDB plans like any other.
+ *
+ * @example
+ * const outcome = await deleteFileRows(store, { table: 'evidence.ts_defs', column: 'file_id', fileIds: ['file:…'] });
+ * outcome.rowsDeleted; // the rows those files owned
+ */
+export async function deleteFileRows(
+  store: Store,
+  request: { readonly table: string; readonly column: string; readonly fileIds: readonly string[] },
+): Promise<WriteOutcome> {
+  return store.deleteRows({
+    table: request.table,
+    where: `${quoteIdentifier(request.column)} IN (SELECT unnest(CAST(? AS JSON)::VARCHAR[]))`,
+    params: [JSON.stringify([...request.fileIds])],
+  });
+}

@@ -1,0 +1,65 @@
+// Incremental build benchmark: a full build of a copy of this machine's CPython
+// standard library (installed site-packages and __pycache__ left out), then one
+// edited file and an incremental build of the same store. Prints both wall
+// times, their ratio and where each build spent its time.
+//
+//   npx nx run @anatomy/workspace-tools:bench-incremental
+//   npx nx run @anatomy/workspace-tools:bench-incremental -- /some/python/dir --edit pkg/mod.py
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The parts of `anatomy build --json` this benchmark prints. */
+interface BuildSummary {
+  readonly files: number;
+  readonly nodesByKind: Readonly<Record<string, number>>;
+  readonly stages: readonly { readonly stage: string; readonly durationMs: number }[];
+  readonly build: { readonly mode: string; readonly reason: string; readonly added: number; readonly changed: number; readonly deleted: number; readonly extracted: number; readonly evidenceRowsDeleted: number };
+}
+
+// The real command line, in a process of its own, as a user runs it.
+const anatomy = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'node_modules', '.bin', 'anatomy');
+
+const args = process.argv.slice(2);
+const editAt = args.indexOf('--edit');
+// A mid-sized module that other modules import, so its edit reaches global views too.
+const edited = editAt >= 0 ? (args[editAt + 1] ?? '') : 'json/decoder.py';
+const source =
+  args.find((a, i) => !a.startsWith('--') && i !== editAt + 1) ??
+  execFileSync('python3', ['-c', "import sysconfig;print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' }).trim();
+
+const work = mkdtempSync(join(tmpdir(), 'anatomy-bench-incr-'));
+const root = join(work, basename(source));
+const skipped = new Set(['site-packages', '__pycache__', '.anatomy']);
+cpSync(source, root, { recursive: true, filter: (path) => !skipped.has(basename(path)) });
+
+const load = (): string => loadavg().map((n) => n.toFixed(2)).join(' ');
+const stages = (s: BuildSummary): string => s.stages.map((t) => `${t.stage} ${(t.durationMs / 1000).toFixed(1)} s`).join(', ');
+
+async function timed(label: string): Promise<{ seconds: number; summary: BuildSummary }> {
+  console.error(`» ${label} (load ${load()})`);
+  const started = performance.now();
+  const run = spawnSync(anatomy, ['build', root, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - started) / 1000;
+  if (run.status !== 0) throw new Error(`anatomy build exited with ${String(run.status)}`);
+  return { seconds, summary: JSON.parse(run.stdout) as BuildSummary };
+}
+
+try {
+  console.log(`incremental build benchmark on a copy of ${source} (node ${process.version}, ${availableParallelism()} cores, load ${load()})`);
+  const full = await timed('full build');
+  appendFileSync(join(root, ...edited.split('/')), '\n\ndef _anatomy_bench_edit(value):\n    return decode_edit(value)\n');
+  const incremental = await timed(`incremental build after editing ${edited}`);
+  console.log(`files: ${full.summary.files}; nodes: ${Object.values(full.summary.nodesByKind).reduce((a, b) => a + b, 0)}`);
+  console.log(`full build:        ${full.seconds.toFixed(1)} s  (${full.summary.build.mode}: ${full.summary.build.reason})`);
+  console.log(`  ${stages(full.summary)}`);
+  const b = incremental.summary.build;
+  console.log(`incremental build: ${incremental.seconds.toFixed(1)} s  (${b.mode}: ${b.changed} changed, ${b.added} added, ${b.deleted} deleted, ${b.extracted} extracted, ${b.evidenceRowsDeleted} evidence rows removed)`);
+  console.log(`  ${stages(incremental.summary)}`);
+  console.log(`ratio incremental / full: ${((incremental.seconds / full.seconds) * 100).toFixed(1)}%  (load at the end ${load()})`);
+  if (b.mode !== 'incremental') process.exitCode = 1;
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
