@@ -2,6 +2,8 @@
 // the directory small) into a temporary store, and prints how far the local RESOLVES_TO edges agree with SCIP's
 // definitions: precision over the local edges SCIP can judge, recall over the references SCIP resolves in the repository.
 //
+// It drives the built CLI (nothing may depend on the orchestrator), so build it first:
+//   npx nx run @anatomy/orchestrator:build
 //   npx nx run @anatomy/workspace-tools:bench-resolution -- e2e/fixtures/shop
 //   npx nx run @anatomy/workspace-tools:bench-resolution -- /tmp/json-copy --json
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureResolutionAgreement, openCpg } from '@anatomy/cpg-query';
-import { buildCpg, silentProgress } from '@anatomy/orchestrator';
+import { spawnSync } from 'node:child_process';
 
 const args = process.argv.slice(2);
 const dir = args.find((a) => !a.startsWith('--'));
@@ -18,13 +20,20 @@ if (dir === undefined) {
   process.exit(64);
 }
 // Nx runs the program in tools/: a relative directory is taken from the workspace root, where the command is typed.
-const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)), dir);
+const workspace = fileURLToPath(new URL('../../..', import.meta.url));
+const root = resolve(workspace, dir);
 const work = mkdtempSync(join(tmpdir(), 'anatomy-resolution-bench-'));
 try {
   const storePath = join(work, 'anatomy.duckdb');
   const started = process.hrtime.bigint();
-  const build = await buildCpg({ root, storePath, scip: true, maintenance: 'off' }, silentProgress());
+  const run = spawnSync(process.execPath, [join(workspace, 'packages/orchestrator/bin/anatomy.js'), 'build', root, '--scip', '--store', storePath, '--maintenance', 'off', '--json'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (run.status !== 0) throw new Error(`anatomy build failed with exit code ${String(run.status)} (build the CLI first: npx nx run @anatomy/orchestrator:build)`);
+  const build = JSON.parse(run.stdout) as { files: number; extractors: { extractor: string; status: string; reason?: string }[] };
   const scip = build.extractors.find((e) => e.extractor === 'scip');
   if (scip?.status !== 'ran') throw new Error(`scip-python did not run (${scip?.status ?? 'absent'}${scip?.reason === undefined ? '' : `: ${scip.reason}`})`);
   const cpg = await openCpg(storePath, { readOnly: true });
