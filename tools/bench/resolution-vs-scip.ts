@@ -2,14 +2,16 @@
 // the directory small) into a temporary store, and prints how far the local RESOLVES_TO edges agree with SCIP's
 // definitions: precision over the local edges SCIP can judge, recall over the references SCIP resolves in the repository.
 //
+// It drives the built CLI (nothing may depend on the orchestrator), so build it first:
+//   npx nx run @anatomy/orchestrator:build
 //   npx nx run @anatomy/workspace-tools:bench-resolution -- e2e/fixtures/shop
 //   npx nx run @anatomy/workspace-tools:bench-resolution -- /tmp/json-copy --json
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureResolutionAgreement, openCpg } from '@anatomy/cpg-query';
+import { spawnSync } from 'node:child_process';
 
 const args = process.argv.slice(2);
 const dir = args.find((a) => !a.startsWith('--'));
@@ -20,19 +22,18 @@ if (dir === undefined) {
 // Nx runs the program in tools/: a relative directory is taken from the workspace root, where the command is typed.
 const workspace = fileURLToPath(new URL('../../..', import.meta.url));
 const root = resolve(workspace, dir);
-// The built CLI, as a user runs it (the nx target builds it first): nothing in the workspace imports the orchestrator.
-const cli = join(workspace, 'packages', 'orchestrator', 'bin', 'anatomy.js');
-interface BuildSummary {
-  readonly files: number;
-  readonly extractors: readonly { readonly extractor: string; readonly status: string; readonly reason?: string }[];
-}
 const work = mkdtempSync(join(tmpdir(), 'anatomy-resolution-bench-'));
 try {
   const storePath = join(work, 'anatomy.duckdb');
   const started = process.hrtime.bigint();
-  const output = execFileSync(process.execPath, [cli, 'build', root, '--store', storePath, '--scip', '--maintenance', 'off', '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 });
-  const build = JSON.parse(output) as BuildSummary;
+  const run = spawnSync(process.execPath, [join(workspace, 'packages/orchestrator/bin/anatomy.js'), 'build', root, '--scip', '--store', storePath, '--maintenance', 'off', '--json'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 26,
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (run.status !== 0) throw new Error(`anatomy build failed with exit code ${String(run.status)} (build the CLI first: npx nx run @anatomy/orchestrator:build)`);
+  const build = JSON.parse(run.stdout) as { files: number; extractors: { extractor: string; status: string; reason?: string }[] };
   const scip = build.extractors.find((e) => e.extractor === 'scip');
   if (scip?.status !== 'ran') throw new Error(`scip-python did not run (${scip?.status ?? 'absent'}${scip?.reason === undefined ? '' : `: ${scip.reason}`})`);
   const cpg = await openCpg(storePath, { readOnly: true });

@@ -76,7 +76,7 @@ describe('anatomy build', () => {
       { name: 'método', bstart: prefix + Buffer.byteLength('class Ünï:\n    '), line: 3, col: 4, file_id: stableId('file', 'pkg/café.py') },
       { name: 'run', bstart: prefix + Buffer.byteLength('class Ünï:\n    def método(self):\n        pass\n\n'), line: 6, col: 0, file_id: stableId('file', 'pkg/café.py') },
     ]);
-  });
+  }, 180_000); // real builds of the whole program: more than a minute on a busy machine
 
   it('extracts every evidence table with --all-evidence', async () => {
     const root = fileTree({ 'a.py': 'import os\n\ndef f(x):\n    return os.path.join(x, "é")\n', 'bad.py': 'def broken(:\n' });
