@@ -132,10 +132,15 @@ describe('pythonExtractor.extract', () => {
     const repo = await repository(files);
     dirs.push(repo.dir);
     const progress: [number, number][] = [];
+    const timed: [string, number][] = [];
     const small = await collect(repo.scan, new Set(['evidence.py_defs', 'evidence.py_calls']), { batchRows: 7 }, {
       concurrency: 3,
       onProgress: (done, total) => progress.push([done, total]),
+      onFileTimed: (fileId, ms) => timed.push([fileId, ms]),
     });
+    // Each file timed once, in its worker.
+    expect(timed.map(([id]) => id).sort()).toEqual(repo.scan.files.map((f) => f.file_id).sort());
+    expect(timed.every(([, ms]) => ms > 0)).toBe(true);
     expect(small.every((b) => b.rowCount <= 7 && b.rowCount > 0)).toBe(true);
     expect(rowsOf(small, 'py_defs')).toHaveLength(30);
     expect(rowsOf(small, 'py_calls')).toHaveLength(30);

@@ -124,7 +124,8 @@ class PythonEvidenceExtractor implements Extractor {
       fileTimeoutMs: options.fileTimeoutMs,
       signal: request.signal,
     });
-    for await (const { request: file, outcome, pythonVersion } of pool) {
+    for await (const { request: file, outcome, pythonVersion, durationMs } of pool) {
+      request.onFileTimed?.(file.file_id, durationMs);
       if (outcome.status === 'done') {
         for (const frame of outcome.tables) {
           const ds = byTable.get(frame.table) as DatasetSchema;

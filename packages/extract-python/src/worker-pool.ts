@@ -19,6 +19,8 @@ export interface PoolResult {
   readonly request: WorkerFileRequest;
   readonly outcome: WorkerOutcome;
   readonly pythonVersion: string;
+  /** Wall time from handing the file to its worker to its outcome (the worker runs one file at a time). */
+  readonly durationMs: number;
 }
 
 /** Workers that die before saying hello this many times in a row stop the pool: python3 cannot run the worker at all. */
@@ -88,9 +90,10 @@ export async function* runWorkerPool(requests: readonly WorkerFileRequest[], opt
         if (request === undefined) return;
         worker ??= await startWorker();
         if (stopped) return;
+        const started = performance.now();
         const outcome = await worker.run(request, options.fileTimeoutMs);
         if (worker.fatal !== null) throw worker.fatal;
-        queue.push({ request, outcome, pythonVersion: worker.hello.python_version || lastVersion });
+        queue.push({ request, outcome, pythonVersion: worker.hello.python_version || lastVersion, durationMs: performance.now() - started });
         if (outcome.status !== 'done') {
           live.delete(worker);
           worker = null;

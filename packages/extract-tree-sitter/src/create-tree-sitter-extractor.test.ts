@@ -19,11 +19,16 @@ const ALL = new Set(treeSitterDatasets.map((ds) => ds.name));
 afterAll(removeFileTrees);
 
 /** Runs an extraction to the end: its batches and every progress report. */
-async function drain(request: Omit<ExtractionRequest, 'onProgress'>, extractor = treeSitterExtractor): Promise<{ batches: ColumnBatch[]; progress: [number, number][] }> {
+async function drain(
+  request: Omit<ExtractionRequest, 'onProgress' | 'onFileTimed'>,
+  extractor = treeSitterExtractor,
+): Promise<{ batches: ColumnBatch[]; progress: [number, number][]; timed: [string, number][] }> {
   const progress: [number, number][] = [];
+  const timed: [string, number][] = [];
   const batches: ColumnBatch[] = [];
-  for await (const batch of extractor.extract({ ...request, onProgress: (done, total) => progress.push([done, total]) })) batches.push(batch);
-  return { batches, progress };
+  const watched = { ...request, onProgress: (done: number, total: number) => progress.push([done, total]), onFileTimed: (id: string, ms: number) => timed.push([id, ms]) };
+  for await (const batch of extractor.extract(watched)) batches.push(batch);
+  return { batches, progress, timed };
 }
 
 /** Every row of every batch, by dataset. */
@@ -68,8 +73,11 @@ describe('treeSitterExtractor.extract', () => {
 
   it('streams every dataset in bounded batches, equal to the in-process extraction of each file', async () => {
     const small = createTreeSitterExtractor({ batchRows: 7, chunkBytes: 600, chunkFiles: 2 });
-    const { batches, progress } = await drain({ root: scan.root, files: scan.files, datasets: ALL, concurrency: 2 }, small);
+    const { batches, progress, timed } = await drain({ root: scan.root, files: scan.files, datasets: ALL, concurrency: 2 }, small);
     for (const b of batches) expect(b.rowCount).toBeLessThanOrEqual(7);
+    // Each file timed once by the worker that extracted it.
+    expect(timed.map(([id]) => id).sort()).toEqual(scan.files.map((f) => f.file_id).sort());
+    expect(timed.every(([, ms]) => ms > 0)).toBe(true);
     expect(progress[0]).toEqual([0, 12]);
     expect(progress.at(-1)).toEqual([12, 12]);
     for (let i = 1; i < progress.length; i++) expect(progress[i]![0]).toBeGreaterThanOrEqual(progress[i - 1]![0]);

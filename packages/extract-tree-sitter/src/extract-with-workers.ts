@@ -46,6 +46,8 @@ interface Slot {
 interface Finished {
   readonly files: number;
   readonly parts: readonly PackedRows[];
+  /** Each file's extraction time in its worker; none for a file whose worker died. */
+  readonly timed: readonly (readonly [string, number])[];
 }
 
 function abortReason(signal: AbortSignal): unknown {
@@ -74,7 +76,7 @@ function describe(error: unknown): string {
  * }
  */
 export async function* extractWithWorkers(request: ExtractionRequest, limits: WorkerExtractionLimits): AsyncGenerator<ColumnBatch, void, undefined> {
-  const { signal, onProgress } = request;
+  const { signal, onProgress, onFileTimed } = request;
   const total = request.files.length;
   const demanded = treeSitterDatasets.filter((ds) => request.datasets.has(ds.name));
   if (signal?.aborted) throw abortReason(signal);
@@ -122,7 +124,7 @@ export async function* extractWithWorkers(request: ExtractionRequest, limits: Wo
       });
       parts.push(packRows(tsErrorsDataset, crashErrors.take()).rows);
     }
-    finished.push({ files: work.files.length, parts });
+    finished.push({ files: work.files.length, parts, timed: [] });
   };
 
   const spawn = (): Slot => {
@@ -138,7 +140,8 @@ export async function* extractWithWorkers(request: ExtractionRequest, limits: Wo
           hint: 'check that web-tree-sitter and tree-sitter-python are installed (npm ls tree-sitter-python)',
         });
       } else {
-        finished.push({ files: slot.work?.files.length ?? 0, parts: reply.parts });
+        const files = slot.work?.files ?? [];
+        finished.push({ files: files.length, parts: reply.parts, timed: files.map((f, i) => [f.file_id, reply.durationsMs[i] ?? 0] as const) });
         slot.work = null;
       }
       notify();
@@ -192,6 +195,7 @@ export async function* extractWithWorkers(request: ExtractionRequest, limits: Wo
       const next = finished.shift();
       if (next !== undefined) {
         for (const part of next.parts) yield* assembler.add(part);
+        for (const [fileId, ms] of next.timed) onFileTimed?.(fileId, ms);
         done += next.files;
         onProgress?.(done, total);
         continue;

@@ -45,17 +45,19 @@ async function extractChunk(request: ExtractChunkRequest): Promise<void> {
   const loaded = await ready;
   if (loaded === null) return;
   const sinks = fileEvidenceSinks(new Set(request.datasets));
+  const durationsMs: number[] = [];
   for (const file of request.files) {
     const fileId = file.file_id as FileId;
-    let bytes: Buffer;
+    const started = performance.now();
+    let bytes: Buffer | undefined;
     try {
       bytes = await readSource(request.root, file);
     } catch (error) {
       // Changed, vanished or unreadable since the scan: reported against the file, never fatal.
       appendFileError(sinks, fileId, new Uint32Array(0), 0, (error as Error).message ?? String(error));
-      continue;
     }
-    extractFileEvidence(loaded.parser, loaded.grammar, bytes, fileId, file.encoding, sinks);
+    if (bytes !== undefined) extractFileEvidence(loaded.parser, loaded.grammar, bytes, fileId, file.encoding, sinks);
+    durationsMs.push(performance.now() - started);
   }
   const parts: PackedRows[] = [];
   const transfer: ArrayBuffer[] = [];
@@ -64,7 +66,7 @@ async function extractChunk(request: ExtractChunkRequest): Promise<void> {
     parts.push(packed.rows);
     transfer.push(...packed.transfer);
   }
-  reply({ kind: 'done', chunk: request.chunk, parts }, transfer);
+  reply({ kind: 'done', chunk: request.chunk, parts, durationsMs }, transfer);
 }
 
 port.on('message', (request: ExtractChunkRequest) => {

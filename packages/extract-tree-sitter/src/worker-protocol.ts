@@ -17,4 +17,4 @@ export type ExtractionWorkerReply =
   /** The grammar could not be loaded: no file can be extracted in this process. */
   | { readonly kind: 'init-failed'; readonly message: string }
   /** The chunk's rows, one entry per demanded dataset. */
-  | { readonly kind: 'done'; readonly chunk: number; readonly parts: readonly PackedRows[] };
+  | { readonly kind: 'done'; readonly chunk: number; readonly parts: readonly PackedRows[]; readonly durationsMs: readonly number[] };

@@ -301,6 +301,21 @@ async function executeViews(
   return rows;
 }
 
+/** How many of the slowest files a run records. */
+const SLOWEST_FILES = 20;
+
+/** The files whose extraction took longest, summed over the extractors; ties by path, so the order is stable. */
+function slowestFiles(
+  times: ReadonlyMap<string, Readonly<Record<string, number>>>,
+  files: readonly { readonly file_id: string; readonly path: string }[],
+): NonNullable<RunTimings['files']> {
+  const pathOf = new Map(files.map((f) => [f.file_id, f.path]));
+  return [...times]
+    .map(([fileId, extractors]) => ({ path: pathOf.get(fileId) ?? fileId, durationMs: Object.values(extractors).reduce((a, b) => a + b, 0), extractors: { ...extractors } }))
+    .sort((a, b) => b.durationMs - a.durationMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
+    .slice(0, SLOWEST_FILES);
+}
+
 /** The scanned files the extractors must read: all of them, or the added and changed ones. */
 function filesToExtract<F extends { readonly file_id: string }>(files: readonly F[], increment: IncrementalPlan): readonly F[] {
   if (increment.mode === 'full') return files;
@@ -376,7 +391,10 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
   const since = options.since === undefined || options.full === true ? undefined : await sinceReuse({ root, storePath, ref: options.since, ...waitOption(options, progress) });
   const scan = await timer.run(
     'scan',
-    () => scanRepository({ root, ...(options.include ? { include: [...options.include] } : {}), ...(options.exclude ? { exclude: [...options.exclude] } : {}) }, since?.reuse),
+    () =>
+      scanRepository({ root, ...(options.include ? { include: [...options.include] } : {}), ...(options.exclude ? { exclude: [...options.exclude] } : {}) }, since?.reuse, (done, total) =>
+        progress.count('scan', done, total, 'files'),
+      ),
     (s) => `${s.files.length} files, ${s.diagnostics.length} diagnostics`,
   );
   if (scan.files.length === 0) {
@@ -530,6 +548,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
             stages: [...timer.timings()],
             extractors: extraction.reports.map((r) => ({ extractor: r.extractor, status: r.status, files: r.status === 'ran' ? scan.files.length : 0, bytes: r.status === 'ran' ? bytes : 0, durationMs: r.durationMs })),
             views: viewTimings,
+            files: slowestFiles(extraction.fileTimes, scan.files),
           },
         });
       },

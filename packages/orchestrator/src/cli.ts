@@ -62,7 +62,7 @@ function invalidConfiguration(issues: readonly ValidationIssue[]): AnatomyError 
 function printBuildSummary(summary: BuildSummary, io: CliIo): void {
   const out = io.stdout;
   out.write(`CPG written to ${summary.storePath}\n`);
-  out.write(`  files: ${summary.files}   scan diagnostics: ${summary.scanDiagnostics}\n`);
+  out.write(`  files: ${summary.files}\n`);
   const b = summary.build;
   out.write(
     b.mode === 'full'

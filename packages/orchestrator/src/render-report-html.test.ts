@@ -36,9 +36,13 @@ function sample(): ReportData {
       { path: 'pkg/<b>bad</b>.py', bytes: 30, diagnostics: 2 },
       { path: 'pkg/ok.py', bytes: 2018, diagnostics: 0 },
     ],
+    slowestFiles: [
+      { path: 'pkg/ok.py', durationMs: 42, extractors: { 'tree-sitter': 12, python: 30 } },
+      { path: 'pkg/<b>bad</b>.py', durationMs: 3, extractors: { python: 3 } },
+    ],
     decisions: [{ subject: 'norm.defs', decision: 'cache-policy', value: '"materialized-table"', confidence: 0.8, rationale: 'read by 2 views & "cheap"' }],
     maintenance: [],
-    notes: ['per-file extraction times are not recorded'],
+    notes: ['this run recorded no per-file extraction times'],
   });
 }
 
@@ -78,6 +82,15 @@ describe('renderReportHtml', () => {
     expect(html).toContain('<g class="bar" data-label="pkg/&lt;b&gt;bad&lt;/b&gt;.py" data-value="2">');
     expect(html).toContain('1 of 2 files have none');
     expect(html).toContain('2.0 files/s, 2.0 KiB/s');
+  });
+
+  it('ranks the slowest files by their measured extraction time, naming each extractor\'s share', () => {
+    const html = renderReportHtml(sample());
+    const chart = html.slice(html.indexOf('id="chart-slowest-files"'), html.indexOf('id="chart-largest-files"'));
+    expect(chart.indexOf('data-label="pkg/ok.py" data-value="42"')).toBeGreaterThan(-1);
+    expect(chart.indexOf('data-label="pkg/ok.py"')).toBeLessThan(chart.indexOf('data-label="pkg/&lt;b&gt;bad&lt;/b&gt;.py" data-value="3"'));
+    expect(chart).toContain('tree-sitter 12 ms');
+    expect(renderReportHtml({ ...sample(), slowestFiles: [] })).toContain('this run recorded no per-file times');
   });
 
   it('gives the same bytes for the same data', () => {

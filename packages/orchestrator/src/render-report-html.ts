@@ -178,6 +178,13 @@ export function renderReportHtml(data: ReportData): string {
     .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))
     .slice(0, TOP_N)
     .map((f) => ({ label: f.path, value: f.bytes, text: bytesText(f.bytes) }));
+  const slowestFiles = data.slowestFiles.slice(0, TOP_N).map((f) => ({
+    label: f.path,
+    value: f.durationMs,
+    text: `${formatDuration(f.durationMs)} (${Object.entries(f.extractors)
+      .map(([x, t]) => `${x} ${formatDuration(t)}`)
+      .join(', ')})`,
+  }));
   const card = (value: string, label: string, id: string): string => `<div class="card" id="${id}"><b>${htmlText(value)}</b><span>${htmlText(label)}</span></div>`;
   const num = (text: string): string => `<span class="num">${htmlText(text)}</span>`;
 
@@ -261,6 +268,7 @@ ${table('views', ['#', 'cp', 'view', 'kind', 'kept as', 'gen', 'estimated', 'mea
 ${barChart('chart-nodes', 'nodes by kind', kindBars(data.nodesByKind), 'cpg.nodes is empty')}
 ${barChart('chart-edges', 'edges by kind', kindBars(data.edgesByKind), 'cpg.edges is empty or absent')}
 ${barChart('chart-diagnostics', `files by diagnostics (${cleanFiles} of ${data.filesByDiagnostics.length} files have none)`, withDiagnostics.map((f) => ({ label: f.path, value: f.diagnostics, text: String(f.diagnostics) })), `no file has a diagnostic (${data.filesByDiagnostics.length} files)`)}
+${barChart('chart-slowest-files', 'slowest files (extraction time in the workers)', slowestFiles, 'this run recorded no per-file times')}
 ${barChart('chart-largest-files', 'largest files', largest, 'no files')}
 ${barChart('chart-slowest-views', 'slowest views', slowestViews, 'this run recorded no view timings')}
 </div>

@@ -62,6 +62,17 @@ describe('anatomy report data and page', () => {
     expect(data.filesByDiagnostics.find((f) => f.path === 'pkg/shapes.py')?.diagnostics).toBe(0);
     expect(data.decisions.length).toBe(plan.decisions.length);
     expect(data.views.every((v) => v.durationMs !== null)).toBe(true);
+    // Every extracted file was timed in the workers of both default extractors, slowest first.
+    const paths = data.filesByDiagnostics.map((f) => f.path);
+    expect(data.slowestFiles.length).toBeGreaterThan(0);
+    expect(data.slowestFiles.length).toBeLessThanOrEqual(20);
+    for (const f of data.slowestFiles) {
+      expect(paths).toContain(f.path);
+      expect(Object.keys(f.extractors).sort()).toEqual(['python', 'tree-sitter']);
+      expect(f.durationMs).toBeCloseTo(Object.values(f.extractors).reduce((a, b) => a + b, 0), 6);
+    }
+    const times = data.slowestFiles.map((f) => f.durationMs);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
   });
 
   it('writes the same page twice, with the markup file name escaped', async () => {

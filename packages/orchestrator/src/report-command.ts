@@ -145,7 +145,8 @@ export async function collectReportData(options: Omit<ReportOptions, 'out'>): Pr
       durationMs: t?.durationMs ?? null,
     };
   });
-  notes.push('per-file extraction times are not recorded (extractors report files done, not which file took how long); the page ranks files by size instead');
+  const slowestFiles = timings?.files ?? [];
+  if (timings !== null && timings.files === undefined) notes.push('this run recorded no per-file extraction times (it predates them); build again to see the slowest files');
   const plan = bundle.read(runPlanReportArtifact);
   const decisions = plan.decisions
     .map((d) => ({ subject: d.subject, decision: d.decision, value: JSON.stringify(d.value) ?? 'null', confidence: d.confidence, rationale: d.rationale }))
@@ -189,6 +190,7 @@ export async function collectReportData(options: Omit<ReportOptions, 'out'>): Pr
       nodesByKind: await kindCounts(cpg, 'cpg.nodes', 'node_kind'),
       edgesByKind: await kindCounts(cpg, 'cpg.edges', 'edge_kind'),
       filesByDiagnostics: await filesByDiagnostics(cpg),
+      slowestFiles,
       decisions,
       maintenance,
       notes,

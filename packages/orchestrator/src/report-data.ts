@@ -60,6 +60,8 @@ export const ReportDataSchema = z.object({
   edgesByKind: z.array(KindCountSchema),
   /** Every file with its size and the diagnostics about it (DIAGNOSTIC nodes and scan diagnostics), most diagnostics first. */
   filesByDiagnostics: z.array(z.object({ path: z.string().min(1), bytes: count.nullable(), diagnostics: count })),
+  /** The files whose extraction took longest in this run (summed over the extractors), slowest first. */
+  slowestFiles: z.array(z.object({ path: z.string().min(1), durationMs: ms, extractors: z.record(z.string(), ms) })),
   decisions: z.array(
     z.object({ subject: z.string().min(1), decision: z.string().min(1), value: z.string(), confidence: z.number().min(0).max(1), rationale: z.string().min(1) }),
   ),

@@ -151,6 +151,10 @@ export const RunTimingsSchema = z.object({
     }),
   ),
   views: z.array(z.object({ view: z.string().min(1), durationMs: z.number().nonnegative(), rows: z.number().int().nonnegative().nullable() })),
+  /** The files whose extraction took longest (summed over the extractors, each time measured in its worker), slowest first. */
+  files: z
+    .array(z.object({ path: z.string().min(1), durationMs: z.number().nonnegative(), extractors: z.record(z.string(), z.number().nonnegative()) }))
+    .optional(),
 });
 export type RunTimings = z.infer<typeof RunTimingsSchema>;
 

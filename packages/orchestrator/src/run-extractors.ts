@@ -19,6 +19,8 @@ export interface ExtractorReport {
 export interface ExtractionResult {
   readonly reports: readonly ExtractorReport[];
   readonly outcomes: readonly WriteOutcome[];
+  /** Each extracted file's time in each extractor's workers, by file id. */
+  readonly fileTimes: ReadonlyMap<string, Readonly<Record<string, number>>>;
 }
 
 /**
@@ -38,6 +40,7 @@ export async function runExtractors(options: {
 }): Promise<ExtractionResult> {
   const { store, registry, progress } = options;
   const outcomes: WriteOutcome[] = [];
+  const fileTimes = new Map<string, Record<string, number>>();
   let writes: Promise<unknown> = Promise.resolve();
   const write = (batch: ColumnBatch): Promise<WriteOutcome> => {
     const next = writes.then(() => store.ingest(registry.get(batch.dataset), batch));
@@ -75,6 +78,11 @@ export async function runExtractors(options: {
       datasets: wanted,
       // The reporter decides how often to show it: bars redraw in place, plain lines are throttled.
       onProgress: (done, total) => progress.count(name, done, total, 'files', bytesTotal),
+      onFileTimed: (fileId, ms) => {
+        const times = fileTimes.get(fileId) ?? {};
+        times[name] = (times[name] ?? 0) + ms;
+        fileTimes.set(fileId, times);
+      },
     })) {
       rows[batch.dataset] = (rows[batch.dataset] ?? 0) + batch.rowCount;
       outcomes.push(await write(batch));
@@ -84,5 +92,5 @@ export async function runExtractors(options: {
 
   const reports = await Promise.all(options.extractors.map(runOne));
   await writes;
-  return { reports, outcomes };
+  return { reports, outcomes, fileTimes };
 }

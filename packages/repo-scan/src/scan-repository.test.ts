@@ -79,6 +79,16 @@ describe('scanRepository', () => {
     expect(result.diagnostics).toEqual([]);
   });
 
+  it('reports its progress: every candidate file once, with the bytes read so far', async () => {
+    const root = createFileTree({ 'a.py': 'x = 1\n', 'b.py': 'y = 22\n', 'c/d.py': '', 'notes.txt': 'not python\n' });
+    const seen: [number, number, number][] = [];
+    const result = await scanRepository({ root }, undefined, (done, total, bytes) => seen.push([done, total, bytes]));
+    expect(seen[0]).toEqual([0, 3, 0]);
+    expect(seen.map(([done]) => done)).toEqual([0, 1, 2, 3]);
+    expect(seen.every(([, total]) => total === 3)).toBe(true);
+    expect(seen.at(-1)?.[2]).toBe(result.files.reduce((sum, f) => sum + f.size, 0));
+  });
+
   it('skips .git, .anatomy, node_modules, __pycache__ and virtual environments, but keeps dotfiles', async () => {
     const root = createFileTree({
       'a.py': '',

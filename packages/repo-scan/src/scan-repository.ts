@@ -270,11 +270,18 @@ export interface ScanReuse {
  * and problems are taken as given (how `anatomy build --since` avoids
  * hashing files git reports unchanged).
  *
+ * `onProgress`, when given, is called as files are inspected: `done` of
+ * `total` candidate files, and the bytes read so far.
+ *
  * @example
  * const { files, diagnostics } = await scanRepository({ root: '.', exclude: ['**\/tests'] });
  * for (const f of files) console.log(f.path, f.sha256, f.encoding, f.line_count);
  */
-export async function scanRepository(options: ScanOptions, reuse?: ScanReuse): Promise<ScanResult> {
+export async function scanRepository(
+  options: ScanOptions,
+  reuse?: ScanReuse,
+  onProgress?: (done: number, total: number, bytes: number) => void,
+): Promise<ScanResult> {
   const parsed = validate(ScanOptionsSchema, options);
   if (!parsed.ok) {
     throw RepoScanError.create('InvalidOptions', `invalid scan options:\n${formatIssues(parsed.issues)}`, {
@@ -289,16 +296,24 @@ export async function scanRepository(options: ScanOptions, reuse?: ScanReuse): P
 
   const candidates = [...walk.candidates.values()].sort((a, b) => comparePaths(a.rel, b.rel));
   const buffers = Array.from({ length: Math.min(CONCURRENCY, candidates.length) }, () => Buffer.allocUnsafe(CHUNK_BYTES));
+  let done = 0;
+  let bytesRead = 0;
+  onProgress?.(0, candidates.length, 0);
   const inspected = await mapBounded(candidates, CONCURRENCY, async (candidate, slot) => {
     const known = reuse?.files.get(candidate.rel);
     if (known !== undefined) {
       const { record } = known;
+      onProgress?.(++done, candidates.length, bytesRead);
       return { candidate, inspection: { size: record.size, sha256: record.sha256, encoding: record.encoding, lineCount: record.line_count, problems: known.problems } };
     }
     try {
-      return { candidate, inspection: await inspectFile(candidate.abs, buffers[slot] as Buffer) };
+      const inspection = await inspectFile(candidate.abs, buffers[slot] as Buffer);
+      bytesRead += inspection.size;
+      onProgress?.(++done, candidates.length, bytesRead);
+      return { candidate, inspection };
     } catch (error) {
       walk.diagnose(candidate.rel, 'repo-scan/Unreadable', `cannot read the file: ${errorText(error)}`);
+      onProgress?.(++done, candidates.length, bytesRead);
       return undefined;
     }
   });

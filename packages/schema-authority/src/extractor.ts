@@ -85,6 +85,11 @@ export interface ExtractionRequest {
   readonly signal?: AbortSignal;
   /** Called as files finish: `done` of `total` files. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Called once per file with the wall time its extraction took in a worker
+   * (reading, parsing, collecting rows), so a run can name its slowest files.
+   */
+  readonly onFileTimed?: (fileId: string, durationMs: number) => void;
 }
 
 /**
