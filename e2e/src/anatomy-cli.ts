@@ -19,7 +19,8 @@ export interface CliRun {
 
 /** Runs the real `anatomy` command in a child process. */
 export function anatomy(...args: string[]): CliRun {
-  const result = spawnSync(bin, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  // A plan of the whole program as JSON is several MB: far above spawnSync's 1 MiB default.
+  const result = spawnSync(bin, args, { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 1 << 28 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -21,6 +21,7 @@ describe('build progress', () => {
     expect(run.stderr).not.toContain(ESC);
     expect(run.stderr).not.toContain('█');
     expect(run.stderr).toMatch(/^» extract\n/m);
+    expect(run.stderr).toMatch(/^ {2}scan: 5\/5 files\n/m);
     expect(run.stderr).toMatch(/^ {2}tree-sitter: 5\/5 files\n/m);
     expect(run.stderr).toMatch(/^✓ execute: \d+ views materialized \(/m);
     expect(run.stdout).toMatch(/^ {2}files: 5\n/m);
@@ -33,10 +34,11 @@ describe('build progress', () => {
   it('draws bars with counts and rates on a terminal', () => {
     // util-linux `script` runs the build on a pseudo-terminal; only stderr reaches it.
     const bin = join(workspaceRoot, 'node_modules', '.bin', 'anatomy');
-    const run = spawnSync('script', ['-qec', `'${bin}' build '${project}' >/dev/null`, '/dev/null'], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm' } });
+    const run = spawnSync('script', ['-qec', `'${bin}' build '${project}' --full >/dev/null`, '/dev/null'], { encoding: 'utf8', env: { ...process.env, TERM: 'xterm' } });
     expect(run.status, run.stderr).toBe(0);
     const screen = run.stdout;
     expect(screen).toContain(`${ESC}[`);
+    expect(screen).toMatch(/scan +\[█+\] +5\/5 files/);
     expect(screen).toMatch(/tree-sitter +\[█+\] +5\/5 files +[\d.]+ files\/s +[\d.]+ [kM]B\/s/);
     expect(screen).toMatch(/python +\[[█░]+\] +\d\/5 files/);
     expect(screen).toMatch(/execute +\[[█░]+\] +\d+\/\d+ views/);
