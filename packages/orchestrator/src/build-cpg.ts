@@ -490,6 +490,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         planned,
         rows,
         extraction,
+        extracted: { files: toExtract.length, bytes: toExtract.reduce((sum, f) => sum + f.size, 0) },
         mode,
         nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])),
         edgesByKind: Object.fromEntries(edgeCounts.map((r) => [String(r['edge_kind']), Number(r['n'])])),
@@ -514,8 +515,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
             (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
           );
 
-    const { planned, rows, extraction, nodesByKind, edgesByKind, mode: buildMode } = built;
-    const bytes = scan.files.reduce((sum, f) => sum + f.size, 0);
+    const { planned, rows, extraction, extracted, nodesByKind, edgesByKind, mode: buildMode } = built;
     await timer.run(
       'record run',
       async () => {
@@ -546,7 +546,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
           outputFingerprints,
           timings: {
             stages: [...timer.timings()],
-            extractors: extraction.reports.map((r) => ({ extractor: r.extractor, status: r.status, files: r.status === 'ran' ? scan.files.length : 0, bytes: r.status === 'ran' ? bytes : 0, durationMs: r.durationMs })),
+            extractors: extraction.reports.map((r) => ({ extractor: r.extractor, status: r.status, files: r.status === 'ran' ? extracted.files : 0, bytes: r.status === 'ran' ? extracted.bytes : 0, durationMs: r.durationMs })),
             views: viewTimings,
             files: slowestFiles(extraction.fileTimes, scan.files),
           },

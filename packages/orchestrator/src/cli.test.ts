@@ -1,13 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { readRunBundle } from '@anatomy/artifact-registry';
 import { stableId } from '@anatomy/contracts';
 import { runPlanBundlesArtifact, runPolicyArtifact, runScanPayoffsArtifact } from './run-artifacts.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from './cli.js';
 import { ExitCode } from './exit-code.js';
+import { runCliInProcess } from './run-cli-in-process.test-support.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -25,16 +24,7 @@ function fileTree(files: Record<string, string>): string {
   return root;
 }
 
-async function run(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await main(argv, { stdout, stderr });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const run = runCliInProcess;
 
 describe('anatomy build', () => {
   it('builds the CPG and reports views whose inputs come from DuckDB lineage', async () => {

@@ -1,13 +1,12 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCpg } from './build-cpg.js';
-import { main } from './cli.js';
 import { ExitCode } from './exit-code.js';
 import { askCpg } from './graph-questions.js';
 import { silentProgress } from './progress-reporter.js';
+import { runCliInProcess } from './run-cli-in-process.test-support.js';
 
 let root = '';
 beforeAll(async () => {
@@ -25,16 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: string[] = [];
-  const err: string[] = [];
-  stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  stderr.on('data', (c: Buffer) => err.push(c.toString()));
-  const code = await main(argv, { stdout, stderr });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = runCliInProcess;
 
 describe('typed graph questions', () => {
   it('finds definitions by plain, qualified and full name', async () => {

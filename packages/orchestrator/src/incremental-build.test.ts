@@ -1,8 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readRunBundle } from '@anatomy/artifact-registry';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildCpg } from './build-cpg.js';
+import { runTimingsArtifact } from './run-artifacts.js';
+import { runsDirectory } from './run-directory.js';
 import { silentProgress } from './progress-reporter.js';
 
 const dirs: string[] = [];
@@ -32,6 +35,11 @@ describe('buildCpg on a store that holds a build', () => {
     const second = await buildCpg({ root, maintenance: 'dry-run' }, silentProgress());
     expect(second.build).toMatchObject({ mode: 'incremental', added: 0, changed: 0, deleted: 1, unchanged: 1, extracted: 0 });
     expect(second.build.evidenceRowsDeleted).toBeGreaterThan(1000);
+    // The run's timings count the files the extractors read this time, none here, not every scanned file.
+    const timings = (await readRunBundle(join(runsDirectory(root), second.runId))).read(runTimingsArtifact);
+    const ran = timings.extractors.filter((x) => x.status === 'ran');
+    expect(ran.map((x) => x.extractor)).toEqual(expect.arrayContaining(['python', 'tree-sitter']));
+    for (const x of ran) expect([x.extractor, x.files, x.bytes]).toEqual([x.extractor, 0, 0]);
     // The deleted rows are still stored in the evidence tables' row groups, so maintenance rewrites them.
     const rewritten = second.maintenance.filter((r) => r.decision.action === 'rewrite-table').map((r) => (r.decision.target.scope === 'table' ? r.decision.target.table : ''));
     expect(rewritten.filter((t) => t.startsWith('evidence.')).length).toBeGreaterThan(0);
