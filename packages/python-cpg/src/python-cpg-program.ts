@@ -119,11 +119,10 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
     ...([['def', 'norm.refs', 'ref_id', 'rel.load_def'], ['imported', 'norm.refs', 'ref_id', 'rel.load_imported'], ['star', 'norm.refs', 'ref_id', 'rel.load_star_def'], ['self', 'derived.self_attrs', 'attribute_id', 'rel.self_method'], ['inherited', 'derived.self_attrs', 'attribute_id', 'rel.inherited_method']] as const).map(
       ([via, from, id, denotes]) => Relate.create({ name: `calls_${via}`, edge: 'CALLS', left: 'norm.calls', right: 'norm.defs', intent: 'refers-to', ...(via === 'inherited' ? {} : { score: { 'same-file': 1 } }),
         through: [{ from, left: { file_id: 'file_id', callee_bstart: 'bstart', callee_bend: 'bend' } }, { from: denotes, left: { [id]: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] })),
-    // INHERITS_FROM: a class to the classes its base names denote, in its module or through imports. The class's own ast
-    // node (same start) leads to its base names, each to the REF at the same place.
-    Derive.create({ name: 'class_bases', from: 'evidence.py_ast_nodes', where: [{ column: 'field', in: ['bases'] }, { role: 'kind', in: ['Name'] }] }),
+    // INHERITS_FROM: a class to the classes its bases denote, in its module or through imports: each base expression of
+    // the class statement (same start) is where a name or attribute resolution sits (same span).
     Relate.create({ name: 'inherits', edge: 'INHERITS_FROM', left: 'norm.defs', right: 'norm.defs', intent: 'refers-to', where: { left: [CLASS], right: [CLASS] },
-      through: [{ from: 'evidence.py_ast_nodes', left: { file_id: 'file_id', bstart: 'bstart' } }, { from: 'derived.class_bases', left: { node_id: 'parent_id' } }, { from: 'norm.refs', left: { file_id: 'file_id', bstart: 'bstart' } }, { from: 'merged.load_targets', left: { ref_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
+      through: [{ from: 'evidence.py_class_bases', left: { file_id: 'file_id', bstart: 'class_bstart' } }, { from: 'merged.load_targets', left: { file_id: 'file_id', bstart: 'bstart', bend: 'bend' }, right: { dst_node_id: 'def_id' } }] }),
     // `self.m`/`cls.m`: m looked up in the innermost class around the access, then (one level up) in its resolved bases.
     Derive.create({ name: 'self_attrs', from: 'evidence.ts_attributes', entity: 'attribute', where: [{ column: 'object_text', in: ['self', 'cls'] }, { role: 'kind', in: ['load'] }] }),
     Relate.create({ name: 'self_class', edge: 'IN_CLASS', left: 'derived.self_attrs', right: 'norm.defs', intent: 'within', where: { right: [CLASS] }, score: { innermost: 2 }, keep: 'best' }),
