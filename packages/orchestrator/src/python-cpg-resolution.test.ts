@@ -13,6 +13,8 @@ const quiet: ProgressReporter = silentProgress();
 // test-fixtures/resolution: two packages with relative imports, an `__init__` re-export under an alias, star imports with
 // and without `__all__`, an aliased module import, a global, a closure with nonlocal, a class attribute its methods cannot
 // see, methods reached through `self` on the class and on a base in another file, and inheritance across files.
+// zoo: a chain of single inheritance over three files (methods found on the grandparent, the nearest definition winning),
+// multiple inheritance (only the first base is certain to come next in the MRO).
 // Every expectation below was worked out by hand from the sources and Python's scoping rules.
 const FIXTURE = join(import.meta.dirname, '..', 'test-fixtures', 'resolution');
 
@@ -88,6 +90,20 @@ describe('name resolution across the resolution fixture', () => {
       'shop/models.py:23 count → PARAM count@shop/models.py:22',
       'shop/models.py:23 DEFAULT_PRICE → REF DEFAULT_PRICE@shop/models.py:1',
       'shop/util.py:2 value → PARAM value@shop/util.py:1',
+      'zoo/birds.py:17 Walker → DEF Walker@zoo/birds.py:4',
+      'zoo/birds.py:17 Swimmer → DEF Swimmer@zoo/birds.py:9',
+      'zoo/birds.py:19 self → PARAM self@zoo/birds.py:18',
+      'zoo/birds.py:22 Dog → IMPORT Dog@zoo/birds.py:1',
+      'zoo/birds.py:22 Swimmer → DEF Swimmer@zoo/birds.py:9',
+      'zoo/birds.py:24 self → PARAM self@zoo/birds.py:23',
+      'zoo/birds.py:27 Swimmer → DEF Swimmer@zoo/birds.py:9',
+      'zoo/birds.py:29 self → PARAM self@zoo/birds.py:28',
+      'zoo/dogs.py:4 Mammal → IMPORT Mammal@zoo/dogs.py:1',
+      'zoo/dogs.py:6 self → PARAM self@zoo/dogs.py:5',
+      'zoo/dogs.py:6 self → PARAM self@zoo/dogs.py:5',
+      'zoo/dogs.py:10 cls → PARAM cls@zoo/dogs.py:9',
+      'zoo/dogs.py:10 cls → PARAM cls@zoo/dogs.py:9',
+      'zoo/mammals.py:4 Animal → IMPORT Animal@zoo/mammals.py:1',
     ]);
   });
 
@@ -104,6 +120,9 @@ describe('name resolution across the resolution fixture', () => {
       'shop/__init__.py:1 Base → DEF Base@shop/models.py:4',
       'shop/__init__.py:1 Product → DEF Item@shop/models.py:18',
       'shop/__init__.py:2 * → MODULE shop.util@shop/util.py:1',
+      'zoo/birds.py:1 Dog → DEF Dog@zoo/dogs.py:4',
+      'zoo/dogs.py:1 Mammal → DEF Mammal@zoo/mammals.py:4',
+      'zoo/mammals.py:1 Animal → DEF Animal@zoo/base.py:1',
     ]);
   });
 
@@ -119,12 +138,30 @@ describe('name resolution across the resolution fixture', () => {
       'shop/models.py:11 kind_of → DEF kind_of@shop/models.py:14',
       'shop/models.py:11 self.price → DEF price@shop/models.py:7',
       'shop/models.py:23 self.price → DEF price@shop/models.py:7',
+      // Duck(Walker, Swimmer): the first base comes next in the MRO, so Walker's move, not Swimmer's.
+      'zoo/birds.py:19 self.move → DEF move@zoo/birds.py:5',
+      // Puppy(Dog, Swimmer).play's self.speak: past the first base of a class with several bases the MRO is not followed
+      // (a shared ancestor could reorder it), so no edge; Pond's self.ripple is defined nowhere.
+      // Dog → Mammal → Animal across three files: speak from the grandparent, name from the nearer Mammal; cls alike.
+      'zoo/dogs.py:6 self.speak → DEF speak@zoo/base.py:2',
+      'zoo/dogs.py:6 self.name → DEF name@zoo/mammals.py:5',
+      'zoo/dogs.py:10 cls.speak → DEF speak@zoo/base.py:2',
     ]);
   });
 
   it('links classes to the bases their names denote, across files and through a re-exported alias', async () => {
     // Cart's base is an attribute (models.Base): not resolved.
-    expect(await edges('INHERITS_FROM')).toEqual(['app/main.py:33 Basket → DEF Item@shop/models.py:18', 'shop/models.py:18 Item → DEF Base@shop/models.py:4']);
+    expect(await edges('INHERITS_FROM')).toEqual([
+      'app/main.py:33 Basket → DEF Item@shop/models.py:18',
+      'shop/models.py:18 Item → DEF Base@shop/models.py:4',
+      'zoo/birds.py:17 Duck → DEF Walker@zoo/birds.py:4',
+      'zoo/birds.py:17 Duck → DEF Swimmer@zoo/birds.py:9',
+      'zoo/birds.py:22 Puppy → DEF Swimmer@zoo/birds.py:9',
+      'zoo/birds.py:22 Puppy → DEF Dog@zoo/dogs.py:4',
+      'zoo/birds.py:27 Pond → DEF Swimmer@zoo/birds.py:9',
+      'zoo/dogs.py:4 Dog → DEF Mammal@zoo/mammals.py:4',
+      'zoo/mammals.py:4 Mammal → DEF Animal@zoo/base.py:1',
+    ]);
   });
 
   it('gives less confidence to what is reached through an import, a star or a base class', async () => {

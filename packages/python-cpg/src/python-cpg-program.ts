@@ -13,6 +13,9 @@ const SELF_CLASS = { from: 'rel.self_class', left: { attribute_id: 'src_node_id'
 const METHOD = { from: 'rel.defs_container', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } };
 // A star export names the top-level definition of that name in its module.
 const STAR_DEF = { from: 'evidence.py_star_exports', left: { dst_node_id: 'export_id' }, right: { file_id: 'file_id', name: 'qualname' } };
+// A class statement's base expressions (same start as the class), each where the resolution of its name or attribute sits.
+const CLASS_BASES = { from: 'evidence.py_class_bases', left: { file_id: 'file_id', bstart: 'class_bstart' } };
+const BASE_TARGET = { from: 'merged.load_targets', left: { file_id: 'file_id', bstart: 'bstart', bend: 'bend' }, right: { dst_node_id: 'def_id' } };
 
 /**
  * The Python code property graph as a semantic program: only what to
@@ -121,14 +124,20 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
         through: [{ from, left: { file_id: 'file_id', callee_bstart: 'bstart', callee_bend: 'bend' } }, { from: denotes, left: { [id]: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] })),
     // INHERITS_FROM: a class to the classes its bases denote, in its module or through imports: each base expression of
     // the class statement (same start) is where a name or attribute resolution sits (same span).
-    Relate.create({ name: 'inherits', edge: 'INHERITS_FROM', left: 'norm.defs', right: 'norm.defs', intent: 'refers-to', where: { left: [CLASS], right: [CLASS] },
-      through: [{ from: 'evidence.py_class_bases', left: { file_id: 'file_id', bstart: 'class_bstart' } }, { from: 'merged.load_targets', left: { file_id: 'file_id', bstart: 'bstart', bend: 'bend' }, right: { dst_node_id: 'def_id' } }] }),
-    // `self.m`/`cls.m`: m looked up in the innermost class around the access, then (one level up) in its resolved bases.
+    Relate.create({ name: 'inherits', edge: 'INHERITS_FROM', left: 'norm.defs', right: 'norm.defs', intent: 'refers-to', where: { left: [CLASS], right: [CLASS] }, through: [CLASS_BASES, BASE_TARGET] }),
+    // The method resolution order, where it is certain: a class's first base always comes next in it (C3), and so does the
+    // whole chain of a class with one base; past a class with several bases, a shared ancestor may reorder it (a diamond).
+    Derive.create({ name: 'first_bases', from: 'evidence.py_class_bases', where: [{ column: 'position', in: [0] }] }),
+    Relate.create({ name: 'more_bases', edge: 'HAS_BASE', left: 'norm.defs', right: 'evidence.py_class_bases', intent: 'refers-to', where: { right: [{ column: 'position', notIn: [0] }] }, through: [{ ...CLASS_BASES, right: { base_id: 'base_id' } }] }),
+    ...(['first_base', 'ancestors'] as const).map((name) => Relate.create({ name, edge: 'MRO', left: 'norm.defs', right: 'norm.defs', intent: 'refers-to', where: { left: [CLASS], right: [CLASS] },
+      through: [{ ...CLASS_BASES, from: 'derived.first_bases' }, BASE_TARGET], ...(name === 'ancestors' ? { transitive: true as const, unless: { left: 'rel.more_bases' } } : {}) })),
+    Union.create({ name: 'mro', from: ['rel.first_base', 'rel.ancestors'] }),
+    // `self.m`/`cls.m`: m looked up in the innermost class around the access, else in the nearest class of its MRO defining it.
     Derive.create({ name: 'self_attrs', from: 'evidence.ts_attributes', entity: 'attribute', where: [{ column: 'object_text', in: ['self', 'cls'] }, { role: 'kind', in: ['load'] }] }),
     Relate.create({ name: 'self_class', edge: 'IN_CLASS', left: 'derived.self_attrs', right: 'norm.defs', intent: 'within', where: { right: [CLASS] }, score: { innermost: 2 }, keep: 'best' }),
     Relate.create({ name: 'self_method', edge: 'DENOTES', left: 'derived.self_attrs', right: 'norm.defs', intent: 'refers-to', on: ATTR, score: { 'same-file': 1 }, through: [SELF_CLASS, METHOD] }),
-    Relate.create({ name: 'inherited_method', edge: 'DENOTES', left: 'derived.self_attrs', right: 'norm.defs', intent: 'refers-to', on: ATTR, keep: 'best', unless: { left: 'rel.self_method' },
-      through: [SELF_CLASS, { from: 'rel.inherits', left: { dst_node_id: 'src_node_id' } }, METHOD] }),
+    Relate.create({ name: 'inherited_method', edge: 'DENOTES', left: 'derived.self_attrs', right: 'norm.defs', intent: 'refers-to', on: ATTR, score: { nearest: 1 }, keep: 'best', unless: { left: 'rel.self_method' },
+      through: [SELF_CLASS, { from: 'merged.mro', left: { dst_node_id: 'src_node_id' } }, METHOD] }),
     // FILE→MODULE: the module a file holds.
     Relate.create({ name: 'file_module', edge: 'CONTAINS', left: 'derived.modules', right: { from: 'evidence.files', entity: 'file' }, intent: 'same-file', src: 'right' }),
     ...symbolViews,
