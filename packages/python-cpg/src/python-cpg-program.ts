@@ -15,6 +15,9 @@ const METHOD = { from: 'rel.defs_container', left: { dst_node_id: 'src_node_id' 
 const STAR_DEF = { from: 'evidence.py_star_exports', left: { dst_node_id: 'export_id' }, right: { file_id: 'file_id', name: 'qualname' } };
 // A class statement's base expressions (same start as the class), each where the resolution of its name or attribute sits.
 const CLASS_BASES = { from: 'evidence.py_class_bases', left: { file_id: 'file_id', bstart: 'class_bstart' } };
+// The binding occurrence the object of an attribute `m.x` resolves to (the object is the name m), and the import it is.
+const OBJECT_BINDER = { from: 'rel.load_binder', left: { file_id: 'file_id', object_bstart: 'bstart', object_bend: 'bend' } };
+const BINDER_IMPORT = { from: 'norm.imports', left: { dst_node_id: 'import_id' } };
 const BASE_TARGET = { from: 'merged.load_targets', left: { file_id: 'file_id', bstart: 'bstart', bend: 'bend' }, right: { dst_node_id: 'def_id' } };
 
 /**
@@ -115,11 +118,23 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
       through: [{ from: 'evidence.py_star_exports', left: { name: 'name' } }, { from: 'rel.star_exports', left: { export_id: 'dst_node_id' }, right: { src_node_id: 'import_id' } }] }),
     Relate.create({ name: 'load_star_def', edge: 'DENOTES', left: 'derived.loads', right: 'norm.defs', intent: 'refers-to', on: { left: 'name', right: 'name' },
       through: [{ from: 'rel.load_star', left: { ref_id: 'src_node_id' } }, { from: 'rel.star_exports', left: { dst_node_id: 'src_node_id' } }, STAR_DEF] }),
-    Union.create({ name: 'load_targets', from: ['rel.load_def', 'rel.load_imported', 'rel.load_star_def'] }),
+    // `m.x` where the name m denotes a module: bound by `from pkg import m` or `import pkg.m as m`, x a top-level definition
+    // of it; `a.b.x` after a plain `import a.b` (which binds a), the definition named a.b.x. Whether an import has an `as`
+    // name only CPython's rows say.
+    Derive.create({ name: 'attrs', from: 'evidence.ts_attributes', entity: 'attribute', where: [{ role: 'kind', in: ['load'] }] }),
+    ...(['aliased', 'plain'] as const).map((name) => Derive.create({ name: `${name}_imports`, from: 'evidence.py_imports', where: [{ role: 'kind', in: ['import'] }, { column: 'asname', [name === 'plain' ? 'in' : 'notIn']: [null] }] })),
+    Relate.create({ name: 'module_attr', edge: 'DENOTES', left: 'derived.attrs', right: 'norm.defs', intent: 'refers-to', on: { left: 'attr', right: 'qualname' },
+      through: [OBJECT_BINDER, { from: 'rel.from_imported_module', left: { dst_node_id: 'src_node_id' } }, { from: 'derived.modules', left: { dst_node_id: 'module_id' }, right: { file_id: 'file_id' } }] }),
+    Relate.create({ name: 'alias_attr', edge: 'DENOTES', left: 'derived.attrs', right: 'norm.defs', intent: 'refers-to', on: { left: 'attr', right: 'qualname' },
+      through: [OBJECT_BINDER, BINDER_IMPORT, { from: 'derived.aliased_imports', left: { file_id: 'file_id', bstart: 'bstart' } }, { from: 'derived.modules', left: { module: 'qualified_name' }, right: { file_id: 'file_id' } }] }),
+    Relate.create({ name: 'dotted_attr', edge: 'DENOTES', left: 'derived.attrs', right: 'derived.named_defs', intent: 'refers-to', on: { left: 'dotted', right: 'qualified_name' },
+      through: [{ from: 'rel.load_binder', left: { file_id: 'file_id', object_bstart: 'bstart' } }, BINDER_IMPORT, { from: 'derived.plain_imports', left: { file_id: 'file_id', bstart: 'bstart' } }] }),
+    Union.create({ name: 'module_attrs', from: ['rel.module_attr', 'rel.alias_attr', 'rel.dotted_attr'] }),
+    Union.create({ name: 'load_targets', from: ['rel.load_def', 'rel.load_imported', 'rel.load_star_def', 'merged.module_attrs'] }),
     // CALLS: a call whose callee is exactly a name, to what that name denotes (surer in its own file than through an
     // import or a star); a call of `self.m` or `cls.m`, to the method m of the class around it, else (less sure, wherever
     // it is) to the method m of a class it inherits from.
-    ...([['def', 'norm.refs', 'ref_id', 'rel.load_def'], ['imported', 'norm.refs', 'ref_id', 'rel.load_imported'], ['star', 'norm.refs', 'ref_id', 'rel.load_star_def'], ['self', 'derived.self_attrs', 'attribute_id', 'rel.self_method'], ['inherited', 'derived.self_attrs', 'attribute_id', 'rel.inherited_method']] as const).map(
+    ...([['def', 'norm.refs', 'ref_id', 'rel.load_def'], ['imported', 'norm.refs', 'ref_id', 'rel.load_imported'], ['star', 'norm.refs', 'ref_id', 'rel.load_star_def'], ['self', 'derived.self_attrs', 'attribute_id', 'rel.self_method'], ['inherited', 'derived.self_attrs', 'attribute_id', 'rel.inherited_method'], ['module', 'derived.attrs', 'attribute_id', 'merged.module_attrs']] as const).map(
       ([via, from, id, denotes]) => Relate.create({ name: `calls_${via}`, edge: 'CALLS', left: 'norm.calls', right: 'norm.defs', intent: 'refers-to', ...(via === 'inherited' ? {} : { score: { 'same-file': 1 } }),
         through: [{ from, left: { file_id: 'file_id', callee_bstart: 'bstart', callee_bend: 'bend' } }, { from: denotes, left: { [id]: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] })),
     // INHERITS_FROM: a class to the classes its bases denote, in its module or through imports: each base expression of
@@ -164,7 +179,7 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
     Project.create({ name: 'cpg.props', rows: ['norm.defs', 'norm.params', 'norm.calls', 'norm.imports', 'norm.refs', 'norm.syntax_errors', 'derived.python_errors', 'evidence.py_scopes', 'evidence.py_symbols'].map((from) => ({ from })).concat(symbolRows.props) }),
     Project.create({
       name: 'cpg.edges',
-      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'import_reexport', 'from_imported_module', 'stars_module', 'import_star', 'load_star', 'binds_def', 'calls_def', 'calls_imported', 'calls_star', 'calls_self', 'calls_inherited', 'load_binder', 'load_def', 'inherits', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` })), ...symbolRows.edges],
+      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'import_reexport', 'from_imported_module', 'stars_module', 'import_star', 'load_star', 'binds_def', 'calls_def', 'calls_imported', 'calls_star', 'calls_self', 'calls_inherited', 'calls_module', 'load_binder', 'load_def', 'inherits', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` })), ...symbolRows.edges],
     }),
   ],
 });
