@@ -97,6 +97,8 @@ function featureSql(term: FeatureTerm, src: string, dst: string): string {
       return when(`${q('r_end')} - ${q('r_start')} = min(${q('r_end')} - ${q('r_start')}) ${per}`);
     case 'earliest':
       return when(`${q('r_start')} = min(${q('r_start')}) ${per}`);
+    case 'latest':
+      return when(`${q('r_start')} = max(${q('r_start')}) ${per}`);
     case 'same-file':
       return when(`${q('l_file')} = ${q('r_file')}`);
     case 'same-name':

@@ -41,6 +41,7 @@ function featureProblem(feature: QualityFeature, left: RelateSide, right: Relate
   switch (feature) {
     case 'innermost':
     case 'earliest':
+    case 'latest':
       if (right.start === undefined || right.end === undefined) return `${right.dataset.name} has no byte span to compare candidates by`;
       if (join.toOne) return `a foreign key to ${right.dataset.name}'s identity gives each left row one candidate at most, so there is nothing to rank`;
       return undefined;
@@ -68,6 +69,8 @@ function featureRationale(term: FeatureTerm): string {
       return `+${term.weight} for the candidate with the smallest span among the left row's candidates`;
     case 'earliest':
       return `+${term.weight} for the candidate that starts first among the left row's candidates`;
+    case 'latest':
+      return `+${term.weight} for the candidate that starts last among the left row's candidates`;
     case 'same-file':
       return `+${term.weight} when both rows are in the same file`;
     case 'same-name':

@@ -21,14 +21,16 @@ export type RelateIntent = z.infer<typeof RelateIntentSchema>;
 /**
  * Evidence of a good candidate, each adding its weight to the score when it holds:
  * `innermost` (the smallest right span among the left row's candidates),
- * `earliest` (the right row that starts first among them), `same-file`,
+ * `earliest` (the right row that starts first among them), `latest` (the
+ * one that starts last: of several star imports binding a name, Python
+ * keeps the last one's), `same-file`,
  * `same-name` and `same-span` (left and right agree on that role), and
  * `nearest` (the candidate reached through the most confident chain of
  * bridge edges — the product of the confidences of the relate views the
  * join goes through — among the left row's candidates: in a transitive
  * relationship, the fewest hops).
  */
-export const QualityFeatureSchema = z.enum(['innermost', 'earliest', 'same-file', 'same-name', 'same-span', 'nearest']);
+export const QualityFeatureSchema = z.enum(['innermost', 'earliest', 'latest', 'same-file', 'same-name', 'same-span', 'nearest']);
 export type QualityFeature = z.infer<typeof QualityFeatureSchema>;
 
 /**
