@@ -15,7 +15,9 @@ const quiet: ProgressReporter = silentProgress();
 // see, methods reached through `self` on the class and on a base in another file, and inheritance across files.
 // zoo: a chain of single inheritance over three files (methods found on the grandparent, the nearest definition winning),
 // multiple inheritance (only the first base is certain to come next in the MRO); app/zoo_main.py: attributes of modules
-// imported as `import a.b`, `import a.b as m` and `from a import b`, called and used as bases.
+// imported as `import a.b`, `import a.b as m` and `from a import b`, called and used as bases; app/pets_main.py: a name
+// re-exported over two `__init__` files under an alias, and a cycle of re-exports; app/star_use.py: two star imports
+// exporting the same name.
 // Every expectation below was worked out by hand from the sources and Python's scoping rules.
 const FIXTURE = join(import.meta.dirname, '..', 'test-fixtures', 'resolution');
 
@@ -76,6 +78,11 @@ describe('name resolution across the resolution fixture', () => {
       'app/main.py:36 n → PARAM n@app/main.py:34',
       'app/main.py:36 squares → REF squares@app/main.py:35',
       'app/main.py:36 bump → DEF bump@app/main.py:10',
+      'app/pets_main.py:6 Hound → IMPORT Hound@app/pets_main.py:1',
+      'app/pets_main.py:6 ring → IMPORT ring@app/pets_main.py:2',
+      // Both star imports export shout: the last one binds it; only the first exports whisper.
+      'app/star_use.py:6 shout → IMPORT *@app/star_use.py:2',
+      'app/star_use.py:6 whisper → IMPORT *@app/star_use.py:1',
       // A star import without __all__ binds the public names (`_hidden` stays unresolved).
       'app/tools.py:5 helper → IMPORT *@app/tools.py:1',
       'app/tools.py:5 TAX → IMPORT *@app/tools.py:1',
@@ -128,6 +135,11 @@ describe('name resolution across the resolution fixture', () => {
       'app/main.py:2 helper → DEF helper@shop/util.py:1',
       'app/main.py:3 * → MODULE shop.stars@shop/stars.py:1',
       'app/main.py:4 config → MODULE app.config@app/config.py:1',
+      // `from zoo import Hound`: zoo/__init__.py re-exports Dog from zoo.pets under that alias, zoo/pets/__init__.py from
+      // zoo.dogs. `from zoo.ring_a import ring` goes round ring_a ↔ ring_b and brings in nothing.
+      'app/pets_main.py:1 Hound → DEF Dog@zoo/dogs.py:4',
+      'app/star_use.py:1 * → MODULE zoo.calls_a@zoo/calls_a.py:1',
+      'app/star_use.py:2 * → MODULE zoo.calls_b@zoo/calls_b.py:1',
       'app/tools.py:1 * → MODULE shop.util@shop/util.py:1',
       'app/zoo_main.py:1 zoo → MODULE zoo.base@zoo/base.py:1',
       'app/zoo_main.py:2 dogs → MODULE zoo.dogs@zoo/dogs.py:1',
@@ -135,9 +147,11 @@ describe('name resolution across the resolution fixture', () => {
       'shop/__init__.py:1 Base → DEF Base@shop/models.py:4',
       'shop/__init__.py:1 Product → DEF Item@shop/models.py:18',
       'shop/__init__.py:2 * → MODULE shop.util@shop/util.py:1',
+      'zoo/__init__.py:1 Hound → DEF Dog@zoo/dogs.py:4',
       'zoo/birds.py:1 Dog → DEF Dog@zoo/dogs.py:4',
       'zoo/dogs.py:1 Mammal → DEF Mammal@zoo/mammals.py:4',
       'zoo/mammals.py:1 Animal → DEF Animal@zoo/base.py:1',
+      'zoo/pets/__init__.py:1 Dog → DEF Dog@zoo/dogs.py:4',
     ]);
   });
 
@@ -149,6 +163,9 @@ describe('name resolution across the resolution fixture', () => {
       // Basket inherits total from Item, in another file.
       'app/main.py:36 self.total → DEF total@shop/models.py:22',
       'app/main.py:36 bump → DEF bump@app/main.py:10',
+      'app/pets_main.py:6 Hound → DEF Dog@zoo/dogs.py:4',
+      'app/star_use.py:6 shout → DEF shout@zoo/calls_b.py:1',
+      'app/star_use.py:6 whisper → DEF whisper@zoo/calls_a.py:5',
       'app/tools.py:5 helper → DEF helper@shop/util.py:1',
       // Wolf's base is mammals.Mammal, whose base is Animal.
       'app/zoo_main.py:12 self.speak → DEF speak@zoo/base.py:2',

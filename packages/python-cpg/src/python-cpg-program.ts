@@ -68,10 +68,13 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
     // IMPORTS: the definition a from-import names, else (or also, when a package both defines x and holds a submodule x) the submodule.
     Relate.create({ name: 'import_def', edge: 'IMPORTS', left: 'derived.from_imported', right: 'derived.named_defs', intent: 'refers-to', score: { 'same-name': 1 } }),
     // A from-import naming what a package re-exports (`from .mod import X` at the top of pkg/__init__.py, then `from pkg
-    // import X`) brings in what that import brings in.
+    // import X`) leads to that import, and on over further packages (a cycle ends); it brings in what the nearest import on
+    // the way that names a definition brings in.
     Derive.create({ name: 'top_imports', from: 'norm.imports', where: [{ column: 'is_star', in: [false] }, { column: 'def_bstart', in: [null] }], nameFromPath: { ...MODULE_PATH, append: ['bound_name'] } }),
-    Relate.create({ name: 'import_reexport', edge: 'IMPORTS', left: 'derived.from_imported', right: 'norm.defs', intent: 'refers-to',
-      through: [{ from: 'derived.top_imports', left: { qualified_name: 'qualified_name' } }, { from: 'rel.import_def', left: { import_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
+    Relate.create({ name: 'reexports', edge: 'REEXPORTS', left: 'norm.imports', right: 'norm.imports', intent: 'refers-to', transitive: true,
+      through: [{ from: 'derived.from_imported', left: { import_id: 'import_id' } }, { from: 'derived.top_imports', left: { qualified_name: 'qualified_name' }, right: { import_id: 'import_id' } }] }),
+    Relate.create({ name: 'import_reexport', edge: 'IMPORTS', left: 'derived.from_imported', right: 'norm.defs', intent: 'refers-to', score: { nearest: 1 }, keep: 'best',
+      through: [{ from: 'rel.reexports', left: { import_id: 'src_node_id' } }, { from: 'rel.import_def', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
     ...(['from_imported', 'stars'] as const).map((from) =>
       Relate.create({ name: `${from}_module`, edge: 'IMPORTS', left: `derived.${from}`, right: 'derived.modules', intent: 'refers-to' }),
     ),
@@ -113,8 +116,9 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
     // What a name denotes: the definition it resolves to, or the one the import it resolves to brings in.
     Relate.create({ name: 'load_imported', edge: 'DENOTES', left: 'derived.loads', right: 'norm.defs', intent: 'refers-to',
       through: [{ from: 'rel.load_binder', left: { ref_id: 'src_node_id' } }, { from: 'merged.import_defs', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
-    // A name no scope binds (global at the top, or declared so) is bound by a star import of its module exporting it.
-    Relate.create({ name: 'load_star', edge: 'RESOLVES_TO', left: 'derived.loads', right: 'derived.stars', intent: 'refers-to', on: { left: 'file_id', right: 'file_id' }, unless: { left: 'merged.load_symbols' },
+    // A name no scope binds (global at the top, or declared so) is bound by a star import of its module exporting it: the
+    // textually last of them, as the last one executed wins (where the use sits between them is not considered).
+    Relate.create({ name: 'load_star', edge: 'RESOLVES_TO', left: 'derived.loads', right: 'derived.stars', intent: 'refers-to', on: { left: 'file_id', right: 'file_id' }, unless: { left: 'merged.load_symbols' }, score: { latest: 1 }, keep: 'best',
       through: [{ from: 'evidence.py_star_exports', left: { name: 'name' } }, { from: 'rel.star_exports', left: { export_id: 'dst_node_id' }, right: { src_node_id: 'import_id' } }] }),
     Relate.create({ name: 'load_star_def', edge: 'DENOTES', left: 'derived.loads', right: 'norm.defs', intent: 'refers-to', on: { left: 'name', right: 'name' },
       through: [{ from: 'rel.load_star', left: { ref_id: 'src_node_id' } }, { from: 'rel.star_exports', left: { dst_node_id: 'src_node_id' } }, STAR_DEF] }),
@@ -123,10 +127,8 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
     // name only CPython's rows say.
     Derive.create({ name: 'attrs', from: 'evidence.ts_attributes', entity: 'attribute', where: [{ role: 'kind', in: ['load'] }] }),
     ...(['aliased', 'plain'] as const).map((name) => Derive.create({ name: `${name}_imports`, from: 'evidence.py_imports', where: [{ role: 'kind', in: ['import'] }, { column: 'asname', [name === 'plain' ? 'in' : 'notIn']: [null] }] })),
-    Relate.create({ name: 'module_attr', edge: 'DENOTES', left: 'derived.attrs', right: 'norm.defs', intent: 'refers-to', on: { left: 'attr', right: 'qualname' },
-      through: [OBJECT_BINDER, { from: 'rel.from_imported_module', left: { dst_node_id: 'src_node_id' } }, { from: 'derived.modules', left: { dst_node_id: 'module_id' }, right: { file_id: 'file_id' } }] }),
-    Relate.create({ name: 'alias_attr', edge: 'DENOTES', left: 'derived.attrs', right: 'norm.defs', intent: 'refers-to', on: { left: 'attr', right: 'qualname' },
-      through: [OBJECT_BINDER, BINDER_IMPORT, { from: 'derived.aliased_imports', left: { file_id: 'file_id', bstart: 'bstart' } }, { from: 'derived.modules', left: { module: 'qualified_name' }, right: { file_id: 'file_id' } }] }),
+    ...([['module_attr', [{ from: 'rel.from_imported_module', left: { dst_node_id: 'src_node_id' } }], { dst_node_id: 'module_id' }], ['alias_attr', [BINDER_IMPORT, { from: 'derived.aliased_imports', left: { file_id: 'file_id', bstart: 'bstart' } }], { module: 'qualified_name' }]] as const).map(([name, via, module]) =>
+      Relate.create({ name, edge: 'DENOTES', left: 'derived.attrs', right: 'norm.defs', intent: 'refers-to', on: { left: 'attr', right: 'qualname' }, through: [OBJECT_BINDER, ...via, { from: 'derived.modules', left: module, right: { file_id: 'file_id' } }] })),
     Relate.create({ name: 'dotted_attr', edge: 'DENOTES', left: 'derived.attrs', right: 'derived.named_defs', intent: 'refers-to', on: { left: 'dotted', right: 'qualified_name' },
       through: [{ from: 'rel.load_binder', left: { file_id: 'file_id', object_bstart: 'bstart' } }, BINDER_IMPORT, { from: 'derived.plain_imports', left: { file_id: 'file_id', bstart: 'bstart' } }] }),
     Union.create({ name: 'module_attrs', from: ['rel.module_attr', 'rel.alias_attr', 'rel.dotted_attr'] }),
