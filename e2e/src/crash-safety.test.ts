@@ -35,10 +35,10 @@ async function cpgDigest(db: string): Promise<string> {
   }
 }
 
-/** Starts a build and SIGKILLs it after `ms` milliseconds (if it is still running). */
-function killedBuild(project: string, ms: number): Promise<void> {
+/** Starts a build (with `flags`) and SIGKILLs it after `ms` milliseconds (if it is still running). */
+function killedBuild(project: string, ms: number, flags: readonly string[] = []): Promise<void> {
   return new Promise((resolve) => {
-    const child = spawn(bin, ['build', project, '--maintenance', 'off'], { stdio: 'ignore' });
+    const child = spawn(bin, ['build', project, '--maintenance', 'off', ...flags], { stdio: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), ms);
     child.on('exit', () => {
       clearTimeout(timer);
@@ -80,7 +80,9 @@ describe('a build killed at any moment', () => {
     expect(await cpgDigest(db)).toBe(digests.get('v1'));
     const seen = new Set<string>();
     for (let i = 0; i < 12; i++) {
-      await killedBuild(project, 100 + Math.floor(next() * 2500));
+      // Every other build is full, which writes a new generation beside the store and swaps it in,
+      // instead of changing the store in one transaction as an incremental build does.
+      await killedBuild(project, 100 + Math.floor(next() * 2500), i % 2 === 1 ? ['--full'] : []);
       const digest = await cpgDigest(db);
       const version = [...digests].find(([, d]) => d === digest)?.[0];
       expect(version, `after kill ${i + 1} the CPG is neither the old nor the new one`).toBeDefined();

@@ -66,8 +66,10 @@ export interface BuildOptions {
   readonly maintenance?: 'run' | 'dry-run' | 'off';
   /**
    * DuckDB's memory cap in DuckDB's notation (`'2GB'`); DuckDB's default when
-   * absent. The build is one transaction whose tables DuckDB cannot evict, so
-   * a cap below its working set fails the build rather than making it spill.
+   * absent. A full build commits as it goes, so DuckDB spills its tables
+   * beyond the cap; an incremental build is one transaction whose tables
+   * DuckDB cannot evict. Either fails with DuckDB's "Out of Memory" error
+   * when an operator that cannot spill needs more (see docs/benchmarks.md).
    */
   readonly memoryLimit?: string;
   /** Rebuild everything even when the store holds a compatible build. */
@@ -301,6 +303,19 @@ async function executeViews(
   return rows;
 }
 
+/** The schemas a full build rewrites whole; every other table (runs, maintenance log) is carried over. */
+const BUILD_SCHEMAS = ['cpg', 'norm', 'derived', 'rel', 'merged', 'diag', 'evidence'] as const;
+
+/**
+ * How a build writes so that a failed or killed one leaves the previous CPG
+ * whole. A full build writes a new generation of the store, committed as it
+ * goes so that DuckDB can spill it under a memory limit, and swapped in at
+ * the end; an incremental one changes the stored tables in one transaction.
+ */
+function writeScope(store: Store, mode: IncrementalPlan['mode']): <T>(fn: () => Promise<T>) => Promise<T> {
+  return (fn) => (mode === 'full' ? store.replaceGeneration(BUILD_SCHEMAS, fn) : store.transaction(fn));
+}
+
 /** How many of the slowest files a run records. */
 const SLOWEST_FILES = 20;
 
@@ -375,9 +390,11 @@ function waitOption(options: BuildOptions, progress: ProgressReporter): { wait?:
  * Builds the CPG of a directory of Python sources into its DuckDB store:
  * scan → compile the semantic program → dependencies from DuckDB's own parse
  * of each view → the extractors whose evidence those views read, streamed
- * into the store → schedule → materialize. The whole write is one
- * transaction, so a failed or killed build leaves the previous CPG whole;
- * maintenance runs after it commits, from the measured write outcomes.
+ * into the store → schedule → materialize. A full build writes a new
+ * generation of the store beside it and swaps it in at the end, an
+ * incremental one writes in one transaction, so a failed or killed build
+ * leaves the previous CPG whole; maintenance runs after it commits, from the
+ * measured write outcomes.
  *
  * @example
  * const summary = await buildCpg({ root: 'path/to/project' }, lineProgress(process.stderr));
@@ -409,30 +426,27 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
   try {
     const outcomes: WriteOutcome[] = [];
     const viewTimings: RunTimings['views'][number][] = [];
-    const built = await store.transaction(async () => {
-      const { deps, lineages } = await timer.run('plan', () => lineageDeps(store, manifest), (d) => `${d.deps.length} views, inputs from DuckDB plan lineage`);
-      const demanded = options.allEvidence === true ? undefined : demandedEvidence(deps, registry);
-      const extractors = extractorsOf(options);
-      const state: BuildState = {
-        manifestFingerprint: manifest.fingerprint,
-        extractors: extractors.map((e) => `${e.descriptor.name}@${e.descriptor.version}`).sort(),
-        demanded: demanded === undefined ? 'all' : [...demanded].sort(),
-        scip: options.scip === true || options.scipIndex !== undefined,
-      };
-      const increment = planIncrement({ stored: await readStoredBuild(store), current: state, files: scan.files, full: options.full === true, unowned: unownedEvidence(registry) });
-      progress.info(increment.mode === 'full' ? `full build: ${increment.reason}` : `incremental build: ${increment.added.length} added, ${increment.changed.length} changed, ${increment.deleted.length} deleted, ${increment.unchanged} unchanged`);
+    // Reading the stored build decides whether this one is full or incremental, and so how it writes.
+    const { deps, lineages } = await timer.run('plan', () => lineageDeps(store, manifest), (d) => `${d.deps.length} views, inputs from DuckDB plan lineage`);
+    const demanded = options.allEvidence === true ? undefined : demandedEvidence(deps, registry);
+    const extractors = extractorsOf(options);
+    const state: BuildState = {
+      manifestFingerprint: manifest.fingerprint,
+      extractors: extractors.map((e) => `${e.descriptor.name}@${e.descriptor.version}`).sort(),
+      demanded: demanded === undefined ? 'all' : [...demanded].sort(),
+      scip: options.scip === true || options.scipIndex !== undefined,
+    };
+    const increment = planIncrement({ stored: await readStoredBuild(store), current: state, files: scan.files, full: options.full === true, unowned: unownedEvidence(registry) });
+    progress.info(increment.mode === 'full' ? `full build: ${increment.reason}` : `incremental build: ${increment.added.length} added, ${increment.changed.length} changed, ${increment.deleted.length} deleted, ${increment.unchanged} unchanged`);
+    const built = await writeScope(store, increment.mode)(async () => {
       let evidenceRowsDeleted = 0;
       let previous = new Set<string>();
       await timer.run(
         'prepare store',
         async () => {
-          // A full build replaces the previous one whole, inside this transaction; an
-          // incremental one keeps the evidence of unchanged files and removes the rest.
-          if (increment.mode === 'full') {
-            for (const schema of ['cpg', 'norm', 'derived', 'rel', 'merged', 'diag', 'evidence']) await store.run(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-          } else {
-            previous = await setAsidePreviousTables(store, manifest.views);
-          }
+          // A full build starts from a generation without the previous build's schemas (see
+          // writeScope); an incremental one keeps the evidence of unchanged files and removes the rest.
+          if (increment.mode === 'incremental') previous = await setAsidePreviousTables(store, manifest.views);
           for (const ds of registry.list()) await store.ensureDataset(ds);
           await verifyStoredSchemas(store, registry);
           if (increment.mode === 'incremental') {

@@ -69,6 +69,8 @@ const opensNamed = Relate.create({
 const namedF = Relate.create({ name: 'named_f', edge: 'NAMED_F', left: 'evidence.defs', right: 'evidence.symbols', intent: 'refers-to', on: { role: 'name' }, where: { left: [{ role: 'name', in: ['f'] }] } });
 // (Also joined on the file, so that it is not fused with binds_def.)
 const bindsOthers = Relate.create({ ...bindsDef, name: 'binds_others', on: { left: 'file_id', right: 'file_id' }, unless: { right: 'rel.named_f' } });
+// The same on the left side, whose rows are the other endpoint (dst) of named_f's edges; another edge kind, so no fusion.
+const bindsUnnamed = Relate.create({ ...bindsDef, name: 'binds_unnamed', edge: 'BINDS_UNNAMED', on: { left: 'name', right: 'name' }, unless: { left: 'rel.named_f' } });
 // Two bridges: a definition's own scope, then that scope's parent, which declares the definition's name.
 const boundIn = Relate.create({
   name: 'bound_in',
@@ -89,8 +91,9 @@ const program = defineProgram({
     opensNamed,
     namedF,
     bindsOthers,
+    bindsUnnamed,
     boundIn,
-    Project.create({ name: 'cpg.edges', rows: ['binds_def', 'opens_named', 'binds_others', 'bound_in'].map((r) => ({ from: `rel.${r}` })) }),
+    Project.create({ name: 'cpg.edges', rows: ['binds_def', 'opens_named', 'binds_others', 'binds_unnamed', 'bound_in'].map((r) => ({ from: `rel.${r}` })) }),
   ],
 });
 
@@ -139,11 +142,20 @@ describe('relate through a bridge dataset', () => {
   it('drops the edges of rows that are endpoints of a disqualifying relationship (unless)', async () => {
     expect(await db.rows('SELECT src_node_id, dst_node_id FROM rel.named_f ORDER BY 1')).toEqual([{ src_node_id: 'd:f', dst_node_id: 'm.f' }]);
     expect(await db.rows('SELECT src_node_id, dst_node_id FROM rel.binds_others')).toEqual([{ src_node_id: 'm.h', dst_node_id: 'd:h' }]);
+    expect(await db.rows('SELECT src_node_id, dst_node_id FROM rel.binds_unnamed')).toEqual([{ src_node_id: 'm.h', dst_node_id: 'd:h' }]);
     const bad = defineProgram({
       name: 'bad-unless',
       views: [Relate.create({ ...bindsDef, unless: { left: 'evidence.scopes' } }), Project.create({ name: 'cpg.edges', rows: [{ from: 'rel.binds_def' }] })],
     });
     expect(() => compileProgram(bad, registryOf(symbols, scopes, defs))).toThrow(/evidence.scopes is neither a relate view nor a union of them/);
+  });
+
+  it('plans the unless filter as hash anti-joins, never comparing every candidate with every edge', async () => {
+    for (const view of ['rel.binds_others', 'rel.binds_unnamed']) {
+      const plan = (await db.rows(`EXPLAIN SELECT * FROM ${view}`)).map((r) => String(r['explain_value'])).join('\n');
+      expect(plan).toContain('ANTI');
+      expect(plan).not.toMatch(/NESTED_LOOP_JOIN|BLOCKWISE_NL_JOIN|CROSS_PRODUCT/);
+    }
   });
 
   it('joins through several bridges in order, each on pairs from the one before', async () => {

@@ -156,7 +156,11 @@ function memberSql(plan: RelateJoin, member: RelateMember, cte: string): string 
     ...(['left', 'right'] as const).flatMap((side) => {
       const other = member.unless[side];
       const id = q(side === 'left' ? 'l_id' : 'r_id');
-      return other === undefined ? [] : [`NOT EXISTS (SELECT 1 FROM ${relation(other)} AS ${u} WHERE ${u}.${q('src_node_id')} = ${id} OR ${u}.${q('dst_node_id')} = ${id})`];
+      // One anti-join per endpoint column: with an OR between them DuckDB cannot hash the
+      // subquery and compares every candidate with every edge (quadratic on large programs).
+      return other === undefined
+        ? []
+        : (['src_node_id', 'dst_node_id'] as const).map((end) => `NOT EXISTS (SELECT 1 FROM ${relation(other)} AS ${u} WHERE ${u}.${q(end)} = ${id})`);
     }),
   ];
   const where = filters.length === 0 ? '' : `\n  WHERE ${filters.join('\n    AND ')}`;

@@ -63,9 +63,12 @@ function runWriter(script: string, args: readonly string[], killAt: KillPoint | 
   });
 }
 
-/** Rebuilds the store as generation `generation` (test-processes/rebuild-store.mjs). */
-function rebuild(path: string, generation: number, killAt: KillPoint | null): Promise<WriterRun> {
-  return runWriter('rebuild-store.mjs', [path, String(generation)], killAt);
+/**
+ * Rebuilds the store as generation `generation` (test-processes/rebuild-store.mjs), in one
+ * transaction or, with `viaGeneration`, through `replaceGeneration`.
+ */
+function rebuild(path: string, generation: number, killAt: KillPoint | null, viaGeneration = false): Promise<WriterRun> {
+  return runWriter('rebuild-store.mjs', [path, String(generation), ...(viaGeneration ? ['generation'] : [])], killAt);
 }
 
 /** A small seeded generator (mulberry32), so every run of the test makes the same choices. */
@@ -176,6 +179,49 @@ describe('a rebuild killed at any moment', () => {
     const fresh = join(dir, 'fresh.duckdb');
     await rebuild(fresh, 1000, null);
     expect(await fingerprints(path)).toEqual(await fingerprints(fresh));
+  }, 120_000);
+
+  it('through replaceGeneration, leaves the previous generation or the new one whole, carries the other tables over, and cleans up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anatomy-crash-generation-'));
+    dirs.push(dir);
+    const path = join(dir, 'anatomy.duckdb');
+    const random = seeded(0x9e_4e7a);
+    const killPoints = ['open', 'begin', 'batch 0', 'batch 10', 'materialized', 'committing', 'committing', 'committed', 'closing'];
+    await rebuild(path, 1, null, true);
+    let visible = await wholeGeneration(path);
+    expect(visible).toBe(1);
+    const seen = { old: 0, new: 0 };
+    for (let attempt = 2; attempt <= 13; attempt++) {
+      const marker = killPoints[Math.floor(random() * killPoints.length)]!;
+      const delayMs = Math.floor(random() * 3) === 0 ? 0 : Math.floor(random() * 40);
+      const run = await rebuild(path, attempt, { marker, delayMs }, true);
+      const now = await wholeGeneration(path);
+      const context = `generation ${attempt} killed ${delayMs} ms after '${marker}', last marker '${run.markers.at(-1) ?? '(none)'}'`;
+      if (!run.markers.includes('committing')) expect(now, context).toBe(visible);
+      else if (run.markers.includes('committed')) expect(now, context).toBe(attempt);
+      else expect([visible, attempt], context).toContain(now);
+      seen[now === attempt ? 'new' : 'old'] += 1;
+      visible = now;
+    }
+    expect(seen.old).toBeGreaterThan(0);
+    expect(seen.new).toBeGreaterThan(0);
+    await rebuild(path, 1000, null, true);
+    expect(await wholeGeneration(path)).toBe(1000);
+    // Each generation that was swapped in appended to a table outside the replaced schemas; every one is still there.
+    const store = await openStore({ path, readOnly: true });
+    try {
+      const history = (await store.query('SELECT generation FROM meta.history ORDER BY generation')).map((r) => Number(r['generation']));
+      expect(history[0]).toBe(1);
+      expect(history.at(-1)).toBe(1000);
+      expect(history).toHaveLength(seen.new + 2);
+    } finally {
+      await store.close();
+    }
+    // The equal fresh rebuild through one transaction gives the same tables.
+    const fresh = join(dir, 'fresh.duckdb');
+    await rebuild(fresh, 1000, null);
+    expect(await fingerprints(path)).toEqual(await fingerprints(fresh));
+    expect(readdirSync(dir).filter((f) => f.includes('.next'))).toEqual([]);
   }, 120_000);
 
   it('leaves the store whole when compaction is killed at any moment, and a later compaction cleans up', async () => {

@@ -23,6 +23,9 @@ const CATALOG = 'anatomy';
 /** The catalog a fresh copy is attached under while the database is compacted. */
 const COMPACT_CATALOG = 'anatomy_compact';
 
+/** The catalog a new generation is attached under while it is built. */
+const NEXT_CATALOG = 'anatomy_next';
+
 const DUCK_TYPES: Record<ColumnType, DuckDBType> = {
   utf8: VARCHAR,
   int64: BIGINT,
@@ -68,6 +71,8 @@ export interface InstanceShare {
 export class DuckDbStore implements Store {
   #closed = false;
   #inTransaction = false;
+  /** Inside `replaceGeneration`: the store's catalog is not the one being written. */
+  #building = false;
   #openConnections = 0;
 
   constructor(
@@ -222,6 +227,56 @@ export class DuckDbStore implements Store {
     return result;
   }
 
+  async replaceGeneration<T>(replace: readonly string[], fn: () => Promise<T>): Promise<T> {
+    this.#assertOpen();
+    if (this.readOnly) {
+      throw StoreError.create('ReadOnly', `cannot replace the database of ${this.path}: it is open read-only`, { hint: 'open it for writing' });
+    }
+    const dropReplaced = async (): Promise<void> => {
+      for (const schema of replace) await this.run(`DROP SCHEMA IF EXISTS ${quoteIdentifier(schema)} CASCADE`);
+    };
+    if (this.inMemory || this.share.users() > 1 || this.#openConnections > 0) {
+      return this.transaction(async () => {
+        await dropReplaced();
+        return fn();
+      });
+    }
+    const next = `${this.path}.next`;
+    for (const stale of [next, `${next}.wal`]) rmSync(stale, { force: true });
+    const query = (sql: string, params?: readonly string[]): Promise<Row[]> => this.query(sql, params);
+    const kept = await this.query(
+      `SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = '${CATALOG}'${replace.length === 0 ? '' : ` AND schema_name NOT IN (${replace.map(sqlString).join(', ')})`} ORDER BY schema_name, table_name`,
+    );
+    const copies = await Promise.all(kept.map(async (t) => ({ schema: String(t['schema_name']), table: String(t['table_name']), ddl: await tableCopyDdl(query, String(t['schema_name']), String(t['table_name']), String(t['table_name'])) })));
+    await this.run(`ATTACH ${sqlString(next)} AS ${NEXT_CATALOG}`);
+    this.#building = true;
+    let result: T;
+    try {
+      await this.run(`USE ${NEXT_CATALOG}`);
+      await this.run(STABLE_ID_MACRO_SQL);
+      for (const copy of copies) {
+        const quoted = `${quoteIdentifier(copy.schema)}.${quoteIdentifier(copy.table)}`;
+        await this.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(copy.schema)}`);
+        await this.run(copy.ddl);
+        await this.run(`INSERT INTO ${quoted} SELECT * FROM ${CATALOG}.${quoted}`);
+      }
+      result = await fn();
+      await this.run(`CHECKPOINT ${NEXT_CATALOG}`);
+      await this.run(`USE ${CATALOG}`);
+      await this.run(`DETACH ${NEXT_CATALOG}`);
+    } catch (error) {
+      this.#building = false;
+      await this.connection.run(`USE ${CATALOG}`).catch(() => undefined);
+      await this.connection.run(`DETACH DATABASE IF EXISTS ${NEXT_CATALOG}`).catch(() => undefined);
+      rmSync(next, { force: true });
+      rmSync(`${next}.wal`, { force: true });
+      throw error;
+    }
+    this.#building = false;
+    await this.#swapIn(next);
+    return result;
+  }
+
   async withConnection<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
     this.#assertOpen();
     const connection = await this.instance.connect();
@@ -238,12 +293,14 @@ export class DuckDbStore implements Store {
   async storage(table?: string): Promise<StorageSnapshot> {
     this.#assertOpen();
     const query = (sql: string, params?: readonly string[]): Promise<Row[]> => this.query(sql, params);
-    if (table === undefined) return measureStorage(query, this.inMemory ? null : this.path);
+    // While a new generation is built, the file being written is the one beside the store.
+    const file = this.inMemory ? null : this.#building ? `${this.path}.next` : this.path;
+    if (table === undefined) return measureStorage(query, file);
     const name = tableName(table);
     if ((await this.#tableExists(name.schema, name.table)) === false) {
       throw StoreError.create('UnknownTable', `there is no table ${name.plain}`, { hint: 'name an existing table as schema.table' });
     }
-    return measureStorage(query, this.inMemory ? null : this.path, { name: name.plain, quoted: name.quoted });
+    return measureStorage(query, file, { name: name.plain, quoted: name.quoted });
   }
 
   async checkpoint(): Promise<MaintenanceOutcome> {
@@ -330,9 +387,18 @@ export class DuckDbStore implements Store {
       rmSync(`${fresh}.wal`, { force: true });
       throw error;
     }
+    await this.#swapIn(fresh);
+  }
+
+  /**
+   * Puts a finished, detached database file in place of the store's file and
+   * attaches it again. Until the rename the old file is whole (its WAL is
+   * emptied first), after it the new one is.
+   */
+  async #swapIn(fresh: string): Promise<void> {
     if (existsSync(`${fresh}.wal`)) {
       rmSync(fresh, { force: true });
-      throw StoreError.create('MaintenanceFailed', `the compacted copy of ${this.path} kept a write-ahead log after it was closed`, {
+      throw StoreError.create('MaintenanceFailed', `the new copy of ${this.path} kept a write-ahead log after it was closed`, {
         hint: 'the store was left as it was; retry, and report this if it repeats',
       });
     }
@@ -374,7 +440,7 @@ export class DuckDbStore implements Store {
     if (this.readOnly) {
       throw StoreError.create('ReadOnly', `cannot ${action} the store ${this.path}: it is open read-only`, { hint: 'open it for writing to maintain it' });
     }
-    if (this.#inTransaction) {
+    if (this.#inTransaction || this.#building) {
       throw StoreError.create('Busy', `cannot ${action} inside a transaction`, { hint: 'run maintenance after the transaction commits' });
     }
   }

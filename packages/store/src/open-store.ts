@@ -86,6 +86,8 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     return new DuckDbStore(path, readOnly, true, instance, connection, alone);
   }
   if (!readOnly) mkdirSync(dirname(path), { recursive: true });
+  // The instance itself is in memory, whose spill directory DuckDB would put in the working directory.
+  if (!readOnly) config['temp_directory'] = `${path}.tmp`;
   const shared = await sharedInstance(path, readOnly, config, wait);
   const share: InstanceShare = { users: () => shared.users, release: () => releaseInstance(path, shared) };
   try {

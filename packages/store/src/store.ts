@@ -69,6 +69,18 @@ export interface Store {
    * when it throws (or when the process dies before the commit).
    */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` against a fresh generation of the database that starts with
+   * every table of the store except those in the `replace` schemas, and
+   * swaps it in when `fn` resolves. Unlike one transaction, what `fn` writes
+   * is committed as it goes, so DuckDB can spill it under its memory limit;
+   * as with one, a throw (or a killed process) before the swap leaves the
+   * previous database whole, and after it the new one. A store on a file
+   * builds the generation in a file beside it and renames it over the store;
+   * an in-memory store, or one open more than once in this process, falls
+   * back to one transaction that drops the `replace` schemas first.
+   */
+  replaceGeneration<T>(replace: readonly string[], fn: () => Promise<T>): Promise<T>;
   /** Runs `fn` on a dedicated connection that is closed afterwards. */
   withConnection<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
   /** Measures the database file now, and one table when named. */

@@ -8,7 +8,10 @@
 import { columnBatch, defineDataset } from '@anatomy/schema-authority';
 import { openStore } from '@anatomy/store';
 
-const [path, generationArg] = process.argv.slice(2);
+// With a third argument `generation`, the rebuild goes through `replaceGeneration` (a new file beside
+// the store, committed as it goes, renamed over the store at the end) instead of one transaction, and
+// appends to `meta.history`, which the new generation must carry over.
+const [path, generationArg, mode] = process.argv.slice(2);
 const generation = Number(generationArg);
 const mark = (step) => console.log(step);
 
@@ -47,10 +50,25 @@ const BATCH = 2000;
 mark('opening');
 const store = await openStore({ path, threads: 2 });
 mark('open');
-await store.transaction(async () => {
-  mark('begin');
-  for (const schema of ['cpg', 'evidence']) await store.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  mark('dropped');
+const build = async (write) => {
+  if (mode !== 'generation') {
+    return store.transaction(async () => {
+      mark('begin');
+      for (const schema of ['cpg', 'evidence']) await store.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      mark('dropped');
+      await write();
+    });
+  }
+  await store.run('CREATE SCHEMA IF NOT EXISTS meta');
+  await store.run('CREATE TABLE IF NOT EXISTS meta.history (generation BIGINT NOT NULL)');
+  return store.replaceGeneration(['cpg', 'evidence'], async () => {
+    mark('begin');
+    mark('dropped');
+    await write();
+    await store.run(`INSERT INTO meta.history VALUES (${generation})`);
+  });
+};
+await build(async () => {
   await store.ensureDataset(files);
   await store.ensureDataset(items);
   const fileIds = Array.from({ length: fileCount(generation) }, (_, i) => `f${String(i).padStart(3, '0')}`);
