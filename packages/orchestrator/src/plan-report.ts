@@ -6,12 +6,13 @@ import { explainView, fileLocality, inferDeps, parseLineage, planSignals, readLi
 import type { FileLocality, InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
 import { buildTaskGraph, costModel, schedule, topologicalGenerations } from '@anatomy/scheduler';
 import type { CostModel, Schedule, TaskGraph } from '@anatomy/scheduler';
-import { columnsWithRole } from '@anatomy/schema-authority';
+import { columnsWithRole, quoteIdentifier } from '@anatomy/schema-authority';
 import type { SchemaRegistry } from '@anatomy/schema-authority';
 import type { ManifestView, SemanticProgramManifest } from '@anatomy/semantic-ir';
 import type { Store } from '@anatomy/store';
 import { z } from 'zod';
 import { OrchestratorError } from './orchestrator-error.js';
+import type { PlanAnalysis } from './plan-cache.js';
 
 /** One view of the plan: what it runs, what DuckDB says it reads, what it costs and how it is kept. */
 export const PlanReportTaskSchema = z.object({
@@ -72,6 +73,13 @@ export interface PlanReportOptions {
    * absent. Parsing each view's SQL in DuckDB is not free.
    */
   readonly lineages?: ReadonlyMap<string, ViewLineage>;
+  /**
+   * The plan bundles, signals and file-locality of an earlier plan of the
+   * same program and schemas (an incremental build's cache): taken as they
+   * are instead of asking DuckDB again, so the plan is the earlier build's,
+   * estimates included. The views are still created.
+   */
+  readonly cached?: Pick<PlanAnalysis, 'bundles' | 'signals' | 'locality'>;
 }
 
 interface Decided {
@@ -104,6 +112,7 @@ interface Analysis {
   readonly bundles: ReadonlyMap<string, PlanBundle>;
   readonly signals: Readonly<Record<string, PlanSignals>>;
   readonly locality: Readonly<Record<string, FileLocality>>;
+  readonly fromCache: boolean;
 }
 
 /**
@@ -118,6 +127,7 @@ async function analyse(
   registry: SchemaRegistry | undefined,
   rollback: boolean,
   given: ReadonlyMap<string, ViewLineage> | undefined,
+  cached: PlanReportOptions['cached'],
 ): Promise<Analysis> {
   if (rollback) await store.run('BEGIN TRANSACTION');
   try {
@@ -129,6 +139,27 @@ async function analyse(
     const deps = manifest.views.map((view) => inferDeps(lineages.get(view.name) as ViewLineage));
     const graph = buildTaskGraph(deps);
     const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
+    if (cached !== undefined && manifest.views.every((v) => cached.bundles[v.name] !== undefined && cached.signals[v.name] !== undefined && cached.locality[v.name] !== undefined)) {
+      // Readers of a view need it to exist, so the views are still created in dependency order;
+      // straight away where nothing but a view holds the name (a store query per view added seconds).
+      const tables = new Set(
+        (await store.query("SELECT schema_name || '.' || table_name AS name FROM duckdb_tables() WHERE database_name = current_database()")).map((r) => String(r['name'])),
+      );
+      for (const schema of new Set(manifest.views.map((v) => v.name.slice(0, v.name.indexOf('.'))))) await store.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+      for (const name of topologicalGenerations(graph).flat()) {
+        const view = byName.get(name);
+        if (view === undefined) continue;
+        if (tables.has(name)) await createView(store, view);
+        else await store.run(`CREATE OR REPLACE VIEW ${name.split('.').map(quoteIdentifier).join('.')} AS ${view.sql}`);
+      }
+      return {
+        deps,
+        bundles: new Map(Object.entries(cached.bundles)),
+        signals: { ...cached.signals },
+        locality: { ...cached.locality },
+        fromCache: true,
+      };
+    }
     const fileIdentityColumns = fileIdentityOf(registry);
     const bundles = new Map<string, PlanBundle>();
     const signals: Record<string, PlanSignals> = {};
@@ -153,7 +184,7 @@ async function analyse(
       signals[name] = viewSignals;
       await createView(store, view);
     }
-    return { deps, bundles, signals, locality };
+    return { deps, bundles, signals, locality, fromCache: false };
   } finally {
     if (rollback) await store.run('ROLLBACK');
   }
@@ -232,6 +263,10 @@ export interface PlannedExecution {
   readonly graph: TaskGraph;
   /** Which views are file-local (recomputed file by file in an incremental build) and which global, from lineage. */
   readonly locality: Readonly<Record<string, FileLocality>>;
+  /** The plan signals of every view, by name. */
+  readonly signals: Readonly<Record<string, PlanSignals>>;
+  /** Whether the bundles, signals and locality came from `cached` rather than from DuckDB. */
+  readonly fromCache: boolean;
 }
 
 /**
@@ -251,7 +286,7 @@ export async function planInTransaction(options: PlanReportOptions): Promise<Pla
 
 async function planExecution(options: PlanReportOptions, rollback: boolean): Promise<PlannedExecution> {
   const { manifest, store } = options;
-  const { deps, bundles, signals, locality } = await analyse(store, manifest, options.registry, rollback, options.lineages);
+  const { deps, bundles, signals, locality, fromCache } = await analyse(store, manifest, options.registry, rollback, options.lineages, options.cached);
   const graph = buildTaskGraph(deps);
   const model = costModel([...bundles.values()], options.measured ?? {});
   const plan = schedule(graph, model.costs);
@@ -287,7 +322,7 @@ async function planExecution(options: PlanReportOptions, rollback: boolean): Pro
     criticalPath: { tasks: [...plan.criticalPath.tasks], cost: plan.criticalPath.cost },
   });
   const orderedBundles = plan.order.map((name) => bundles.get(name)).filter((b): b is PlanBundle => b !== undefined);
-  return { report, bundles: orderedBundles, policy, schedule: plan, graph, locality };
+  return { report, bundles: orderedBundles, policy, schedule: plan, graph, locality, signals, fromCache };
 }
 
 function formatNumber(value: number | null): string {
