@@ -37,6 +37,7 @@ import { sinceReuse } from './since-reuse.js';
 import { affectedFiles, dropPreviousTables, setAsidePreviousTables, updateView } from './incremental-views.js';
 import type { AffectedFiles, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
+import { previousScanPayoffs } from './previous-scan-payoffs.js';
 import { currentOutputDigests, fingerprintsOf, outputDigestsDataset, readOutputDigests, writeOutputDigests } from './output-digests.js';
 import type { DigestChange } from './output-digests.js';
 import { analysisOf, cachedLineageDeps, lookUpPlanCache, planCacheDataset, writePlanCache } from './plan-cache.js';
@@ -219,10 +220,17 @@ async function verifyStoredSchemas(store: Store, registry: SchemaRegistry): Prom
 async function measureScanPayoffs(store: Store, planned: PlannedExecution): Promise<ScanPolicyDecision[]> {
   const inline = new Set(planned.report.tasks.filter((t) => t.cachePolicy === 'inline-view').map((t) => t.name));
   const measured: ScanPolicyDecision[] = [];
-  for (const [dataset, decision] of Object.entries(planned.policy.scan).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    measured.push(inline.has(dataset) ? decision : await measureScanPayoff(store, dataset, decision));
+  for (const decision of scanDecisions(planned)) {
+    measured.push(inline.has(decision.dataset) ? decision : await measureScanPayoff(store, decision.dataset, decision));
   }
   return measured;
+}
+
+/** The scan decisions of a plan, by dataset name. */
+function scanDecisions(planned: PlannedExecution): ScanPolicyDecision[] {
+  return Object.entries(planned.policy.scan)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, decision]) => decision);
 }
 
 /**
@@ -553,7 +561,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         // Kept up to date from the build's own deletions and insertions (see output-digests.ts).
         const outputFingerprints: OutputFingerprints = fingerprintsOf(digests);
         const capabilities = await captureCapabilities(store);
-        const scanPayoffs = await measureScanPayoffs(store, planned);
+        const scanPayoffs = (planned.fromCache ? await previousScanPayoffs(store, scanDecisions(planned)) : undefined) ?? (await measureScanPayoffs(store, planned));
         return writeBuildBundle({
           root,
           runId,

@@ -1,12 +1,15 @@
-import { mkdtempSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readRunBundle } from '@anatomy/artifact-registry';
 import { defineDataset } from '@anatomy/schema-authority';
 import { openStore } from '@anatomy/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildCpg, compileForRun, registryOfRun } from './build-cpg.js';
 import { lookUpPlanCache, planCacheKey } from './plan-cache.js';
 import { silentProgress } from './progress-reporter.js';
+import { runScanPayoffsArtifact } from './run-artifacts.js';
+import { runsDirectory } from './run-directory.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -37,6 +40,11 @@ describe('the plan cache', () => {
     // The cached plans are the full build's, so its plan fingerprints come back unchanged.
     expect(incremental.tasks.map((t) => [t.name, t.planFingerprint, t.cachePolicy])).toEqual(full.tasks.map((t) => [t.name, t.planFingerprint, t.cachePolicy]));
     expect(incremental.nodesByKind['DEF']).toBe((full.nodesByKind['DEF'] ?? 0) + 1);
+    // Same plan, same scan decisions: the payoffs measured by the full build are taken over, not profiled again.
+    const payoffs = async (runId: string) => (await readRunBundle(join(runsDirectory(root), runId))).read(runScanPayoffsArtifact);
+    const measured = await payoffs(full.runId);
+    expect(measured.some((d) => d.payoff !== undefined)).toBe(true);
+    expect(await payoffs(incremental.runId)).toEqual(measured);
 
     const store = await openStore({ path: storePath });
     try {
