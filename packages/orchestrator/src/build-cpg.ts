@@ -284,7 +284,11 @@ async function executeViews(
           hint: 'this is a bug: the task graph must come from the same manifest',
         });
       }
-      if (cache.get(name) === 'inline-view') return {};
+      if (cache.get(name) === 'inline-view') {
+        // A plan taken from the cache created no views; this one's inputs exist by now.
+        if (planned.fromCache) await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+        return {};
+      }
       if (incremental !== undefined) {
         const result = await updateView(store, view, {
           locality: planned.locality[name],

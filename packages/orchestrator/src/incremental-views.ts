@@ -117,8 +117,12 @@ export async function updateView(
   const { schema, table } = split(view.name);
   const previous = quoted(schema, `${table}${PREVIOUS}`);
   const restore = async (): Promise<void> => {
-    // Planning left the name to a DuckDB view of the same SQL.
-    await store.run(`DROP VIEW IF EXISTS ${quoted(schema, table)}`);
+    // Planning left the name to a DuckDB view of the same SQL, or (a plan from the cache creates
+    // no views) to the empty table the schema authority creates for an output dataset.
+    const held = await store.query('SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?', [schema, table]);
+    const kind = held[0]?.['table_type'];
+    if (kind === 'VIEW') await store.run(`DROP VIEW ${quoted(schema, table)}`);
+    else if (kind !== undefined) await store.run(`DROP TABLE ${quoted(schema, table)}`);
     await store.run(`ALTER TABLE ${previous} RENAME TO ${quoteIdentifier(table)}`);
   };
   const column = options.locality?.local === true ? options.locality.column : null;

@@ -34,9 +34,24 @@ describe('the plan cache', () => {
     }
 
     const full = await buildCpg({ root, storePath, maintenance: 'off' }, silentProgress());
+    const relations = async (): Promise<string[]> => {
+      const s = await openStore({ path: storePath });
+      try {
+        const rows = await s.query(
+          "SELECT table_schema || '.' || table_name || ' ' || table_type AS r FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema <> 'meta' ORDER BY r",
+        );
+        return rows.map((r) => String(r['r']));
+      } finally {
+        await s.close();
+      }
+    };
+    const afterFull = await relations();
     appendFileSync(join(root, 'a.py'), '\n\ndef h():\n    return f(2)\n');
     const incremental = await buildCpg({ root, storePath, maintenance: 'off' }, silentProgress());
     expect(incremental.build.mode).toBe('incremental');
+    // A cached plan creates no views up front; every inline view is still there afterwards, as a view.
+    expect(await relations()).toEqual(afterFull);
+    expect(afterFull.filter((r) => r.endsWith(' VIEW')).length).toBeGreaterThan(0);
     // The cached plans are the full build's, so its plan fingerprints come back unchanged.
     expect(incremental.tasks.map((t) => [t.name, t.planFingerprint, t.cachePolicy])).toEqual(full.tasks.map((t) => [t.name, t.planFingerprint, t.cachePolicy]));
     expect(incremental.nodesByKind['DEF']).toBe((full.nodesByKind['DEF'] ?? 0) + 1);

@@ -6,7 +6,7 @@ import { explainView, fileLocality, inferDeps, parseLineage, planSignals, readLi
 import type { FileLocality, InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
 import { buildTaskGraph, costModel, schedule, topologicalGenerations } from '@anatomy/scheduler';
 import type { CostModel, Schedule, TaskGraph } from '@anatomy/scheduler';
-import { columnsWithRole, quoteIdentifier } from '@anatomy/schema-authority';
+import { columnsWithRole } from '@anatomy/schema-authority';
 import type { SchemaRegistry } from '@anatomy/schema-authority';
 import type { ManifestView, SemanticProgramManifest } from '@anatomy/semantic-ir';
 import type { Store } from '@anatomy/store';
@@ -77,7 +77,7 @@ export interface PlanReportOptions {
    * The plan bundles, signals and file-locality of an earlier plan of the
    * same program and schemas (an incremental build's cache): taken as they
    * are instead of asking DuckDB again, so the plan is the earlier build's,
-   * estimates included. The views are still created.
+   * estimates included. No view is created then (see `PlannedExecution.fromCache`).
    */
   readonly cached?: Pick<PlanAnalysis, 'bundles' | 'signals' | 'locality'>;
 }
@@ -140,18 +140,9 @@ async function analyse(
     const graph = buildTaskGraph(deps);
     const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
     if (cached !== undefined && manifest.views.every((v) => cached.bundles[v.name] !== undefined && cached.signals[v.name] !== undefined && cached.locality[v.name] !== undefined)) {
-      // Readers of a view need it to exist, so the views are still created in dependency order;
-      // straight away where nothing but a view holds the name (a store query per view added seconds).
-      const tables = new Set(
-        (await store.query("SELECT schema_name || '.' || table_name AS name FROM duckdb_tables() WHERE database_name = current_database()")).map((r) => String(r['name'])),
-      );
-      for (const schema of new Set(manifest.views.map((v) => v.name.slice(0, v.name.indexOf('.'))))) await store.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
-      for (const name of topologicalGenerations(graph).flat()) {
-        const view = byName.get(name);
-        if (view === undefined) continue;
-        if (tables.has(name)) await createView(store, view);
-        else await store.run(`CREATE OR REPLACE VIEW ${name.split('.').map(quoteIdentifier).join('.')} AS ${view.sql}`);
-      }
+      // No view is created here: the caller creates each inline view when the schedule reaches it
+      // (its inputs exist by then) and materializes the others from their SQL. Binding every view
+      // up front, each expanding the inline views it reads, took seconds per build.
       return {
         deps,
         bundles: new Map(Object.entries(cached.bundles)),
@@ -265,7 +256,11 @@ export interface PlannedExecution {
   readonly locality: Readonly<Record<string, FileLocality>>;
   /** The plan signals of every view, by name. */
   readonly signals: Readonly<Record<string, PlanSignals>>;
-  /** Whether the bundles, signals and locality came from `cached` rather than from DuckDB. */
+  /**
+   * Whether the bundles, signals and locality came from `cached` rather than
+   * from DuckDB. Then no view was created: the caller creates each
+   * `inline-view` one when the schedule reaches it.
+   */
   readonly fromCache: boolean;
 }
 
