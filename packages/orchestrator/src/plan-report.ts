@@ -107,6 +107,33 @@ function fileIdentityOf(registry: SchemaRegistry | undefined): Record<string, st
   return known;
 }
 
+/**
+ * The columns whose value names the file of the row holding it, by dataset:
+ * the entity-identity columns of registered datasets that carry a file
+ * identity (entity ids derive from the file id and a location, so an id
+ * belongs to one file).
+ */
+function rowFileColumnsOf(registry: SchemaRegistry | undefined): Record<string, string[]> {
+  const known: Record<string, string[]> = {};
+  for (const ds of registry?.list() ?? []) {
+    if (columnsWithRole(ds, 'file-identity').length === 0) continue;
+    const columns = columnsWithRole(ds, 'entity-identity').map((c) => c.name);
+    if (columns.length > 0) known[ds.name] = columns;
+  }
+  return known;
+}
+
+/**
+ * The result columns of a file-local view that pass a column naming its
+ * row's file through unchanged in every branch: every input row of a result
+ * row belongs to the result row's file, so the value still names it.
+ */
+function passedRowFileColumns(lineage: ViewLineage, known: Readonly<Record<string, readonly string[]>>): string[] {
+  return lineage.outputs
+    .filter((o) => o.name !== '' && o.name !== '*' && o.sources.every((s) => s !== null && s.relation?.kind === 'table' && (known[s.relation.name] ?? []).includes(s.column)))
+    .map((o) => o.name);
+}
+
 interface Analysis {
   readonly deps: readonly InferredDeps[];
   readonly bundles: ReadonlyMap<string, PlanBundle>;
@@ -152,6 +179,7 @@ async function analyse(
       };
     }
     const fileIdentityColumns = fileIdentityOf(registry);
+    const rowFileColumns = rowFileColumnsOf(registry);
     const bundles = new Map<string, PlanBundle>();
     const signals: Record<string, PlanSignals> = {};
     const locality: Record<string, FileLocality> = {};
@@ -168,9 +196,15 @@ async function analyse(
       const known = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
       const bundle = await explainView(store, view);
       const viewSignals = planSignals(bundle, known, { fileIdentityColumns });
-      locality[name] = fileLocality({ lineage: known, parseTree: bundle.parseTree, partitioning: viewSignals.filePartitioning, fileIdentityColumns });
+      const viewLocality = fileLocality({ lineage: known, parseTree: bundle.parseTree, partitioning: viewSignals.filePartitioning, fileIdentityColumns, rowFileColumns });
+      locality[name] = viewLocality;
       // A view that carries a file identity hands it on to the views reading it.
       if (viewSignals.filePartitioning.column !== null) fileIdentityColumns[name] = [viewSignals.filePartitioning.column];
+      // Only a file-local view keeps every input row of a result row in that row's file.
+      if (viewLocality.local) {
+        const passed = passedRowFileColumns(known, { ...rowFileColumns, ...fileIdentityColumns });
+        if (passed.length > 0) rowFileColumns[name] = passed;
+      }
       bundles.set(name, bundle);
       signals[name] = viewSignals;
       await createView(store, view);

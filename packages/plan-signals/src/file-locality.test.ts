@@ -17,6 +17,7 @@ beforeAll(async () => {
     CREATE SCHEMA meta;
     CREATE TABLE evidence.defs AS SELECT 'f' || (i % 4) AS file_id, 'n' || i AS name, i AS bstart FROM range(40) t(i);
     CREATE TABLE evidence.refs AS SELECT 'f' || (i % 4) AS file_id, 'n' || i AS name, i AS bstart FROM range(40) t(i);
+    CREATE TABLE evidence.ents AS SELECT 'f' || (i % 4) AS file_id, 'e:' || i AS ent_id, 'n' || (i % 7) AS name, i AS bstart FROM range(40) t(i);
     CREATE TABLE meta.names AS SELECT 'n' || i AS name FROM range(10) t(i);
   `);
 });
@@ -25,14 +26,15 @@ afterAll(async () => {
   await store.close();
 });
 
-const known = { 'evidence.defs': ['file_id'], 'evidence.refs': ['file_id'] };
+const known = { 'evidence.defs': ['file_id'], 'evidence.refs': ['file_id'], 'evidence.ents': ['file_id'] };
 
-async function localityOf(sql: string): Promise<FileLocality> {
+async function localityOf(sql: string, rowFileColumns?: Readonly<Record<string, readonly string[]>>): Promise<FileLocality> {
   const view = { name: 'derived.v', sql };
   const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
   const bundle = await explainView(store, view);
   const signals = planSignals(bundle, lineage, { fileIdentityColumns: known });
-  return FileLocalitySchema.parse(fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known }));
+  const base = { lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known };
+  return FileLocalitySchema.parse(fileLocality(rowFileColumns === undefined ? base : { ...base, rowFileColumns }));
 }
 
 describe('fileLocality', () => {
@@ -70,5 +72,50 @@ describe('fileLocality', () => {
       expect(locality.column).toBeNull();
       expect(locality.reason, sql).toContain(why);
     }
+  });
+
+  describe('windows', () => {
+    const entityIds = { 'evidence.ents': ['ent_id'] };
+
+    it('keeps a window file-local when it is partitioned by a file identity, or by an entity identity followed through CTEs', async () => {
+      for (const sql of [
+        'SELECT file_id, name, min(bstart) OVER (PARTITION BY file_id, name) AS m FROM evidence.ents',
+        'SELECT e.file_id, row_number() OVER (PARTITION BY e.ent_id ORDER BY d.bstart) AS k FROM evidence.ents AS e JOIN evidence.defs AS d ON e.file_id = d.file_id',
+        // The shape the semantic compiler writes for a ranked relation: ids renamed in a CTE, ranked per left id.
+        `WITH candidates AS (SELECT e.ent_id AS l_id, e.file_id AS l_file, d.bstart AS r_start FROM evidence.ents AS e JOIN evidence.defs AS d ON e.file_id = d.file_id),
+              scored AS (SELECT l_id, l_file AS file_id, r_start, min(r_start) OVER (PARTITION BY l_id) AS best FROM candidates),
+              ranked AS (SELECT *, row_number() OVER (PARTITION BY 'rule', l_id ORDER BY best, r_start) AS rank FROM scored)
+         SELECT file_id, l_id, r_start FROM ranked WHERE rank = 1`,
+      ]) {
+        const locality = await localityOf(sql, entityIds);
+        expect(locality.local, `${sql}: ${locality.reason}`).toBe(true);
+        expect(locality.column).toBe('file_id');
+      }
+    });
+
+    it('keeps global a window whose partition can hold rows of several files', async () => {
+      const cases: [string, Readonly<Record<string, readonly string[]>> | undefined][] = [
+        // An entity id is only known to name its row's file when the caller says so.
+        ['SELECT file_id, min(bstart) OVER (PARTITION BY ent_id) AS m FROM evidence.ents', undefined],
+        ['SELECT file_id, min(bstart) OVER (PARTITION BY name) AS m FROM evidence.ents', entityIds],
+        ['SELECT file_id, min(bstart) OVER () AS m FROM evidence.ents', entityIds],
+        ['SELECT file_id, min(bstart) OVER (PARTITION BY lower(ent_id)) AS m FROM evidence.ents', entityIds],
+        // Unqualified over a join: the side it reads is not shown.
+        ['SELECT e.file_id, min(e.bstart) OVER (PARTITION BY ent_id) AS m FROM evidence.ents AS e JOIN evidence.defs AS d ON e.file_id = d.file_id', entityIds],
+        ['WITH c AS (SELECT lower(ent_id) AS l_id, file_id, bstart FROM evidence.ents) SELECT file_id, min(bstart) OVER (PARTITION BY l_id) AS m FROM c', entityIds],
+        ['SELECT file_id, name FROM evidence.ents ORDER BY row_number() OVER (PARTITION BY name)', entityIds],
+      ];
+      for (const [sql, rowFile] of cases) {
+        const locality = await localityOf(sql, rowFile);
+        expect(locality.local, sql).toBe(false);
+        expect(locality.reason, sql).toMatch(/window|combine/);
+      }
+    });
+
+    it('keeps global an aggregate grouped by an entity identity: it is not a window', async () => {
+      const locality = await localityOf('SELECT file_id, ent_id, count(*) AS n FROM evidence.ents GROUP BY file_id, ent_id', entityIds);
+      expect(locality.local).toBe(false);
+      expect(locality.reason).toContain('count_star');
+    });
   });
 });
