@@ -2,7 +2,7 @@ import { EvidenceSchema, FingerprintSchema } from '@anatomy/contracts';
 import type { Evidence } from '@anatomy/contracts';
 import { CachePolicySchema, compileExecutionPolicy } from '@anatomy/execution-policy';
 import type { CachePolicy, CompiledExecutionPolicy, DiagnosticsTier, ExecutionThresholds } from '@anatomy/execution-policy';
-import { explainView, fileLocality, inferDeps, parseLineage, planSignals, readLineageCatalog } from '@anatomy/plan-signals';
+import { explainView, fileLocality, fileNamingColumns, inferDeps, parseLineage, planSignals, readLineageCatalog } from '@anatomy/plan-signals';
 import type { FileLocality, InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
 import { buildTaskGraph, costModel, schedule, topologicalGenerations } from '@anatomy/scheduler';
 import type { CostModel, Schedule, TaskGraph } from '@anatomy/scheduler';
@@ -109,30 +109,21 @@ function fileIdentityOf(registry: SchemaRegistry | undefined): Record<string, st
 
 /**
  * The columns whose value names the file of the row holding it, by dataset:
- * the entity-identity columns of registered datasets that carry a file
- * identity (entity ids derive from the file id and a location, so an id
- * belongs to one file).
+ * the entity-identity and parent-identity columns of registered datasets
+ * that carry a file identity. Entity ids derive from the file id and a
+ * location, so an id belongs to one file; a parent (enclosing node, scope,
+ * definition or code object) lies in the file of what it holds.
  */
 function rowFileColumnsOf(registry: SchemaRegistry | undefined): Record<string, string[]> {
   const known: Record<string, string[]> = {};
   for (const ds of registry?.list() ?? []) {
     if (columnsWithRole(ds, 'file-identity').length === 0) continue;
-    const columns = columnsWithRole(ds, 'entity-identity').map((c) => c.name);
+    const columns = [...columnsWithRole(ds, 'entity-identity'), ...columnsWithRole(ds, 'parent-identity')].map((c) => c.name);
     if (columns.length > 0) known[ds.name] = columns;
   }
   return known;
 }
 
-/**
- * The result columns of a file-local view that pass a column naming its
- * row's file through unchanged in every branch: every input row of a result
- * row belongs to the result row's file, so the value still names it.
- */
-function passedRowFileColumns(lineage: ViewLineage, known: Readonly<Record<string, readonly string[]>>): string[] {
-  return lineage.outputs
-    .filter((o) => o.name !== '' && o.name !== '*' && o.sources.every((s) => s !== null && s.relation?.kind === 'table' && (known[s.relation.name] ?? []).includes(s.column)))
-    .map((o) => o.name);
-}
 
 interface Analysis {
   readonly deps: readonly InferredDeps[];
@@ -200,11 +191,11 @@ async function analyse(
       locality[name] = viewLocality;
       // A view that carries a file identity hands it on to the views reading it.
       if (viewSignals.filePartitioning.column !== null) fileIdentityColumns[name] = [viewSignals.filePartitioning.column];
-      // Only a file-local view keeps every input row of a result row in that row's file.
-      if (viewLocality.local) {
-        const passed = passedRowFileColumns(known, { ...rowFileColumns, ...fileIdentityColumns });
-        if (passed.length > 0) rowFileColumns[name] = passed;
-      }
+      // Result columns naming their row's file (only a file-local view has any) partition windows and join files downstream.
+      const naming: Record<string, string[]> = { ...rowFileColumns };
+      for (const [table, columns] of Object.entries(fileIdentityColumns)) naming[table] = [...(naming[table] ?? []), ...columns];
+      const passed = fileNamingColumns({ lineage: known, parseTree: bundle.parseTree, locality: viewLocality, naming });
+      if (passed.length > 0) rowFileColumns[name] = passed;
       bundles.set(name, bundle);
       signals[name] = viewSignals;
       await createView(store, view);

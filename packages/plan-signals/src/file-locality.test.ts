@@ -2,7 +2,7 @@ import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainView } from './explain-view.js';
-import { fileLocality, FileLocalitySchema } from './file-locality.js';
+import { fileLocality, FileLocalitySchema, fileNamingColumns } from './file-locality.js';
 import type { FileLocality } from './file-locality.js';
 import { readLineageCatalog } from './lineage-catalog.js';
 import { parseLineage } from './parse-lineage.js';
@@ -17,7 +17,7 @@ beforeAll(async () => {
     CREATE SCHEMA meta;
     CREATE TABLE evidence.defs AS SELECT 'f' || (i % 4) AS file_id, 'n' || i AS name, i AS bstart FROM range(40) t(i);
     CREATE TABLE evidence.refs AS SELECT 'f' || (i % 4) AS file_id, 'n' || i AS name, i AS bstart FROM range(40) t(i);
-    CREATE TABLE evidence.ents AS SELECT 'f' || (i % 4) AS file_id, 'e:' || i AS ent_id, 'n' || (i % 7) AS name, i AS bstart FROM range(40) t(i);
+    CREATE TABLE evidence.ents AS SELECT 'f' || (i % 4) AS file_id, 'e:' || i AS ent_id, CASE WHEN i >= 4 THEN 'e:' || (i - 4) END AS parent_id, 'n' || (i % 7) AS name, i AS bstart FROM range(40) t(i);
     CREATE TABLE meta.names AS SELECT 'n' || i AS name FROM range(10) t(i);
   `);
 });
@@ -74,8 +74,8 @@ describe('fileLocality', () => {
     }
   });
 
-  describe('windows', () => {
-    const entityIds = { 'evidence.ents': ['ent_id'] };
+  describe('entity identities', () => {
+    const entityIds = { 'evidence.ents': ['ent_id', 'parent_id'] };
 
     it('keeps a window file-local when it is partitioned by a file identity, or by an entity identity followed through CTEs', async () => {
       for (const sql of [
@@ -112,10 +112,43 @@ describe('fileLocality', () => {
       }
     });
 
+    it('keeps file-local a join equating the entity ids (or an entity id and a parent id) of its two sides', async () => {
+      const sql = 'SELECT c.file_id, c.name, p.bstart FROM evidence.ents AS c JOIN evidence.ents AS p ON c.parent_id = p.ent_id';
+      const local = await localityOf(sql, entityIds);
+      expect(local.local, local.reason).toBe(true);
+      const unknown = await localityOf(sql);
+      expect(unknown.local).toBe(false);
+      expect(unknown.reason).toContain('does not equate the file identities');
+      const byName = await localityOf('SELECT c.file_id, p.bstart FROM evidence.ents AS c JOIN evidence.ents AS p ON c.name = p.ent_id', entityIds);
+      expect(byName.local).toBe(false);
+    });
+
     it('keeps global an aggregate grouped by an entity identity: it is not a window', async () => {
       const locality = await localityOf('SELECT file_id, ent_id, count(*) AS n FROM evidence.ents GROUP BY file_id, ent_id', entityIds);
       expect(locality.local).toBe(false);
       expect(locality.reason).toContain('count_star');
     });
+  });
+
+  it('names the result columns whose value names their row\'s file: pass-throughs and stable ids hashed from one, in file-local views only', async () => {
+    await store.run(`CREATE OR REPLACE MACRO anatomy_stable_id(ns, parts) AS ns || ':' || md5(array_to_string(parts, '|'))`);
+    const naming = { 'evidence.ents': ['file_id', 'ent_id', 'parent_id'], 'evidence.defs': ['file_id'] };
+    const namingOf = async (sql: string): Promise<string[]> => {
+      const view = { name: 'derived.v', sql };
+      const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
+      const bundle = await explainView(store, view);
+      const signals = planSignals(bundle, lineage, { fileIdentityColumns: known });
+      const locality = fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known, rowFileColumns: naming });
+      return fileNamingColumns({ lineage, parseTree: bundle.parseTree, locality, naming });
+    };
+    expect(
+      await namingOf(`WITH c AS (SELECT e.ent_id AS l_id, e.file_id, e.name FROM evidence.ents AS e)
+        SELECT anatomy_stable_id('edge', CAST(list_value(CAST(name AS VARCHAR), CAST(l_id AS VARCHAR)) AS VARCHAR[])) AS edge_id,
+               anatomy_stable_id('name', CAST(list_value(CAST(name AS VARCHAR)) AS VARCHAR[])) AS name_id,
+               anatomy_stable_id('low', CAST(list_value(lower(l_id)) AS VARCHAR[])) AS low_id,
+               l_id, file_id, name FROM c`),
+    ).toEqual(['edge_id', 'l_id', 'file_id']);
+    // A join on names alone pairs rows of several files: nothing it returns names a file.
+    expect(await namingOf('SELECT e.ent_id, e.file_id FROM evidence.ents AS e JOIN evidence.defs AS d ON d.name = e.name')).toEqual([]);
   });
 });

@@ -70,7 +70,9 @@ function qualifiedColumn(expression: unknown): { readonly alias: string; readonl
 /**
  * Whether one JOIN of the parse tree equates the file identities of its two
  * sides: a top-level `=` of the condition (or a USING column) whose operands
- * are file-identity columns of a table on the left and one on the right.
+ * are columns naming their row's file (a file identity, or an entity id or
+ * the id of a parent entity, which lies in the same file) of a table on the
+ * left and one on the right.
  */
 function joinsOnFile(join: Json, ctes: ReadonlySet<string>, fileIdentity: Readonly<Record<string, readonly string[]>>): string | null {
   const left = boundTables(join['left'], ctes);
@@ -89,7 +91,7 @@ function joinsOnFile(join: Json, ctes: ReadonlySet<string>, fileIdentity: Readon
     if ((isFileColumn(left, a) && isFileColumn(right, b)) || (isFileColumn(left, b) && isFileColumn(right, a))) return null;
   }
   const tables = [...new Set([...left.values(), ...right.values()])].sort().join(', ');
-  return `a join of ${tables} does not equate the file identities of its two sides, so it can pair rows of different files`;
+  return `a join of ${tables} does not equate the file identities (or entity ids) of its two sides, so it can pair rows of different files`;
 }
 
 /** A stored column a result or window column resolves to. */
@@ -235,9 +237,10 @@ export function fileLocality(input: {
   readonly fileIdentityColumns: Readonly<Record<string, readonly string[]>>;
   /**
    * Columns, by `schema.table`, whose value names the file of the row
-   * holding it: the entity-identity columns of registered datasets that carry
-   * a file identity, and the columns file-local views pass them through to.
-   * A window partitioned by one never mixes files.
+   * holding it: the entity-identity and parent-identity columns of registered
+   * datasets that carry a file identity, and the columns file-local views
+   * pass them through to. A window partitioned by one never mixes files, and
+   * a join equating two of them pairs rows of one file.
    */
   readonly rowFileColumns?: Readonly<Record<string, readonly string[]>>;
 }): FileLocality {
@@ -251,8 +254,12 @@ export function fileLocality(input: {
     .filter((node) => node['class'] === 'FUNCTION' && typeof node['function_name'] === 'string' && combining.has(node['function_name']))
     .map((node) => String(node['function_name']));
   if (aggregated.length > 0) return global(`it calls ${[...new Set(aggregated)].sort().join(', ')}, which combine rows that may belong to several files`);
-  const rowFile = input.rowFileColumns ?? {};
-  const mixed = mixedWindows(input.parseTree, (s) => (input.fileIdentityColumns[s.table] ?? []).includes(s.column) || (rowFile[s.table] ?? []).includes(s.column));
+  // Every column whose value names its row's file: two rows equal on one belong to one file.
+  const naming: Record<string, string[]> = {};
+  for (const source of [input.fileIdentityColumns, input.rowFileColumns ?? {}]) {
+    for (const [table, columns] of Object.entries(source)) naming[table] = [...(naming[table] ?? []), ...columns];
+  }
+  const mixed = mixedWindows(input.parseTree, (s) => (naming[s.table] ?? []).includes(s.column));
   if (mixed.length > 0) {
     return global(`it calls ${[...new Set(mixed)].sort().join(', ')} over a window not partitioned by a file or entity identity, which combines rows that may belong to several files`);
   }
@@ -269,7 +276,7 @@ export function fileLocality(input: {
       return global('DISTINCT ON keeps one row per key, whichever file it comes from');
     }
     if (node['type'] === 'JOIN') {
-      const problem = joinsOnFile(node, ctes, input.fileIdentityColumns);
+      const problem = joinsOnFile(node, ctes, naming);
       if (problem !== null) return global(problem);
     }
   }
@@ -279,4 +286,53 @@ export function fileLocality(input: {
     column: partitioning.column,
     reason: `${partitioning.column} carries the file identity of every input row a result row comes from (${[...new Set(partitioning.sources)].join(', ')}), every join equates file identities and nothing combines rows across files`,
   };
+}
+
+/** The macro every stable id is computed with (see contracts' stableIdSql). */
+const STABLE_ID = 'anatomy_stable_id';
+
+/** The column references a stable id hashes, through the casts and list packing around them; other computations hide them. */
+function* hashedReferences(expression: unknown): Generator<readonly string[]> {
+  if (!isObject(expression)) return;
+  if (expression['class'] === 'COLUMN_REF' && Array.isArray(expression['column_names'])) {
+    yield (expression['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string');
+  } else if (expression['class'] === 'CAST') {
+    yield* hashedReferences(expression['child']);
+  } else if (expression['class'] === 'FUNCTION' && expression['function_name'] === 'list_value' && Array.isArray(expression['children'])) {
+    for (const child of expression['children'] as unknown[]) yield* hashedReferences(child);
+  }
+}
+
+/**
+ * The result columns of a file-local view whose value names the file of
+ * its row: a column passing one such column of an input through unchanged
+ * in every branch (every input row of a result row lies in its file), or a
+ * stable id hashed from parts one of which is such a column (ids are hashes
+ * of all their parts, so two equal ids have equal parts). A global view
+ * names none: its rows may pair inputs of several files.
+ *
+ * @example
+ * fileNamingColumns({ lineage, parseTree, locality, naming: { 'evidence.py_scopes': ['scope_id', 'file_id'] } }); // ['edge_id', 'src_node_id', 'file_id']
+ */
+export function fileNamingColumns(input: {
+  readonly lineage: ViewLineage;
+  readonly parseTree: unknown;
+  readonly locality: FileLocality;
+  /** Columns naming their row's file, by `schema.table`: file identities, entity and parent ids, and what earlier views passed on. */
+  readonly naming: Readonly<Record<string, readonly string[]>>;
+}): string[] {
+  if (!input.locality.local) return [];
+  const names = (s: StoredColumn | null): boolean => s !== null && (input.naming[s.table] ?? []).includes(s.column);
+  const top = [...objects(input.parseTree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
+  const ctes = top === undefined ? new Map<string, Json>() : withCtes(top, new Map());
+  const hashed = (column: string): boolean => {
+    if (top?.['type'] !== 'SELECT_NODE' || !Array.isArray(top['select_list'])) return false;
+    const item = (top['select_list'] as unknown[]).find((e) => isObject(e) && e['alias'] === column);
+    if (!isObject(item) || item['class'] !== 'FUNCTION' || item['function_name'] !== STABLE_ID || !Array.isArray(item['children'])) return false;
+    return (item['children'] as unknown[]).some((part) => [...hashedReferences(part)].some((ref) => names(resolveReference(ref, top['from_table'], ctes, 0))));
+  };
+  return input.lineage.outputs
+    .filter((o) => o.name !== '' && o.name !== '*')
+    .filter((o) => o.sources.every((s) => s !== null && s.relation?.kind === 'table' && names({ table: s.relation.name, column: s.column })) || hashed(o.name))
+    .map((o) => o.name);
 }

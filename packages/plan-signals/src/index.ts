@@ -44,7 +44,7 @@ export { profileView } from './profile-view.js';
 export { DatasetReadSchema, datasetReads } from './dataset-reads.js';
 export type { DatasetRead } from './dataset-reads.js';
 export { FilePartitioningSchema, PlanSignalsSchema, planSignals } from './plan-signals.js';
-export { FileLocalitySchema, fileLocality } from './file-locality.js';
+export { FileLocalitySchema, fileLocality, fileNamingColumns } from './file-locality.js';
 export type { FileLocality } from './file-locality.js';
 export type { FilePartitioning, PlanSignals, PlanSignalsOptions } from './plan-signals.js';
 export { CapabilitySnapshotSchema, captureCapabilities } from './capability-snapshot.js';
