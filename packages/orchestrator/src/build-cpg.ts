@@ -17,7 +17,7 @@ import type { ScanPolicyDecision } from '@anatomy/scan-policy';
 import { runSchedule } from '@anatomy/scheduler';
 import { compileProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
-import { maintenanceLogDataset, openStore, tableFingerprint } from '@anatomy/store';
+import { maintenanceLogDataset, openStore } from '@anatomy/store';
 import type { LockWaitInfo, Store, WriteOutcome } from '@anatomy/store';
 import { lastValueFrom, tap } from 'rxjs';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
@@ -37,6 +37,10 @@ import { sinceReuse } from './since-reuse.js';
 import { affectedFiles, dropPreviousTables, setAsidePreviousTables, updateView } from './incremental-views.js';
 import type { AffectedFiles, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
+import { previousScanPayoffs } from './previous-scan-payoffs.js';
+import { currentOutputDigests, fingerprintsOf, outputDigestsDataset, readOutputDigests, writeOutputDigests } from './output-digests.js';
+import type { DigestChange } from './output-digests.js';
+import { analysisOf, cachedLineageDeps, lookUpPlanCache, planCacheDataset, writePlanCache } from './plan-cache.js';
 import { runExtractors } from './run-extractors.js';
 import { recordRun, runsDataset } from './run-record.js';
 import type { ExtractorReport } from './run-extractors.js';
@@ -143,6 +147,8 @@ export function registryOfRun(options: { readonly scip?: boolean } = {}): Schema
   registry.register(runsDataset);
   registry.register(fileManifestDataset);
   registry.register(buildStateDataset);
+  registry.register(planCacheDataset);
+  registry.register(outputDigestsDataset);
   return registry;
 }
 
@@ -216,10 +222,17 @@ async function verifyStoredSchemas(store: Store, registry: SchemaRegistry): Prom
 async function measureScanPayoffs(store: Store, planned: PlannedExecution): Promise<ScanPolicyDecision[]> {
   const inline = new Set(planned.report.tasks.filter((t) => t.cachePolicy === 'inline-view').map((t) => t.name));
   const measured: ScanPolicyDecision[] = [];
-  for (const [dataset, decision] of Object.entries(planned.policy.scan).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    measured.push(inline.has(dataset) ? decision : await measureScanPayoff(store, dataset, decision));
+  for (const decision of scanDecisions(planned)) {
+    measured.push(inline.has(decision.dataset) ? decision : await measureScanPayoff(store, decision.dataset, decision));
   }
   return measured;
+}
+
+/** The scan decisions of a plan, by dataset name. */
+function scanDecisions(planned: PlannedExecution): ScanPolicyDecision[] {
+  return Object.entries(planned.policy.scan)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, decision]) => decision);
 }
 
 /**
@@ -273,9 +286,19 @@ async function executeViews(
           hint: 'this is a bug: the task graph must come from the same manifest',
         });
       }
-      if (cache.get(name) === 'inline-view') return {};
+      if (cache.get(name) === 'inline-view') {
+        // A plan taken from the cache created no views; this one's inputs exist by now.
+        if (planned.fromCache) await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+        return {};
+      }
       if (incremental !== undefined) {
-        const result = await updateView(store, view, { locality: planned.locality[name], affected: incremental.affected.get(name) ?? 'all', hasPrevious: incremental.previous.has(name) });
+        const result = await updateView(store, view, {
+          locality: planned.locality[name],
+          affected: incremental.affected.get(name) ?? 'all',
+          hasPrevious: incremental.previous.has(name),
+          digest: OUTPUT_TABLES.includes(name),
+        });
+        incremental.changes.set(name, result.change);
         outcomes.push(...result.outcomes);
         rows.set(name, result.rows);
         incremental.updates.set(name, result.update);
@@ -368,6 +391,8 @@ interface IncrementalViews {
   readonly previous: ReadonlySet<string>;
   readonly affected: ReadonlyMap<string, AffectedFiles>;
   readonly updates: Map<string, ViewUpdate>;
+  /** How each output table's rows changed, for its running digest. */
+  readonly changes: Map<string, DigestChange>;
 }
 
 function waitOption(options: BuildOptions, progress: ProgressReporter): { wait?: { timeoutMs: number; pollMs: number; onWait: (info: LockWaitInfo) => void } } {
@@ -427,7 +452,12 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
     const outcomes: WriteOutcome[] = [];
     const viewTimings: RunTimings['views'][number][] = [];
     // Reading the stored build decides whether this one is full or incremental, and so how it writes.
-    const { deps, lineages } = await timer.run('plan', () => lineageDeps(store, manifest), (d) => `${d.deps.length} views, inputs from DuckDB plan lineage`);
+    const planCache = await lookUpPlanCache(store, manifest, registry, options.full === true);
+    const { deps, lineages } = await timer.run(
+      'plan',
+      async () => (planCache.hit === undefined ? lineageDeps(store, manifest) : cachedLineageDeps(manifest, planCache.hit)),
+      (d) => `${d.deps.length} views, inputs from DuckDB plan lineage${planCache.hit === undefined ? '' : ' (cached)'}`,
+    );
     const demanded = options.allEvidence === true ? undefined : demandedEvidence(deps, registry);
     const extractors = extractorsOf(options);
     const state: BuildState = {
@@ -468,7 +498,12 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
       );
       outcomes.push(...extraction.outcomes);
-      const planned = await timer.run('plan views', () => planInTransaction({ manifest, store, registry, lineages }), (p) => `policy ${p.policy.fingerprint.slice(0, 12)}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`);
+      const planned = await timer.run(
+        'plan views',
+        () => planInTransaction({ manifest, store, registry, lineages, ...(increment.mode === 'incremental' && planCache.hit !== undefined ? { cached: planCache.hit } : {}) }),
+        (p) => `policy ${p.policy.fingerprint.slice(0, 12)}${p.fromCache ? ' (plans cached from the previous build)' : ''}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`,
+      );
+      if (!planned.fromCache) outcomes.push(...(await writePlanCache(store, planCache.key, analysisOf(lineages, planned))));
       const views: IncrementalViews | undefined =
         increment.mode === 'full'
           ? undefined
@@ -481,6 +516,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
                 changedFiles: [...increment.added, ...increment.changed, ...increment.deleted],
               }),
               updates: new Map(),
+              changes: new Map(),
             };
       const rows = await timer.run(
         'execute',
@@ -491,6 +527,12 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         },
         (r) => (views === undefined ? `${r.size} views materialized` : `${r.size} views: ${updateCounts(views.updates)}`),
       );
+      const digests = await timer.run(
+        'fingerprint outputs',
+        async () => currentOutputDigests(store, OUTPUT_TABLES, increment.mode === 'full' ? new Map() : await readOutputDigests(store), views?.changes ?? new Map()),
+        (d) => `${d.size} output tables`,
+      );
+      outcomes.push(...(await writeOutputDigests(store, digests)));
       const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
       const edgeCounts = await store.query('SELECT edge_kind, count(*) AS n FROM cpg.edges GROUP BY edge_kind ORDER BY edge_kind');
       outcomes.push(...(await writeStoredBuild(store, state, scan.files)));
@@ -503,6 +545,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       return {
         planned,
         rows,
+        digests,
         extraction,
         extracted: { files: toExtract.length, bytes: toExtract.reduce((sum, f) => sum + f.size, 0) },
         mode,
@@ -529,14 +572,14 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
             (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
           );
 
-    const { planned, rows, extraction, extracted, nodesByKind, edgesByKind, mode: buildMode } = built;
+    const { planned, rows, digests, extraction, extracted, nodesByKind, edgesByKind, mode: buildMode } = built;
     await timer.run(
       'record run',
       async () => {
-        const outputFingerprints: OutputFingerprints = {};
-        for (const table of OUTPUT_TABLES) outputFingerprints[table] = await tableFingerprint(store, table);
+        // Kept up to date from the build's own deletions and insertions (see output-digests.ts).
+        const outputFingerprints: OutputFingerprints = fingerprintsOf(digests);
         const capabilities = await captureCapabilities(store);
-        const scanPayoffs = await measureScanPayoffs(store, planned);
+        const scanPayoffs = (planned.fromCache ? await previousScanPayoffs(store, scanDecisions(planned)) : undefined) ?? (await measureScanPayoffs(store, planned));
         return writeBuildBundle({
           root,
           runId,

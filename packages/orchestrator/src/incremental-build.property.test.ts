@@ -1,13 +1,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { readRunBundle } from '@anatomy/artifact-registry';
 import { openStore, tableFingerprint } from '@anatomy/store';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildCpg } from './build-cpg.js';
 import type { BuildSummary } from './build-cpg.js';
 import { silentProgress } from './progress-reporter.js';
-import { OUTPUT_TABLES } from './run-artifacts.js';
+import { OUTPUT_TABLES, runOutputFingerprintsArtifact } from './run-artifacts.js';
+import { runsDirectory } from './run-directory.js';
 
 /**
  * Equivalence of incremental and full builds: random edit sequences on a
@@ -175,7 +177,11 @@ describe('incremental builds', () => {
           await buildCpg({ root: project.root, storePath: full, maintenance: 'off' }, silentProgress());
           const tables = [...OUTPUT_TABLES, ...(await evidenceTables(full))];
           const expected = await fingerprints(full, tables);
-          expect(await fingerprints(incremental, tables), `after: ${log.join('; ')}`).toEqual(expected);
+          const actual = await fingerprints(incremental, tables);
+          expect(actual, `after: ${log.join('; ')}`).toEqual(expected);
+          // The run recorded fingerprints kept up to date from the build's deltas; a fresh reading must agree.
+          const recorded = (await readRunBundle(join(runsDirectory(project.root), step.runId))).read(runOutputFingerprintsArtifact);
+          expect(recorded, `recorded after: ${log.join('; ')}`).toEqual(Object.fromEntries(OUTPUT_TABLES.map((t) => [t, actual[t]])));
           rmSync(full, { force: true });
         }
         // The edits really happened on disk: the incremental store saw the same text the model holds.

@@ -2,7 +2,7 @@ import { EvidenceSchema, FingerprintSchema } from '@anatomy/contracts';
 import type { Evidence } from '@anatomy/contracts';
 import { CachePolicySchema, compileExecutionPolicy } from '@anatomy/execution-policy';
 import type { CachePolicy, CompiledExecutionPolicy, DiagnosticsTier, ExecutionThresholds } from '@anatomy/execution-policy';
-import { explainView, fileLocality, inferDeps, parseLineage, planSignals, readLineageCatalog } from '@anatomy/plan-signals';
+import { explainView, fileLocality, fileNamingColumns, inferDeps, parseLineage, planSignals, readLineageCatalog } from '@anatomy/plan-signals';
 import type { FileLocality, InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
 import { buildTaskGraph, costModel, schedule, topologicalGenerations } from '@anatomy/scheduler';
 import type { CostModel, Schedule, TaskGraph } from '@anatomy/scheduler';
@@ -12,6 +12,7 @@ import type { ManifestView, SemanticProgramManifest } from '@anatomy/semantic-ir
 import type { Store } from '@anatomy/store';
 import { z } from 'zod';
 import { OrchestratorError } from './orchestrator-error.js';
+import type { PlanAnalysis } from './plan-cache.js';
 
 /** One view of the plan: what it runs, what DuckDB says it reads, what it costs and how it is kept. */
 export const PlanReportTaskSchema = z.object({
@@ -72,6 +73,13 @@ export interface PlanReportOptions {
    * absent. Parsing each view's SQL in DuckDB is not free.
    */
   readonly lineages?: ReadonlyMap<string, ViewLineage>;
+  /**
+   * The plan bundles, signals and file-locality of an earlier plan of the
+   * same program and schemas (an incremental build's cache): taken as they
+   * are instead of asking DuckDB again, so the plan is the earlier build's,
+   * estimates included. No view is created then (see `PlannedExecution.fromCache`).
+   */
+  readonly cached?: Pick<PlanAnalysis, 'bundles' | 'signals' | 'locality'>;
 }
 
 interface Decided {
@@ -99,11 +107,30 @@ function fileIdentityOf(registry: SchemaRegistry | undefined): Record<string, st
   return known;
 }
 
+/**
+ * The columns whose value names the file of the row holding it, by dataset:
+ * the entity-identity and parent-identity columns of registered datasets
+ * that carry a file identity. Entity ids derive from the file id and a
+ * location, so an id belongs to one file; a parent (enclosing node, scope,
+ * definition or code object) lies in the file of what it holds.
+ */
+function rowFileColumnsOf(registry: SchemaRegistry | undefined): Record<string, string[]> {
+  const known: Record<string, string[]> = {};
+  for (const ds of registry?.list() ?? []) {
+    if (columnsWithRole(ds, 'file-identity').length === 0) continue;
+    const columns = [...columnsWithRole(ds, 'entity-identity'), ...columnsWithRole(ds, 'parent-identity')].map((c) => c.name);
+    if (columns.length > 0) known[ds.name] = columns;
+  }
+  return known;
+}
+
+
 interface Analysis {
   readonly deps: readonly InferredDeps[];
   readonly bundles: ReadonlyMap<string, PlanBundle>;
   readonly signals: Readonly<Record<string, PlanSignals>>;
   readonly locality: Readonly<Record<string, FileLocality>>;
+  readonly fromCache: boolean;
 }
 
 /**
@@ -118,6 +145,7 @@ async function analyse(
   registry: SchemaRegistry | undefined,
   rollback: boolean,
   given: ReadonlyMap<string, ViewLineage> | undefined,
+  cached: PlanReportOptions['cached'],
 ): Promise<Analysis> {
   if (rollback) await store.run('BEGIN TRANSACTION');
   try {
@@ -129,7 +157,20 @@ async function analyse(
     const deps = manifest.views.map((view) => inferDeps(lineages.get(view.name) as ViewLineage));
     const graph = buildTaskGraph(deps);
     const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
+    if (cached !== undefined && manifest.views.every((v) => cached.bundles[v.name] !== undefined && cached.signals[v.name] !== undefined && cached.locality[v.name] !== undefined)) {
+      // No view is created here: the caller creates each inline view when the schedule reaches it
+      // (its inputs exist by then) and materializes the others from their SQL. Binding every view
+      // up front, each expanding the inline views it reads, took seconds per build.
+      return {
+        deps,
+        bundles: new Map(Object.entries(cached.bundles)),
+        signals: { ...cached.signals },
+        locality: { ...cached.locality },
+        fromCache: true,
+      };
+    }
     const fileIdentityColumns = fileIdentityOf(registry);
+    const rowFileColumns = rowFileColumnsOf(registry);
     const bundles = new Map<string, PlanBundle>();
     const signals: Record<string, PlanSignals> = {};
     const locality: Record<string, FileLocality> = {};
@@ -146,14 +187,20 @@ async function analyse(
       const known = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
       const bundle = await explainView(store, view);
       const viewSignals = planSignals(bundle, known, { fileIdentityColumns });
-      locality[name] = fileLocality({ lineage: known, parseTree: bundle.parseTree, partitioning: viewSignals.filePartitioning, fileIdentityColumns });
+      const viewLocality = fileLocality({ lineage: known, parseTree: bundle.parseTree, partitioning: viewSignals.filePartitioning, fileIdentityColumns, rowFileColumns });
+      locality[name] = viewLocality;
       // A view that carries a file identity hands it on to the views reading it.
       if (viewSignals.filePartitioning.column !== null) fileIdentityColumns[name] = [viewSignals.filePartitioning.column];
+      // Result columns naming their row's file (only a file-local view has any) partition windows and join files downstream.
+      const naming: Record<string, string[]> = { ...rowFileColumns };
+      for (const [table, columns] of Object.entries(fileIdentityColumns)) naming[table] = [...(naming[table] ?? []), ...columns];
+      const passed = fileNamingColumns({ lineage: known, parseTree: bundle.parseTree, locality: viewLocality, naming });
+      if (passed.length > 0) rowFileColumns[name] = passed;
       bundles.set(name, bundle);
       signals[name] = viewSignals;
       await createView(store, view);
     }
-    return { deps, bundles, signals, locality };
+    return { deps, bundles, signals, locality, fromCache: false };
   } finally {
     if (rollback) await store.run('ROLLBACK');
   }
@@ -232,6 +279,14 @@ export interface PlannedExecution {
   readonly graph: TaskGraph;
   /** Which views are file-local (recomputed file by file in an incremental build) and which global, from lineage. */
   readonly locality: Readonly<Record<string, FileLocality>>;
+  /** The plan signals of every view, by name. */
+  readonly signals: Readonly<Record<string, PlanSignals>>;
+  /**
+   * Whether the bundles, signals and locality came from `cached` rather than
+   * from DuckDB. Then no view was created: the caller creates each
+   * `inline-view` one when the schedule reaches it.
+   */
+  readonly fromCache: boolean;
 }
 
 /**
@@ -251,7 +306,7 @@ export async function planInTransaction(options: PlanReportOptions): Promise<Pla
 
 async function planExecution(options: PlanReportOptions, rollback: boolean): Promise<PlannedExecution> {
   const { manifest, store } = options;
-  const { deps, bundles, signals, locality } = await analyse(store, manifest, options.registry, rollback, options.lineages);
+  const { deps, bundles, signals, locality, fromCache } = await analyse(store, manifest, options.registry, rollback, options.lineages, options.cached);
   const graph = buildTaskGraph(deps);
   const model = costModel([...bundles.values()], options.measured ?? {});
   const plan = schedule(graph, model.costs);
@@ -287,7 +342,7 @@ async function planExecution(options: PlanReportOptions, rollback: boolean): Pro
     criticalPath: { tasks: [...plan.criticalPath.tasks], cost: plan.criticalPath.cost },
   });
   const orderedBundles = plan.order.map((name) => bundles.get(name)).filter((b): b is PlanBundle => b !== undefined);
-  return { report, bundles: orderedBundles, policy, schedule: plan, graph, locality };
+  return { report, bundles: orderedBundles, policy, schedule: plan, graph, locality, signals, fromCache };
 }
 
 function formatNumber(value: number | null): string {

@@ -2,7 +2,7 @@ import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainView } from './explain-view.js';
-import { fileLocality, FileLocalitySchema } from './file-locality.js';
+import { fileLocality, FileLocalitySchema, fileNamingColumns } from './file-locality.js';
 import type { FileLocality } from './file-locality.js';
 import { readLineageCatalog } from './lineage-catalog.js';
 import { parseLineage } from './parse-lineage.js';
@@ -17,6 +17,7 @@ beforeAll(async () => {
     CREATE SCHEMA meta;
     CREATE TABLE evidence.defs AS SELECT 'f' || (i % 4) AS file_id, 'n' || i AS name, i AS bstart FROM range(40) t(i);
     CREATE TABLE evidence.refs AS SELECT 'f' || (i % 4) AS file_id, 'n' || i AS name, i AS bstart FROM range(40) t(i);
+    CREATE TABLE evidence.ents AS SELECT 'f' || (i % 4) AS file_id, 'e:' || i AS ent_id, CASE WHEN i >= 4 THEN 'e:' || (i - 4) END AS parent_id, 'n' || (i % 7) AS name, i AS bstart FROM range(40) t(i);
     CREATE TABLE meta.names AS SELECT 'n' || i AS name FROM range(10) t(i);
   `);
 });
@@ -25,14 +26,15 @@ afterAll(async () => {
   await store.close();
 });
 
-const known = { 'evidence.defs': ['file_id'], 'evidence.refs': ['file_id'] };
+const known = { 'evidence.defs': ['file_id'], 'evidence.refs': ['file_id'], 'evidence.ents': ['file_id'] };
 
-async function localityOf(sql: string): Promise<FileLocality> {
+async function localityOf(sql: string, rowFileColumns?: Readonly<Record<string, readonly string[]>>): Promise<FileLocality> {
   const view = { name: 'derived.v', sql };
   const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
   const bundle = await explainView(store, view);
   const signals = planSignals(bundle, lineage, { fileIdentityColumns: known });
-  return FileLocalitySchema.parse(fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known }));
+  const base = { lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known };
+  return FileLocalitySchema.parse(fileLocality(rowFileColumns === undefined ? base : { ...base, rowFileColumns }));
 }
 
 describe('fileLocality', () => {
@@ -70,5 +72,83 @@ describe('fileLocality', () => {
       expect(locality.column).toBeNull();
       expect(locality.reason, sql).toContain(why);
     }
+  });
+
+  describe('entity identities', () => {
+    const entityIds = { 'evidence.ents': ['ent_id', 'parent_id'] };
+
+    it('keeps a window file-local when it is partitioned by a file identity, or by an entity identity followed through CTEs', async () => {
+      for (const sql of [
+        'SELECT file_id, name, min(bstart) OVER (PARTITION BY file_id, name) AS m FROM evidence.ents',
+        'SELECT e.file_id, row_number() OVER (PARTITION BY e.ent_id ORDER BY d.bstart) AS k FROM evidence.ents AS e JOIN evidence.defs AS d ON e.file_id = d.file_id',
+        // The shape the semantic compiler writes for a ranked relation: ids renamed in a CTE, ranked per left id.
+        `WITH candidates AS (SELECT e.ent_id AS l_id, e.file_id AS l_file, d.bstart AS r_start FROM evidence.ents AS e JOIN evidence.defs AS d ON e.file_id = d.file_id),
+              scored AS (SELECT l_id, l_file AS file_id, r_start, min(r_start) OVER (PARTITION BY l_id) AS best FROM candidates),
+              ranked AS (SELECT *, row_number() OVER (PARTITION BY 'rule', l_id ORDER BY best, r_start) AS rank FROM scored)
+         SELECT file_id, l_id, r_start FROM ranked WHERE rank = 1`,
+      ]) {
+        const locality = await localityOf(sql, entityIds);
+        expect(locality.local, `${sql}: ${locality.reason}`).toBe(true);
+        expect(locality.column).toBe('file_id');
+      }
+    });
+
+    it('keeps global a window whose partition can hold rows of several files', async () => {
+      const cases: [string, Readonly<Record<string, readonly string[]>> | undefined][] = [
+        // An entity id is only known to name its row's file when the caller says so.
+        ['SELECT file_id, min(bstart) OVER (PARTITION BY ent_id) AS m FROM evidence.ents', undefined],
+        ['SELECT file_id, min(bstart) OVER (PARTITION BY name) AS m FROM evidence.ents', entityIds],
+        ['SELECT file_id, min(bstart) OVER () AS m FROM evidence.ents', entityIds],
+        ['SELECT file_id, min(bstart) OVER (PARTITION BY lower(ent_id)) AS m FROM evidence.ents', entityIds],
+        // Unqualified over a join: the side it reads is not shown.
+        ['SELECT e.file_id, min(e.bstart) OVER (PARTITION BY ent_id) AS m FROM evidence.ents AS e JOIN evidence.defs AS d ON e.file_id = d.file_id', entityIds],
+        ['WITH c AS (SELECT lower(ent_id) AS l_id, file_id, bstart FROM evidence.ents) SELECT file_id, min(bstart) OVER (PARTITION BY l_id) AS m FROM c', entityIds],
+        ['SELECT file_id, name FROM evidence.ents ORDER BY row_number() OVER (PARTITION BY name)', entityIds],
+      ];
+      for (const [sql, rowFile] of cases) {
+        const locality = await localityOf(sql, rowFile);
+        expect(locality.local, sql).toBe(false);
+        expect(locality.reason, sql).toMatch(/window|combine/);
+      }
+    });
+
+    it('keeps file-local a join equating the entity ids (or an entity id and a parent id) of its two sides', async () => {
+      const sql = 'SELECT c.file_id, c.name, p.bstart FROM evidence.ents AS c JOIN evidence.ents AS p ON c.parent_id = p.ent_id';
+      const local = await localityOf(sql, entityIds);
+      expect(local.local, local.reason).toBe(true);
+      const unknown = await localityOf(sql);
+      expect(unknown.local).toBe(false);
+      expect(unknown.reason).toContain('does not equate the file identities');
+      const byName = await localityOf('SELECT c.file_id, p.bstart FROM evidence.ents AS c JOIN evidence.ents AS p ON c.name = p.ent_id', entityIds);
+      expect(byName.local).toBe(false);
+    });
+
+    it('keeps global an aggregate grouped by an entity identity: it is not a window', async () => {
+      const locality = await localityOf('SELECT file_id, ent_id, count(*) AS n FROM evidence.ents GROUP BY file_id, ent_id', entityIds);
+      expect(locality.local).toBe(false);
+      expect(locality.reason).toContain('count_star');
+    });
+  });
+
+  it('names the result columns whose value names their row\'s file: pass-throughs and stable ids hashed from one, in file-local views only', async () => {
+    await store.run(`CREATE OR REPLACE MACRO anatomy_stable_id(ns, parts) AS ns || ':' || md5(array_to_string(parts, '|'))`);
+    const naming = { 'evidence.ents': ['file_id', 'ent_id', 'parent_id'], 'evidence.defs': ['file_id'] };
+    const namingOf = async (sql: string): Promise<string[]> => {
+      const view = { name: 'derived.v', sql };
+      const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
+      const bundle = await explainView(store, view);
+      const signals = planSignals(bundle, lineage, { fileIdentityColumns: known });
+      const locality = fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known, rowFileColumns: naming });
+      return fileNamingColumns({ lineage, parseTree: bundle.parseTree, locality, naming });
+    };
+    expect(
+      await namingOf(`WITH c AS (SELECT e.ent_id AS l_id, e.file_id, e.name FROM evidence.ents AS e)
+        SELECT anatomy_stable_id('edge', CAST(list_value(CAST(name AS VARCHAR), CAST(l_id AS VARCHAR)) AS VARCHAR[])) AS edge_id,
+               anatomy_stable_id('name', CAST(list_value(CAST(name AS VARCHAR)) AS VARCHAR[])) AS name_id,
+               anatomy_stable_id('low', CAST(list_value(lower(l_id)) AS VARCHAR[])) AS low_id,
+               l_id, file_id, name FROM c`),
+    ).toEqual(['edge_id', 'l_id', 'file_id']);
+    // A join on names alone pairs rows of several files: nothing it returns names a file.
+    expect(await namingOf('SELECT e.ent_id, e.file_id FROM evidence.ents AS e JOIN evidence.defs AS d ON d.name = e.name')).toEqual([]);
   });
 });

@@ -70,7 +70,9 @@ function qualifiedColumn(expression: unknown): { readonly alias: string; readonl
 /**
  * Whether one JOIN of the parse tree equates the file identities of its two
  * sides: a top-level `=` of the condition (or a USING column) whose operands
- * are file-identity columns of a table on the left and one on the right.
+ * are columns naming their row's file (a file identity, or an entity id or
+ * the id of a parent entity, which lies in the same file) of a table on the
+ * left and one on the right.
  */
 function joinsOnFile(join: Json, ctes: ReadonlySet<string>, fileIdentity: Readonly<Record<string, readonly string[]>>): string | null {
   const left = boundTables(join['left'], ctes);
@@ -89,7 +91,126 @@ function joinsOnFile(join: Json, ctes: ReadonlySet<string>, fileIdentity: Readon
     if ((isFileColumn(left, a) && isFileColumn(right, b)) || (isFileColumn(left, b) && isFileColumn(right, a))) return null;
   }
   const tables = [...new Set([...left.values(), ...right.values()])].sort().join(', ');
-  return `a join of ${tables} does not equate the file identities of its two sides, so it can pair rows of different files`;
+  return `a join of ${tables} does not equate the file identities (or entity ids) of its two sides, so it can pair rows of different files`;
+}
+
+/** A stored column a result or window column resolves to. */
+interface StoredColumn {
+  readonly table: string;
+  readonly column: string;
+}
+
+/** The CTEs a query node defines, added to the ones of its enclosing queries. */
+function withCtes(node: Json, ctes: ReadonlyMap<string, Json>): Map<string, Json> {
+  const out = new Map(ctes);
+  const map = isObject(node['cte_map']) && Array.isArray(node['cte_map']['map']) ? (node['cte_map']['map'] as unknown[]) : [];
+  for (const entry of map) {
+    if (!isObject(entry) || typeof entry['key'] !== 'string' || !isObject(entry['value'])) continue;
+    const query = entry['value']['query'];
+    if (isObject(query) && isObject(query['node'])) out.set(entry['key'], query['node']);
+  }
+  return out;
+}
+
+/**
+ * The stored column a column reference of a SELECT reads, followed through
+ * CTEs that rename or pass it on; null when it cannot be shown (a computed
+ * value, a subquery, an unqualified name over a join, a set operation).
+ * `depth` bounds the walk, so a CTE that names itself cannot loop.
+ */
+function resolveReference(names: readonly string[], from: unknown, ctes: ReadonlyMap<string, Json>, depth: number): StoredColumn | null {
+  if (depth > 32 || !isObject(from) || names.length === 0 || names.length > 2) return null;
+  const column = names[names.length - 1] ?? '';
+  if (from['type'] === 'JOIN') {
+    // Only a qualified name says which side it reads.
+    if (names.length !== 2) return null;
+    return resolveReference(names, from['left'], ctes, depth + 1) ?? resolveReference(names, from['right'], ctes, depth + 1);
+  }
+  if (from['type'] !== 'BASE_TABLE') return null;
+  const schema = typeof from['schema_name'] === 'string' ? from['schema_name'] : '';
+  const table = typeof from['table_name'] === 'string' ? from['table_name'] : '';
+  const alias = typeof from['alias'] === 'string' && from['alias'] !== '' ? from['alias'] : table;
+  if (names.length === 2 && names[0] !== alias) return null;
+  if (schema === '') {
+    const cte = ctes.get(table);
+    return cte === undefined ? { table: `main.${table}`, column } : resolveOutput(cte, column, ctes, depth + 1);
+  }
+  return { table: `${schema}.${table}`, column };
+}
+
+/** The stored column a query's result column passes through unchanged, or null. */
+function resolveOutput(node: Json, column: string, outer: ReadonlyMap<string, Json>, depth: number): StoredColumn | null {
+  if (node['type'] !== 'SELECT_NODE' || !Array.isArray(node['select_list'])) return null;
+  const ctes = withCtes(node, outer);
+  const list = node['select_list'] as unknown[];
+  for (const item of list) {
+    if (!isObject(item)) continue;
+    const names = Array.isArray(item['column_names']) ? (item['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string') : [];
+    const name = typeof item['alias'] === 'string' && item['alias'] !== '' ? item['alias'] : names[names.length - 1];
+    if (name !== column) continue;
+    return item['class'] === 'COLUMN_REF' ? resolveReference(names, node['from_table'], ctes, depth + 1) : null;
+  }
+  // `SELECT *` (with nothing excluded, replaced or renamed) passes every column of its FROM on.
+  const star = list.find((item) => isObject(item) && item['class'] === 'STAR');
+  if (!isObject(star) || star['relation_name'] !== '' || star['columns'] === true) return null;
+  for (const key of ['exclude_list', 'replace_list', 'qualified_exclude_list', 'rename_list']) {
+    if (Array.isArray(star[key]) && (star[key] as unknown[]).length > 0) return null;
+  }
+  return resolveReference([column], node['from_table'], ctes, depth + 1);
+}
+
+/** The expressions of one SELECT, without descending into the queries nested in them. */
+function* ownExpressions(value: unknown): Generator<Json> {
+  if (Array.isArray(value)) {
+    for (const item of value) yield* ownExpressions(item);
+  } else if (isObject(value)) {
+    if (typeof value['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(value['type'])) return;
+    yield value;
+    for (const inner of Object.values(value)) yield* ownExpressions(inner);
+  }
+}
+
+/**
+ * The window functions of a parse tree whose partition cannot be shown to
+ * hold rows of one file only. A partition holds one file when one of its
+ * keys reads a column whose value names the file of the row holding it: a
+ * file identity, or an entity identity (ids derive from the file id and a
+ * location, so two rows sharing one belong to one file).
+ */
+function mixedWindows(tree: unknown, fileColumns: (stored: StoredColumn) => boolean): string[] {
+  const mixed: string[] = [];
+  let checked = 0;
+  const visit = (value: unknown, ctes: ReadonlyMap<string, Json>): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visit(item, ctes);
+      return;
+    }
+    if (!isObject(value)) return;
+    let inner = ctes;
+    if (value['type'] === 'SELECT_NODE') {
+      inner = withCtes(value, ctes);
+      for (const key of ['select_list', 'where_clause', 'having', 'qualify', 'group_expressions']) {
+        for (const expression of ownExpressions(value[key])) {
+          if (expression['class'] !== 'WINDOW') continue;
+          checked += 1;
+          const partitions = Array.isArray(expression['partitions']) ? (expression['partitions'] as unknown[]) : [];
+          const kept = partitions.some((p) => {
+            if (!isObject(p) || p['class'] !== 'COLUMN_REF' || !Array.isArray(p['column_names'])) return false;
+            const names = (p['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string');
+            const stored = resolveReference(names, value['from_table'], inner, 0);
+            return stored !== null && fileColumns(stored);
+          });
+          if (!kept) mixed.push(typeof expression['function_name'] === 'string' ? expression['function_name'] : 'a window');
+        }
+      }
+    }
+    for (const child of Object.values(value)) visit(child, inner);
+  };
+  visit(tree, new Map());
+  // A window anywhere else (an ORDER BY modifier, say) was not followed: count it as mixing files.
+  const windows = [...objects(tree)].filter((node) => node['class'] === 'WINDOW').length;
+  if (windows > checked) mixed.push('a window');
+  return mixed;
 }
 
 /**
@@ -99,7 +220,8 @@ function joinsOnFile(join: Json, ctes: ReadonlySet<string>, fileIdentity: Readon
  * (joins, subquery expressions, LIMIT and SAMPLE). A view is file-local when
  * a result column passes an input's file identity through in every branch,
  * every join equates the file identities of its two sides, and nothing
- * combines rows across files: no aggregate or window function, no subquery
+ * combines rows across files: no aggregate, no window function unless it is
+ * partitioned by a column naming the file of its rows, no subquery
  * expression, no table function, no LIMIT or SAMPLE. Anything this cannot
  * show keeps the view global, which is always correct, only slower.
  *
@@ -113,13 +235,34 @@ export function fileLocality(input: {
   readonly partitioning: FilePartitioning;
   /** File-identity columns by `schema.table`, registered datasets and file-carrying views alike. */
   readonly fileIdentityColumns: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Columns, by `schema.table`, whose value names the file of the row
+   * holding it: the entity-identity and parent-identity columns of registered
+   * datasets that carry a file identity, and the columns file-local views
+   * pass them through to. A window partitioned by one never mixes files, and
+   * a join equating two of them pairs rows of one file.
+   */
+  readonly rowFileColumns?: Readonly<Record<string, readonly string[]>>;
 }): FileLocality {
   const { lineage, partitioning } = input;
   const global = (reason: string): FileLocality => ({ view: lineage.view, local: false, column: null, reason });
   if (!partitioning.partitionable || partitioning.column === null) return global(`its rows carry no file identity: ${partitioning.reason}`);
   // count(*) reaches the parse tree as count_star, a name the catalog does not list.
-  const combining = lineage.functions.filter((f) => f.kind === 'aggregate' || f.kind === 'window' || f.name === 'count_star').map((f) => f.name);
-  if (combining.length > 0) return global(`it calls ${[...new Set(combining)].sort().join(', ')}, which combine rows that may belong to several files`);
+  const combining = new Set(lineage.functions.filter((f) => f.kind === 'aggregate' || f.kind === 'window' || f.name === 'count_star').map((f) => f.name));
+  // An aggregate outside a window (GROUP BY, or over the whole input) combines rows of any file.
+  const aggregated = [...objects(input.parseTree)]
+    .filter((node) => node['class'] === 'FUNCTION' && typeof node['function_name'] === 'string' && combining.has(node['function_name']))
+    .map((node) => String(node['function_name']));
+  if (aggregated.length > 0) return global(`it calls ${[...new Set(aggregated)].sort().join(', ')}, which combine rows that may belong to several files`);
+  // Every column whose value names its row's file: two rows equal on one belong to one file.
+  const naming: Record<string, string[]> = {};
+  for (const source of [input.fileIdentityColumns, input.rowFileColumns ?? {}]) {
+    for (const [table, columns] of Object.entries(source)) naming[table] = [...(naming[table] ?? []), ...columns];
+  }
+  const mixed = mixedWindows(input.parseTree, (s) => (naming[s.table] ?? []).includes(s.column));
+  if (mixed.length > 0) {
+    return global(`it calls ${[...new Set(mixed)].sort().join(', ')} over a window not partitioned by a file or entity identity, which combines rows that may belong to several files`);
+  }
   const tableFunctions = lineage.functions.filter((f) => f.kind === 'table' || f.kind === 'table-macro').map((f) => f.name);
   if (tableFunctions.length > 0) return global(`it reads table functions (${tableFunctions.join(', ')}), whose rows belong to no file`);
   const unowned = lineage.tables.filter((t) => input.fileIdentityColumns[t] === undefined);
@@ -133,7 +276,7 @@ export function fileLocality(input: {
       return global('DISTINCT ON keeps one row per key, whichever file it comes from');
     }
     if (node['type'] === 'JOIN') {
-      const problem = joinsOnFile(node, ctes, input.fileIdentityColumns);
+      const problem = joinsOnFile(node, ctes, naming);
       if (problem !== null) return global(problem);
     }
   }
@@ -143,4 +286,53 @@ export function fileLocality(input: {
     column: partitioning.column,
     reason: `${partitioning.column} carries the file identity of every input row a result row comes from (${[...new Set(partitioning.sources)].join(', ')}), every join equates file identities and nothing combines rows across files`,
   };
+}
+
+/** The macro every stable id is computed with (see contracts' stableIdSql). */
+const STABLE_ID = 'anatomy_stable_id';
+
+/** The column references a stable id hashes, through the casts and list packing around them; other computations hide them. */
+function* hashedReferences(expression: unknown): Generator<readonly string[]> {
+  if (!isObject(expression)) return;
+  if (expression['class'] === 'COLUMN_REF' && Array.isArray(expression['column_names'])) {
+    yield (expression['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string');
+  } else if (expression['class'] === 'CAST') {
+    yield* hashedReferences(expression['child']);
+  } else if (expression['class'] === 'FUNCTION' && expression['function_name'] === 'list_value' && Array.isArray(expression['children'])) {
+    for (const child of expression['children'] as unknown[]) yield* hashedReferences(child);
+  }
+}
+
+/**
+ * The result columns of a file-local view whose value names the file of
+ * its row: a column passing one such column of an input through unchanged
+ * in every branch (every input row of a result row lies in its file), or a
+ * stable id hashed from parts one of which is such a column (ids are hashes
+ * of all their parts, so two equal ids have equal parts). A global view
+ * names none: its rows may pair inputs of several files.
+ *
+ * @example
+ * fileNamingColumns({ lineage, parseTree, locality, naming: { 'evidence.py_scopes': ['scope_id', 'file_id'] } }); // ['edge_id', 'src_node_id', 'file_id']
+ */
+export function fileNamingColumns(input: {
+  readonly lineage: ViewLineage;
+  readonly parseTree: unknown;
+  readonly locality: FileLocality;
+  /** Columns naming their row's file, by `schema.table`: file identities, entity and parent ids, and what earlier views passed on. */
+  readonly naming: Readonly<Record<string, readonly string[]>>;
+}): string[] {
+  if (!input.locality.local) return [];
+  const names = (s: StoredColumn | null): boolean => s !== null && (input.naming[s.table] ?? []).includes(s.column);
+  const top = [...objects(input.parseTree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
+  const ctes = top === undefined ? new Map<string, Json>() : withCtes(top, new Map());
+  const hashed = (column: string): boolean => {
+    if (top?.['type'] !== 'SELECT_NODE' || !Array.isArray(top['select_list'])) return false;
+    const item = (top['select_list'] as unknown[]).find((e) => isObject(e) && e['alias'] === column);
+    if (!isObject(item) || item['class'] !== 'FUNCTION' || item['function_name'] !== STABLE_ID || !Array.isArray(item['children'])) return false;
+    return (item['children'] as unknown[]).some((part) => [...hashedReferences(part)].some((ref) => names(resolveReference(ref, top['from_table'], ctes, 0))));
+  };
+  return input.lineage.outputs
+    .filter((o) => o.name !== '' && o.name !== '*')
+    .filter((o) => o.sources.every((s) => s !== null && s.relation?.kind === 'table' && names({ table: s.relation.name, column: s.column })) || hashed(o.name))
+    .map((o) => o.name);
 }

@@ -12,4 +12,5 @@ export const StoreError = errorFamily('store', 'StoreError', [
   'Busy',
   'MaintenanceFailed',
   'Closed',
+  'DigestUnderflow',
 ] as const);
