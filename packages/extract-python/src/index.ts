@@ -4,7 +4,6 @@ export {
   pyImportsDataset,
   pyCallsDataset,
   pyDocstringsDataset,
-  pyClassBasesDataset,
   pyDecoratorsDataset,
   pyParseErrorsDataset,
   pythonAstDatasets,

@@ -62,8 +62,7 @@ export function fuseRelations(program: InferredProgram): InferredProgram {
   const byName = new Map(program.views.map((v) => [v.name, v]));
   const groups = new Map<string, JoinRelate[]>();
   for (const view of program.views) {
-    // A transitive relationship closes its own edges only: its SQL cannot carry other members.
-    if (view.kind !== 'relate' || view.plan.form !== 'join' || view.plan.transitive === true) continue;
+    if (view.kind !== 'relate' || view.plan.form !== 'join') continue;
     const key = joinKey(view.plan);
     groups.set(key, [...(groups.get(key) ?? []), view as JoinRelate]);
   }

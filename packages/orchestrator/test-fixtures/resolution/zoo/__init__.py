@@ -1,1 +1,0 @@
-from .pets import Dog as Hound

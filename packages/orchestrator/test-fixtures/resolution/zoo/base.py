@@ -1,6 +1,0 @@
-class Animal:
-    def speak(self):
-        return "..."
-
-    def name(self):
-        return "animal"

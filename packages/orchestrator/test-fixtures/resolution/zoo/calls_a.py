@@ -1,6 +1,0 @@
-def shout():
-    return "A!"
-
-
-def whisper():
-    return "a"

@@ -1,2 +1,0 @@
-def shout():
-    return "B!"

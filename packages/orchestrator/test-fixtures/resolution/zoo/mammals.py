@@ -1,6 +1,0 @@
-from .base import Animal
-
-
-class Mammal(Animal):
-    def name(self):
-        return "mammal"

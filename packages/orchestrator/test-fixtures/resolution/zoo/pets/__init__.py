@@ -1,1 +1,0 @@
-from ..dogs import Dog

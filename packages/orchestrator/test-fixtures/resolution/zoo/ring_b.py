@@ -1,1 +1,0 @@
-from .ring_a import ring
