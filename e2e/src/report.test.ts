@@ -49,7 +49,9 @@ describe('anatomy report, rendered in headless Chromium', () => {
     page.on('pageerror', (error) => consoleErrors.push(error.message));
     page.on('request', (request) => requests.push(request.url()));
     await page.goto(pathToFileURL(out).href, { waitUntil: 'load' });
-  });
+    // A full build and `anatomy plan` each plan every view (several seconds each on an idle machine, far
+    // more while CI runs other suites beside this one), then the report and Chromium.
+  }, 240_000);
   afterAll(async () => {
     await browser?.close();
     rmSync(project, { recursive: true, force: true });
