@@ -7,7 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompileExecutionPolicyInput } from './compile-execution-policy.js';
-import { compileExecutionPolicy } from './compile-execution-policy.js';
+import { cachePoliciesFromShape, compileExecutionPolicy } from './compile-execution-policy.js';
 import { CompiledExecutionPolicySchema } from './compiled-execution-policy.js';
 import type { CompiledExecutionPolicy } from './compiled-execution-policy.js';
 import { ExecutionPolicyError } from './execution-policy-error.js';
@@ -118,6 +118,18 @@ describe('compileExecutionPolicy', () => {
     });
     expect(cacheOf(policy)['norm.paths']?.rationale).toContain('2 places');
     expect(cacheOf(policy)['norm.defs']?.rationale).toContain('read by 3 views');
+  });
+
+  it('knows every cache policy from the graph and the lineage alone, before any view is planned', () => {
+    const reads = Object.fromEntries(Object.entries(base.signals).map(([view, s]) => [view, s.reads]));
+    const shaped = cachePoliciesFromShape({ views: base.views, graph: base.graph, reads });
+    expect(shaped).toEqual(Object.fromEntries(Object.entries(compileExecutionPolicy(base).cache).map(([view, d]) => [view, d.value])));
+    expect(shaped['norm.paths']).toBe('materialized-table');
+    // A confidence floor above what inlining a view read once earns stores it, in both.
+    const thresholds = { minConfidence: 0.85 };
+    const strict = cachePoliciesFromShape({ views: base.views, graph: base.graph, reads, thresholds });
+    expect(strict['norm.classes']).toBe('materialized-table');
+    expect(strict).toEqual(Object.fromEntries(Object.entries(compileExecutionPolicy({ ...base, thresholds }).cache).map(([view, d]) => [view, d.value])));
   });
 
   it('never decides from names: renaming every view leaves every decision as it was', async () => {

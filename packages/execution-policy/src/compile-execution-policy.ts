@@ -1,6 +1,6 @@
 import { formatIssues, validate } from '@anatomy/contracts';
 import type { Evidence } from '@anatomy/contracts';
-import type { PlanSignals } from '@anatomy/plan-signals';
+import type { DatasetRead, PlanSignals } from '@anatomy/plan-signals';
 import { deriveScanPolicy } from '@anatomy/scan-policy';
 import type { ScanPolicyDecision } from '@anatomy/scan-policy';
 import type { TaskGraph } from '@anatomy/scheduler';
@@ -68,8 +68,18 @@ function sizeEvidence(subject: string, rows: number | null | undefined, tier: Si
   };
 }
 
+/** What a cache decision reads of a view's plan signals: how often it reads each input, and its estimated rows. */
+interface CacheSignals {
+  readonly reads: readonly DatasetRead[];
+  readonly estimatedRows: number | null;
+}
+
 /** The cache policy of one view, from the task graph's shape (never from its name) and plan statistics. */
-function cacheDecision(view: { name: string; output: boolean }, input: CompileExecutionPolicyInput, t: Thresholds): Draft<CachePolicy> {
+function cacheDecision(
+  view: { name: string; output: boolean },
+  input: { readonly graph: TaskGraph; readonly signals: Readonly<Record<string, CacheSignals>> },
+  t: Thresholds,
+): Draft<CachePolicy> {
   const { graph, signals } = input;
   const readers = graph.successors(view.name);
   const rows = signals[view.name]?.estimatedRows;
@@ -189,6 +199,17 @@ function maintenanceDecisions(t: Thresholds): Record<keyof MaintenanceThresholds
   return out;
 }
 
+function checkThresholds(given: ExecutionThresholds | undefined): Thresholds {
+  const thresholds = validate(ExecutionThresholdsSchema, given ?? {});
+  if (!thresholds.ok) {
+    throw ExecutionPolicyError.create('InvalidThresholds', `the execution thresholds are invalid:\n${formatIssues(thresholds.issues)}`, {
+      details: { issues: thresholds.issues },
+      hint: 'fix the listed thresholds in the run configuration, or leave them out for the defaults',
+    });
+  }
+  return thresholds.value;
+}
+
 function checkInput(input: CompileExecutionPolicyInput): Thresholds {
   const problems: string[] = [];
   const names = new Set<string>();
@@ -208,14 +229,42 @@ function checkInput(input: CompileExecutionPolicyInput): Thresholds {
       hint: 'pass the views, task graph and plan signals of the same manifest',
     });
   }
-  const thresholds = validate(ExecutionThresholdsSchema, input.thresholds ?? {});
-  if (!thresholds.ok) {
-    throw ExecutionPolicyError.create('InvalidThresholds', `the execution thresholds are invalid:\n${formatIssues(thresholds.issues)}`, {
-      details: { issues: thresholds.issues },
-      hint: 'fix the listed thresholds in the run configuration, or leave them out for the defaults',
-    });
+  return checkThresholds(input.thresholds);
+}
+
+/** What {@link cachePoliciesFromShape} decides from. */
+export interface CacheShapeInput {
+  /** Every view of the manifest and whether it is an output of the program. */
+  readonly views: readonly { readonly name: string; readonly output: boolean }[];
+  /** The task graph built from the views' inferred dependencies. */
+  readonly graph: TaskGraph;
+  /** How each view reads its inputs (`datasetReads` of its lineage), by view name. */
+  readonly reads: Readonly<Record<string, readonly DatasetRead[]>>;
+  readonly thresholds?: ExecutionThresholds;
+}
+
+/**
+ * The cache policy every view will get, known before any view is planned:
+ * the choice between inlining and storing rests on the task graph's shape
+ * and on how often each reader reads a view, both in the lineage; plan
+ * statistics only change how sure the decision is. A planner uses it to
+ * plan each reader against what it will really read — a stored table for a
+ * view that will be stored — instead of expanding every view it reads.
+ * {@link compileExecutionPolicy} decides the same values.
+ *
+ * @example
+ * const policies = cachePoliciesFromShape({ views: manifest.views, graph, reads: { 'rel.calls': datasetReads(lineage) } });
+ * policies['norm.defs']; // 'inline-view'
+ */
+export function cachePoliciesFromShape(input: CacheShapeInput): Record<string, CachePolicy> {
+  const t = checkThresholds(input.thresholds);
+  const signals: Record<string, CacheSignals> = {};
+  for (const [name, reads] of Object.entries(input.reads)) signals[name] = { reads, estimatedRows: null };
+  const out: Record<string, CachePolicy> = {};
+  for (const view of input.views) {
+    out[view.name] = withFallback(cacheDecision(view, { graph: input.graph, signals }, t), view.output ? 'persisted-output' : 'materialized-table', t.minConfidence).value;
   }
-  return thresholds.value;
+  return out;
 }
 
 /**

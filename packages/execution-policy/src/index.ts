@@ -21,5 +21,5 @@ export {
 export type { CompiledExecutionPolicyBody, CompiledExecutionPolicy } from './compiled-execution-policy.js';
 export { ExecutionThresholdsSchema } from './execution-thresholds.js';
 export type { ExecutionThresholds } from './execution-thresholds.js';
-export { compileExecutionPolicy } from './compile-execution-policy.js';
-export type { CompileExecutionPolicyInput } from './compile-execution-policy.js';
+export { compileExecutionPolicy, cachePoliciesFromShape } from './compile-execution-policy.js';
+export type { CompileExecutionPolicyInput, CacheShapeInput } from './compile-execution-policy.js';

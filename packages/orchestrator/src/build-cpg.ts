@@ -259,8 +259,9 @@ function demandedEvidence(deps: readonly InferredDeps[], registry: SchemaRegistr
 /**
  * Materializes the views the compiled policy says to keep, in schedule
  * order; views whose policy is `inline-view` stay DuckDB views that their
- * readers inline. Every view already exists as a view (created while
- * planning), so a materialized one replaces its view.
+ * readers inline. Planning left each view under its name — as itself, or
+ * as a stand-in for one the policy stores — unless its plan came from the
+ * cache; a materialized view replaces whatever holds its name.
  */
 async function executeViews(
   store: Store,
@@ -287,8 +288,9 @@ async function executeViews(
         });
       }
       if (cache.get(name) === 'inline-view') {
-        // A plan taken from the cache created no views; this one's inputs exist by now.
-        if (planned.fromCache) await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+        // A plan taken from the cache created no views, and planning may have left a stand-in under
+        // the name of a view the policy keeps inline; this one's inputs exist by now.
+        if (planned.fromCache || planned.standIns.has(name)) await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
         return {};
       }
       if (incremental !== undefined) {

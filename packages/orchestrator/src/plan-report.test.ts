@@ -11,7 +11,7 @@ import type { SemanticProgram, SemanticProgramManifest } from '@anatomy/semantic
 import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatPlanReport, planReport, PlanReportSchema } from './plan-report.js';
+import { formatPlanReport, planInTransaction, planReport, PlanReportSchema } from './plan-report.js';
 
 const stores: Store[] = [];
 const dirs: string[] = [];
@@ -128,6 +128,40 @@ describe('planReport on the python-cpg program', () => {
     for (let i = 1; i < path.length; i++) expect(byName[path[i] ?? '']?.inputs).toContain(path[i - 1]);
     expect(report.criticalPath.cost).toBeCloseTo(path.reduce((sum, name) => sum + (byName[name]?.cost ?? 0), 0));
     expect(byName[path[path.length - 1] ?? '']?.cachePolicy).toBe('persisted-output');
+  });
+
+  it('plans a reader of a stored view against that view as a stored relation, never expanding the views behind it', async () => {
+    const registry = registryOfRun();
+    const manifest = compileProgram(pythonCpgProgram, registry, WITHOUT_SCIP);
+    const store = await evidenceStore(registry);
+    await store.run('BEGIN TRANSACTION');
+    try {
+      const planned = await planInTransaction({ manifest, store, registry });
+      const tasks = new Map(planned.report.tasks.map((t) => [t.name, t]));
+      const stored = planned.report.tasks.filter((t) => t.cachePolicy !== 'inline-view').map((t) => t.name);
+      expect([...planned.standIns].sort()).toEqual(stored.sort());
+      // What a view's plan may scan: the evidence it reads, and what the inline views it reads scan.
+      const reachable = (name: string): Set<string> => {
+        const out = new Set<string>();
+        for (const input of tasks.get(name)?.inputs ?? []) {
+          const task = tasks.get(input);
+          if (task === undefined) out.add(input);
+          else if (task.cachePolicy === 'inline-view') for (const t of reachable(input)) out.add(t);
+        }
+        return out;
+      };
+      let readersOfStored = 0;
+      for (const [name, signals] of Object.entries(planned.signals)) {
+        const allowed = reachable(name);
+        for (const scan of signals.scans) expect(allowed, `${name} scans ${scan.table}`).toContain(scan.table);
+        if (tasks.get(name)?.inputs.some((input) => stored.includes(input)) === true) readersOfStored += 1;
+      }
+      expect(readersOfStored).toBeGreaterThan(5);
+      // The stand-in of norm.defs carries its estimate (200 rows) into its readers' plans.
+      expect(JSON.stringify(planned.bundles.find((b) => b.view === 'cpg.nodes')?.physicalPlan)).toMatch(/"Estimated Cardinality":\s*"200"/);
+    } finally {
+      await store.run('ROLLBACK');
+    }
   });
 
   it('backs every decision with a confidence in [0, 1], a rationale and evidence', async () => {

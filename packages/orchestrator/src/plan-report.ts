@@ -1,14 +1,14 @@
 import { EvidenceSchema, FingerprintSchema } from '@anatomy/contracts';
 import type { Evidence } from '@anatomy/contracts';
-import { CachePolicySchema, compileExecutionPolicy } from '@anatomy/execution-policy';
+import { CachePolicySchema, cachePoliciesFromShape, compileExecutionPolicy } from '@anatomy/execution-policy';
 import type { CachePolicy, CompiledExecutionPolicy, DiagnosticsTier, ExecutionThresholds } from '@anatomy/execution-policy';
-import { explainView, fileLocality, fileNamingColumns, inferDeps, parseLineage, planSignals, readLineageCatalog } from '@anatomy/plan-signals';
-import type { FileLocality, InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
+import { datasetReads, explainView, fileLocality, fileNamingColumns, inferDeps, parseLineage, planSignals, readLineageCatalog, withRelationColumns } from '@anatomy/plan-signals';
+import type { DatasetRead, FileLocality, InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
 import { buildTaskGraph, costModel, schedule, topologicalGenerations } from '@anatomy/scheduler';
 import type { CostModel, Schedule, TaskGraph } from '@anatomy/scheduler';
-import { columnsWithRole } from '@anatomy/schema-authority';
+import { columnsWithRole, quoteIdentifier } from '@anatomy/schema-authority';
 import type { SchemaRegistry } from '@anatomy/schema-authority';
-import type { ManifestView, SemanticProgramManifest } from '@anatomy/semantic-ir';
+import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import type { Store } from '@anatomy/store';
 import { z } from 'zod';
 import { OrchestratorError } from './orchestrator-error.js';
@@ -89,13 +89,34 @@ interface Decided {
   readonly evidence: readonly Evidence[];
 }
 
+/** `"schema"."table"` for a view name. */
+function quotedName(name: string): string {
+  return name.split('.').map(quoteIdentifier).join('.');
+}
+
 /**
- * Replaces whatever the store holds under a view's name (a table of an
- * earlier build, say) by the view itself, so that the plans of its readers
- * are the plans of this manifest. The caller's transaction undoes it.
+ * Makes room for the views in the caller's transaction, which undoes it:
+ * their schemas exist and no table holds a view's name (a table of an
+ * earlier build, or the empty table the schema authority creates for an
+ * output dataset), so the plans of its readers are the plans of this
+ * manifest. One catalog read for all views: the store's generic
+ * `materialize` asks the catalog and measures storage for every one.
  */
-async function createView(store: Store, view: ManifestView): Promise<void> {
-  await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+async function clearViewNames(store: Store, manifest: SemanticProgramManifest): Promise<void> {
+  for (const schema of [...new Set(manifest.views.map((v) => v.name.slice(0, v.name.indexOf('.'))))].sort()) {
+    await store.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+  }
+  const names = new Set(manifest.views.map((v) => v.name as string));
+  const tables = await store.query("SELECT schema_name || '.' || table_name AS name FROM duckdb_tables() WHERE database_name = current_database()");
+  for (const row of tables) {
+    const name = String(row['name']);
+    if (names.has(name)) await store.run(`DROP TABLE ${quotedName(name)}`);
+  }
+}
+
+/** Creates (or replaces) a view under a view's name inside the caller's transaction. */
+async function createView(store: Store, name: string, sql: string): Promise<void> {
+  await store.run(`CREATE OR REPLACE VIEW ${quotedName(name)} AS ${sql}`);
 }
 
 function fileIdentityOf(registry: SchemaRegistry | undefined): Record<string, string[]> {
@@ -124,6 +145,29 @@ function rowFileColumnsOf(registry: SchemaRegistry | undefined): Record<string, 
   return known;
 }
 
+/** The columns of a relation the store holds, with DuckDB's names of their types, in order. */
+async function viewColumns(store: Store, name: string): Promise<{ name: string; type: string }[]> {
+  const dot = name.indexOf('.');
+  const rows = await store.query(
+    `SELECT column_name, data_type FROM duckdb_columns()
+      WHERE database_name = current_database() AND schema_name = ? AND table_name = ? ORDER BY column_index`,
+    [name.slice(0, dot), name.slice(dot + 1)],
+  );
+  return rows.map((r) => ({ name: String(r['column_name']), type: String(r['data_type']) }));
+}
+
+/**
+ * A relation with a view's columns and as many rows as its plan estimates,
+ * which DuckDB plans like a stored table: the range's length is its
+ * cardinality, and the values (never computed, since the relation is only
+ * planned) stay opaque to the optimizer, which would fold constant NULLs
+ * and prune whatever reads them.
+ */
+function standInSql(columns: readonly { name: string; type: string }[], estimatedRows: number | null): string {
+  const rows = Math.max(0, Math.round(estimatedRows ?? 0));
+  const select = columns.map((c) => `CASE WHEN random() < 0 THEN CAST(NULL AS ${c.type}) END AS ${quoteIdentifier(c.name)}`);
+  return `SELECT ${select.join(', ')} FROM range(${rows}) AS stand_in(i)`;
+}
 
 interface Analysis {
   readonly deps: readonly InferredDeps[];
@@ -131,13 +175,15 @@ interface Analysis {
   readonly signals: Readonly<Record<string, PlanSignals>>;
   readonly locality: Readonly<Record<string, FileLocality>>;
   readonly fromCache: boolean;
+  readonly standIns: ReadonlySet<string>;
 }
 
 /**
  * Lineage, plan bundles and signals of every view, asked of DuckDB. With
  * `rollback`, inside a transaction of its own that is rolled back; without,
- * inside the caller's transaction, leaving every view created as a DuckDB
- * view in dependency order.
+ * inside the caller's transaction, leaving every view that will stay inline
+ * created as a DuckDB view, and every other one as its stand-in (see
+ * `standInSql`) until it is materialized.
  */
 async function analyse(
   store: Store,
@@ -146,14 +192,15 @@ async function analyse(
   rollback: boolean,
   given: ReadonlyMap<string, ViewLineage> | undefined,
   cached: PlanReportOptions['cached'],
+  thresholds: ExecutionThresholds | undefined,
 ): Promise<Analysis> {
   if (rollback) await store.run('BEGIN TRANSACTION');
   try {
     for (const macro of manifest.macros) await store.run(macro.sql);
     const lineages = new Map<string, ViewLineage>();
     const missing = manifest.views.filter((view) => given?.get(view.name) === undefined);
-    const catalog = missing.length > 0 ? await readLineageCatalog(store) : undefined;
-    for (const view of manifest.views) lineages.set(view.name, given?.get(view.name) ?? (await parseLineage(store, view, catalog === undefined ? {} : { catalog })));
+    const before = missing.length > 0 ? await readLineageCatalog(store) : undefined;
+    for (const view of manifest.views) lineages.set(view.name, given?.get(view.name) ?? (await parseLineage(store, view, before === undefined ? {} : { catalog: before })));
     const deps = manifest.views.map((view) => inferDeps(lineages.get(view.name) as ViewLineage));
     const graph = buildTaskGraph(deps);
     const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
@@ -167,6 +214,7 @@ async function analyse(
         signals: { ...cached.signals },
         locality: { ...cached.locality },
         fromCache: true,
+        standIns: new Set(),
       };
     }
     const fileIdentityColumns = fileIdentityOf(registry);
@@ -174,6 +222,17 @@ async function analyse(
     const bundles = new Map<string, PlanBundle>();
     const signals: Record<string, PlanSignals> = {};
     const locality: Record<string, FileLocality> = {};
+    // Which views will be stored is known from the graph's shape and the lineage alone. Each of them
+    // stands in for its readers' plans as what they will really read — a relation of its columns and
+    // estimated rows — so a reader's plan never expands the views behind a stored one again. Planning
+    // every view against the views it reads, each expanding its own inputs, bound the whole view DAG
+    // as a tree: most of a small build's time.
+    const reads: Record<string, readonly DatasetRead[]> = {};
+    for (const view of manifest.views) reads[view.name] = datasetReads(lineages.get(view.name) as ViewLineage);
+    const stored = cachePoliciesFromShape({ views: manifest.views, graph, reads, ...(thresholds === undefined ? {} : { thresholds }) });
+    const standIns = new Set<string>();
+    await clearViewNames(store, manifest);
+    let catalog = await readLineageCatalog(store);
     // Views are explained in dependency order: a view's plan needs its inputs to exist.
     for (const name of topologicalGenerations(graph).flat()) {
       const view = byName.get(name);
@@ -184,7 +243,7 @@ async function analyse(
       }
       // Read again now that the views it reads exist: the catalog then knows their columns,
       // which attributes unqualified names and traces result columns through them.
-      const known = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
+      const known = await parseLineage(store, view, { catalog });
       const bundle = await explainView(store, view);
       const viewSignals = planSignals(bundle, known, { fileIdentityColumns });
       const viewLocality = fileLocality({ lineage: known, parseTree: bundle.parseTree, partitioning: viewSignals.filePartitioning, fileIdentityColumns, rowFileColumns });
@@ -198,9 +257,15 @@ async function analyse(
       if (passed.length > 0) rowFileColumns[name] = passed;
       bundles.set(name, bundle);
       signals[name] = viewSignals;
-      await createView(store, view);
+      await createView(store, name, view.sql);
+      const columns = await viewColumns(store, name);
+      catalog = withRelationColumns(catalog, name, columns.map((c) => c.name));
+      if (stored[name] !== 'inline-view') {
+        await createView(store, name, standInSql(columns, bundle.stats.estimatedRows));
+        standIns.add(name);
+      }
     }
-    return { deps, bundles, signals, locality, fromCache: false };
+    return { deps, bundles, signals, locality, fromCache: false, standIns };
   } finally {
     if (rollback) await store.run('ROLLBACK');
   }
@@ -287,12 +352,20 @@ export interface PlannedExecution {
    * `inline-view` one when the schedule reaches it.
    */
   readonly fromCache: boolean;
+  /**
+   * The views planning left as stand-ins — relations of their columns and
+   * estimated rows, never meant to be read — rather than as DuckDB views:
+   * those the graph's shape says to store. Each must be materialized, or
+   * created as its view, before anything reads it.
+   */
+  readonly standIns: ReadonlySet<string>;
 }
 
 /**
  * Plans a compiled program inside the caller's open transaction, as a build
- * does: every view is left created as a DuckDB view, in dependency order,
- * and the returned policy says which of them to materialize.
+ * does: every view the policy keeps inline is left created as a DuckDB view,
+ * every other one as a stand-in (`standIns`) that the caller must
+ * materialize, in schedule order, before anything reads it.
  *
  * @example
  * await store.transaction(async () => {
@@ -306,7 +379,7 @@ export async function planInTransaction(options: PlanReportOptions): Promise<Pla
 
 async function planExecution(options: PlanReportOptions, rollback: boolean): Promise<PlannedExecution> {
   const { manifest, store } = options;
-  const { deps, bundles, signals, locality, fromCache } = await analyse(store, manifest, options.registry, rollback, options.lineages, options.cached);
+  const { deps, bundles, signals, locality, fromCache, standIns } = await analyse(store, manifest, options.registry, rollback, options.lineages, options.cached, options.thresholds);
   const graph = buildTaskGraph(deps);
   const model = costModel([...bundles.values()], options.measured ?? {});
   const plan = schedule(graph, model.costs);
@@ -342,7 +415,7 @@ async function planExecution(options: PlanReportOptions, rollback: boolean): Pro
     criticalPath: { tasks: [...plan.criticalPath.tasks], cost: plan.criticalPath.cost },
   });
   const orderedBundles = plan.order.map((name) => bundles.get(name)).filter((b): b is PlanBundle => b !== undefined);
-  return { report, bundles: orderedBundles, policy, schedule: plan, graph, locality, signals, fromCache };
+  return { report, bundles: orderedBundles, policy, schedule: plan, graph, locality, signals, fromCache, standIns };
 }
 
 function formatNumber(value: number | null): string {

@@ -24,7 +24,7 @@ export type {
   ReadSite,
   ViewLineage,
 } from './view-lineage.js';
-export { readLineageCatalog } from './lineage-catalog.js';
+export { readLineageCatalog, withRelationColumns } from './lineage-catalog.js';
 export type { LineageCatalog, CatalogFunction } from './lineage-catalog.js';
 export { readParseTree } from './read-parse-tree.js';
 export { lineageFromParseTree } from './lineage-from-parse-tree.js';

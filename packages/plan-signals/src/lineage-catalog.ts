@@ -62,3 +62,19 @@ export async function readLineageCatalog(store: SqlQueryable): Promise<LineageCa
     });
   }
 }
+
+/**
+ * The catalog with one relation's columns added or replaced — what reading
+ * the catalog again after creating that one table or view would give,
+ * without asking DuckDB for every other relation again.
+ *
+ * @example
+ * catalog = withRelationColumns(catalog, 'rel.calls', ['call_id', 'def_id']);
+ */
+export function withRelationColumns(catalog: LineageCatalog, relation: string, columns: readonly string[]): LineageCatalog {
+  const name = relation.toLowerCase();
+  const key = name.includes('.') ? name : `${catalog.defaultSchema}.${name}`;
+  const next = new Map(catalog.columns);
+  next.set(key, new Set(columns.map((c) => c.toLowerCase())));
+  return Object.freeze({ defaultSchema: catalog.defaultSchema, functions: catalog.functions, columns: next });
+}

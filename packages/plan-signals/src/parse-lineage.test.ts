@@ -3,7 +3,7 @@ import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inferDeps } from './inferred-deps.js';
-import { readLineageCatalog } from './lineage-catalog.js';
+import { readLineageCatalog, withRelationColumns } from './lineage-catalog.js';
 import { parseLineage } from './parse-lineage.js';
 import { PlanSignalsError } from './plan-signals-error.js';
 import { ViewLineageSchema } from './view-lineage.js';
@@ -193,6 +193,24 @@ describe('parseLineage', () => {
     // evidence.files has `path`; a second owner would make DuckDB reject the SQL as ambiguous.
     const known = await parseLineage(store, { name: 'norm.pair', sql: 'SELECT path FROM norm.pending, evidence.files' }, { catalog });
     expect(known.columns).toEqual([{ relation: { kind: 'table', name: 'evidence.files' }, column: 'path' }]);
+  });
+
+  it('attributes names to a relation added to the catalog as reading the catalog again would', async () => {
+    const catalog = await readLineageCatalog(store);
+    const view = { name: 'norm.pair', sql: 'SELECT x FROM norm.pending, norm.other' };
+    const added = withRelationColumns(catalog, 'NORM.Other', ['X', 'y']);
+    expect(catalog.columns.has('norm.other')).toBe(false);
+    expect((await parseLineage(store, view, { catalog: added })).columns).toEqual([{ relation: { kind: 'table', name: 'norm.other' }, column: 'x' }]);
+    await store.run('BEGIN TRANSACTION');
+    try {
+      await store.run('CREATE SCHEMA norm; CREATE TABLE norm.other (x INTEGER, y INTEGER)');
+      expect((await readLineageCatalog(store)).columns.get('norm.other')).toEqual(added.columns.get('norm.other'));
+    } finally {
+      await store.run('ROLLBACK');
+    }
+    // Unqualified, a relation lives in the default schema; replacing one forgets its old columns.
+    expect([...(withRelationColumns(added, 'plain', ['id']).columns.get('main.plain') ?? [])]).toEqual(['id']);
+    expect([...(withRelationColumns(added, 'norm.other', ['z']).columns.get('norm.other') ?? [])]).toEqual(['z']);
   });
 
   it('makes the inputs follow the SQL: reading another table changes them with no other edit', async () => {
