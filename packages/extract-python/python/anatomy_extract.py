@@ -112,6 +112,10 @@ COLUMNS = {
         "decorator_id", "file_id", "def_node_id", "position", "name", "expression_text",
         "line", "col", "end_line", "end_col", "bstart", "bend",
     ),
+    "py_class_bases": (
+        "base_id", "file_id", "class_bstart", "position", "dotted",
+        "line", "col", "end_line", "end_col", "bstart", "bend",
+    ),
     "py_parse_errors": (
         "file_id", "stage", "severity", "kind", "message", "line", "offset", "end_line", "end_offset",
         "source_line", "bstart", "bend", "python_version",
@@ -138,7 +142,7 @@ COLUMNS = {
     "py_cfg_edges": ("code_id", "file_id", "src_offset", "dst_offset", "edge_kind"),
 }
 
-AST_TABLES = ("py_ast_nodes", "py_defs", "py_imports", "py_calls", "py_docstrings", "py_decorators")
+AST_TABLES = ("py_ast_nodes", "py_defs", "py_imports", "py_calls", "py_docstrings", "py_decorators", "py_class_bases")
 SYMTABLE_TABLES = ("py_scopes", "py_symbols", "py_star_exports")
 BYTECODE_TABLES = ("py_code_objects", "py_instructions", "py_line_table", "py_cfg_edges")
 TYPES = ("utf8", "int32", "int64", "bool")
@@ -446,13 +450,15 @@ def ast_evidence(tree, source_map, file_id, wanted, scopes=None):
     call_id = IdMaker("py_call", file_id)
     doc_id = IdMaker("py_docstring", file_id)
     decorator_id = IdMaker("py_decorator", file_id)
+    base_id = IdMaker("py_class_base", file_id)
     want_nodes = "py_ast_nodes" in wanted
     want_defs = "py_defs" in wanted
     want_imports = "py_imports" in wanted
     want_calls = "py_calls" in wanted
     want_docs = "py_docstrings" in wanted
     want_decorators = "py_decorators" in wanted
-    nodes, defs, imports, calls, docs, decorators = [], [], [], [], [], []
+    want_bases = "py_class_bases" in wanted
+    nodes, defs, imports, calls, docs, decorators, bases = [], [], [], [], [], [], []
     span = source_map.span
     preorder = 0
     # (node, parent id, field, index, depth, enclosing def preorder, qualname prefix)
@@ -502,6 +508,11 @@ def ast_evidence(tree, source_map, file_id, wanted, scopes=None):
                     text = source_map.text(dpos[4], dpos[5])
                     decorators.append((decorator_id(pre, position), file_id, this_id, position, dotted(target),
                                        "" if text is None else text) + dpos)
+            # The bases of a class (keywords such as metaclass= are not bases), so that name resolution need not
+            # read every ast node for them.
+            if want_bases and cls is ast.ClassDef:
+                for position, base in enumerate(node.bases):
+                    bases.append((base_id(pre, position), file_id, pos[4], position, dotted(base)) + span(base))
         if want_docs and cls in DOC_OWNERS:
             literal = _docstring_node(node)
             if literal is not None:
@@ -537,7 +548,7 @@ def ast_evidence(tree, source_map, file_id, wanted, scopes=None):
         stack.extend(children)
     return {
         "py_ast_nodes": nodes, "py_defs": defs, "py_imports": imports, "py_calls": calls,
-        "py_docstrings": docs, "py_decorators": decorators,
+        "py_docstrings": docs, "py_decorators": decorators, "py_class_bases": bases,
     }
 
 

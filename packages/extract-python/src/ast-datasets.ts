@@ -153,6 +153,28 @@ export const pyDecoratorsDataset: DatasetSchema = defineDataset({
 });
 
 /**
+ * The base-class expressions of class statements, in order (keywords such as
+ * `metaclass=` are not bases). Name resolution reads this small table
+ * instead of every ast node to link classes to their bases.
+ */
+export const pyClassBasesDataset: DatasetSchema = defineDataset({
+  name: 'evidence.py_class_bases',
+  producer: 'extract-python',
+  version: 1,
+  description: 'One row per base-class expression of a class statement.',
+  spanUnit: 'utf8-bytes',
+  key: ['base_id'],
+  columns: [
+    { name: 'base_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'stable id of the base expression' },
+    fileIdColumn(),
+    { name: 'class_bstart', type: 'int64', nullable: true, role: 'attribute', description: 'byte offset of the class keyword of the class statement (its bstart in py_defs and ts_defs)' },
+    { name: 'position', type: 'int32', nullable: false, role: 'attribute', description: '0-based position in the list of bases, leftmost first' },
+    { name: 'dotted', type: 'utf8', nullable: true, role: 'name', description: "the base as a dotted name when it is a name or an attribute chain ('Base', 'models.Base'); NULL otherwise (a call, a subscript)" },
+    ...cpythonSpanColumns('the base expression'),
+  ],
+});
+
+/**
  * What went wrong while CPython read a file, stage by stage, plus the warnings
  * it raised. A file whose parse failed has only these rows; a later stage
  * that fails (symtable, compile) leaves the earlier stages' rows in place.
@@ -209,5 +231,6 @@ export const pythonAstDatasets: readonly DatasetSchema[] = Object.freeze([
   pyCallsDataset,
   pyDocstringsDataset,
   pyDecoratorsDataset,
+  pyClassBasesDataset,
   pyParseErrorsDataset,
 ]);

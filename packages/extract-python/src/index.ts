@@ -4,6 +4,7 @@ export {
   pyImportsDataset,
   pyCallsDataset,
   pyDocstringsDataset,
+  pyClassBasesDataset,
   pyDecoratorsDataset,
   pyParseErrorsDataset,
   pythonAstDatasets,

@@ -13,6 +13,7 @@ describe('pythonEvidenceDatasets', () => {
       'evidence.py_calls',
       'evidence.py_docstrings',
       'evidence.py_decorators',
+      'evidence.py_class_bases',
       'evidence.py_parse_errors',
       'evidence.py_scopes',
       'evidence.py_symbols',
@@ -64,6 +65,7 @@ describe('pythonEvidenceDatasets', () => {
         "evidence.py_ast_nodes": "7e6e3ebf4180e1e7c458e1365292c779605f8e3a02ef3a6afd5bb719c90f5b90",
         "evidence.py_calls": "807ec345f3fc0ddf1489e6fda6fa1643ef9a48966b0b4114b522ae56c27ad2a8",
         "evidence.py_cfg_edges": "81faeab7bc4f04ef8622e936a2a07352e21b443ea89f19b7d0dd5da9184e6390",
+        "evidence.py_class_bases": "76da71964791742f8136f6f0be790f90d0fa872d1f5624a25c708eb4c2311bb6",
         "evidence.py_code_objects": "326207b3e15d59bdaced644fba2b92dcec07e3122d51c2c7020b5802224be372",
         "evidence.py_decorators": "4334b3e512c5127b433ee3350546f60d18a37b3b61b1c23a62556a9da958ce25",
         "evidence.py_defs": "76d502b15eb590d0f0f1f66669fe93e52c77164735fa422c6bb359bf70f967d0",
@@ -104,7 +106,7 @@ describe('pythonExtractorDescriptor', () => {
   it('describes the python extractor and its datasets', () => {
     expect(ExtractorDescriptorSchema.safeParse(pythonExtractorDescriptor).success).toBe(true);
     expect(pythonExtractorDescriptor.name).toBe('python');
-    expect(pythonExtractorDescriptor.version).toBe('2');
+    expect(pythonExtractorDescriptor.version).toBe('3');
     expect(pythonExtractorDescriptor.needs).toEqual({ python3: '>=3.8' });
     expect(pythonExtractorDescriptor.datasets.map(schemaFingerprint)).toEqual(pythonEvidenceDatasets.map(schemaFingerprint));
     expect(Object.isFrozen(pythonExtractorDescriptor)).toBe(true);

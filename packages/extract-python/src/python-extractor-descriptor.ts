@@ -16,7 +16,7 @@ export const pythonEvidenceDatasets: readonly DatasetSchema[] = Object.freeze([
  * file could give other rows. The rows also depend on the python3 that runs
  * the worker (its version is in the capability's `tools`).
  */
-export const PYTHON_EXTRACTOR_VERSION = '2';
+export const PYTHON_EXTRACTOR_VERSION = '3';
 
 /**
  * The python extractor's self-description: CPython's own ast, symtable and

@@ -166,6 +166,24 @@ describe('pythonExtractor.extract', () => {
       [1, 'register', 'register', 32, 40],
     ]);
   });
+
+  it('records the bases of each class in order, dotted when they are names or attribute chains, keywords left out', async () => {
+    const repo = await repository({
+      'b.py': 'class A: pass\nclass B(A, models.Base, make(), metaclass=M): pass\nclass C(B):\n    class D(C): pass\n',
+    });
+    dirs.push(repo.dir);
+    const batches = await collect(repo.scan, new Set(['evidence.py_class_bases']));
+    expect(batches.map((b) => b.dataset)).toEqual(['evidence.py_class_bases']);
+    expect(rowsOf(batches, 'py_class_bases').map((r) => [r['class_bstart'], r['position'], r['dotted'], r['line'], r['bstart'], r['bend']])).toEqual([
+      [14, 0, 'A', 2, 22, 23],
+      [14, 1, 'models.Base', 2, 25, 36],
+      [14, 2, null, 2, 38, 44],
+      [65, 0, 'B', 3, 73, 74],
+      [81, 0, 'C', 4, 89, 90],
+    ]);
+    const ids = rowsOf(batches, 'py_class_bases').map((r) => r['base_id']);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
 });
 
 describe('bad input never stops extraction', () => {

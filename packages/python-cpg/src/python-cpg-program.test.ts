@@ -40,6 +40,12 @@ describe('pythonCpgProgram', () => {
     expect(nodes.sql.endsWith('ORDER BY "node_id"')).toBe(true);
   });
 
+  it('reads class bases from their own small table, never the whole ast', () => {
+    const sql = manifest.views.map((v) => v.sql).join('\n');
+    expect(sql).toContain('"evidence"."py_class_bases"');
+    expect(sql).not.toContain('"evidence"."py_ast_nodes"');
+  });
+
   it('joins definitions to evidence.files, not to the scan diagnostics that also name files', () => {
     const nodes = manifest.views.find((v) => v.name === 'cpg.nodes')!;
     expect(nodes.sql).not.toContain('scan_diagnostics');

@@ -13,6 +13,12 @@ const SELF_CLASS = { from: 'rel.self_class', left: { attribute_id: 'src_node_id'
 const METHOD = { from: 'rel.defs_container', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } };
 // A star export names the top-level definition of that name in its module.
 const STAR_DEF = { from: 'evidence.py_star_exports', left: { dst_node_id: 'export_id' }, right: { file_id: 'file_id', name: 'qualname' } };
+// A class statement's base expressions (same start as the class), each where the resolution of its name or attribute sits.
+const CLASS_BASES = { from: 'evidence.py_class_bases', left: { file_id: 'file_id', bstart: 'class_bstart' } };
+// The binding occurrence the object of an attribute `m.x` resolves to (the object is the name m), and the import it is.
+const OBJECT_BINDER = { from: 'rel.load_binder', left: { file_id: 'file_id', object_bstart: 'bstart', object_bend: 'bend' } };
+const BINDER_IMPORT = { from: 'norm.imports', left: { dst_node_id: 'import_id' } };
+const BASE_TARGET = { from: 'merged.load_targets', left: { file_id: 'file_id', bstart: 'bstart', bend: 'bend' }, right: { dst_node_id: 'def_id' } };
 
 /**
  * The Python code property graph as a semantic program: only what to
@@ -62,10 +68,13 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
     // IMPORTS: the definition a from-import names, else (or also, when a package both defines x and holds a submodule x) the submodule.
     Relate.create({ name: 'import_def', edge: 'IMPORTS', left: 'derived.from_imported', right: 'derived.named_defs', intent: 'refers-to', score: { 'same-name': 1 } }),
     // A from-import naming what a package re-exports (`from .mod import X` at the top of pkg/__init__.py, then `from pkg
-    // import X`) brings in what that import brings in.
+    // import X`) leads to that import, and on over further packages (a cycle ends); it brings in what the nearest import on
+    // the way that names a definition brings in.
     Derive.create({ name: 'top_imports', from: 'norm.imports', where: [{ column: 'is_star', in: [false] }, { column: 'def_bstart', in: [null] }], nameFromPath: { ...MODULE_PATH, append: ['bound_name'] } }),
-    Relate.create({ name: 'import_reexport', edge: 'IMPORTS', left: 'derived.from_imported', right: 'norm.defs', intent: 'refers-to',
-      through: [{ from: 'derived.top_imports', left: { qualified_name: 'qualified_name' } }, { from: 'rel.import_def', left: { import_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
+    Relate.create({ name: 'reexports', edge: 'REEXPORTS', left: 'norm.imports', right: 'norm.imports', intent: 'refers-to', transitive: true,
+      through: [{ from: 'derived.from_imported', left: { import_id: 'import_id' } }, { from: 'derived.top_imports', left: { qualified_name: 'qualified_name' }, right: { import_id: 'import_id' } }] }),
+    Relate.create({ name: 'import_reexport', edge: 'IMPORTS', left: 'derived.from_imported', right: 'norm.defs', intent: 'refers-to', score: { nearest: 1 }, keep: 'best',
+      through: [{ from: 'rel.reexports', left: { import_id: 'src_node_id' } }, { from: 'rel.import_def', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
     ...(['from_imported', 'stars'] as const).map((from) =>
       Relate.create({ name: `${from}_module`, edge: 'IMPORTS', left: `derived.${from}`, right: 'derived.modules', intent: 'refers-to' }),
     ),
@@ -107,29 +116,45 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
     // What a name denotes: the definition it resolves to, or the one the import it resolves to brings in.
     Relate.create({ name: 'load_imported', edge: 'DENOTES', left: 'derived.loads', right: 'norm.defs', intent: 'refers-to',
       through: [{ from: 'rel.load_binder', left: { ref_id: 'src_node_id' } }, { from: 'merged.import_defs', left: { dst_node_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
-    // A name no scope binds (global at the top, or declared so) is bound by a star import of its module exporting it.
-    Relate.create({ name: 'load_star', edge: 'RESOLVES_TO', left: 'derived.loads', right: 'derived.stars', intent: 'refers-to', on: { left: 'file_id', right: 'file_id' }, unless: { left: 'merged.load_symbols' },
+    // A name no scope binds (global at the top, or declared so) is bound by a star import of its module exporting it: the
+    // textually last of them, as the last one executed wins (where the use sits between them is not considered).
+    Relate.create({ name: 'load_star', edge: 'RESOLVES_TO', left: 'derived.loads', right: 'derived.stars', intent: 'refers-to', on: { left: 'file_id', right: 'file_id' }, unless: { left: 'merged.load_symbols' }, score: { latest: 1 }, keep: 'best',
       through: [{ from: 'evidence.py_star_exports', left: { name: 'name' } }, { from: 'rel.star_exports', left: { export_id: 'dst_node_id' }, right: { src_node_id: 'import_id' } }] }),
     Relate.create({ name: 'load_star_def', edge: 'DENOTES', left: 'derived.loads', right: 'norm.defs', intent: 'refers-to', on: { left: 'name', right: 'name' },
       through: [{ from: 'rel.load_star', left: { ref_id: 'src_node_id' } }, { from: 'rel.star_exports', left: { dst_node_id: 'src_node_id' } }, STAR_DEF] }),
-    Union.create({ name: 'load_targets', from: ['rel.load_def', 'rel.load_imported', 'rel.load_star_def'] }),
+    // `m.x` where the name m denotes a module: bound by `from pkg import m` or `import pkg.m as m`, x a top-level definition
+    // of it; `a.b.x` after a plain `import a.b` (which binds a), the definition named a.b.x. Whether an import has an `as`
+    // name only CPython's rows say.
+    Derive.create({ name: 'attrs', from: 'evidence.ts_attributes', entity: 'attribute', where: [{ role: 'kind', in: ['load'] }] }),
+    ...(['aliased', 'plain'] as const).map((name) => Derive.create({ name: `${name}_imports`, from: 'evidence.py_imports', where: [{ role: 'kind', in: ['import'] }, { column: 'asname', [name === 'plain' ? 'in' : 'notIn']: [null] }] })),
+    ...([['module_attr', [{ from: 'rel.from_imported_module', left: { dst_node_id: 'src_node_id' } }], { dst_node_id: 'module_id' }], ['alias_attr', [BINDER_IMPORT, { from: 'derived.aliased_imports', left: { file_id: 'file_id', bstart: 'bstart' } }], { module: 'qualified_name' }]] as const).map(([name, via, module]) =>
+      Relate.create({ name, edge: 'DENOTES', left: 'derived.attrs', right: 'norm.defs', intent: 'refers-to', on: { left: 'attr', right: 'qualname' }, through: [OBJECT_BINDER, ...via, { from: 'derived.modules', left: module, right: { file_id: 'file_id' } }] })),
+    Relate.create({ name: 'dotted_attr', edge: 'DENOTES', left: 'derived.attrs', right: 'derived.named_defs', intent: 'refers-to', on: { left: 'dotted', right: 'qualified_name' },
+      through: [{ from: 'rel.load_binder', left: { file_id: 'file_id', object_bstart: 'bstart' } }, BINDER_IMPORT, { from: 'derived.plain_imports', left: { file_id: 'file_id', bstart: 'bstart' } }] }),
+    Union.create({ name: 'module_attrs', from: ['rel.module_attr', 'rel.alias_attr', 'rel.dotted_attr'] }),
+    Union.create({ name: 'load_targets', from: ['rel.load_def', 'rel.load_imported', 'rel.load_star_def', 'merged.module_attrs'] }),
     // CALLS: a call whose callee is exactly a name, to what that name denotes (surer in its own file than through an
     // import or a star); a call of `self.m` or `cls.m`, to the method m of the class around it, else (less sure, wherever
     // it is) to the method m of a class it inherits from.
-    ...([['def', 'norm.refs', 'ref_id', 'rel.load_def'], ['imported', 'norm.refs', 'ref_id', 'rel.load_imported'], ['star', 'norm.refs', 'ref_id', 'rel.load_star_def'], ['self', 'derived.self_attrs', 'attribute_id', 'rel.self_method'], ['inherited', 'derived.self_attrs', 'attribute_id', 'rel.inherited_method']] as const).map(
+    ...([['def', 'norm.refs', 'ref_id', 'rel.load_def'], ['imported', 'norm.refs', 'ref_id', 'rel.load_imported'], ['star', 'norm.refs', 'ref_id', 'rel.load_star_def'], ['self', 'derived.self_attrs', 'attribute_id', 'rel.self_method'], ['inherited', 'derived.self_attrs', 'attribute_id', 'rel.inherited_method'], ['module', 'derived.attrs', 'attribute_id', 'merged.module_attrs']] as const).map(
       ([via, from, id, denotes]) => Relate.create({ name: `calls_${via}`, edge: 'CALLS', left: 'norm.calls', right: 'norm.defs', intent: 'refers-to', ...(via === 'inherited' ? {} : { score: { 'same-file': 1 } }),
         through: [{ from, left: { file_id: 'file_id', callee_bstart: 'bstart', callee_bend: 'bend' } }, { from: denotes, left: { [id]: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] })),
-    // INHERITS_FROM: a class to the classes its base names denote, in its module or through imports. The class's own ast
-    // node (same start) leads to its base names, each to the REF at the same place.
-    Derive.create({ name: 'class_bases', from: 'evidence.py_ast_nodes', where: [{ column: 'field', in: ['bases'] }, { role: 'kind', in: ['Name'] }] }),
-    Relate.create({ name: 'inherits', edge: 'INHERITS_FROM', left: 'norm.defs', right: 'norm.defs', intent: 'refers-to', where: { left: [CLASS], right: [CLASS] },
-      through: [{ from: 'evidence.py_ast_nodes', left: { file_id: 'file_id', bstart: 'bstart' } }, { from: 'derived.class_bases', left: { node_id: 'parent_id' } }, { from: 'norm.refs', left: { file_id: 'file_id', bstart: 'bstart' } }, { from: 'merged.load_targets', left: { ref_id: 'src_node_id' }, right: { dst_node_id: 'def_id' } }] }),
-    // `self.m`/`cls.m`: m looked up in the innermost class around the access, then (one level up) in its resolved bases.
+    // INHERITS_FROM: a class to the classes its bases denote, in its module or through imports: each base expression of
+    // the class statement (same start) is where a name or attribute resolution sits (same span).
+    Relate.create({ name: 'inherits', edge: 'INHERITS_FROM', left: 'norm.defs', right: 'norm.defs', intent: 'refers-to', where: { left: [CLASS], right: [CLASS] }, through: [CLASS_BASES, BASE_TARGET] }),
+    // The method resolution order, where it is certain: a class's first base always comes next in it (C3), and so does the
+    // whole chain of a class with one base; past a class with several bases, a shared ancestor may reorder it (a diamond).
+    Derive.create({ name: 'first_bases', from: 'evidence.py_class_bases', where: [{ column: 'position', in: [0] }] }),
+    Relate.create({ name: 'more_bases', edge: 'HAS_BASE', left: 'norm.defs', right: 'evidence.py_class_bases', intent: 'refers-to', where: { right: [{ column: 'position', notIn: [0] }] }, through: [{ ...CLASS_BASES, right: { base_id: 'base_id' } }] }),
+    ...(['first_base', 'ancestors'] as const).map((name) => Relate.create({ name, edge: 'MRO', left: 'norm.defs', right: 'norm.defs', intent: 'refers-to', where: { left: [CLASS], right: [CLASS] },
+      through: [{ ...CLASS_BASES, from: 'derived.first_bases' }, BASE_TARGET], ...(name === 'ancestors' ? { transitive: true as const, unless: { left: 'rel.more_bases' } } : {}) })),
+    Union.create({ name: 'mro', from: ['rel.first_base', 'rel.ancestors'] }),
+    // `self.m`/`cls.m`: m looked up in the innermost class around the access, else in the nearest class of its MRO defining it.
     Derive.create({ name: 'self_attrs', from: 'evidence.ts_attributes', entity: 'attribute', where: [{ column: 'object_text', in: ['self', 'cls'] }, { role: 'kind', in: ['load'] }] }),
     Relate.create({ name: 'self_class', edge: 'IN_CLASS', left: 'derived.self_attrs', right: 'norm.defs', intent: 'within', where: { right: [CLASS] }, score: { innermost: 2 }, keep: 'best' }),
     Relate.create({ name: 'self_method', edge: 'DENOTES', left: 'derived.self_attrs', right: 'norm.defs', intent: 'refers-to', on: ATTR, score: { 'same-file': 1 }, through: [SELF_CLASS, METHOD] }),
-    Relate.create({ name: 'inherited_method', edge: 'DENOTES', left: 'derived.self_attrs', right: 'norm.defs', intent: 'refers-to', on: ATTR, keep: 'best', unless: { left: 'rel.self_method' },
-      through: [SELF_CLASS, { from: 'rel.inherits', left: { dst_node_id: 'src_node_id' } }, METHOD] }),
+    Relate.create({ name: 'inherited_method', edge: 'DENOTES', left: 'derived.self_attrs', right: 'norm.defs', intent: 'refers-to', on: ATTR, score: { nearest: 1 }, keep: 'best', unless: { left: 'rel.self_method' },
+      through: [SELF_CLASS, { from: 'merged.mro', left: { dst_node_id: 'src_node_id' } }, METHOD] }),
     // FILE→MODULE: the module a file holds.
     Relate.create({ name: 'file_module', edge: 'CONTAINS', left: 'derived.modules', right: { from: 'evidence.files', entity: 'file' }, intent: 'same-file', src: 'right' }),
     ...symbolViews,
@@ -156,7 +181,7 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
     Project.create({ name: 'cpg.props', rows: ['norm.defs', 'norm.params', 'norm.calls', 'norm.imports', 'norm.refs', 'norm.syntax_errors', 'derived.python_errors', 'evidence.py_scopes', 'evidence.py_symbols'].map((from) => ({ from })).concat(symbolRows.props) }),
     Project.create({
       name: 'cpg.edges',
-      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'import_reexport', 'from_imported_module', 'stars_module', 'import_star', 'load_star', 'binds_def', 'calls_def', 'calls_imported', 'calls_star', 'calls_self', 'calls_inherited', 'load_binder', 'load_def', 'inherits', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` })), ...symbolRows.edges],
+      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'import_reexport', 'from_imported_module', 'stars_module', 'import_star', 'load_star', 'binds_def', 'calls_def', 'calls_imported', 'calls_star', 'calls_self', 'calls_inherited', 'calls_module', 'load_binder', 'load_def', 'inherits', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` })), ...symbolRows.edges],
     }),
   ],
 });

@@ -270,6 +270,24 @@ describe('confidence discriminates', () => {
     }
   });
 
+  it('prefers the candidate that starts first with earliest, the one that starts last with latest', async () => {
+    const pick = (name: string, feature: 'earliest' | 'latest'): ViewDecl =>
+      Relate.create({ name, edge: 'RESOLVES_TO', left: 'norm.refs', right: 'norm.defs', intent: 'refers-to', where: { left: [{ role: 'kind', in: ['load'] }] }, score: { [feature]: 1 }, keep: 'best' });
+    const ordered = await databaseFor(compileProgram(program('ordered', pick('pick_first', 'earliest'), pick('pick_last', 'latest')), registry));
+    try {
+      // The two definitions of `f`, in the order they start.
+      const twice = tsDefRows.filter((r) => r['name'] === 'f').sort((a, b) => Number(a['bstart']) - Number(b['bstart'])).map(defId);
+      const ref = refId(tsRefRows.find((r) => r['name'] === 'f')!);
+      // Both share one join, so one fused view computes them; each rule keeps its own best.
+      for (const [rule, expected] of [['rel.pick_first', twice[0]], ['rel.pick_last', twice[1]]] as const) {
+        const rows = await ordered.rows(`SELECT dst_node_id FROM rel.pick_first__pick_last WHERE rule = '${rule}' AND src_node_id = '${ref}'`);
+        expect(rows).toEqual([{ dst_node_id: expected }]);
+      }
+    } finally {
+      ordered.close();
+    }
+  });
+
   it('gives a relationship without features the confidence of its join alone, and says so', () => {
     const confidence = manifest.views.find((v) => v.name === 'rel.resolves')!.decisions.find((d) => d.value.topic === 'confidence')!;
     expect(confidence.value).toMatchObject({ prior: 1, features: [{ feature: 'agrees:rel.ref_scope', weight: 2 }] });

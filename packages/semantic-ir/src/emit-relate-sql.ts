@@ -5,6 +5,7 @@ import { castSql } from './cast-sql.js';
 import { conditionSql } from './condition-sql.js';
 import { EDGE_NAMESPACE } from './edge-template.js';
 import type { FeatureTerm, InferredRelate, RelateJoin, RelateMember, RelateSide, ResolvedCondition } from './inferred-view.js';
+import { pathBridges } from './path-bridges.js';
 import { confidenceSql, mergeOriginSql, spanContainsSql, spanOverlapsSql } from './semantic-macros.js';
 import { sqlLiteral } from './sql-literal.js';
 
@@ -63,6 +64,11 @@ function candidatesSql(plan: RelateJoin): string {
   const columns = carried(plan).map(([alias, expression]) => `${expression} AS ${q(alias)}`);
   const bridge = plan.join.through;
   const alias = (i: number): string => (i < 0 ? L : q(i === 0 ? 'b' : `b${i}`));
+  // The path a pair was reached by: the product of the bridge edges' confidences, the best over the bridge rows linking it.
+  if (plan.members.some((m) => m.features.some((f) => f.feature === 'nearest'))) {
+    const product = pathBridges(plan.join).map((i) => `${alias(i)}.${q('confidence')}`).join(' * ');
+    columns.push(`max(${product}) OVER (PARTITION BY ${idSql(left, L)}, ${idSql(right, R)}) AS ${q('path_confidence')}`);
+  }
   // Through bridges: left rows meet the first bridge's rows, each bridge the next, the last the right rows.
   const through = (bridge?.steps ?? [])
     .map((step, i) => `\n  JOIN ${relation(step.dataset.name)} AS ${alias(i)}\n    ON ${step.pairs.map((k) => `${alias(i - 1)}.${q(k.left)} = ${alias(i)}.${q(k.right)}`).join('\n    AND ')}`)
@@ -91,12 +97,16 @@ function featureSql(term: FeatureTerm, src: string, dst: string): string {
       return when(`${q('r_end')} - ${q('r_start')} = min(${q('r_end')} - ${q('r_start')}) ${per}`);
     case 'earliest':
       return when(`${q('r_start')} = min(${q('r_start')}) ${per}`);
+    case 'latest':
+      return when(`${q('r_start')} = max(${q('r_start')}) ${per}`);
     case 'same-file':
       return when(`${q('l_file')} = ${q('r_file')}`);
     case 'same-name':
       return when(`${q('l_name')} = ${q('r_name')}`);
     case 'same-span':
       return when(`${q('l_start')} = ${q('r_start')} AND ${q('l_end')} = ${q('r_end')}`);
+    case 'nearest':
+      return when(`${q('path_confidence')} = max(${q('path_confidence')}) ${per}`);
     case 'agrees': {
       const a = q('agreeing');
       return when(`EXISTS (SELECT 1 FROM ${relation(term.view)} AS ${a} WHERE ${a}.${q(term.columns.src)} = ${src} AND ${a}.${q(term.columns.dst)} = ${dst})`);
@@ -191,6 +201,39 @@ function joinSql(plan: RelateJoin): string {
 }
 
 /**
+ * Closes a relationship's edges over paths: a recursive CTE extends every
+ * path by one edge at a time, never to a row the path has visited (so cycles
+ * end), multiplying confidences; each (source, destination) pair keeps its
+ * most confident path, then the shortest, then the smallest in order of the
+ * rows visited, so the choice is the same in every build. The edge sits
+ * where the path's first edge does.
+ */
+function transitiveSql(step: string): string {
+  const [p, s] = [q('p'), q('s')];
+  const columns = ['edge_kind', 'src_node_id', 'dst_node_id', 'file_id', 'bstart', 'bend', 'origin', 'rule', 'confidence'].map(q);
+  const ofPath = (c: string): string => `${p}.${q(c)}`;
+  const extend = [
+    ...['edge_kind', 'src_node_id'].map(ofPath),
+    `${s}.${q('dst_node_id')}`,
+    ...['file_id', 'bstart', 'bend'].map(ofPath),
+    mergeOriginSql(`[${p}.${q('origin')}, ${s}.${q('origin')}]`),
+    ofPath('rule'),
+    `${p}.${q('confidence')} * ${s}.${q('confidence')}`,
+    `list_append(${p}.${q('visited')}, ${s}.${q('dst_node_id')})`,
+  ];
+  const id = stableIdSql(EDGE_NAMESPACE, [q('edge_kind'), q('src_node_id'), q('dst_node_id')]);
+  const order = [`${q('confidence')} DESC`, `len(${q('visited')}) ASC`, `${q('visited')} ASC`];
+  return (
+    `WITH RECURSIVE ${q('step')} AS MATERIALIZED (\n${step}\n),\n` +
+    `${q('paths')} AS (\n  SELECT\n    ${columns.join(', ')}, [${q('src_node_id')}, ${q('dst_node_id')}] AS ${q('visited')}\n  FROM ${q('step')}\n  UNION ALL\n` +
+    `  SELECT\n    ${extend.join(',\n    ')}\n  FROM ${q('paths')} AS ${p}\n  JOIN ${q('step')} AS ${s} ON ${s}.${q('src_node_id')} = ${p}.${q('dst_node_id')}\n` +
+    `  WHERE NOT list_contains(${p}.${q('visited')}, ${s}.${q('dst_node_id')})\n),\n` +
+    `${q('shortest')} AS (\n  SELECT\n    *,\n    row_number() OVER (PARTITION BY ${q('src_node_id')}, ${q('dst_node_id')} ORDER BY ${order.join(', ')}) AS ${q('rank')}\n  FROM ${q('paths')}\n)\n` +
+    `SELECT\n  ${id} AS ${q('edge_id')},\n  ${columns.join(',\n  ')}\nFROM ${q('shortest')}\nWHERE ${q('rank')} = 1`
+  );
+}
+
+/**
  * Emits the SELECT of a relate view. A `candidates` CTE joins the two sides
  * once (equal keys, and the span predicate macro of the span strategies),
  * dropping pairs of an entity with itself and rows failing the conditions
@@ -210,6 +253,6 @@ function joinSql(plan: RelateJoin): string {
  */
 export function emitRelateSql(view: InferredRelate): string {
   const { plan } = view;
-  if (plan.form === 'join') return joinSql(plan);
+  if (plan.form === 'join') return plan.transitive === true ? transitiveSql(joinSql(plan)) : joinSql(plan);
   return `SELECT\n  ${TEMPLATE.map(q).join(',\n  ')}\nFROM ${relation(plan.of)}\nWHERE ${q('rule')} = ${sqlLiteral(plan.rule)}`;
 }

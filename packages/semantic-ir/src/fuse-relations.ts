@@ -62,7 +62,8 @@ export function fuseRelations(program: InferredProgram): InferredProgram {
   const byName = new Map(program.views.map((v) => [v.name, v]));
   const groups = new Map<string, JoinRelate[]>();
   for (const view of program.views) {
-    if (view.kind !== 'relate' || view.plan.form !== 'join') continue;
+    // A transitive relationship closes its own edges only: its SQL cannot carry other members.
+    if (view.kind !== 'relate' || view.plan.form !== 'join' || view.plan.transitive === true) continue;
     const key = joinKey(view.plan);
     groups.set(key, [...(groups.get(key) ?? []), view as JoinRelate]);
   }

@@ -6,6 +6,7 @@ import { edgeTemplate } from './edge-template.js';
 import type { ViewInference } from './infer-entity-view.js';
 import { inferBridge } from './infer-bridge.js';
 import { inferJoin } from './infer-join.js';
+import { pathBridges } from './path-bridges.js';
 import type { FeatureTerm, InferredRelate, JoinPlan, RelateJoin, RelateMember, RelateSide } from './inferred-view.js';
 import { QualityFeatureSchema } from './relate.js';
 import type { QualityFeature, Relate } from './relate.js';
@@ -40,6 +41,7 @@ function featureProblem(feature: QualityFeature, left: RelateSide, right: Relate
   switch (feature) {
     case 'innermost':
     case 'earliest':
+    case 'latest':
       if (right.start === undefined || right.end === undefined) return `${right.dataset.name} has no byte span to compare candidates by`;
       if (join.toOne) return `a foreign key to ${right.dataset.name}'s identity gives each left row one candidate at most, so there is nothing to rank`;
       return undefined;
@@ -54,8 +56,12 @@ function featureProblem(feature: QualityFeature, left: RelateSide, right: Relate
     case 'same-span':
       if (left.start === undefined || right.start === undefined) return 'both sides need a byte span';
       return undefined;
+    case 'nearest':
+      if (pathBridges(join).length === 0) return 'the join goes through no relationship whose edges carry a confidence';
+      return undefined;
   }
 }
+
 
 function featureRationale(term: FeatureTerm): string {
   switch (term.feature) {
@@ -63,12 +69,16 @@ function featureRationale(term: FeatureTerm): string {
       return `+${term.weight} for the candidate with the smallest span among the left row's candidates`;
     case 'earliest':
       return `+${term.weight} for the candidate that starts first among the left row's candidates`;
+    case 'latest':
+      return `+${term.weight} for the candidate that starts last among the left row's candidates`;
     case 'same-file':
       return `+${term.weight} when both rows are in the same file`;
     case 'same-name':
       return `+${term.weight} when both rows have the same name`;
     case 'same-span':
       return `+${term.weight} when both rows have the same byte span`;
+    case 'nearest':
+      return `+${term.weight} for the candidate reached through the most confident chain of bridge edges among the left row's candidates`;
     case 'agrees':
       return `+${term.weight} when ${term.view} has an edge between the same two rows`;
   }
@@ -150,6 +160,9 @@ export function inferRelate(view: Relate, context: RelateContext): ViewInference
     ...(features.length === 0
       ? [{ source: 'semantic-program', detail: `${name} declares no quality feature` }]
       : features.map((f) => ({ source: 'semantic-program', detail: featureRationale(f) }))),
+    ...(view.transitive === true
+      ? [{ source: 'semantic-program', detail: `${name} is transitive: an edge closing a path a → … → z has the product of the confidences of the most confident such path` }]
+      : []),
   ];
   decisions.push(
     decide({
@@ -228,6 +241,7 @@ export function inferRelate(view: Relate, context: RelateContext): ViewInference
     join: joined.join,
     members: Object.freeze([member]),
     location: Object.freeze({ file: fileSide, span: spanSide }),
+    ...(view.transitive === true ? { transitive: true as const } : {}),
   });
   const inputs = [...new Set([l.dataset.name, r.dataset.name, ...(bridge ?? []).map((b) => b.name), ...[unless.left, unless.right].filter((n) => n !== undefined), ...features.flatMap((f) => (f.feature === 'agrees' ? [f.view] : []))])];
   return {

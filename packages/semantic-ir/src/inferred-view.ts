@@ -195,6 +195,8 @@ export interface RelateMember {
 /** A relationship computed by a join: one or, after fusion, several members sharing it. */
 export interface RelateJoin {
   readonly form: 'join';
+  /** The edges are closed over paths (see `Relate.transitive`); such a relationship is never fused with others. */
+  readonly transitive?: true;
   readonly left: RelateSide;
   readonly right: RelateSide;
   readonly join: JoinPlan;

@@ -21,10 +21,16 @@ export type RelateIntent = z.infer<typeof RelateIntentSchema>;
 /**
  * Evidence of a good candidate, each adding its weight to the score when it holds:
  * `innermost` (the smallest right span among the left row's candidates),
- * `earliest` (the right row that starts first among them), `same-file`,
- * `same-name` and `same-span` (left and right agree on that role).
+ * `earliest` (the right row that starts first among them), `latest` (the
+ * one that starts last: of several star imports binding a name, Python
+ * keeps the last one's), `same-file`,
+ * `same-name` and `same-span` (left and right agree on that role), and
+ * `nearest` (the candidate reached through the most confident chain of
+ * bridge edges — the product of the confidences of the relate views the
+ * join goes through — among the left row's candidates: in a transitive
+ * relationship, the fewest hops).
  */
-export const QualityFeatureSchema = z.enum(['innermost', 'earliest', 'same-file', 'same-name', 'same-span']);
+export const QualityFeatureSchema = z.enum(['innermost', 'earliest', 'latest', 'same-file', 'same-name', 'same-span', 'nearest']);
 export type QualityFeature = z.infer<typeof QualityFeatureSchema>;
 
 /**
@@ -70,6 +76,11 @@ export const FeatureWeightSchema = z.number().min(0.01, 'must be at least 0.01')
  * where roles cannot decide (see `RelateKeySchema`); `through` joins by way
  * of a bridge dataset (see `RelateBridgeSchema`). It
  * lives in the `rel` schema and has the columns of the edge template.
+ * `transitive: true` closes the edges over paths: a relationship between
+ * rows of one dataset then also holds an edge from a to z for every chain
+ * a → … → z of its edges, with the confidence of the most confident path
+ * (the product of its edges' confidences, so each hop lowers it); a path
+ * never visits a row twice, so cycles end.
  */
 export const RelateSchema = z
   .object({
@@ -95,6 +106,7 @@ export const RelateSchema = z
     unless: z.object({ left: DatasetNameSchema.optional(), right: DatasetNameSchema.optional() }).readonly().optional(),
     keep: z.enum(['best', 'all']).default('all'),
     src: z.enum(['left', 'right']).default('left'),
+    transitive: z.literal(true).optional(),
   })
   .refine((r) => r.through === undefined || r.through.slice(0, -1).every((b) => b.right === undefined), {
     path: ['through'],
@@ -103,6 +115,10 @@ export const RelateSchema = z
   .refine((r) => r.through === undefined || (r.on === undefined ? r.through.at(-1)?.right !== undefined : 'left' in r.on && r.on.right !== undefined), {
     path: ['through'],
     message: 'a bridge joins the right rows by its right pairs, or by on naming both columns',
+  })
+  .refine((r) => r.transitive === undefined || (typeof r.left === 'string' && r.left === r.right && r.src === 'left'), {
+    path: ['transitive'],
+    message: 'a transitive relationship chains its edges, so it relates rows of one dataset (left and right the same) from left to right',
   })
   .readonly();
 export type Relate = z.infer<typeof RelateSchema>;

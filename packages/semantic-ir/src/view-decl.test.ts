@@ -104,7 +104,7 @@ describe('view factories', () => {
           left: 'a.b',
           right: 'a.c',
           intent: 'near' as never,
-          score: { nearest: 1, innermost: 0 } as never,
+          score: { closest: 1, innermost: 0 } as never,
           keep: 'best',
         }),
       ['edge', 'intent', 'score.innermost', 'score'],

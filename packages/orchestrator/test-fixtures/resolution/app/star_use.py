@@ -1,0 +1,6 @@
+from zoo.calls_a import *
+from zoo.calls_b import *
+
+
+def use():
+    return shout(), whisper()

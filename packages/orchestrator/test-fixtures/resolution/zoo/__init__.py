@@ -1,0 +1,1 @@
+from .pets import Dog as Hound

@@ -1,0 +1,6 @@
+class Animal:
+    def speak(self):
+        return "..."
+
+    def name(self):
+        return "animal"

@@ -1,0 +1,6 @@
+def shout():
+    return "A!"
+
+
+def whisper():
+    return "a"

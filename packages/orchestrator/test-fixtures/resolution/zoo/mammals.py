@@ -1,0 +1,6 @@
+from .base import Animal
+
+
+class Mammal(Animal):
+    def name(self):
+        return "mammal"

@@ -1,0 +1,1 @@
+from ..dogs import Dog

@@ -1,0 +1,1 @@
+from .ring_b import ring
