@@ -12,6 +12,7 @@ import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import type { Store } from '@anatomy/store';
 import { z } from 'zod';
 import { OrchestratorError } from './orchestrator-error.js';
+import { standInSql } from './stand-in.js';
 import type { PlanAnalysis } from './plan-cache.js';
 
 /** One view of the plan: what it runs, what DuckDB says it reads, what it costs and how it is kept. */
@@ -154,19 +155,6 @@ async function viewColumns(store: Store, name: string): Promise<{ name: string; 
     [name.slice(0, dot), name.slice(dot + 1)],
   );
   return rows.map((r) => ({ name: String(r['column_name']), type: String(r['data_type']) }));
-}
-
-/**
- * A relation with a view's columns and as many rows as its plan estimates,
- * which DuckDB plans like a stored table: the range's length is its
- * cardinality, and the values (never computed, since the relation is only
- * planned) stay opaque to the optimizer, which would fold constant NULLs
- * and prune whatever reads them.
- */
-function standInSql(columns: readonly { name: string; type: string }[], estimatedRows: number | null): string {
-  const rows = Math.max(0, Math.round(estimatedRows ?? 0));
-  const select = columns.map((c) => `CASE WHEN random() < 0 THEN CAST(NULL AS ${c.type}) END AS ${quoteIdentifier(c.name)}`);
-  return `SELECT ${select.join(', ')} FROM range(${rows}) AS stand_in(i)`;
 }
 
 interface Analysis {
