@@ -120,30 +120,26 @@ async function createView(store: Store, name: string, sql: string): Promise<void
   await store.run(`CREATE OR REPLACE VIEW ${quotedName(name)} AS ${sql}`);
 }
 
-function fileIdentityOf(registry: SchemaRegistry | undefined): Record<string, string[]> {
-  const known: Record<string, string[]> = {};
-  for (const ds of registry?.list() ?? []) {
-    const columns = columnsWithRole(ds, 'file-identity').map((c) => c.name);
-    if (columns.length > 0) known[ds.name] = columns;
-  }
-  return known;
-}
-
 /**
- * The columns whose value names the file of the row holding it, by dataset:
- * the entity-identity and parent-identity columns of registered datasets
- * that carry a file identity. Entity ids derive from the file id and a
- * location, so an id belongs to one file; a parent (enclosing node, scope,
- * definition or code object) lies in the file of what it holds.
+ * What the registered datasets say about files, by dataset: the columns
+ * holding the file identity (`fileIdentity`), and the columns whose value
+ * names the file of the row holding it (`rowFile`) — the entity-identity
+ * and parent-identity columns of datasets that carry a file identity.
+ * Entity ids derive from the file id and a location, so an id belongs to
+ * one file; a parent (enclosing node, scope, definition or code object)
+ * lies in the file of what it holds.
  */
-function rowFileColumnsOf(registry: SchemaRegistry | undefined): Record<string, string[]> {
-  const known: Record<string, string[]> = {};
+function fileColumnsOf(registry: SchemaRegistry | undefined): { fileIdentity: Record<string, string[]>; rowFile: Record<string, string[]> } {
+  const fileIdentity: Record<string, string[]> = {};
+  const rowFile: Record<string, string[]> = {};
   for (const ds of registry?.list() ?? []) {
-    if (columnsWithRole(ds, 'file-identity').length === 0) continue;
-    const columns = [...columnsWithRole(ds, 'entity-identity'), ...columnsWithRole(ds, 'parent-identity')].map((c) => c.name);
-    if (columns.length > 0) known[ds.name] = columns;
+    const identity = columnsWithRole(ds, 'file-identity').map((c) => c.name);
+    if (identity.length === 0) continue;
+    fileIdentity[ds.name] = identity;
+    const naming = [...columnsWithRole(ds, 'entity-identity'), ...columnsWithRole(ds, 'parent-identity')].map((c) => c.name);
+    if (naming.length > 0) rowFile[ds.name] = naming;
   }
-  return known;
+  return { fileIdentity, rowFile };
 }
 
 /** The columns of a relation the store holds, with DuckDB's names of their types, in order. */
@@ -205,8 +201,7 @@ async function analyse(
         standIns: new Set(),
       };
     }
-    const fileIdentityColumns = fileIdentityOf(registry);
-    const rowFileColumns = rowFileColumnsOf(registry);
+    const { fileIdentity: fileIdentityColumns, rowFile: rowFileColumns } = fileColumnsOf(registry);
     const bundles = new Map<string, PlanBundle>();
     const signals: Record<string, PlanSignals> = {};
     const locality: Record<string, FileLocality> = {};
