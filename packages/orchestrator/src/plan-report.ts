@@ -164,7 +164,9 @@ async function viewColumns(store: Store, name: string): Promise<{ name: string; 
  * and prune whatever reads them.
  */
 function standInSql(columns: readonly { name: string; type: string }[], estimatedRows: number | null): string {
-  const rows = Math.max(0, Math.round(estimatedRows ?? 0));
+  // An estimate past what a BIGINT holds (DuckDB reports an overflowed one as 2^64) would not bind
+  // as range's argument; any count that large plans alike, so it is capped at the largest exact integer.
+  const rows = Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.round(estimatedRows ?? 0)));
   const select = columns.map((c) => `CASE WHEN random() < 0 THEN CAST(NULL AS ${c.type}) END AS ${quoteIdentifier(c.name)}`);
   return `SELECT ${select.join(', ')} FROM range(${rows}) AS stand_in(i)`;
 }
