@@ -248,10 +248,18 @@ async function analyse(
       const known = await parseLineage(store, view, { catalog });
       const bundle = await explainView(store, view);
       const viewSignals = planSignals(bundle, known, { fileIdentityColumns });
-      const viewLocality = fileLocality({ lineage: known, parseTree: bundle.parseTree, partitioning: viewSignals.filePartitioning, fileIdentityColumns, rowFileColumns });
+      const viewLocality = fileLocality({
+        lineage: known,
+        parseTree: bundle.parseTree,
+        partitioning: viewSignals.filePartitioning,
+        fileIdentityColumns,
+        rowFileColumns,
+        relationColumns: catalog.columns,
+      });
       locality[name] = viewLocality;
-      // A view that carries a file identity hands it on to the views reading it.
-      if (viewSignals.filePartitioning.column !== null) fileIdentityColumns[name] = [viewSignals.filePartitioning.column];
+      // A view that carries a file identity (passed through, or picked per group of one file) hands it on to the views reading it.
+      const carried = viewSignals.filePartitioning.column ?? viewLocality.column;
+      if (carried !== null) fileIdentityColumns[name] = [carried];
       // Result columns naming their row's file (only a file-local view has any) partition windows and join files downstream.
       const naming: Record<string, string[]> = { ...rowFileColumns };
       for (const [table, columns] of Object.entries(fileIdentityColumns)) naming[table] = [...(naming[table] ?? []), ...columns];
