@@ -145,6 +145,23 @@ function rowFileColumnsOf(registry: SchemaRegistry | undefined): Record<string, 
   return known;
 }
 
+/**
+ * The file-naming columns of registered datasets that never hold NULL (file,
+ * entity and parent identities declared not nullable): only a GROUP BY on one
+ * keeps each group within a file, since a NULL key gathers every file's rows.
+ */
+function groupKeyColumnsOf(registry: SchemaRegistry | undefined): Record<string, string[]> {
+  const known: Record<string, string[]> = {};
+  for (const ds of registry?.list() ?? []) {
+    if (columnsWithRole(ds, 'file-identity').length === 0) continue;
+    const columns = [...columnsWithRole(ds, 'file-identity'), ...columnsWithRole(ds, 'entity-identity'), ...columnsWithRole(ds, 'parent-identity')]
+      .filter((c) => !c.nullable)
+      .map((c) => c.name);
+    if (columns.length > 0) known[ds.name] = [...new Set(columns)];
+  }
+  return known;
+}
+
 /** The columns of a relation the store holds, with DuckDB's names of their types, in order. */
 async function viewColumns(store: Store, name: string): Promise<{ name: string; type: string }[]> {
   const dot = name.indexOf('.');
@@ -221,6 +238,7 @@ async function analyse(
     }
     const fileIdentityColumns = fileIdentityOf(registry);
     const rowFileColumns = rowFileColumnsOf(registry);
+    const groupKeyColumns = groupKeyColumnsOf(registry);
     const bundles = new Map<string, PlanBundle>();
     const signals: Record<string, PlanSignals> = {};
     const locality: Record<string, FileLocality> = {};
@@ -255,6 +273,7 @@ async function analyse(
         fileIdentityColumns,
         rowFileColumns,
         relationColumns: catalog.columns,
+        groupKeyColumns,
       });
       locality[name] = viewLocality;
       // A view that carries a file identity (passed through, or picked per group of one file) hands it on to the views reading it.
@@ -263,8 +282,11 @@ async function analyse(
       // Result columns naming their row's file (only a file-local view has any) partition windows and join files downstream.
       const naming: Record<string, string[]> = { ...rowFileColumns };
       for (const [table, columns] of Object.entries(fileIdentityColumns)) naming[table] = [...(naming[table] ?? []), ...columns];
-      const passed = fileNamingColumns({ lineage: known, parseTree: bundle.parseTree, locality: viewLocality, naming });
+      const passed = fileNamingColumns({ lineage: known, parseTree: bundle.parseTree, locality: viewLocality, naming, groupKeyColumns });
       if (passed.length > 0) rowFileColumns[name] = passed;
+      // The ones that never hold NULL can key a GROUP BY downstream.
+      const keys = fileNamingColumns({ lineage: known, parseTree: bundle.parseTree, locality: viewLocality, naming: groupKeyColumns, groupKeyColumns, nonNull: true });
+      if (keys.length > 0) groupKeyColumns[name] = keys;
       bundles.set(name, bundle);
       signals[name] = viewSignals;
       await createView(store, name, view.sql);

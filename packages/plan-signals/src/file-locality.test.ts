@@ -35,7 +35,9 @@ async function localityOf(sql: string, rowFileColumns?: Readonly<Record<string, 
   const signals = planSignals(bundle, lineage, { fileIdentityColumns: known });
   const catalog = await readLineageCatalog(store);
   const base = { lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known, relationColumns: catalog.columns };
-  return FileLocalitySchema.parse(fileLocality(rowFileColumns === undefined ? base : { ...base, rowFileColumns }));
+  // Entity ids are never NULL, parent ids are (a top-level entity has none): only the former key a GROUP BY.
+  const withKeys = { ...base, groupKeyColumns: rowFileColumns === undefined ? known : { ...known, 'evidence.ents': ['file_id', 'ent_id'] } };
+  return FileLocalitySchema.parse(fileLocality(rowFileColumns === undefined ? withKeys : { ...withKeys, rowFileColumns }));
 }
 
 describe('fileLocality', () => {
@@ -147,7 +149,7 @@ describe('fileLocality', () => {
       FROM inputs GROUP BY ${key}`;
 
     it('keeps file-local a union merged by an entity identity that every branch passes on, picking the file identity of each group', async () => {
-      const locality = await localityOf(merged('entity_id', 'first(file_id ORDER BY union_input) FILTER (WHERE file_id IS NOT NULL)', 'c.parent_id'), entityIds);
+      const locality = await localityOf(merged('entity_id', 'first(file_id ORDER BY union_input) FILTER (WHERE file_id IS NOT NULL)', 'c.ent_id'), entityIds);
       expect(locality.local, locality.reason).toBe(true);
       expect(locality.column).toBe('file_id');
       expect(locality.reason).toContain('picks the file identity');
@@ -156,14 +158,17 @@ describe('fileLocality', () => {
     it('keeps global a merge whose key or picked file may mix files', async () => {
       const cases: [string, Readonly<Record<string, readonly string[]>> | undefined][] = [
         // Without the entity ids' role the key says nothing about files.
-        [merged('entity_id', 'first(file_id)', 'c.parent_id'), undefined],
+        [merged('entity_id', 'first(file_id)', 'c.ent_id'), undefined],
+        // A parent id names its row's file but may be NULL: the NULL group gathers rows of every file.
+        [merged('entity_id', 'first(file_id)', 'c.parent_id'), entityIds],
+        ['SELECT parent_id, first(file_id) AS file_id FROM evidence.ents GROUP BY parent_id', entityIds],
         // One branch puts a computed value (or a name) where the others put an id.
-        [merged('entity_id', 'first(file_id)', 'lower(c.parent_id)'), entityIds],
+        [merged('entity_id', 'first(file_id)', 'lower(c.ent_id)'), entityIds],
         [merged('entity_id', 'first(file_id)', 'c.name'), entityIds],
         [merged('name', 'first(file_id)', 'c.parent_id'), entityIds],
         // A filter that can leave a group with no file, or an aggregate that makes a new value.
-        [merged('entity_id', "first(file_id) FILTER (WHERE name = 'n1')", 'c.parent_id'), entityIds],
-        [merged('entity_id', 'string_agg(file_id)', 'c.parent_id'), entityIds],
+        [merged('entity_id', "first(file_id) FILTER (WHERE name = 'n1')", 'c.ent_id'), entityIds],
+        [merged('entity_id', 'string_agg(file_id)', 'c.ent_id'), entityIds],
         // ROLLUP adds a group of every row.
         ['SELECT ent_id, first(file_id) AS file_id, count(*) AS n FROM evidence.ents GROUP BY ROLLUP (ent_id)', entityIds],
         ['SELECT name, first(file_id) AS file_id FROM evidence.ents GROUP BY name', entityIds],
@@ -223,8 +228,9 @@ describe('fileLocality', () => {
       const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
       const bundle = await explainView(store, view);
       const signals = planSignals(bundle, lineage, { fileIdentityColumns: known });
-      const locality = fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known, rowFileColumns: naming });
-      return fileNamingColumns({ lineage, parseTree: bundle.parseTree, locality, naming });
+      const groupKeyColumns = { ...known, 'evidence.ents': ['file_id', 'ent_id'] };
+      const locality = fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known, rowFileColumns: naming, groupKeyColumns });
+      return fileNamingColumns({ lineage, parseTree: bundle.parseTree, locality, naming, groupKeyColumns });
     };
     expect(
       await namingOf(`WITH c AS (SELECT e.ent_id AS l_id, e.file_id, e.name FROM evidence.ents AS e)
@@ -239,6 +245,18 @@ describe('fileLocality', () => {
                                      UNION ALL SELECT 1 AS k, e.ent_id, e.parent_id, e.file_id, e.name FROM evidence.ents AS e)
         SELECT ent_id, first(parent_id ORDER BY k) AS parent_id, first(file_id) AS file_id, first(name) AS name, count(*) AS n FROM inputs GROUP BY ent_id`),
     ).toEqual(['ent_id', 'parent_id', 'file_id']);
+    // Never NULL: the ids an inner join passes on, not the ones an outer join may NULL-extend.
+    const keysOf = async (sql: string): Promise<string[]> => {
+      const view = { name: 'derived.v', sql };
+      const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
+      const bundle = await explainView(store, view);
+      const signals = planSignals(bundle, lineage, { fileIdentityColumns: known });
+      const groupKeyColumns = { ...known, 'evidence.ents': ['file_id', 'ent_id'] };
+      const locality = fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known, rowFileColumns: naming, groupKeyColumns });
+      return fileNamingColumns({ lineage, parseTree: bundle.parseTree, locality, naming: groupKeyColumns, groupKeyColumns, nonNull: true });
+    };
+    expect(await keysOf('SELECT c.ent_id, c.parent_id, c.file_id, p.ent_id AS parent FROM evidence.ents AS c JOIN evidence.ents AS p ON c.parent_id = p.ent_id')).toEqual(['ent_id', 'file_id', 'parent']);
+    expect(await keysOf('SELECT c.ent_id, c.file_id, p.ent_id AS parent FROM evidence.ents AS c LEFT JOIN evidence.ents AS p ON c.parent_id = p.ent_id')).toEqual([]);
     // A join on names alone pairs rows of several files: nothing it returns names a file.
     expect(await namingOf('SELECT e.ent_id, e.file_id FROM evidence.ents AS e JOIN evidence.defs AS d ON d.name = e.name')).toEqual([]);
   });

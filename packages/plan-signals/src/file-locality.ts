@@ -240,7 +240,8 @@ function* selectsInScope(value: unknown, ctes: ReadonlyMap<string, Json> = new M
 /**
  * Whether a SELECT groups by a column naming its rows' file in every
  * grouping set, so that each group holds rows of one file only and its
- * aggregates combine nothing across files.
+ * aggregates combine nothing across files. The key must be one known never
+ * to hold NULL: a NULL key gathers the rows of every file in one group.
  */
 function groupsByFile(select: Json, ctes: ReadonlyMap<string, Json>, naming: (stored: StoredColumn) => boolean): boolean {
   const keys = Array.isArray(select['group_expressions']) ? (select['group_expressions'] as unknown[]) : [];
@@ -427,6 +428,12 @@ export function fileLocality(input: {
    * query only when the inner table is known not to have that column.
    */
   readonly relationColumns?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Columns, by `schema.table`, that name their row's file and never hold
+   * NULL: only a GROUP BY on one of them keeps a view's aggregates within a
+   * file. Without it no aggregate is taken as file-local.
+   */
+  readonly groupKeyColumns?: Readonly<Record<string, readonly string[]>>;
 }): FileLocality {
   const { lineage, partitioning } = input;
   const global = (reason: string): FileLocality => ({ view: lineage.view, local: false, column: null, reason });
@@ -437,7 +444,9 @@ export function fileLocality(input: {
   }
   const namesFile = (s: StoredColumn): boolean => (naming[s.table] ?? []).includes(s.column);
   // Grouped by a file-naming key, a query that picks a file identity per group carries it as well.
-  const picked = partitioning.partitionable ? null : pickedFileColumn(input.parseTree, namesFile, (s) => (input.fileIdentityColumns[s.table] ?? []).includes(s.column));
+  const groupKeys = input.groupKeyColumns ?? {};
+  const keyNamesFile = (s: StoredColumn): boolean => (groupKeys[s.table] ?? []).includes(s.column);
+  const picked = partitioning.partitionable ? null : pickedFileColumn(input.parseTree, keyNamesFile, (s) => (input.fileIdentityColumns[s.table] ?? []).includes(s.column));
   const column = partitioning.partitionable ? partitioning.column : picked;
   if (column === null) return global(`its rows carry no file identity: ${partitioning.reason}`);
   // count(*) reaches the parse tree as count_star, a name the catalog does not list.
@@ -447,7 +456,7 @@ export function fileLocality(input: {
   // (GROUP BY another key, or over the whole input) combines rows of any file.
   const perFile = new Set<Json>();
   for (const { node, ctes } of selectsInScope(input.parseTree)) {
-    if (!groupsByFile(node, ctes, namesFile)) continue;
+    if (!groupsByFile(node, ctes, keyNamesFile)) continue;
     for (const key of ['select_list', 'having', 'qualify']) for (const expression of ownExpressions(node[key])) if (isAggregate(expression)) perFile.add(expression);
   }
   const aggregated = [...objects(input.parseTree)].filter((node) => isAggregate(node) && !perFile.has(node)).map((node) => String(node['function_name']));
@@ -518,8 +527,18 @@ export function fileNamingColumns(input: {
   readonly locality: FileLocality;
   /** Columns naming their row's file, by `schema.table`: file identities, entity and parent ids, and what earlier views passed on. */
   readonly naming: Readonly<Record<string, readonly string[]>>;
+  /** The columns of `naming` that never hold NULL (see fileLocality's groupKeyColumns); a view merged by one names its file per group. */
+  readonly groupKeyColumns?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * List only the columns that never hold NULL, given a `naming` of such
+   * columns: a pass-through counts only when no outer join can NULL-extend it.
+   */
+  readonly nonNull?: boolean;
 }): string[] {
   if (!input.locality.local) return [];
+  if (input.nonNull === true && [...objects(input.parseTree)].some((node) => node['type'] === 'JOIN' && node['join_type'] !== 'INNER')) {
+    return [];
+  }
   const names = (s: StoredColumn | null): boolean => s !== null && (input.naming[s.table] ?? []).includes(s.column);
   const top = [...objects(input.parseTree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
   const ctes = top === undefined ? new Map<string, Json>() : withCtes(top, new Map());
@@ -530,7 +549,8 @@ export function fileNamingColumns(input: {
     return (item['children'] as unknown[]).some((part) => [...hashedReferences(part)].some((ref) => names(resolveReference(ref, top['from_table'], ctes, 0))));
   };
   const accepted = (s: StoredColumn): boolean => names(s);
-  const grouped = top?.['type'] === 'SELECT_NODE' && groupsByFile(top, ctes, accepted);
+  const groupKeys = input.groupKeyColumns ?? {};
+  const grouped = top?.['type'] === 'SELECT_NODE' && groupsByFile(top, ctes, (s) => (groupKeys[s.table] ?? []).includes(s.column));
   // Grouped by a file-naming key, every row of a group lies in one file: a key or a value picked
   // from the group's rows (`first(src_node_id)`, say) that names its input row's file names that file.
   const perGroup = (column: string): boolean => {
@@ -540,6 +560,8 @@ export function fileNamingColumns(input: {
     const picked = item['class'] === 'FUNCTION' && typeof item['function_name'] === 'string' && PICKING_AGGREGATES.has(item['function_name']) && item['distinct'] !== true;
     const operand = item['class'] === 'COLUMN_REF' ? item : picked && Array.isArray(item['children']) && item['children'].length === 1 ? (item['children'] as unknown[])[0] : undefined;
     const ref = columnNames(operand);
+    // A FILTER could leave a group with nothing to pick, and so NULL.
+    if (input.nonNull === true && item['class'] === 'FUNCTION' && item['filter'] !== null && item['filter'] !== undefined) return false;
     return ref !== null && referenceIs(ref, top['from_table'], ctes, accepted, 0);
   };
   return input.lineage.outputs
