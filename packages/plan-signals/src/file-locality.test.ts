@@ -102,6 +102,8 @@ describe('fileLocality', () => {
         // An entity id is only known to name its row's file when the caller says so.
         ['SELECT file_id, min(bstart) OVER (PARTITION BY ent_id) AS m FROM evidence.ents', undefined],
         ['SELECT file_id, min(bstart) OVER (PARTITION BY name) AS m FROM evidence.ents', entityIds],
+        // A parent id names its row's file but may be NULL: the NULL partition holds rows of every file.
+        ['SELECT file_id, min(bstart) OVER (PARTITION BY parent_id) AS m FROM evidence.ents', entityIds],
         ['SELECT file_id, min(bstart) OVER () AS m FROM evidence.ents', entityIds],
         ['SELECT file_id, min(bstart) OVER (PARTITION BY lower(ent_id)) AS m FROM evidence.ents', entityIds],
         // Unqualified over a join: the side it reads is not shown.

@@ -461,7 +461,8 @@ export function fileLocality(input: {
   }
   const aggregated = [...objects(input.parseTree)].filter((node) => isAggregate(node) && !perFile.has(node)).map((node) => String(node['function_name']));
   if (aggregated.length > 0) return global(`it calls ${[...new Set(aggregated)].sort().join(', ')}, which combine rows that may belong to several files`);
-  const mixed = mixedWindows(input.parseTree, namesFile);
+  // A NULL partition key gathers the rows of every file too: given the keys known never NULL, only they partition by file.
+  const mixed = mixedWindows(input.parseTree, input.groupKeyColumns === undefined ? namesFile : keyNamesFile);
   if (mixed.length > 0) {
     return global(`it calls ${[...new Set(mixed)].sort().join(', ')} over a window not partitioned by a file or entity identity, which combines rows that may belong to several files`);
   }
