@@ -174,6 +174,12 @@ describe('fileLocality', () => {
         // ROLLUP adds a group of every row.
         ['SELECT ent_id, first(file_id) AS file_id, count(*) AS n FROM evidence.ents GROUP BY ROLLUP (ent_id)', entityIds],
         ['SELECT name, first(file_id) AS file_id FROM evidence.ents GROUP BY name', entityIds],
+        // The id of an outer join's NULL-extended side is NULL where nothing matched.
+        [
+          `WITH inputs AS (SELECT p.ent_id AS entity_id, c.file_id AS file_id FROM evidence.ents AS c LEFT JOIN evidence.ents AS p ON p.ent_id = c.parent_id)
+           SELECT entity_id, first(file_id) AS file_id FROM inputs GROUP BY entity_id`,
+          entityIds,
+        ],
       ];
       for (const [sql, rowFile] of cases) {
         const locality = await localityOf(sql, rowFile);

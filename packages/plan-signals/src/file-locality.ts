@@ -187,7 +187,11 @@ function referenceIs(names: readonly string[], from: unknown, ctes: ReadonlyMap<
   if (depth > 32 || !isObject(from) || names.length === 0 || names.length > 2) return false;
   if (from['type'] === 'JOIN') {
     if (names.length !== 2) return false;
-    return referenceIs(names, from['left'], ctes, accepted, depth + 1) || referenceIs(names, from['right'], ctes, accepted, depth + 1);
+    // The side an outer join may NULL-extend does not pass its values on in every row.
+    const type = from['join_type'];
+    const left = type === 'INNER' || type === 'LEFT';
+    const right = type === 'INNER' || type === 'RIGHT';
+    return (left && referenceIs(names, from['left'], ctes, accepted, depth + 1)) || (right && referenceIs(names, from['right'], ctes, accepted, depth + 1));
   }
   if (from['type'] !== 'BASE_TABLE') return false;
   const schema = typeof from['schema_name'] === 'string' ? from['schema_name'] : '';
