@@ -253,6 +253,11 @@ describe('fileLocality', () => {
                                      UNION ALL SELECT 1 AS k, e.ent_id, e.parent_id, e.file_id, e.name FROM evidence.ents AS e)
         SELECT ent_id, first(parent_id ORDER BY k) AS parent_id, first(file_id) AS file_id, first(name) AS name, count(*) AS n FROM inputs GROUP BY ent_id`),
     ).toEqual(['ent_id', 'parent_id', 'file_id']);
+    // A stable id hashed from a parent id that may be NULL (hashed to a fixed text) is the same in every file.
+    expect(
+      await namingOf(`SELECT anatomy_stable_id('up', CAST(list_value(CAST(parent_id AS VARCHAR), CAST(name AS VARCHAR)) AS VARCHAR[])) AS up_id,
+                             anatomy_stable_id('own', CAST(list_value(CAST(ent_id AS VARCHAR)) AS VARCHAR[])) AS own_id, file_id FROM evidence.ents`),
+    ).toEqual(['own_id', 'file_id']);
     // Never NULL: the ids an inner join passes on, not the ones an outer join may NULL-extend.
     const keysOf = async (sql: string): Promise<string[]> => {
       const view = { name: 'derived.v', sql };

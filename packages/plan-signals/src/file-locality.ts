@@ -547,11 +547,16 @@ export function fileNamingColumns(input: {
   const names = (s: StoredColumn | null): boolean => s !== null && (input.naming[s.table] ?? []).includes(s.column);
   const top = [...objects(input.parseTree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
   const ctes = top === undefined ? new Map<string, Json>() : withCtes(top, new Map());
+  // A stable id hashes NULL to a fixed text, so equal ids of two files can hide NULL parts: given the
+  // columns known never NULL, only they (read where no outer join NULL-extends them) make an id name a file.
+  const outerJoin = [...objects(input.parseTree)].some((node) => node['type'] === 'JOIN' && node['join_type'] !== 'INNER');
+  const keys = input.groupKeyColumns;
+  const hashable = (s: StoredColumn | null): boolean => (keys === undefined ? names(s) : s !== null && !outerJoin && (keys[s.table] ?? []).includes(s.column));
   const hashed = (column: string): boolean => {
     if (top?.['type'] !== 'SELECT_NODE' || !Array.isArray(top['select_list'])) return false;
     const item = (top['select_list'] as unknown[]).find((e) => isObject(e) && e['alias'] === column);
     if (!isObject(item) || item['class'] !== 'FUNCTION' || item['function_name'] !== STABLE_ID || !Array.isArray(item['children'])) return false;
-    return (item['children'] as unknown[]).some((part) => [...hashedReferences(part)].some((ref) => names(resolveReference(ref, top['from_table'], ctes, 0))));
+    return (item['children'] as unknown[]).some((part) => [...hashedReferences(part)].some((ref) => hashable(resolveReference(ref, top['from_table'], ctes, 0))));
   };
   const accepted = (s: StoredColumn): boolean => names(s);
   const groupKeys = input.groupKeyColumns ?? {};
