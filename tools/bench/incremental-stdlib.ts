@@ -6,17 +6,21 @@
 //   npx nx run @anatomy/workspace-tools:bench-incremental
 //   npx nx run @anatomy/workspace-tools:bench-incremental -- /some/python/dir --edit pkg/mod.py
 import { execFileSync, spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { unpack } from 'msgpackr';
 
 /** The parts of `anatomy build --json` this benchmark prints. */
 interface BuildSummary {
+  readonly runId: string;
+  readonly storePath: string;
   readonly files: number;
   readonly nodesByKind: Readonly<Record<string, number>>;
   readonly stages: readonly { readonly stage: string; readonly durationMs: number }[];
-  readonly build: { readonly mode: string; readonly reason: string; readonly added: number; readonly changed: number; readonly deleted: number; readonly extracted: number; readonly evidenceRowsDeleted: number };
+  readonly build: { readonly mode: string; readonly reason: string; readonly added: number; readonly changed: number; readonly deleted: number; readonly extracted: number; readonly evidenceRowsDeleted: number; readonly views: Readonly<Record<string, number>> };
 }
 
 // The real command line, in a process of its own, as a user runs it.
@@ -38,6 +42,33 @@ cpSync(source, root, { recursive: true, filter: (path) => !skipped.has(basename(
 const load = (): string => loadavg().map((n) => n.toFixed(2)).join(' ');
 const stages = (s: BuildSummary): string => s.stages.map((t) => `${t.stage} ${(t.durationMs / 1000).toFixed(1)} s`).join(', ');
 
+/** How many of the incremental build's slowest views are listed. */
+const SLOWEST_VIEWS = 15;
+
+/**
+ * The slowest views of a run, from its run-timings artifact, each with the
+ * file-locality the stored plan gave it (from `meta.plan_cache`): a global
+ * view is recomputed whole whenever one of its inputs changed.
+ */
+async function slowestViews(summary: BuildSummary): Promise<string[]> {
+  const decoded = unpack(readFileSync(join(root, '.anatomy', 'runs', summary.runId, 'run-timings.msgpack'))) as { payload?: unknown };
+  const timings = (decoded.payload ?? decoded) as { views: readonly { view: string; durationMs: number; rows: number | null }[] };
+  const instance = await DuckDBInstance.create(summary.storePath, { access_mode: 'READ_ONLY' });
+  const connection = await instance.connect();
+  let locality: Record<string, { local: boolean }> = {};
+  try {
+    const rows = (await connection.runAndReadAll('SELECT analysis FROM meta.plan_cache')).getRowObjects();
+    locality = (JSON.parse(String(rows[0]?.['analysis'] ?? '{}')) as { locality?: Record<string, { local: boolean }> }).locality ?? {};
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+  return [...timings.views]
+    .sort((a, b) => b.durationMs - a.durationMs || (a.view < b.view ? -1 : 1))
+    .slice(0, SLOWEST_VIEWS)
+    .map((v) => `${(v.durationMs / 1000).toFixed(2)} s  ${v.view} (${locality[v.view] === undefined ? 'inline or unplanned' : locality[v.view]?.local === true ? 'file-local' : 'global'}, ${v.rows ?? '-'} rows)`);
+}
+
 async function timed(label: string): Promise<{ seconds: number; summary: BuildSummary }> {
   console.error(`» ${label} (load ${load()})`);
   const started = performance.now();
@@ -58,6 +89,8 @@ try {
   const b = incremental.summary.build;
   console.log(`incremental build: ${incremental.seconds.toFixed(1)} s  (${b.mode}: ${b.changed} changed, ${b.added} added, ${b.deleted} deleted, ${b.extracted} extracted, ${b.evidenceRowsDeleted} evidence rows removed)`);
   console.log(`  ${stages(incremental.summary)}`);
+  console.log(`  views: ${Object.entries(b.views).map(([kind, n]) => `${n} ${kind}`).join(', ')}; slowest:`);
+  for (const line of await slowestViews(incremental.summary)) console.log(`    ${line}`);
   console.log(`ratio incremental / full: ${((incremental.seconds / full.seconds) * 100).toFixed(1)}%  (load at the end ${load()})`);
   if (b.mode !== 'incremental') process.exitCode = 1;
 } finally {

@@ -122,24 +122,33 @@ async function createView(store: Store, name: string, sql: string): Promise<void
 
 /**
  * What the registered datasets say about files, by dataset: the columns
- * holding the file identity (`fileIdentity`), and the columns whose value
- * names the file of the row holding it (`rowFile`) — the entity-identity
- * and parent-identity columns of datasets that carry a file identity.
- * Entity ids derive from the file id and a location, so an id belongs to
- * one file; a parent (enclosing node, scope, definition or code object)
- * lies in the file of what it holds.
+ * holding the file identity (`fileIdentity`); the columns whose value names
+ * the file of the row holding it (`rowFile`) — the entity-identity and
+ * parent-identity columns of datasets that carry a file identity (entity ids
+ * derive from the file id and a location, so an id belongs to one file; a
+ * parent — enclosing node, scope, definition or code object — lies in the
+ * file of what it holds); and of all these the ones declared never NULL
+ * (`groupKey`): only a GROUP BY on one keeps each group within a file, since
+ * a NULL key gathers every file's rows.
  */
-function fileColumnsOf(registry: SchemaRegistry | undefined): { fileIdentity: Record<string, string[]>; rowFile: Record<string, string[]> } {
+function fileColumnsOf(registry: SchemaRegistry | undefined): {
+  fileIdentity: Record<string, string[]>;
+  rowFile: Record<string, string[]>;
+  groupKey: Record<string, string[]>;
+} {
   const fileIdentity: Record<string, string[]> = {};
   const rowFile: Record<string, string[]> = {};
+  const groupKey: Record<string, string[]> = {};
   for (const ds of registry?.list() ?? []) {
-    const identity = columnsWithRole(ds, 'file-identity').map((c) => c.name);
+    const identity = columnsWithRole(ds, 'file-identity');
     if (identity.length === 0) continue;
-    fileIdentity[ds.name] = identity;
-    const naming = [...columnsWithRole(ds, 'entity-identity'), ...columnsWithRole(ds, 'parent-identity')].map((c) => c.name);
-    if (naming.length > 0) rowFile[ds.name] = naming;
+    fileIdentity[ds.name] = identity.map((c) => c.name);
+    const naming = [...columnsWithRole(ds, 'entity-identity'), ...columnsWithRole(ds, 'parent-identity')];
+    if (naming.length > 0) rowFile[ds.name] = naming.map((c) => c.name);
+    const keys = [...identity, ...naming].filter((c) => !c.nullable).map((c) => c.name);
+    if (keys.length > 0) groupKey[ds.name] = [...new Set(keys)];
   }
-  return { fileIdentity, rowFile };
+  return { fileIdentity, rowFile, groupKey };
 }
 
 /** The columns of a relation the store holds, with DuckDB's names of their types, in order. */
@@ -201,7 +210,7 @@ async function analyse(
         standIns: new Set(),
       };
     }
-    const { fileIdentity: fileIdentityColumns, rowFile: rowFileColumns } = fileColumnsOf(registry);
+    const { fileIdentity: fileIdentityColumns, rowFile: rowFileColumns, groupKey: groupKeyColumns } = fileColumnsOf(registry);
     const bundles = new Map<string, PlanBundle>();
     const signals: Record<string, PlanSignals> = {};
     const locality: Record<string, FileLocality> = {};
@@ -229,15 +238,27 @@ async function analyse(
       const known = await parseLineage(store, view, { catalog });
       const bundle = await explainView(store, view);
       const viewSignals = planSignals(bundle, known, { fileIdentityColumns });
-      const viewLocality = fileLocality({ lineage: known, parseTree: bundle.parseTree, partitioning: viewSignals.filePartitioning, fileIdentityColumns, rowFileColumns });
+      const viewLocality = fileLocality({
+        lineage: known,
+        parseTree: bundle.parseTree,
+        partitioning: viewSignals.filePartitioning,
+        fileIdentityColumns,
+        rowFileColumns,
+        relationColumns: catalog.columns,
+        groupKeyColumns,
+      });
       locality[name] = viewLocality;
-      // A view that carries a file identity hands it on to the views reading it.
-      if (viewSignals.filePartitioning.column !== null) fileIdentityColumns[name] = [viewSignals.filePartitioning.column];
+      // A view that carries a file identity (passed through, or picked per group of one file) hands it on to the views reading it.
+      const carried = viewSignals.filePartitioning.column ?? viewLocality.column;
+      if (carried !== null) fileIdentityColumns[name] = [carried];
       // Result columns naming their row's file (only a file-local view has any) partition windows and join files downstream.
       const naming: Record<string, string[]> = { ...rowFileColumns };
       for (const [table, columns] of Object.entries(fileIdentityColumns)) naming[table] = [...(naming[table] ?? []), ...columns];
-      const passed = fileNamingColumns({ lineage: known, parseTree: bundle.parseTree, locality: viewLocality, naming });
+      const passed = fileNamingColumns({ lineage: known, parseTree: bundle.parseTree, locality: viewLocality, naming, groupKeyColumns });
       if (passed.length > 0) rowFileColumns[name] = passed;
+      // The ones that never hold NULL can key a GROUP BY downstream.
+      const keys = fileNamingColumns({ lineage: known, parseTree: bundle.parseTree, locality: viewLocality, naming: groupKeyColumns, groupKeyColumns, nonNull: true });
+      if (keys.length > 0) groupKeyColumns[name] = keys;
       bundles.set(name, bundle);
       signals[name] = viewSignals;
       await createView(store, name, view.sql);

@@ -33,8 +33,11 @@ async function localityOf(sql: string, rowFileColumns?: Readonly<Record<string, 
   const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
   const bundle = await explainView(store, view);
   const signals = planSignals(bundle, lineage, { fileIdentityColumns: known });
-  const base = { lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known };
-  return FileLocalitySchema.parse(fileLocality(rowFileColumns === undefined ? base : { ...base, rowFileColumns }));
+  const catalog = await readLineageCatalog(store);
+  const base = { lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known, relationColumns: catalog.columns };
+  // Entity ids are never NULL, parent ids are (a top-level entity has none): only the former key a GROUP BY.
+  const withKeys = { ...base, groupKeyColumns: rowFileColumns === undefined ? known : { ...known, 'evidence.ents': ['file_id', 'ent_id'] } };
+  return FileLocalitySchema.parse(fileLocality(rowFileColumns === undefined ? withKeys : { ...withKeys, rowFileColumns }));
 }
 
 describe('fileLocality', () => {
@@ -56,7 +59,8 @@ describe('fileLocality', () => {
     const cases: [string, string][] = [
       ['SELECT r.file_id, d.name FROM evidence.refs AS r JOIN evidence.defs AS d ON d.name = r.name', 'does not equate the file identities'],
       ['SELECT r.file_id, d.name FROM evidence.refs AS r JOIN evidence.defs AS d ON d.file_id <> r.file_id', 'does not equate the file identities'],
-      ['SELECT file_id, count(*) AS n FROM evidence.defs GROUP BY file_id', 'count_star'],
+      ['SELECT first(file_id) AS file_id, count(*) AS n FROM evidence.defs GROUP BY name', 'no file identity'],
+      ['SELECT file_id, count(*) AS n FROM evidence.defs GROUP BY GROUPING SETS ((file_id), ())', 'count_star'],
       ['SELECT file_id, min(bstart) OVER (PARTITION BY name) AS m FROM evidence.defs', 'min'],
       ['SELECT file_id, row_number() OVER (PARTITION BY name) AS k FROM evidence.defs', 'row_number'],
       ['SELECT file_id, name FROM evidence.defs WHERE name IN (SELECT name FROM evidence.refs)', 'subquery'],
@@ -98,6 +102,8 @@ describe('fileLocality', () => {
         // An entity id is only known to name its row's file when the caller says so.
         ['SELECT file_id, min(bstart) OVER (PARTITION BY ent_id) AS m FROM evidence.ents', undefined],
         ['SELECT file_id, min(bstart) OVER (PARTITION BY name) AS m FROM evidence.ents', entityIds],
+        // A parent id names its row's file but may be NULL: the NULL partition holds rows of every file.
+        ['SELECT file_id, min(bstart) OVER (PARTITION BY parent_id) AS m FROM evidence.ents', entityIds],
         ['SELECT file_id, min(bstart) OVER () AS m FROM evidence.ents', entityIds],
         ['SELECT file_id, min(bstart) OVER (PARTITION BY lower(ent_id)) AS m FROM evidence.ents', entityIds],
         // Unqualified over a join: the side it reads is not shown.
@@ -123,10 +129,102 @@ describe('fileLocality', () => {
       expect(byName.local).toBe(false);
     });
 
-    it('keeps global an aggregate grouped by an entity identity: it is not a window', async () => {
-      const locality = await localityOf('SELECT file_id, ent_id, count(*) AS n FROM evidence.ents GROUP BY file_id, ent_id', entityIds);
-      expect(locality.local).toBe(false);
-      expect(locality.reason).toContain('count_star');
+    it('keeps file-local an aggregate grouped by a file or entity identity: each group holds rows of one file', async () => {
+      for (const sql of [
+        'SELECT file_id, ent_id, count(*) AS n FROM evidence.ents GROUP BY file_id, ent_id',
+        'SELECT file_id, count(*) AS n, max(bstart) AS last FROM evidence.ents GROUP BY file_id HAVING count(*) > 1',
+      ]) {
+        const locality = await localityOf(sql, entityIds);
+        expect(locality.local, `${sql}: ${locality.reason}`).toBe(true);
+        expect(locality.column).toBe('file_id');
+      }
+    });
+
+    // The shape the semantic compiler writes for a union of relations merged by id.
+    const merged = (key: string, file: string, second: string): string => `
+      WITH inputs AS (
+        SELECT 0 AS union_input, e.ent_id AS entity_id, e.file_id AS file_id, e.name AS name FROM evidence.ents AS e
+        UNION ALL SELECT 1 AS union_input, ${second} AS entity_id, c.file_id AS file_id, c.name AS name FROM evidence.ents AS c
+        UNION ALL SELECT 2 AS union_input, p.ent_id AS entity_id, p.file_id AS file_id, NULL AS name FROM evidence.ents AS p
+      )
+      SELECT ${key}, ${file} AS file_id, array_to_string(list(name ORDER BY union_input), '+') AS names
+      FROM inputs GROUP BY ${key}`;
+
+    it('keeps file-local a union merged by an entity identity that every branch passes on, picking the file identity of each group', async () => {
+      const locality = await localityOf(merged('entity_id', 'first(file_id ORDER BY union_input) FILTER (WHERE file_id IS NOT NULL)', 'c.ent_id'), entityIds);
+      expect(locality.local, locality.reason).toBe(true);
+      expect(locality.column).toBe('file_id');
+      expect(locality.reason).toContain('picks the file identity');
+    });
+
+    it('keeps global a merge whose key or picked file may mix files', async () => {
+      const cases: [string, Readonly<Record<string, readonly string[]>> | undefined][] = [
+        // Without the entity ids' role the key says nothing about files.
+        [merged('entity_id', 'first(file_id)', 'c.ent_id'), undefined],
+        // A parent id names its row's file but may be NULL: the NULL group gathers rows of every file.
+        [merged('entity_id', 'first(file_id)', 'c.parent_id'), entityIds],
+        ['SELECT parent_id, first(file_id) AS file_id FROM evidence.ents GROUP BY parent_id', entityIds],
+        // One branch puts a computed value (or a name) where the others put an id.
+        [merged('entity_id', 'first(file_id)', 'lower(c.ent_id)'), entityIds],
+        [merged('entity_id', 'first(file_id)', 'c.name'), entityIds],
+        [merged('name', 'first(file_id)', 'c.parent_id'), entityIds],
+        // A filter that can leave a group with no file, or an aggregate that makes a new value.
+        [merged('entity_id', "first(file_id) FILTER (WHERE name = 'n1')", 'c.ent_id'), entityIds],
+        [merged('entity_id', 'string_agg(file_id)', 'c.ent_id'), entityIds],
+        // ROLLUP adds a group of every row.
+        ['SELECT ent_id, first(file_id) AS file_id, count(*) AS n FROM evidence.ents GROUP BY ROLLUP (ent_id)', entityIds],
+        ['SELECT name, first(file_id) AS file_id FROM evidence.ents GROUP BY name', entityIds],
+        // The id of an outer join's NULL-extended side is NULL where nothing matched.
+        [
+          `WITH inputs AS (SELECT p.ent_id AS entity_id, c.file_id AS file_id FROM evidence.ents AS c LEFT JOIN evidence.ents AS p ON p.ent_id = c.parent_id)
+           SELECT entity_id, first(file_id) AS file_id FROM inputs GROUP BY entity_id`,
+          entityIds,
+        ],
+      ];
+      for (const [sql, rowFile] of cases) {
+        const locality = await localityOf(sql, rowFile);
+        expect(locality.local, sql).toBe(false);
+        expect(locality.column).toBeNull();
+      }
+    });
+  });
+
+  describe('EXISTS and NOT EXISTS', () => {
+    const entityIds = { 'evidence.ents': ['ent_id', 'parent_id'] };
+
+    it('keeps file-local a subquery matching rows by a column naming their file against one naming the outer row\'s', async () => {
+      for (const sql of [
+        // The shape of an `unless` filter: a candidate is dropped when another relation resolved it.
+        `WITH candidates AS (SELECT e.ent_id AS l_id, e.file_id AS l_file FROM evidence.ents AS e)
+         SELECT l_file AS file_id, l_id FROM candidates
+          WHERE NOT EXISTS (SELECT 1 FROM evidence.ents AS unless WHERE unless.parent_id = l_id AND unless.bstart > 3)`,
+        'SELECT o.file_id, o.ent_id FROM evidence.ents AS o WHERE EXISTS (SELECT 1 FROM evidence.ents AS i WHERE o.ent_id = i.parent_id)',
+        'SELECT o.file_id, o.name FROM evidence.ents AS o WHERE NOT EXISTS (SELECT 1 FROM evidence.defs AS d WHERE d.file_id = o.file_id AND d.name = o.name)',
+      ]) {
+        const locality = await localityOf(sql, entityIds);
+        expect(locality.local, `${sql}: ${locality.reason}`).toBe(true);
+        expect(locality.reason).toContain('EXISTS');
+      }
+    });
+
+    it('keeps global a subquery that can match rows of other files, or whose outer column is not shown', async () => {
+      const cases: [string, Readonly<Record<string, readonly string[]>> | undefined][] = [
+        ['SELECT o.file_id, o.ent_id FROM evidence.ents AS o WHERE NOT EXISTS (SELECT 1 FROM evidence.ents AS i WHERE i.name = o.name)', entityIds],
+        ['SELECT o.file_id, o.ent_id FROM evidence.ents AS o WHERE NOT EXISTS (SELECT 1 FROM evidence.ents AS i WHERE i.parent_id = o.ent_id)', undefined],
+        // Unqualified, ent_id binds to the inner table's own column: no correlation at all.
+        ['SELECT o.file_id, o.ent_id FROM evidence.ents AS o WHERE NOT EXISTS (SELECT 1 FROM evidence.ents AS i WHERE i.parent_id = ent_id)', entityIds],
+        ['SELECT o.file_id, o.ent_id FROM evidence.ents AS o WHERE NOT EXISTS (SELECT 1 FROM evidence.ents AS i WHERE i.parent_id = o.ent_id OR i.bstart > 3)', entityIds],
+        ['SELECT o.file_id, o.ent_id FROM evidence.ents AS o WHERE o.ent_id IN (SELECT i.parent_id FROM evidence.ents AS i)', entityIds],
+        [
+          'SELECT o.file_id, o.ent_id FROM evidence.ents AS o WHERE NOT EXISTS (SELECT 1 FROM evidence.ents AS i JOIN evidence.defs AS d ON d.name = i.name WHERE i.parent_id = o.ent_id)',
+          entityIds,
+        ],
+      ];
+      for (const [sql, rowFile] of cases) {
+        const locality = await localityOf(sql, rowFile);
+        expect(locality.local, sql).toBe(false);
+        expect(locality.reason, sql).toContain('subquery');
+      }
     });
   });
 
@@ -138,8 +236,9 @@ describe('fileLocality', () => {
       const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
       const bundle = await explainView(store, view);
       const signals = planSignals(bundle, lineage, { fileIdentityColumns: known });
-      const locality = fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known, rowFileColumns: naming });
-      return fileNamingColumns({ lineage, parseTree: bundle.parseTree, locality, naming });
+      const groupKeyColumns = { ...known, 'evidence.ents': ['file_id', 'ent_id'] };
+      const locality = fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known, rowFileColumns: naming, groupKeyColumns });
+      return fileNamingColumns({ lineage, parseTree: bundle.parseTree, locality, naming, groupKeyColumns });
     };
     expect(
       await namingOf(`WITH c AS (SELECT e.ent_id AS l_id, e.file_id, e.name FROM evidence.ents AS e)
@@ -148,6 +247,29 @@ describe('fileLocality', () => {
                anatomy_stable_id('low', CAST(list_value(lower(l_id)) AS VARCHAR[])) AS low_id,
                l_id, file_id, name FROM c`),
     ).toEqual(['edge_id', 'l_id', 'file_id']);
+    // Merged by an entity id: the key and the ids picked per group name the group's file; a picked name does not.
+    expect(
+      await namingOf(`WITH inputs AS (SELECT 0 AS k, e.ent_id, e.parent_id, e.file_id, e.name FROM evidence.ents AS e
+                                     UNION ALL SELECT 1 AS k, e.ent_id, e.parent_id, e.file_id, e.name FROM evidence.ents AS e)
+        SELECT ent_id, first(parent_id ORDER BY k) AS parent_id, first(file_id) AS file_id, first(name) AS name, count(*) AS n FROM inputs GROUP BY ent_id`),
+    ).toEqual(['ent_id', 'parent_id', 'file_id']);
+    // A stable id hashed from a parent id that may be NULL (hashed to a fixed text) is the same in every file.
+    expect(
+      await namingOf(`SELECT anatomy_stable_id('up', CAST(list_value(CAST(parent_id AS VARCHAR), CAST(name AS VARCHAR)) AS VARCHAR[])) AS up_id,
+                             anatomy_stable_id('own', CAST(list_value(CAST(ent_id AS VARCHAR)) AS VARCHAR[])) AS own_id, file_id FROM evidence.ents`),
+    ).toEqual(['own_id', 'file_id']);
+    // Never NULL: the ids an inner join passes on, not the ones an outer join may NULL-extend.
+    const keysOf = async (sql: string): Promise<string[]> => {
+      const view = { name: 'derived.v', sql };
+      const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
+      const bundle = await explainView(store, view);
+      const signals = planSignals(bundle, lineage, { fileIdentityColumns: known });
+      const groupKeyColumns = { ...known, 'evidence.ents': ['file_id', 'ent_id'] };
+      const locality = fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known, rowFileColumns: naming, groupKeyColumns });
+      return fileNamingColumns({ lineage, parseTree: bundle.parseTree, locality, naming: groupKeyColumns, groupKeyColumns, nonNull: true });
+    };
+    expect(await keysOf('SELECT c.ent_id, c.parent_id, c.file_id, p.ent_id AS parent FROM evidence.ents AS c JOIN evidence.ents AS p ON c.parent_id = p.ent_id')).toEqual(['ent_id', 'file_id', 'parent']);
+    expect(await keysOf('SELECT c.ent_id, c.file_id, p.ent_id AS parent FROM evidence.ents AS c LEFT JOIN evidence.ents AS p ON c.parent_id = p.ent_id')).toEqual([]);
     // A join on names alone pairs rows of several files: nothing it returns names a file.
     expect(await namingOf('SELECT e.ent_id, e.file_id FROM evidence.ents AS e JOIN evidence.defs AS d ON d.name = e.name')).toEqual([]);
   });

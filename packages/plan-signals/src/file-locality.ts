@@ -159,6 +159,189 @@ function resolveOutput(node: Json, column: string, outer: ReadonlyMap<string, Js
   return resolveReference([column], node['from_table'], ctes, depth + 1);
 }
 
+/** The SELECT branches of a UNION (ALL), left to right; null for any other set operation. */
+function unionBranches(node: Json): Json[] | null {
+  if (node['type'] === 'SELECT_NODE') return [node];
+  if (node['type'] !== 'SET_OPERATION_NODE' || node['setop_type'] !== 'UNION') return null;
+  const left = isObject(node['left']) ? unionBranches(node['left']) : null;
+  const right = isObject(node['right']) ? unionBranches(node['right']) : null;
+  return left === null || right === null ? null : [...left, ...right];
+}
+
+/** The name a select-list item gives its result column, or undefined when it gives none the tree shows. */
+function itemName(item: unknown): string | undefined {
+  if (!isObject(item)) return undefined;
+  if (typeof item['alias'] === 'string' && item['alias'] !== '') return item['alias'];
+  const names = Array.isArray(item['column_names']) ? (item['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string') : [];
+  return item['class'] === 'COLUMN_REF' ? names[names.length - 1] : undefined;
+}
+
+/**
+ * Whether a column reference of a SELECT reads, in every row, a stored
+ * column the predicate accepts: followed through joins (qualified names),
+ * CTEs that pass it on, and the branches of a UNION (ALL) CTE, matched by
+ * position as the set operation matches them. Anything else (a computed
+ * value, `*`, a subquery in FROM) is not shown.
+ */
+function referenceIs(names: readonly string[], from: unknown, ctes: ReadonlyMap<string, Json>, accepted: (stored: StoredColumn) => boolean, depth: number): boolean {
+  if (depth > 32 || !isObject(from) || names.length === 0 || names.length > 2) return false;
+  if (from['type'] === 'JOIN') {
+    if (names.length !== 2) return false;
+    // The side an outer join may NULL-extend does not pass its values on in every row.
+    const type = from['join_type'];
+    const left = type === 'INNER' || type === 'LEFT';
+    const right = type === 'INNER' || type === 'RIGHT';
+    return (left && referenceIs(names, from['left'], ctes, accepted, depth + 1)) || (right && referenceIs(names, from['right'], ctes, accepted, depth + 1));
+  }
+  if (from['type'] !== 'BASE_TABLE') return false;
+  const schema = typeof from['schema_name'] === 'string' ? from['schema_name'] : '';
+  const table = typeof from['table_name'] === 'string' ? from['table_name'] : '';
+  const alias = typeof from['alias'] === 'string' && from['alias'] !== '' ? from['alias'] : table;
+  if (names.length === 2 && names[0] !== alias) return false;
+  const column = names[names.length - 1] ?? '';
+  const cte = schema === '' ? ctes.get(table) : undefined;
+  if (cte === undefined) return accepted({ table: `${schema === '' ? 'main' : schema}.${table}`, column });
+  const branches = unionBranches(cte);
+  if (branches === null || branches.length === 0) return false;
+  const first = branches[0]?.['select_list'];
+  if (!Array.isArray(first)) return false;
+  const position = (first as unknown[]).findIndex((item) => itemName(item) === column);
+  if (position < 0) return false;
+  return branches.every((branch) => {
+    const item = Array.isArray(branch['select_list']) ? (branch['select_list'] as unknown[])[position] : undefined;
+    if (!isObject(item) || item['class'] !== 'COLUMN_REF' || !Array.isArray(item['column_names'])) return false;
+    const inner = (item['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string');
+    return referenceIs(inner, branch['from_table'], withCtes(branch, ctes), accepted, depth + 1);
+  });
+}
+
+/** The names of a column reference, or null for any other expression. */
+function columnNames(expression: unknown): string[] | null {
+  if (!isObject(expression) || expression['class'] !== 'COLUMN_REF' || !Array.isArray(expression['column_names'])) return null;
+  return (expression['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string');
+}
+
+/** Aggregates that return one of the values they are given, so over rows sharing one value they return it. */
+const PICKING_AGGREGATES = new Set(['first', 'last', 'any_value', 'arbitrary', 'min', 'max']);
+
+/** The SELECT nodes of a parse tree, each with the CTEs in scope where it stands. */
+function* selectsInScope(value: unknown, ctes: ReadonlyMap<string, Json> = new Map()): Generator<{ readonly node: Json; readonly ctes: ReadonlyMap<string, Json> }> {
+  if (Array.isArray(value)) {
+    for (const item of value) yield* selectsInScope(item, ctes);
+    return;
+  }
+  if (!isObject(value)) return;
+  let inner = ctes;
+  if (value['type'] === 'SELECT_NODE') {
+    inner = withCtes(value, ctes);
+    yield { node: value, ctes: inner };
+  } else if (typeof value['type'] === 'string' && ['SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(value['type'])) {
+    inner = withCtes(value, ctes);
+  }
+  for (const child of Object.values(value)) yield* selectsInScope(child, inner);
+}
+
+/**
+ * Whether a SELECT groups by a column naming its rows' file in every
+ * grouping set, so that each group holds rows of one file only and its
+ * aggregates combine nothing across files. The key must be one known never
+ * to hold NULL: a NULL key gathers the rows of every file in one group.
+ */
+function groupsByFile(select: Json, ctes: ReadonlyMap<string, Json>, naming: (stored: StoredColumn) => boolean): boolean {
+  const keys = Array.isArray(select['group_expressions']) ? (select['group_expressions'] as unknown[]) : [];
+  const fileKeys = new Set(
+    keys
+      .map((key, index) => ({ key, index }))
+      .filter(({ key }) => {
+        const ref = isObject(key) && key['class'] === 'COLUMN_REF' && Array.isArray(key['column_names']) ? (key['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string') : null;
+        return ref !== null && referenceIs(ref, select['from_table'], ctes, naming, 0);
+      })
+      .map(({ index }) => index),
+  );
+  if (fileKeys.size === 0) return false;
+  // Without ROLLUP, CUBE or GROUPING SETS there is one set of every key; with them, each must keep a file key.
+  const sets = Array.isArray(select['group_sets']) ? (select['group_sets'] as unknown[]) : [];
+  if (sets.length === 0) return false;
+  return sets.every((set) => Array.isArray(set) && (set as unknown[]).some((index) => typeof index === 'number' && fileKeys.has(index)));
+}
+
+/**
+ * The correlated EXISTS / NOT EXISTS subqueries whose outcome for a row
+ * depends on rows of that row's file only: the subquery reads one stored
+ * table and, among the top-level conjuncts of its WHERE, equates a column
+ * of that table naming its row's file with a column of the enclosing query
+ * naming the outer row's file. Every inner row that can match then lies in
+ * the outer row's file. An unqualified outer name counts only when the
+ * inner table's columns are known not to hold it (else it would bind inside).
+ */
+function fileCorrelatedExists(
+  tree: unknown,
+  naming: (stored: StoredColumn) => boolean,
+  relationColumns: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+): Set<Json> {
+  const kept = new Set<Json>();
+  for (const { node: select, ctes } of selectsInScope(tree)) {
+    for (const key of ['select_list', 'where_clause', 'having', 'qualify']) {
+      for (const expression of ownExpressions(select[key])) {
+        if (expression['class'] !== 'SUBQUERY' || expression['subquery_type'] !== 'EXISTS') continue;
+        const inner = isObject(expression['subquery']) ? expression['subquery']['node'] : undefined;
+        if (!isObject(inner) || inner['type'] !== 'SELECT_NODE') continue;
+        const bound = boundTables(inner['from_table'], new Set(withCtes(inner, ctes).keys()));
+        if (bound === null || bound.size !== 1) continue;
+        const [alias, table] = [...bound][0] ?? ['', ''];
+        const innerColumns = relationColumns?.get(table.toLowerCase());
+        const isInner = (ref: { alias: string; column: string } | null): boolean => ref !== null && ref.alias === alias && naming({ table, column: ref.column });
+        const isOuter = (operand: unknown): boolean => {
+          if (!isObject(operand) || operand['class'] !== 'COLUMN_REF' || !Array.isArray(operand['column_names'])) return false;
+          const names = (operand['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string');
+          if (names.length === 2 && names[0] === alias) return false;
+          if (names.length === 1 && (innerColumns === undefined || innerColumns.has((names[0] ?? '').toLowerCase()))) return false;
+          return referenceIs(names, select['from_table'], ctes, naming, 0);
+        };
+        const correlated = conjuncts(inner['where_clause']).some(
+          (c) =>
+            c['class'] === 'COMPARISON' &&
+            c['type'] === 'COMPARE_EQUAL' &&
+            ((isInner(qualifiedColumn(c['left'])) && isOuter(c['right'])) || (isInner(qualifiedColumn(c['right'])) && isOuter(c['left']))),
+        );
+        if (correlated) kept.add(expression);
+      }
+    }
+  }
+  return kept;
+}
+
+/**
+ * The result column of a query grouped by a file-naming key that picks a
+ * file identity of its group's rows (`first(file_id)`, say): every row of
+ * a group lies in one file, so the value picked is that file's identity.
+ */
+function pickedFileColumn(tree: unknown, naming: (stored: StoredColumn) => boolean, fileIdentity: (stored: StoredColumn) => boolean): string | null {
+  const top = [...objects(tree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
+  if (top?.['type'] !== 'SELECT_NODE' || !Array.isArray(top['select_list'])) return null;
+  const ctes = withCtes(top, new Map());
+  if (!groupsByFile(top, ctes, naming)) return null;
+  for (const item of top['select_list'] as unknown[]) {
+    if (!isObject(item) || item['class'] !== 'FUNCTION' || typeof item['function_name'] !== 'string' || !PICKING_AGGREGATES.has(item['function_name'])) continue;
+    if (item['distinct'] === true || !Array.isArray(item['children']) || item['children'].length !== 1) continue;
+    const child = (item['children'] as unknown[])[0];
+    if (!isObject(child) || child['class'] !== 'COLUMN_REF' || !Array.isArray(child['column_names'])) continue;
+    const names = (child['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string');
+    // A FILTER other than `IS NOT NULL` of the picked column could leave a group without a file.
+    const filter = item['filter'];
+    const filterKept =
+      filter === null ||
+      filter === undefined ||
+      (isObject(filter) &&
+        filter['type'] === 'OPERATOR_IS_NOT_NULL' &&
+        Array.isArray(filter['children']) &&
+        JSON.stringify(columnNames((filter['children'] as unknown[])[0])) === JSON.stringify(names));
+    const name = itemName(item);
+    if (filterKept && name !== undefined && referenceIs(names, top['from_table'], ctes, fileIdentity, 0)) return name;
+  }
+  return null;
+}
+
 /** The expressions of one SELECT, without descending into the queries nested in them. */
 function* ownExpressions(value: unknown): Generator<Json> {
   if (Array.isArray(value)) {
@@ -243,23 +426,47 @@ export function fileLocality(input: {
    * a join equating two of them pairs rows of one file.
    */
   readonly rowFileColumns?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The columns of stored relations by `schema.table` (the lineage
+   * catalog's): an unqualified name in an EXISTS subquery reads the outer
+   * query only when the inner table is known not to have that column.
+   */
+  readonly relationColumns?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * Columns, by `schema.table`, that name their row's file and never hold
+   * NULL: only a GROUP BY on one of them keeps a view's aggregates within a
+   * file. Without it no aggregate is taken as file-local.
+   */
+  readonly groupKeyColumns?: Readonly<Record<string, readonly string[]>>;
 }): FileLocality {
   const { lineage, partitioning } = input;
   const global = (reason: string): FileLocality => ({ view: lineage.view, local: false, column: null, reason });
-  if (!partitioning.partitionable || partitioning.column === null) return global(`its rows carry no file identity: ${partitioning.reason}`);
-  // count(*) reaches the parse tree as count_star, a name the catalog does not list.
-  const combining = new Set(lineage.functions.filter((f) => f.kind === 'aggregate' || f.kind === 'window' || f.name === 'count_star').map((f) => f.name));
-  // An aggregate outside a window (GROUP BY, or over the whole input) combines rows of any file.
-  const aggregated = [...objects(input.parseTree)]
-    .filter((node) => node['class'] === 'FUNCTION' && typeof node['function_name'] === 'string' && combining.has(node['function_name']))
-    .map((node) => String(node['function_name']));
-  if (aggregated.length > 0) return global(`it calls ${[...new Set(aggregated)].sort().join(', ')}, which combine rows that may belong to several files`);
   // Every column whose value names its row's file: two rows equal on one belong to one file.
   const naming: Record<string, string[]> = {};
   for (const source of [input.fileIdentityColumns, input.rowFileColumns ?? {}]) {
     for (const [table, columns] of Object.entries(source)) naming[table] = [...(naming[table] ?? []), ...columns];
   }
-  const mixed = mixedWindows(input.parseTree, (s) => (naming[s.table] ?? []).includes(s.column));
+  const namesFile = (s: StoredColumn): boolean => (naming[s.table] ?? []).includes(s.column);
+  // Grouped by a file-naming key, a query that picks a file identity per group carries it as well.
+  const groupKeys = input.groupKeyColumns ?? {};
+  const keyNamesFile = (s: StoredColumn): boolean => (groupKeys[s.table] ?? []).includes(s.column);
+  const picked = partitioning.partitionable ? null : pickedFileColumn(input.parseTree, keyNamesFile, (s) => (input.fileIdentityColumns[s.table] ?? []).includes(s.column));
+  const column = partitioning.partitionable ? partitioning.column : picked;
+  if (column === null) return global(`its rows carry no file identity: ${partitioning.reason}`);
+  // count(*) reaches the parse tree as count_star, a name the catalog does not list.
+  const combining = new Set(lineage.functions.filter((f) => f.kind === 'aggregate' || f.kind === 'window' || f.name === 'count_star').map((f) => f.name));
+  const isAggregate = (node: Json): boolean => node['class'] === 'FUNCTION' && typeof node['function_name'] === 'string' && combining.has(node['function_name']);
+  // An aggregate of a query grouped by a file-naming key combines rows of one file; any other
+  // (GROUP BY another key, or over the whole input) combines rows of any file.
+  const perFile = new Set<Json>();
+  for (const { node, ctes } of selectsInScope(input.parseTree)) {
+    if (!groupsByFile(node, ctes, keyNamesFile)) continue;
+    for (const key of ['select_list', 'having', 'qualify']) for (const expression of ownExpressions(node[key])) if (isAggregate(expression)) perFile.add(expression);
+  }
+  const aggregated = [...objects(input.parseTree)].filter((node) => isAggregate(node) && !perFile.has(node)).map((node) => String(node['function_name']));
+  if (aggregated.length > 0) return global(`it calls ${[...new Set(aggregated)].sort().join(', ')}, which combine rows that may belong to several files`);
+  // A NULL partition key gathers the rows of every file too: given the keys known never NULL, only they partition by file.
+  const mixed = mixedWindows(input.parseTree, input.groupKeyColumns === undefined ? namesFile : keyNamesFile);
   if (mixed.length > 0) {
     return global(`it calls ${[...new Set(mixed)].sort().join(', ')} over a window not partitioned by a file or entity identity, which combines rows that may belong to several files`);
   }
@@ -268,8 +475,9 @@ export function fileLocality(input: {
   const unowned = lineage.tables.filter((t) => input.fileIdentityColumns[t] === undefined);
   if (unowned.length > 0) return global(`it reads ${unowned.join(', ')}, which carries no file identity`);
   const ctes = new Set(lineage.ctes);
+  const sameFileExists = fileCorrelatedExists(input.parseTree, namesFile, input.relationColumns);
   for (const node of objects(input.parseTree)) {
-    if (node['class'] === 'SUBQUERY') return global('a subquery expression can read rows of any file');
+    if (node['class'] === 'SUBQUERY' && !sameFileExists.has(node)) return global('a subquery expression can read rows of any file');
     if (node['type'] === 'LIMIT_MODIFIER' || node['type'] === 'LIMIT_PERCENT_MODIFIER') return global('a LIMIT keeps rows depending on the rows of other files');
     if (node['sample'] !== undefined && node['sample'] !== null) return global('a SAMPLE keeps rows depending on the rows of other files');
     if (node['type'] === 'DISTINCT_MODIFIER' && Array.isArray(node['distinct_on_targets']) && node['distinct_on_targets'].length > 0) {
@@ -280,11 +488,15 @@ export function fileLocality(input: {
       if (problem !== null) return global(problem);
     }
   }
+  const carried =
+    picked === null
+      ? `${column} carries the file identity of every input row a result row comes from (${[...new Set(partitioning.sources)].join(', ')})`
+      : `${column} picks the file identity of a group of rows grouped by a column naming their file`;
   return {
     view: lineage.view,
     local: true,
-    column: partitioning.column,
-    reason: `${partitioning.column} carries the file identity of every input row a result row comes from (${[...new Set(partitioning.sources)].join(', ')}), every join equates file identities and nothing combines rows across files`,
+    column,
+    reason: `${carried}, every join equates file identities${sameFileExists.size > 0 ? ', every EXISTS matches rows of the same file' : ''} and nothing combines rows across files`,
   };
 }
 
@@ -320,19 +532,50 @@ export function fileNamingColumns(input: {
   readonly locality: FileLocality;
   /** Columns naming their row's file, by `schema.table`: file identities, entity and parent ids, and what earlier views passed on. */
   readonly naming: Readonly<Record<string, readonly string[]>>;
+  /** The columns of `naming` that never hold NULL (see fileLocality's groupKeyColumns); a view merged by one names its file per group. */
+  readonly groupKeyColumns?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * List only the columns that never hold NULL, given a `naming` of such
+   * columns: a pass-through counts only when no outer join can NULL-extend it.
+   */
+  readonly nonNull?: boolean;
 }): string[] {
   if (!input.locality.local) return [];
+  if (input.nonNull === true && [...objects(input.parseTree)].some((node) => node['type'] === 'JOIN' && node['join_type'] !== 'INNER')) {
+    return [];
+  }
   const names = (s: StoredColumn | null): boolean => s !== null && (input.naming[s.table] ?? []).includes(s.column);
   const top = [...objects(input.parseTree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
   const ctes = top === undefined ? new Map<string, Json>() : withCtes(top, new Map());
+  // A stable id hashes NULL to a fixed text, so equal ids of two files can hide NULL parts: given the
+  // columns known never NULL, only they (read where no outer join NULL-extends them) make an id name a file.
+  const outerJoin = [...objects(input.parseTree)].some((node) => node['type'] === 'JOIN' && node['join_type'] !== 'INNER');
+  const keys = input.groupKeyColumns;
+  const hashable = (s: StoredColumn | null): boolean => (keys === undefined ? names(s) : s !== null && !outerJoin && (keys[s.table] ?? []).includes(s.column));
   const hashed = (column: string): boolean => {
     if (top?.['type'] !== 'SELECT_NODE' || !Array.isArray(top['select_list'])) return false;
     const item = (top['select_list'] as unknown[]).find((e) => isObject(e) && e['alias'] === column);
     if (!isObject(item) || item['class'] !== 'FUNCTION' || item['function_name'] !== STABLE_ID || !Array.isArray(item['children'])) return false;
-    return (item['children'] as unknown[]).some((part) => [...hashedReferences(part)].some((ref) => names(resolveReference(ref, top['from_table'], ctes, 0))));
+    return (item['children'] as unknown[]).some((part) => [...hashedReferences(part)].some((ref) => hashable(resolveReference(ref, top['from_table'], ctes, 0))));
+  };
+  const accepted = (s: StoredColumn): boolean => names(s);
+  const groupKeys = input.groupKeyColumns ?? {};
+  const grouped = top?.['type'] === 'SELECT_NODE' && groupsByFile(top, ctes, (s) => (groupKeys[s.table] ?? []).includes(s.column));
+  // Grouped by a file-naming key, every row of a group lies in one file: a key or a value picked
+  // from the group's rows (`first(src_node_id)`, say) that names its input row's file names that file.
+  const perGroup = (column: string): boolean => {
+    if (!grouped || top === undefined || !Array.isArray(top['select_list'])) return false;
+    const item = (top['select_list'] as unknown[]).find((e) => itemName(e) === column);
+    if (!isObject(item)) return false;
+    const picked = item['class'] === 'FUNCTION' && typeof item['function_name'] === 'string' && PICKING_AGGREGATES.has(item['function_name']) && item['distinct'] !== true;
+    const operand = item['class'] === 'COLUMN_REF' ? item : picked && Array.isArray(item['children']) && item['children'].length === 1 ? (item['children'] as unknown[])[0] : undefined;
+    const ref = columnNames(operand);
+    // A FILTER could leave a group with nothing to pick, and so NULL.
+    if (input.nonNull === true && item['class'] === 'FUNCTION' && item['filter'] !== null && item['filter'] !== undefined) return false;
+    return ref !== null && referenceIs(ref, top['from_table'], ctes, accepted, 0);
   };
   return input.lineage.outputs
     .filter((o) => o.name !== '' && o.name !== '*')
-    .filter((o) => o.sources.every((s) => s !== null && s.relation?.kind === 'table' && names({ table: s.relation.name, column: s.column })) || hashed(o.name))
+    .filter((o) => o.sources.every((s) => s !== null && s.relation?.kind === 'table' && names({ table: s.relation.name, column: s.column })) || hashed(o.name) || perGroup(o.name))
     .map((o) => o.name);
 }
