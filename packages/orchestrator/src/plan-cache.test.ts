@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { readRunBundle } from '@anatomy/artifact-registry';
 import { PLAN_ANALYSIS_VERSION } from '@anatomy/plan-signals';
 import { defineDataset } from '@anatomy/schema-authority';
-import { openStore } from '@anatomy/store';
+import { openStore, tableFingerprint } from '@anatomy/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildCpg, compileForRun, registryOfRun } from './build-cpg.js';
 import { lookUpPlanCache, planCacheKey } from './plan-cache.js';
 import { silentProgress } from './progress-reporter.js';
-import { runScanPayoffsArtifact } from './run-artifacts.js';
+import { OUTPUT_TABLES, runScanPayoffsArtifact } from './run-artifacts.js';
 import { runsDirectory } from './run-directory.js';
 
 const dirs: string[] = [];
@@ -89,6 +89,53 @@ describe('the plan cache', () => {
       expect((await lookUpPlanCache(store, manifest, widened, false)).hit).toBeUndefined();
     } finally {
       await store.close();
+    }
+  });
+
+  it('when missed by an incremental build, is planned afresh and the build still equals a full one', { timeout: 300_000 }, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'anatomy-plan-cache-miss-'));
+    dirs.push(root);
+    writeFileSync(join(root, 'a.py'), 'def f(x):\n    return g(x)\n\n\ndef g(y):\n    return y\n');
+    writeFileSync(join(root, 'b.py'), 'from a import f\n\n\nclass C:\n    def m(self):\n        return f(1)\n');
+    const storePath = join(root, 'store.duckdb');
+    const kinds = async (path: string): Promise<{ relations: string[]; fingerprints: Record<string, string> }> => {
+      const s = await openStore({ path });
+      try {
+        const rows = await s.query(
+          "SELECT table_schema || '.' || table_name || ' ' || table_type AS r FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema <> 'meta' ORDER BY r",
+        );
+        const fingerprints: Record<string, string> = {};
+        for (const table of OUTPUT_TABLES) fingerprints[table] = await tableFingerprint(s, table);
+        return { relations: rows.map((r) => String(r['r'])), fingerprints };
+      } finally {
+        await s.close();
+      }
+    };
+    await buildCpg({ root, storePath, maintenance: 'off' }, silentProgress());
+    const before = await kinds(storePath);
+    // What an older release's cache looks like to this one: nothing under this key.
+    const store = await openStore({ path: storePath });
+    try {
+      await store.run('DELETE FROM meta.plan_cache');
+    } finally {
+      await store.close();
+    }
+    appendFileSync(join(root, 'b.py'), '\n\ndef k():\n    return C().m()\n');
+    const incremental = await buildCpg({ root, storePath, maintenance: 'off' }, silentProgress());
+    expect(incremental.build.mode).toBe('incremental');
+    // Planning left stand-ins for the stored views; every one was replaced by its table, and the inline views are views.
+    const after = await kinds(storePath);
+    expect(after.relations).toEqual(before.relations);
+    const fresh = join(root, 'fresh.duckdb');
+    await buildCpg({ root, storePath: fresh, maintenance: 'off', full: true }, silentProgress());
+    expect(after.fingerprints).toEqual((await kinds(fresh)).fingerprints);
+    expect(after.fingerprints).not.toEqual(before.fingerprints);
+    // And the cache is written again for the next build.
+    const reopened = await openStore({ path: storePath });
+    try {
+      expect((await lookUpPlanCache(reopened, compileForRun(), registryOfRun(), false)).hit).toBeDefined();
+    } finally {
+      await reopened.close();
     }
   });
 });
