@@ -79,8 +79,9 @@ function checkInputs(bundles: readonly PlanBundle[], measured: Readonly<Record<s
 /**
  * Prices every view of a run in milliseconds. A duration measured in an
  * earlier run takes precedence; otherwise the plan's estimated work (C_out:
- * the estimated rows of all its operators — which, as DuckDB inlines views,
- * includes the work of views it reads) is converted at a rate calibrated on
+ * the estimated rows of all its operators — which includes the work of the
+ * inline views it reads, since DuckDB inlines them; a stored view it reads
+ * counts as a scan) is converted at a rate calibrated on
  * the views that have both, or at {@link DEFAULT_MS_PER_ROW}; a view with
  * neither gets the median cost of the others. Each cost is a Decision that
  * records its source and how sure it is. Durations of views without a
