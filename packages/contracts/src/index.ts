@@ -11,6 +11,7 @@ export { ByteSpanSchema, spanLength, spanContains, spanOverlaps } from './span.j
 export type { ByteSpan } from './span.js';
 export { stableId, stableIdSql, STABLE_ID_MACRO, STABLE_ID_MACRO_SQL } from './stable-id.js';
 export type { StableIdPart } from './stable-id.js';
+export { sqlString } from './sql-string.js';
 export { canonicalJson, fingerprint } from './fingerprint.js';
 export { EvidenceSchema, decisionSchema, decide } from './decision.js';
 export type { Decision, Evidence } from './decision.js';

@@ -1,3 +1,4 @@
+import { sqlString } from '@anatomy/contracts';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { cpgOutputDatasets, qualifiedName, quoteIdentifier } from '@anatomy/schema-authority';
@@ -33,10 +34,6 @@ export type ParquetExportOptions = z.input<typeof ParquetExportOptionsSchema>;
 const PARTITION_COLUMN: Readonly<Record<string, string>> = { 'cpg.nodes': 'node_kind', 'cpg.edges': 'edge_kind' };
 
 const FILE_NAME = 'data_0.parquet';
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
 
 /**
  * Exports `cpg.nodes`, `cpg.edges` and `cpg.props` as Parquet under

@@ -1,3 +1,4 @@
+import { sqlString } from '@anatomy/contracts';
 import type { FileLocality } from '@anatomy/plan-signals';
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { ManifestView } from '@anatomy/semantic-ir';
@@ -13,11 +14,6 @@ export type AffectedFiles = readonly string[] | 'all';
 
 /** How an incremental build brought one view up to date. */
 export type ViewUpdate = 'unchanged' | 'files' | 'full';
-
-/** A string as a DuckDB string literal. */
-function sqlText(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
 
 function split(name: string): { readonly schema: string; readonly table: string } {
   const dot = name.indexOf('.');
@@ -139,7 +135,7 @@ export async function updateView(
     const added = await store.insertSelect({
       table: view.name,
       // The file ids go in as literals: DuckDB pushes a constant IN list down to the scans.
-      sql: `SELECT * FROM (${view.sql}) AS anatomy_increment WHERE ${quoteIdentifier(column)} IN (${options.affected.map(sqlText).join(', ')})`,
+      sql: `SELECT * FROM (${view.sql}) AS anatomy_increment WHERE ${quoteIdentifier(column)} IN (${options.affected.map(sqlString).join(', ')})`,
     });
     const after = before === undefined ? undefined : await tableDigest(store, view.name, files);
     const change: DigestChange = before === undefined || after === undefined ? { kind: 'rewritten' } : { kind: 'rows', removed: before.digest, added: after.digest };

@@ -1,10 +1,7 @@
+import { sqlString } from '@anatomy/contracts';
 import type { SqlQueryable } from './sql-queryable.js';
 import { PlanSignalsError } from './plan-signals-error.js';
 import type { PlannableView } from './plannable-view.js';
-
-function sqlLiteral(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
 
 /**
  * Asks DuckDB for the JSON parse tree of a view's SQL
@@ -18,7 +15,7 @@ function sqlLiteral(text: string): string {
 export async function readParseTree(store: SqlQueryable, view: PlannableView): Promise<unknown> {
   let rows;
   try {
-    rows = await store.query(`SELECT json_serialize_sql(${sqlLiteral(view.sql)}) AS tree`);
+    rows = await store.query(`SELECT json_serialize_sql(${sqlString(view.sql)}) AS tree`);
   } catch (error) {
     throw PlanSignalsError.create('ParseFailed', `DuckDB cannot serialize the SQL of view ${view.name}: ${(error as Error).message}`, {
       cause: error,

@@ -1,10 +1,7 @@
+import { sqlString } from '@anatomy/contracts';
 import { PlanSignalsError } from './plan-signals-error.js';
 import type { SqlQueryable } from './sql-queryable.js';
 import type { PredicateUse, ViewLineage } from './view-lineage.js';
-
-function sqlLiteral(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
-}
 
 /** A one-statement parse tree selecting `expression`, in the layout `json_serialize_sql` writes. */
 function selectOf(expression: unknown): string {
@@ -38,7 +35,7 @@ function selectOf(expression: unknown): string {
 export async function renderPredicates(store: SqlQueryable, lineage: ViewLineage): Promise<ViewLineage> {
   const pending = lineage.reads.flatMap((site) => site.predicates.filter((p) => p.sql === null));
   if (pending.length === 0) return lineage;
-  const rows = pending.map((p, i) => `(${i}, ${sqlLiteral(selectOf(p.expression))})`).join(', ');
+  const rows = pending.map((p, i) => `(${i}, ${sqlString(selectOf(p.expression))})`).join(', ');
   let rendered: Map<number, string>;
   try {
     const result = await store.query(`SELECT i, json_deserialize_sql(tree::JSON) AS sql FROM (VALUES ${rows}) AS t(i, tree) ORDER BY i`);

@@ -1,3 +1,4 @@
+import { sqlString } from '@anatomy/contracts';
 import { profileView } from '@anatomy/plan-signals';
 import type { SqlQueryable } from '@anatomy/plan-signals';
 import { deepFreeze } from './deep-freeze.js';
@@ -11,10 +12,6 @@ const SUBSET_TABLE = 'anatomy_scan_payoff_subset';
 
 function quoted(identifier: string): string {
   return `"${identifier.replaceAll('"', '""')}"`;
-}
-
-function literal(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
 }
 
 function whereOf(predicates: readonly string[]): string {
@@ -40,9 +37,9 @@ function widthOf(column: string, type: string): string {
 
 /** A relation's column names and types, in order. */
 async function columnTypes(store: SqlQueryable, relation: { schema: string | null; table: string }): Promise<{ name: string; type: string }[]> {
-  const schemaFilter = relation.schema === null ? '' : ` AND table_schema = ${literal(relation.schema)}`;
+  const schemaFilter = relation.schema === null ? '' : ` AND table_schema = ${sqlString(relation.schema)}`;
   const rows = await store.query(
-    `SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_name = ${literal(relation.table)}${schemaFilter} ORDER BY ordinal_position`,
+    `SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_name = ${sqlString(relation.table)}${schemaFilter} ORDER BY ordinal_position`,
   );
   return rows.map((r) => ({ name: String(r['name']), type: String(r['type']) }));
 }

@@ -1,9 +1,2 @@
-/**
- * A DuckDB string literal, with single quotes doubled.
- *
- * @example
- * sqlLiteral("it's"); // "'it''s'"
- */
-export function sqlLiteral(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
+// The compiler's name for DuckDB string literals; one definition serves every package.
+export { sqlString as sqlLiteral } from '@anatomy/contracts';

@@ -1,5 +1,5 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
-import { STABLE_ID_MACRO, STABLE_ID_MACRO_SQL } from '@anatomy/contracts';
+import { sqlString, STABLE_ID_MACRO, STABLE_ID_MACRO_SQL } from '@anatomy/contracts';
 import { columnBatch, createTableSql, quoteIdentifier } from '@anatomy/schema-authority';
 import type { CellValue, ColumnBatch, ColumnType, DatasetSchema } from '@anatomy/schema-authority';
 import { BIGINT, BLOB, BOOLEAN, DOUBLE, DuckDBBlobValue, DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api';
@@ -40,10 +40,6 @@ function toDuckValue(type: ColumnType, value: unknown): DuckDBValue {
   if (type === 'int64') return typeof value === 'bigint' ? value : BigInt(value as number);
   if (type === 'binary') return new DuckDBBlobValue(value as Uint8Array);
   return value as DuckDBValue;
-}
-
-function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
 }
 
 /** `schema.table` split and quoted; a bare name lives in `main`. */

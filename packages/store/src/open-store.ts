@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { STABLE_ID_MACRO_SQL } from '@anatomy/contracts';
+import { sqlString, STABLE_ID_MACRO_SQL } from '@anatomy/contracts';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DuckDbStore } from './duckdb-store.js';
 import type { InstanceShare } from './duckdb-store.js';
@@ -143,7 +143,7 @@ async function attachWaiting(path: string, readOnly: boolean, config: Record<str
   const instance = await DuckDBInstance.create(':memory:', config);
   const setup = await instance.connect();
   const started = performance.now();
-  const attach = `ATTACH '${path.replaceAll("'", "''")}' AS ${STORE_CATALOG}${readOnly ? ' (READ_ONLY)' : ''}`;
+  const attach = `ATTACH ${sqlString(path)} AS ${STORE_CATALOG}${readOnly ? ' (READ_ONLY)' : ''}`;
   try {
     try {
       for (let attempt = 1; ; attempt++) {
