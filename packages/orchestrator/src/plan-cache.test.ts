@@ -17,12 +17,33 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** A two-file project importing across files, in a fresh directory removed after the test. */
+function twoFileProject(prefix: string): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(root);
+  writeFileSync(join(root, 'a.py'), 'def f(x):\n    return g(x)\n\n\ndef g(y):\n    return y\n');
+  writeFileSync(join(root, 'b.py'), 'from a import f\n\n\nclass C:\n    def m(self):\n        return f(1)\n');
+  return root;
+}
+
+/** What a store holds outside `meta`: each relation with its kind (table or view), and the output tables' fingerprints. */
+async function storeState(path: string): Promise<{ relations: string[]; fingerprints: Record<string, string> }> {
+  const s = await openStore({ path });
+  try {
+    const rows = await s.query(
+      "SELECT table_schema || '.' || table_name || ' ' || table_type AS r FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema <> 'meta' ORDER BY r",
+    );
+    const fingerprints: Record<string, string> = {};
+    for (const table of OUTPUT_TABLES) fingerprints[table] = await tableFingerprint(s, table);
+    return { relations: rows.map((r) => String(r['r'])), fingerprints };
+  } finally {
+    await s.close();
+  }
+}
+
 describe('the plan cache', () => {
   it('is taken by an incremental build of the same program and missed after a program, schema or --full change', { timeout: 300_000 }, async () => {
-    const root = mkdtempSync(join(tmpdir(), 'anatomy-plan-cache-'));
-    dirs.push(root);
-    writeFileSync(join(root, 'a.py'), 'def f(x):\n    return g(x)\n\n\ndef g(y):\n    return y\n');
-    writeFileSync(join(root, 'b.py'), 'from a import f\n\n\nclass C:\n    def m(self):\n        return f(1)\n');
+    const root = twoFileProject('anatomy-plan-cache-');
     const storePath = join(root, 'store.duckdb');
 
     const store0 = await openStore({ path: storePath });
@@ -35,17 +56,7 @@ describe('the plan cache', () => {
     }
 
     const full = await buildCpg({ root, storePath, maintenance: 'off' }, silentProgress());
-    const relations = async (): Promise<string[]> => {
-      const s = await openStore({ path: storePath });
-      try {
-        const rows = await s.query(
-          "SELECT table_schema || '.' || table_name || ' ' || table_type AS r FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema <> 'meta' ORDER BY r",
-        );
-        return rows.map((r) => String(r['r']));
-      } finally {
-        await s.close();
-      }
-    };
+    const relations = async (): Promise<string[]> => (await storeState(storePath)).relations;
     const afterFull = await relations();
     appendFileSync(join(root, 'a.py'), '\n\ndef h():\n    return f(2)\n');
     const incremental = await buildCpg({ root, storePath, maintenance: 'off' }, silentProgress());
@@ -93,26 +104,10 @@ describe('the plan cache', () => {
   });
 
   it('when missed by an incremental build, is planned afresh and the build still equals a full one', { timeout: 300_000 }, async () => {
-    const root = mkdtempSync(join(tmpdir(), 'anatomy-plan-cache-miss-'));
-    dirs.push(root);
-    writeFileSync(join(root, 'a.py'), 'def f(x):\n    return g(x)\n\n\ndef g(y):\n    return y\n');
-    writeFileSync(join(root, 'b.py'), 'from a import f\n\n\nclass C:\n    def m(self):\n        return f(1)\n');
+    const root = twoFileProject('anatomy-plan-cache-miss-');
     const storePath = join(root, 'store.duckdb');
-    const kinds = async (path: string): Promise<{ relations: string[]; fingerprints: Record<string, string> }> => {
-      const s = await openStore({ path });
-      try {
-        const rows = await s.query(
-          "SELECT table_schema || '.' || table_name || ' ' || table_type AS r FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema <> 'meta' ORDER BY r",
-        );
-        const fingerprints: Record<string, string> = {};
-        for (const table of OUTPUT_TABLES) fingerprints[table] = await tableFingerprint(s, table);
-        return { relations: rows.map((r) => String(r['r'])), fingerprints };
-      } finally {
-        await s.close();
-      }
-    };
     await buildCpg({ root, storePath, maintenance: 'off' }, silentProgress());
-    const before = await kinds(storePath);
+    const before = await storeState(storePath);
     // What an older release's cache looks like to this one: nothing under this key.
     const store = await openStore({ path: storePath });
     try {
@@ -124,11 +119,11 @@ describe('the plan cache', () => {
     const incremental = await buildCpg({ root, storePath, maintenance: 'off' }, silentProgress());
     expect(incremental.build.mode).toBe('incremental');
     // Planning left stand-ins for the stored views; every one was replaced by its table, and the inline views are views.
-    const after = await kinds(storePath);
+    const after = await storeState(storePath);
     expect(after.relations).toEqual(before.relations);
     const fresh = join(root, 'fresh.duckdb');
     await buildCpg({ root, storePath: fresh, maintenance: 'off', full: true }, silentProgress());
-    expect(after.fingerprints).toEqual((await kinds(fresh)).fingerprints);
+    expect(after.fingerprints).toEqual((await storeState(fresh)).fingerprints);
     expect(after.fingerprints).not.toEqual(before.fingerprints);
     // And the cache is written again for the next build.
     const reopened = await openStore({ path: storePath });
