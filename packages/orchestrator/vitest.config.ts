@@ -3,6 +3,4 @@ import shared from '../../vitest.shared.ts';
 
 // These tests build whole CPGs, often in a CLI process of their own and several times over; each build plans every
 // view of the python-cpg program. On a loaded machine that takes well over the shared minute.
-// They are the longest suite of the workspace, the last to finish in CI: two files run at once (vitest's default on
-// two cores is one, which left the other core idle once the shorter suites were done).
-export default mergeConfig(shared, defineConfig({ test: { testTimeout: 180_000, hookTimeout: 180_000, maxWorkers: 2 } }));
+export default mergeConfig(shared, defineConfig({ test: { testTimeout: 180_000, hookTimeout: 180_000 } }));
