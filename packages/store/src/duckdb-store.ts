@@ -164,19 +164,21 @@ export class DuckDbStore implements Store {
     const started = performance.now();
     const name = tableName(request.name);
     if (request.name.includes('.')) await this.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(name.schema)}`);
-    const before = await this.#existingRowCount(name.schema, name.table);
-    // CREATE OR REPLACE cannot turn a view into a table or back: drop the other kind first.
+    // One catalog lookup gives both whether something holds the name and what it is: each
+    // costs a few milliseconds, and a build materializes every stored view of the program.
     const existing = await this.query(
       'SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?',
       [name.schema, name.table],
     );
     const type = existing[0]?.['table_type'];
+    const before = type !== undefined && type !== 'VIEW' ? await this.#count(name.quoted) : 0;
+    // CREATE OR REPLACE cannot turn a view into a table or back: drop the other kind first.
     if (request.as === 'table' && type === 'VIEW') await this.run(`DROP VIEW ${name.quoted}`);
     if (request.as === 'view' && type !== undefined && type !== 'VIEW') await this.run(`DROP TABLE ${name.quoted}`);
     await this.run(`CREATE OR REPLACE ${request.as === 'table' ? 'TABLE' : 'VIEW'} ${name.quoted} AS ${request.sql}`);
     if (request.as === 'view') return this.#outcome(request.name, 'materialize-view', 0, 0, started);
-    const inserted = await this.#count(name.quoted);
-    return this.#outcome(request.name, 'materialize-table', inserted, before, started);
+    // The rows inserted are the new table's live rows, which the outcome's snapshot counts.
+    return this.#outcome(request.name, 'materialize-table', null, before, started);
   }
 
   async deleteRows(request: DeleteRequest): Promise<WriteOutcome> {
@@ -289,8 +291,7 @@ export class DuckDbStore implements Store {
   async storage(table?: string): Promise<StorageSnapshot> {
     this.#assertOpen();
     const query = (sql: string, params?: readonly string[]): Promise<Row[]> => this.query(sql, params);
-    // While a new generation is built, the file being written is the one beside the store.
-    const file = this.inMemory ? null : this.#building ? `${this.path}.next` : this.path;
+    const file = this.#fileBeingWritten();
     if (table === undefined) return measureStorage(query, file);
     const name = tableName(table);
     if ((await this.#tableExists(name.schema, name.table)) === false) {
@@ -461,14 +462,14 @@ export class DuckDbStore implements Store {
     }
   }
 
+  /** The database file writes go to: null in memory; while a new generation is built, the one beside the store. */
+  #fileBeingWritten(): string | null {
+    return this.inMemory ? null : this.#building ? `${this.path}.next` : this.path;
+  }
+
   async #tableExists(schema: string, table: string): Promise<boolean> {
     const rows = await this.query('SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?', [schema, table]);
     return Number(rows[0]?.['n'] ?? 0) > 0;
-  }
-
-  async #existingRowCount(schema: string, table: string): Promise<number> {
-    if (!(await this.#tableExists(schema, table))) return 0;
-    return this.#count(`${quoteIdentifier(schema)}.${quoteIdentifier(table)}`);
   }
 
   async #count(quoted: string): Promise<number> {
@@ -476,13 +477,17 @@ export class DuckDbStore implements Store {
     return Number(rows[0]?.['n'] ?? 0);
   }
 
-  async #outcome(target: string, operation: WriteOperation, inserted: number, deleted: number, started: number): Promise<WriteOutcome> {
+  async #outcome(target: string, operation: WriteOperation, inserted: number | null, deleted: number, started: number): Promise<WriteOutcome> {
     const durationMs = performance.now() - started;
-    const snapshot = await this.storage(operation === 'materialize-view' ? undefined : target);
+    // The target was just written, so it exists: measure it without asking the catalog again.
+    const query = (sql: string, params?: readonly string[]): Promise<Row[]> => this.query(sql, params);
+    const file = this.#fileBeingWritten();
+    const name = tableName(target);
+    const snapshot = await measureStorage(query, file, operation === 'materialize-view' ? undefined : { name: name.plain, quoted: name.quoted });
     return Object.freeze({
       target,
       operation,
-      rowsInserted: inserted,
+      rowsInserted: inserted ?? snapshot.table?.liveRows ?? 0,
       rowsDeleted: deleted,
       tableRowCount: snapshot.table?.liveRows ?? 0,
       storedRowCount: snapshot.table?.storedRows ?? 0,
