@@ -55,6 +55,18 @@ describe('measureScanPayoff', () => {
     expect(await db.query("SELECT * FROM duckdb_tables() WHERE table_name = 'anatomy_scan_payoff_subset'")).toEqual([]);
   });
 
+  it('measures an empty dataset as reading nothing, with or without the policy', async () => {
+    const policy = deriveScanPolicy('evidence.defs', lineages);
+    await connection.run('BEGIN TRANSACTION; DELETE FROM evidence.defs');
+    try {
+      const measured = await measureScanPayoff(db, 'evidence.defs', policy);
+      expect(measured.payoff).toEqual({ rowsScannedWith: 0, rowsScannedWithout: 0, bytesScannedWith: 0, bytesScannedWithout: 0, datasetRows: 0, subsetRows: 0 });
+      expect(measuredSelectivity(measured)).toEqual({});
+    } finally {
+      await connection.run('ROLLBACK');
+    }
+  });
+
   it('feeds the measured selectivity back, which decides the subset', async () => {
     const measured = await measureScanPayoff(db, 'evidence.defs', deriveScanPolicy('evidence.defs', lineages));
     const selectivity = measuredSelectivity(measured);

@@ -1,4 +1,3 @@
-import { sqlString } from '@anatomy/contracts';
 import { profileView } from '@anatomy/plan-signals';
 import type { SqlQueryable } from '@anatomy/plan-signals';
 import { deepFreeze } from './deep-freeze.js';
@@ -35,13 +34,10 @@ function widthOf(column: string, type: string): string {
   return `coalesce(strlen(CAST(${c} AS VARCHAR)), 0)`;
 }
 
-/** A relation's column names and types, in order. */
-async function columnTypes(store: SqlQueryable, relation: { schema: string | null; table: string }): Promise<{ name: string; type: string }[]> {
-  const schemaFilter = relation.schema === null ? '' : ` AND table_schema = ${sqlString(relation.schema)}`;
-  const rows = await store.query(
-    `SELECT column_name AS name, data_type AS type FROM information_schema.columns WHERE table_name = ${sqlString(relation.table)}${schemaFilter} ORDER BY ordinal_position`,
-  );
-  return rows.map((r) => ({ name: String(r['name']), type: String(r['type']) }));
+/** A relation's column names and types, in order (`DESCRIBE` binds only this relation, unlike a catalog query). */
+async function columnTypes(store: SqlQueryable, source: string): Promise<{ name: string; type: string }[]> {
+  const rows = await store.query(`DESCRIBE ${source}`);
+  return rows.map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
 }
 
 /** Average uncompressed bytes per row of some columns of a relation (0 for an empty relation). */
@@ -98,12 +94,11 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
     });
   }
   const dot = dataset.indexOf('.');
-  const relation = dot < 0 ? { schema: null, table: dataset } : { schema: dataset.slice(0, dot), table: dataset.slice(dot + 1) };
-  const source = dot < 0 ? quoted(dataset) : `${quoted(relation.schema ?? '')}.${quoted(relation.table)}`;
+  const source = dot < 0 ? quoted(dataset) : `${quoted(dataset.slice(0, dot))}.${quoted(dataset.slice(dot + 1))}`;
   let payoff: ScanPayoff;
   try {
     const rowsScanned = rowsScannedOnce(store);
-    const all = await columnTypes(store, relation);
+    const all = await columnTypes(store, source);
     if (all.length === 0) {
       throw ScanPolicyError.create('MeasureFailed', `${dataset} has no columns in the store`, { hint: `create and fill ${dataset} before measuring its scans` });
     }
@@ -111,6 +106,12 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
     const projected = wanted.length === 0 ? all : wanted;
     const list = projected.map((c) => quoted(c.name)).join(', ');
     const datasetRows = Number((await store.query(`SELECT count(*) AS n FROM ${source}`))[0]?.['n'] ?? 0);
+    if (datasetRows === 0) {
+      // Every scan of an empty dataset reads nothing, with or without the policy: exact
+      // without profiling each read site (a small project leaves many datasets empty).
+      const none = { rowsScannedWith: 0, rowsScannedWithout: 0, bytesScannedWith: 0, bytesScannedWithout: 0, datasetRows: 0 };
+      return deepFreeze(ScanPolicyDecisionSchema.parse({ ...decision, payoff: decision.candidateSubset === null ? none : { ...none, subsetRows: 0 } }));
+    }
     const fullWidth = await averageWidth(store, source, all);
     const projectedWidth = await averageWidth(store, source, projected);
     const subset = decision.candidateSubset;
