@@ -2,26 +2,19 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { AnatomyError, formatIssues } from '@anatomy/contracts';
 import type { ValidationIssue } from '@anatomy/contracts';
-import { exportArrow, exportGraphML, exportNeo4jCsv, exportParquet, MAX_TRAVERSAL_DEPTH, openCpg } from '@anatomy/cpg-query';
+// The depth limit alone, from an entry point of its own: the rest of the read side loads when a read command runs.
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a static import of that small entry point is the point
+import { MAX_TRAVERSAL_DEPTH } from '@anatomy/cpg-query/traversal-options';
 import type { ExportSummary } from '@anatomy/cpg-query';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { buildOptionsFromConfig, loadConfig } from './anatomy-config.js';
 import type { AnatomyConfigInput } from './anatomy-config.js';
-import { buildCpg } from './build-cpg.js';
-import { doctor, formatDoctor } from './doctor-command.js';
-import { maintainCommand } from './maintain-command.js';
-import { replayCommand } from './replay-command.js';
-import { reportCommand } from './report-command.js';
 import { OrchestratorError } from './orchestrator-error.js';
-import { planCommand } from './plan-command.js';
 import type { BuildSummary } from './build-cpg.js';
 import { ExitCode } from './exit-code.js';
-import { countingCpg, exportRowTotal } from './export-progress.js';
 import { formatRows } from './format-rows.js';
-import { askCpg } from './graph-questions.js';
 import type { GraphQuestion } from './graph-questions.js';
 import type { RowFormat } from './format-rows.js';
-import { formatPlanReport } from './plan-report.js';
 import { barProgress, formatDuration, lineProgress, silentProgress } from './progress-reporter.js';
 import type { ProgressReporter } from './progress-reporter.js';
 
@@ -257,6 +250,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       const json = loaded.config.output.json;
       const progress = json ? silentProgress() : progressFor(io.stderr);
       // --full and --since are about this one run, never settings to keep in a configuration file.
+      const { buildCpg } = await import('./build-cpg.js');
       const summary = await buildCpg({ ...buildOptionsFromConfig(dir, loaded.config), ...(opts.full === true ? { full: true } : {}), ...(opts.since === undefined ? {} : { since: opts.since }) }, progress);
       if (json) io.stdout.write(`${JSON.stringify(summary, jsonReplacer, 2)}\n`);
       else printBuildSummary(summary, io);
@@ -270,6 +264,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--store <path>', 'DuckDB file to read statistics from instead of <dir>/.anatomy/anatomy.duckdb')
     .option('--json', 'print the plan as one JSON object')
     .action(async (dir: string, opts: { store?: string; json?: boolean }) => {
+      const [{ planCommand }, { formatPlanReport }] = await Promise.all([import('./plan-command.js'), import('./plan-report.js')]);
       const report = await planCommand({ root: dir, ...(opts.store ? { storePath: opts.store } : {}) });
       io.stdout.write(opts.json === true ? `${JSON.stringify(report, jsonReplacer, 2)}\n` : `${formatPlanReport(report)}\n`);
     });
@@ -282,6 +277,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--store <path>', 'the store file, when it is not <dir>/.anatomy/anatomy.duckdb')
     .option('--json', 'print the comparison as JSON')
     .action(async (dir: string, opts: { run?: string; store?: string; json?: boolean }) => {
+      const { replayCommand } = await import('./replay-command.js');
       const result = await replayCommand({ root: dir, ...(opts.run ? { runId: opts.run } : {}), ...(opts.store ? { storePath: opts.store } : {}) });
       if (opts.json === true) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else {
@@ -303,6 +299,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--store <path>', 'the store file, when it is not <dir>/.anatomy/anatomy.duckdb')
     .option('--json', 'also print the data shown on the page as JSON')
     .action(async (dir: string, opts: { out?: string; run?: string; store?: string; json?: boolean }) => {
+      const { reportCommand } = await import('./report-command.js');
       const { out, data } = await reportCommand({
         root: dir,
         ...(opts.out ? { out: opts.out } : {}),
@@ -327,6 +324,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--store <path>', 'the store file, when it is not <dir>/.anatomy/anatomy.duckdb')
     .option('--json', 'print the decisions and records as JSON')
     .action(async (dir: string, opts: { dryRun?: boolean; store?: string; json?: boolean }) => {
+      const { maintainCommand } = await import('./maintain-command.js');
       const result = await maintainCommand({ root: dir, dryRun: opts.dryRun === true, ...(opts.store ? { storePath: opts.store } : {}) });
       if (opts.json === true) {
         io.stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
@@ -346,6 +344,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--python <executable>', 'the python3 to check instead of the one on PATH')
     .option('--json', 'print the checks as JSON')
     .action(async (dir: string | undefined, opts: { store?: string; python?: string; json?: boolean }) => {
+      const { doctor, formatDoctor } = await import('./doctor-command.js');
       const report = await doctor({ ...(dir ? { root: dir } : {}), ...(opts.store ? { storePath: opts.store } : {}), ...(opts.python ? { python3: opts.python } : {}) });
       io.stdout.write(opts.json === true ? `${JSON.stringify(report, null, 2)}\n` : `${formatDoctor(report)}\n`);
       if (!report.ok) exitCode = ExitCode.Failed;
@@ -359,6 +358,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .addOption(new Option('--format <format>', 'output format (default table)').choices(['table', 'csv', 'json']))
     .action(async (dir: string, sql: string, opts: { format?: RowFormat }) => {
       const format = rowFormatFor(dir, opts.format);
+      const { openCpg } = await import('@anatomy/cpg-query');
       const cpg = await openCpg(dir);
       try {
         io.stdout.write(formatRows(await cpg.sql(sql), format));
@@ -383,6 +383,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
       const args = rest.slice(0, spec.args.length).map(String);
       const opts = (rest[spec.args.length] ?? {}) as { depth?: number; format?: RowFormat };
       const format = rowFormatFor(dir, opts.format);
+      const { askCpg } = await import('./graph-questions.js');
       const answer = await askCpg(dir, spec.question(args, opts.depth ?? 1));
       if (format === 'table') io.stdout.write(`${spec.title} ${answer.subject}${spec.depth ? `, depth ≤ ${opts.depth ?? 1}` : ''}:\n`);
       io.stdout.write(formatRows(answer.rows, format));
@@ -402,6 +403,10 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--no-partition', 'parquet: do not hive-partition nodes and edges by kind')
     .option('--json', 'print the export summary as JSON')
     .action(async (dir: string, opts: { format: 'parquet' | 'arrow' | 'graphml' | 'neo4j'; out: string; partition: boolean; json?: boolean }) => {
+      const [{ exportArrow, exportGraphML, exportNeo4jCsv, exportParquet, openCpg }, { countingCpg, exportRowTotal }] = await Promise.all([
+        import('@anatomy/cpg-query'),
+        import('./export-progress.js'),
+      ]);
       const opened = await openCpg(dir);
       let summary: ExportSummary;
       // Bars on a terminal; elsewhere the summary on stdout is all, as for a pipe or CI log.
