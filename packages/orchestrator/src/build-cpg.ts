@@ -34,7 +34,6 @@ import { planIncrement } from './incremental-plan.js';
 import type { IncrementalPlan } from './incremental-plan.js';
 import { removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
 import { sinceReuse } from './since-reuse.js';
-import { fileBatches, materializeInFileBatches } from './file-batches.js';
 import { affectedFiles, dropPreviousTables, setAsidePreviousTables, updateView } from './incremental-views.js';
 import type { AffectedFiles, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
@@ -77,12 +76,6 @@ export interface BuildOptions {
    * when an operator that cannot spill needs more (see docs/benchmarks.md).
    */
   readonly memoryLimit?: string;
-  /**
-   * In a full build, a file-local view whose estimate exceeds this many rows
-   * is written in batches of files (see `fileBatches`); default
-   * `ROWS_PER_FILE_BATCH`. The rows are the same either way.
-   */
-  readonly rowsPerFileBatch?: number;
   /** Rebuild everything even when the store holds a compatible build. */
   readonly full?: boolean;
   /**
@@ -277,12 +270,10 @@ async function executeViews(
   progress: ProgressReporter,
   outcomes: WriteOutcome[],
   timings: RunTimings['views'][number][],
-  batching: { readonly fileIds: readonly string[]; readonly rowsPerBatch: number | undefined },
   incremental?: IncrementalViews,
 ): Promise<Map<string, number>> {
   const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
   const cache = new Map(planned.report.tasks.map((t) => [t.name, t.cachePolicy]));
-  const estimates = new Map(planned.report.tasks.map((t) => [t.name, t.estimatedRows]));
   const rows = new Map<string, number>();
   let done = 0;
   // One DuckDB connection writes, so tasks run one at a time in schedule order.
@@ -315,17 +306,10 @@ async function executeViews(
         incremental.updates.set(name, result.update);
         return { rows: result.rows };
       }
-      const split = fileBatches({
-        locality: planned.locality[name],
-        estimatedRows: estimates.get(name) ?? null,
-        fileIds: batching.fileIds,
-        ...(batching.rowsPerBatch === undefined ? {} : { rowsPerBatch: batching.rowsPerBatch }),
-      });
-      const written = split === undefined ? [await store.materialize({ name: view.name, sql: view.sql, as: 'table' })] : await materializeInFileBatches(store, view, split);
-      outcomes.push(...written);
-      const inserted = written.reduce((sum, o) => sum + o.rowsInserted, 0);
-      rows.set(name, inserted);
-      return { rows: inserted };
+      const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
+      outcomes.push(outcome);
+      rows.set(name, outcome.rowsInserted);
+      return { rows: outcome.rowsInserted };
     },
     { concurrency: 1 },
   );
@@ -539,7 +523,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       const rows = await timer.run(
         'execute',
         async () => {
-          const done = await executeViews(store, planned, manifest, progress, outcomes, viewTimings, { fileIds: scan.files.map((f) => f.file_id), rowsPerBatch: options.rowsPerFileBatch }, views);
+          const done = await executeViews(store, planned, manifest, progress, outcomes, viewTimings, views);
           if (views !== undefined) await dropPreviousTables(store, previous, new Set(views.updates.keys()));
           return done;
         },

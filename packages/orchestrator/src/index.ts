@@ -1,8 +1,6 @@
 export { main } from './cli.js';
 export type { CliIo } from './cli.js';
 export { buildCpg, STORE_RELATIVE_PATH } from './build-cpg.js';
-export { ROWS_PER_FILE_BATCH, fileBatches, materializeInFileBatches } from './file-batches.js';
-export type { FileBatches } from './file-batches.js';
 export type { BuildOptions, BuildSummary, BuildModeSummary } from './build-cpg.js';
 export { fileManifestDataset, buildStateDataset, readStoredBuild, writeStoredBuild, BUILD_STATE_VERSION } from './build-state.js';
 export type { BuildState, ManifestFile, StoredBuild } from './build-state.js';
