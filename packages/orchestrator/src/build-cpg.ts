@@ -10,7 +10,7 @@ import { captureCapabilities, inferDeps, parseLineage, readLineageCatalog } from
 import type { InferredDeps, ViewLineage } from '@anatomy/plan-signals';
 import { pythonCpgProgram } from '@anatomy/python-cpg';
 import { filesBatch, filesDataset, lineIndexDataset, lineIndexExtractor, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
-import { cpgOutputDatasets, SchemaRegistry, verifySchema } from '@anatomy/schema-authority';
+import { columnsWithRole, cpgOutputDatasets, SchemaRegistry, verifySchema } from '@anatomy/schema-authority';
 import type { Extractor } from '@anatomy/schema-authority';
 import { measureScanPayoff } from '@anatomy/scan-policy';
 import type { ScanPolicyDecision } from '@anatomy/scan-policy';
@@ -298,6 +298,8 @@ async function executeViews(
           locality: planned.locality[name],
           affected: incremental.affected.get(name) ?? 'all',
           hasPrevious: incremental.previous.has(name),
+          fileColumns: incremental.fileColumns,
+          reads: incremental.reads,
           digest: OUTPUT_TABLES.includes(name),
         });
         incremental.changes.set(name, result.change);
@@ -395,6 +397,21 @@ interface IncrementalViews {
   readonly updates: Map<string, ViewUpdate>;
   /** How each output table's rows changed, for its running digest. */
   readonly changes: Map<string, DigestChange>;
+  /** The column naming each row's file, of every relation that has one: evidence by its role, file-local views by their locality. */
+  readonly fileColumns: ReadonlyMap<string, string>;
+  /** Limited reads of those relations, parsed once for the build. */
+  readonly reads: Map<string, unknown>;
+}
+
+/** The column naming each row's file, by relation: evidence datasets' file identities, and the file column of every file-local view. */
+function fileColumnsOf(registry: SchemaRegistry, locality: PlannedExecution['locality']): Map<string, string> {
+  const columns = new Map<string, string>();
+  for (const ds of registry.list()) {
+    const identity = columnsWithRole(ds, 'file-identity')[0];
+    if (identity !== undefined) columns.set(ds.name, identity.name);
+  }
+  for (const [view, l] of Object.entries(locality)) if (l.local && l.column !== null) columns.set(view, l.column);
+  return columns;
 }
 
 function waitOption(options: BuildOptions, progress: ProgressReporter): { wait?: { timeoutMs: number; pollMs: number; onWait: (info: LockWaitInfo) => void } } {
@@ -519,6 +536,8 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
               }),
               updates: new Map(),
               changes: new Map(),
+              fileColumns: fileColumnsOf(registry, planned.locality),
+              reads: new Map(),
             };
       const rows = await timer.run(
         'execute',

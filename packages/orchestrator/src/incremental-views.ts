@@ -4,6 +4,7 @@ import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { ManifestView } from '@anatomy/semantic-ir';
 import { deleteFileRows, tableDigest } from '@anatomy/store';
 import type { Store, WriteOutcome } from '@anatomy/store';
+import { fileFilteredSql } from './file-filtered-sql.js';
 import type { DigestChange } from './output-digests.js';
 
 /** The suffix under which an incremental build keeps the previous build's table of a view while it plans. */
@@ -108,6 +109,10 @@ export async function updateView(
     readonly hasPrevious: boolean;
     /** Digest the rows deleted and inserted, so the table's running digest can follow (output tables). */
     readonly digest?: boolean;
+    /** The file column of each relation that has one: a view updated by file reads only those files' rows of them (see `fileFilteredSql`). */
+    readonly fileColumns?: ReadonlyMap<string, string>;
+    /** Parsed limited reads shared by the views of one build (see `fileFilteredSql`). */
+    readonly reads?: Map<string, unknown>;
   },
 ): Promise<{ readonly update: ViewUpdate; readonly rows: number; readonly outcomes: WriteOutcome[]; readonly change: DigestChange }> {
   const { schema, table } = split(view.name);
@@ -132,10 +137,11 @@ export async function updateView(
     const files = { column, values: options.affected };
     const before = options.digest === true ? await tableDigest(store, view.name, files) : undefined;
     const removed = await deleteFileRows(store, { table: view.name, column, fileIds: options.affected });
+    const sql = options.fileColumns === undefined ? view.sql : await fileFilteredSql(store, view.sql, options.fileColumns, options.affected, options.reads);
     const added = await store.insertSelect({
       table: view.name,
       // The file ids go in as literals: DuckDB pushes a constant IN list down to the scans.
-      sql: `SELECT * FROM (${view.sql}) AS anatomy_increment WHERE ${quoteIdentifier(column)} IN (${options.affected.map(sqlString).join(', ')})`,
+      sql: `SELECT * FROM (${sql}) AS anatomy_increment WHERE ${quoteIdentifier(column)} IN (${options.affected.map(sqlString).join(', ')})`,
     });
     const after = before === undefined ? undefined : await tableDigest(store, view.name, files);
     const change: DigestChange = before === undefined || after === undefined ? { kind: 'rewritten' } : { kind: 'rows', removed: before.digest, added: after.digest };

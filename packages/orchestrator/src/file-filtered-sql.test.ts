@@ -1,0 +1,87 @@
+import { openStore } from "@anatomy/store";
+import type { Store } from "@anatomy/store";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fileFilteredSql } from "./file-filtered-sql.js";
+
+let store: Store;
+
+beforeAll(async () => {
+  store = await openStore({ path: ":memory:" });
+  await store.run("CREATE SCHEMA ev");
+  await store.run(
+    `CREATE TABLE ev.defs AS SELECT 'f' || (i % 4) AS file_id, 'd' || i AS def_id, 'n' || (i % 13) AS name FROM range(200) r(i)`
+  );
+  // Refs name their file, and a def of the same file by its id; some have no file at all.
+  await store.run(
+    `CREATE TABLE ev.refs AS SELECT CASE WHEN i % 17 = 0 THEN NULL ELSE 'f' || (i % 4) END AS file_id, 'r' || i AS ref_id, 'd' || (i % 200) AS def_id FROM range(300) r(i)`
+  );
+  await store.run(
+    `CREATE TABLE ev.lookup AS SELECT 'n' || i AS name, i AS weight FROM range(13) r(i)`
+  );
+});
+
+afterAll(async () => {
+  await store.close();
+});
+
+/** A file-local view: joins on ids within one file, a window per file, a CTE named like a table, an anti-join. */
+const VIEW = `
+WITH "defs" AS (SELECT * FROM "ev"."defs" WHERE name <> 'n0')
+SELECT r.file_id, r.ref_id, d.def_id, l.weight,
+       count(*) OVER (PARTITION BY r.file_id) AS per_file
+  FROM "ev"."refs" AS r
+  JOIN "defs" AS d ON d.def_id = r.def_id AND d.file_id = r.file_id
+  LEFT JOIN "ev"."lookup" l ON l.name = d.name
+ WHERE NOT EXISTS (SELECT 1 FROM "ev"."defs" AS x WHERE x.def_id = r.def_id AND x.file_id = r.file_id AND x.name = 'n5')
+`;
+const COLUMNS = new Map([
+  ["ev.defs", "file_id"],
+  ["ev.refs", "file_id"],
+]);
+
+async function rows(sql: string, files: readonly string[]): Promise<string[]> {
+  const list = files.map((f) => `'${f}'`).join(", ");
+  const result = await store.query(
+    `SELECT * FROM (${sql}) AS v WHERE file_id IN (${list}) ORDER BY ALL`
+  );
+  return result.map((r) =>
+    JSON.stringify(r, (_key, value: unknown) =>
+      typeof value === "bigint" ? value.toString() : value
+    )
+  );
+}
+
+describe("fileFilteredSql", () => {
+  it("limits every read of a relation with a file column to the files, and leaves CTEs and other relations alone", async () => {
+    const sql = await fileFilteredSql(store, VIEW, COLUMNS, ["f1"]);
+    expect(sql).not.toBe(VIEW);
+    // The two reads of ev.defs (the CTE's and the anti-join's) and the one of ev.refs.
+    expect(sql.match(/IN \('f1'\)/g)).toHaveLength(3);
+    expect(sql).toContain("lookup");
+    expect(sql).not.toMatch(/lookup[^)]*IN \('f1'\)/);
+  });
+
+  it("gives the rows of the chosen files exactly as the unlimited SQL does", async () => {
+    for (const files of [["f0"], ["f1", "f3"], ["f2"], ["f9"]]) {
+      const limited = await fileFilteredSql(store, VIEW, COLUMNS, files);
+      expect(await rows(limited, files)).toEqual(await rows(VIEW, files));
+    }
+    expect((await rows(VIEW, ["f1"])).length).toBeGreaterThan(10);
+  });
+
+  it("keeps the rows with no file, which any file may join", async () => {
+    const sql =
+      'SELECT d.file_id, count(r.ref_id) AS refs FROM "ev"."defs" AS d LEFT JOIN "ev"."refs" AS r ON r.def_id = d.def_id GROUP BY d.file_id';
+    expect(
+      await rows(await fileFilteredSql(store, sql, COLUMNS, ["f2"]), ["f2"])
+    ).toEqual(await rows(sql, ["f2"]));
+  });
+
+  it("returns SQL DuckDB cannot parse, or that reads no relation with a file column, unchanged", async () => {
+    expect(await fileFilteredSql(store, "SELEC oops", COLUMNS, ["f1"])).toBe(
+      "SELEC oops"
+    );
+    const plain = 'SELECT name FROM "ev"."lookup"';
+    expect(await fileFilteredSql(store, plain, COLUMNS, ["f1"])).toBe(plain);
+  });
+});
