@@ -52,7 +52,7 @@ describe('buildCpg on a store that holds a build', () => {
     expect(forced.build).toMatchObject({ mode: 'full', reason: '--full was given', extracted: 1 });
   });
 
-  it('recomputes only the edited file’s rows of cpg.props, and ends with the tables a full build makes', { timeout: 300_000 }, async () => {
+  it('recomputes only the edited file’s rows of cpg.props and cpg.nodes (and the nodes of no file), and ends with the tables a full build makes', { timeout: 300_000 }, async () => {
     const files = {
       'pkg/__init__.py': 'from .a import f\n',
       'pkg/a.py': 'def f(x, *rest):\n    return x\n\n\nclass K:\n    def m(self):\n        return f(1)\n',
@@ -66,7 +66,9 @@ describe('buildCpg on a store that holds a build', () => {
       try {
         const rows = await db.query(
           `SELECT 'props:' || coalesce(f.path, '') AS k, count(*) AS n FROM cpg.props p LEFT JOIN evidence.files f USING (file_id) GROUP BY ALL
-           UNION ALL SELECT 'props', count(*) FROM cpg.props`,
+           UNION ALL SELECT 'props', count(*) FROM cpg.props
+           UNION ALL SELECT 'nodes:' || coalesce(f.path, '(none)'), count(*) FROM cpg.nodes n LEFT JOIN evidence.files f USING (file_id) GROUP BY ALL
+           UNION ALL SELECT 'nodes', count(*) FROM cpg.nodes`,
         );
         return Object.fromEntries(rows.map((r) => [String(r['k']), r['n'] as bigint]));
       } finally {
@@ -84,8 +86,14 @@ describe('buildCpg on a store that holds a build', () => {
     // Only the edited file's properties were deleted and recomputed, not the table.
     expect(deleted('cpg.props')).toEqual([Number(before['props:pkg/a.py'])]);
     expect(Number(before['props'])).toBeGreaterThan(Number(before['props:pkg/a.py']));
+    // cpg.nodes: the edited file's nodes and the SYMBOL nodes, which belong to no file and are recomputed whole.
+    expect(before['nodes:(none)']! > 0n).toBe(true);
+    expect(deleted('cpg.nodes')).toEqual([Number(before['nodes:pkg/a.py']! + before['nodes:(none)']!)]);
+    expect(Number(before['nodes'])).toBeGreaterThan(Number(before['nodes:pkg/a.py']! + before['nodes:(none)']!));
     const after = await counts();
     expect(after['props:pkg/b.py']).toBe(before['props:pkg/b.py']);
+    expect(after['nodes:pkg/b.py']).toBe(before['nodes:pkg/b.py']);
+    expect(after['nodes:(none)']! > before['nodes:(none)']!).toBe(true); // the SYMBOL of h
     expect(after['props:pkg/a.py']! > before['props:pkg/a.py']!).toBe(true);
 
     // The patched tables are the ones a full build of the same tree makes.

@@ -249,7 +249,8 @@ async function analyse(
       });
       locality[name] = viewLocality;
       // A view that carries a file identity (passed through, or picked per group of one file) hands it on to the views reading it.
-      const carried = viewSignals.filePartitioning.column ?? viewLocality.column;
+      // A view with rows of no file (a NULL file column) hands on no file identity: a reader's NULL rows would escape its per-file updates.
+      const carried = viewSignals.filePartitioning.column ?? (viewLocality.nullFile === undefined ? viewLocality.column : null);
       if (carried !== null) fileIdentityColumns[name] = [carried];
       // Result columns naming their row's file (only a file-local view has any) partition windows and join files downstream.
       const naming: Record<string, string[]> = { ...rowFileColumns };
