@@ -289,7 +289,7 @@ function flatten(subject: string, decision: string, d: Decided): PlanReportDecis
 
 function localityDecision(locality: FileLocality): Decided {
   return {
-    value: { local: locality.local, column: locality.column },
+    value: { local: locality.local, column: locality.column, ...(locality.nullFile === undefined ? {} : { nullFile: locality.nullFile }) },
     confidence: 1,
     rationale: locality.local ? `file-local: ${locality.reason}` : `global: ${locality.reason}`,
     evidence: [{ source: 'plan-lineage', detail: 'json_serialize_sql parse tree and the lineage read from it' }],
