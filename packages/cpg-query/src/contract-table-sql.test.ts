@@ -6,8 +6,8 @@ import { contractTableSql } from './contract-table-sql.js';
 describe('contractTableSql', () => {
   it('selects the contract columns sorted by key, then by every other column', () => {
     expect(contractTableSql(cpgPropsDataset, ['cpg.nodes', 'cpg.props'], { omit: ['value_bool'], where: `t."prop_key" = 'x'` })).toBe(
-      'SELECT t."entity_id", t."prop_key", t."value_type", t."value_string", t."value_int", t."value_float" FROM "cpg"."props" AS t ' +
-        `WHERE t."prop_key" = 'x' ORDER BY t."entity_id", t."prop_key", t."value_type", t."value_string", t."value_int", t."value_float", t."value_bool"`,
+      'SELECT t."entity_id", t."prop_key", t."value_type", t."value_string", t."value_int", t."value_float", t."file_id" FROM "cpg"."props" AS t ' +
+        `WHERE t."prop_key" = 'x' ORDER BY t."entity_id", t."prop_key", t."value_type", t."value_string", t."value_int", t."value_float", t."value_bool", t."file_id"`,
     );
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CpgPropSchema } from './cpg-prop.js';
 
-const none = { value_string: null, value_int: null, value_float: null, value_bool: null };
+const none = { value_string: null, value_int: null, value_float: null, value_bool: null, file_id: 'file:1' };
 
 describe('CpgPropSchema', () => {
   it('accepts one value in the column its value_type names', () => {

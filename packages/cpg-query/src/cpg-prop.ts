@@ -15,10 +15,11 @@ const VALUE_COLUMN = {
  * One row of `cpg.props`: a single typed property of a node or an edge. The
  * columns are those of `cpgPropsDataset`; the schema adds the rule that the
  * column named by `value_type` holds the value and the other three are NULL.
+ * `file_id` is the owning file of the entity, NULL for an entity of no file.
  *
  * @example
  * CpgPropSchema.parse({ entity_id: 'def:…', prop_key: 'def_kind', value_type: 'string',
- *   value_string: 'class', value_int: null, value_float: null, value_bool: null });
+ *   value_string: 'class', value_int: null, value_float: null, value_bool: null, file_id: 'file:…' });
  */
 export const CpgPropSchema = z
   .object({
@@ -29,6 +30,7 @@ export const CpgPropSchema = z
     value_int: z.bigint().nullable(),
     value_float: z.number().nullable(),
     value_bool: z.boolean().nullable(),
+    file_id: z.string().min(1).nullable(),
   })
   .superRefine((prop, ctx) => {
     const holder = VALUE_COLUMN[prop.value_type];

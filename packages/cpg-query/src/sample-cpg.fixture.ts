@@ -61,6 +61,8 @@ export interface SampleProp {
   readonly value_int: bigint | null;
   readonly value_float: number | null;
   readonly value_bool: boolean | null;
+  /** The owning file of the entity: its node's file, or for an edge the file of its evidence. */
+  readonly file_id: string | null;
 }
 
 const PATHS = ['pkg/__init__.py', 'pkg/app.py', 'pkg/café.py', 'pkg/util.py'] as const;
@@ -213,9 +215,10 @@ const text = (entity: SampleNode | SampleEdge, key: string, value: string): Samp
   value_type: 'string',
   ...none,
   value_string: value,
+  file_id: entity.file_id,
 });
-const int = (entity: SampleNode, key: string, value: bigint): SampleProp => ({ entity_id: entity.node_id, prop_key: key, value_type: 'int', ...none, value_int: value });
-const bool = (entity: SampleNode, key: string, value: boolean): SampleProp => ({ entity_id: entity.node_id, prop_key: key, value_type: 'bool', ...none, value_bool: value });
+const int = (entity: SampleNode, key: string, value: bigint): SampleProp => ({ entity_id: entity.node_id, prop_key: key, value_type: 'int', ...none, value_int: value, file_id: entity.file_id });
+const bool = (entity: SampleNode, key: string, value: boolean): SampleProp => ({ entity_id: entity.node_id, prop_key: key, value_type: 'bool', ...none, value_bool: value, file_id: entity.file_id });
 
 /** The CALLS edge of the ambiguous call to `helper`, which carries a float property. */
 export const ambiguousToHelper = edges.find((e) => e.src_node_id === calls.bruehenAmbiguous.node_id && e.dst_node_id === defs.helper.node_id)!;
@@ -228,7 +231,7 @@ export const props: readonly SampleProp[] = Object.freeze([
   text(defs.main, 'path', 'shadowed'),
   text(defs.main, 'note', 'entry point'),
   int(defs.run, 'note', 7n),
-  { entity_id: ambiguousToHelper.edge_id, prop_key: 'share', value_type: 'float', ...none, value_float: 0.55 },
+  { entity_id: ambiguousToHelper.edge_id, prop_key: 'share', value_type: 'float', ...none, value_float: 0.55, file_id: ambiguousToHelper.file_id },
 ]);
 
 // ---- store files ----

@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRunBundle } from '@anatomy/artifact-registry';
+import { openStore, tableFingerprint } from '@anatomy/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildCpg } from './build-cpg.js';
-import { runTimingsArtifact } from './run-artifacts.js';
+import { runTimingsArtifact, runWriteOutcomesArtifact } from './run-artifacts.js';
 import { runsDirectory } from './run-directory.js';
 import { silentProgress } from './progress-reporter.js';
 
@@ -49,5 +50,63 @@ describe('buildCpg on a store that holds a build', () => {
     expect(allEvidence.build).toMatchObject({ mode: 'full', reason: expect.stringContaining('evidence extracted changed') });
     const forced = await buildCpg({ root, allEvidence: true, full: true, maintenance: 'off' }, silentProgress());
     expect(forced.build).toMatchObject({ mode: 'full', reason: '--full was given', extracted: 1 });
+  });
+
+  it('recomputes only the edited file’s rows of cpg.props and cpg.nodes (and the nodes of no file), and ends with the tables a full build makes', { timeout: 300_000 }, async () => {
+    const files = {
+      'pkg/__init__.py': 'from .a import f\n',
+      'pkg/a.py': 'def f(x, *rest):\n    return x\n\n\nclass K:\n    def m(self):\n        return f(1)\n',
+      'pkg/b.py': 'import os\nfrom pkg.a import K\n\n\ndef g():\n    return K().m() + len(os.sep)\n',
+    };
+    const root = project(files);
+    await buildCpg({ root, maintenance: 'off' }, silentProgress());
+    const store = join(root, '.anatomy', 'anatomy.duckdb');
+    const counts = async (): Promise<Record<string, bigint>> => {
+      const db = await openStore({ path: store, readOnly: true });
+      try {
+        const rows = await db.query(
+          `SELECT 'props:' || coalesce(f.path, '') AS k, count(*) AS n FROM cpg.props p LEFT JOIN evidence.files f USING (file_id) GROUP BY ALL
+           UNION ALL SELECT 'props', count(*) FROM cpg.props
+           UNION ALL SELECT 'nodes:' || coalesce(f.path, '(none)'), count(*) FROM cpg.nodes n LEFT JOIN evidence.files f USING (file_id) GROUP BY ALL
+           UNION ALL SELECT 'nodes', count(*) FROM cpg.nodes`,
+        );
+        return Object.fromEntries(rows.map((r) => [String(r['k']), r['n'] as bigint]));
+      } finally {
+        await db.close();
+      }
+    };
+    const before = await counts();
+
+    const edited = 'def f(x, *rest):\n    return x\n\n\ndef h(y=2):\n    return y\n\n\nclass K:\n    def m(self):\n        return f(1)\n';
+    writeFileSync(join(root, 'pkg/a.py'), edited);
+    const second = await buildCpg({ root, maintenance: 'off' }, silentProgress());
+    expect(second.build).toMatchObject({ mode: 'incremental', changed: 1 });
+    const outcomes = (await readRunBundle(join(runsDirectory(root), second.runId))).read(runWriteOutcomesArtifact);
+    const deleted = (table: string): number[] => outcomes.filter((o) => o.target === table && o.operation === 'delete').map((o) => o.rowsDeleted);
+    // Only the edited file's properties were deleted and recomputed, not the table.
+    expect(deleted('cpg.props')).toEqual([Number(before['props:pkg/a.py'])]);
+    expect(Number(before['props'])).toBeGreaterThan(Number(before['props:pkg/a.py']));
+    // cpg.nodes: the edited file's nodes and the SYMBOL nodes, which belong to no file and are recomputed whole.
+    expect(before['nodes:(none)']! > 0n).toBe(true);
+    expect(deleted('cpg.nodes')).toEqual([Number(before['nodes:pkg/a.py']! + before['nodes:(none)']!)]);
+    expect(Number(before['nodes'])).toBeGreaterThan(Number(before['nodes:pkg/a.py']! + before['nodes:(none)']!));
+    const after = await counts();
+    expect(after['props:pkg/b.py']).toBe(before['props:pkg/b.py']);
+    expect(after['nodes:pkg/b.py']).toBe(before['nodes:pkg/b.py']);
+    expect(after['nodes:(none)']! > before['nodes:(none)']!).toBe(true); // the SYMBOL of h
+    expect(after['props:pkg/a.py']! > before['props:pkg/a.py']!).toBe(true);
+
+    // The patched tables are the ones a full build of the same tree makes.
+    const fresh = project({ ...files, 'pkg/a.py': edited });
+    await buildCpg({ root: fresh, maintenance: 'off' }, silentProgress());
+    const fingerprints = async (path: string): Promise<string[]> => {
+      const db = await openStore({ path, readOnly: true });
+      try {
+        return [await tableFingerprint(db, 'cpg.props'), await tableFingerprint(db, 'cpg.nodes')];
+      } finally {
+        await db.close();
+      }
+    };
+    expect(await fingerprints(store)).toEqual(await fingerprints(join(fresh, '.anatomy', 'anatomy.duckdb')));
   });
 });

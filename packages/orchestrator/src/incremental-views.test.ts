@@ -1,6 +1,6 @@
 import type { FileLocality } from '@anatomy/plan-signals';
 import type { ManifestView } from '@anatomy/semantic-ir';
-import { openStore } from '@anatomy/store';
+import { openStore, tableDigest, updateDigest } from '@anatomy/store';
 import { describe, expect, it } from 'vitest';
 import { affectedFiles, dropPreviousTables, setAsidePreviousTables, updateView } from './incremental-views.js';
 
@@ -22,6 +22,25 @@ describe('affectedFiles', () => {
     expect(Object.fromEntries(affected)).toEqual({ 'norm.a': ['file:1', 'file:2'], 'norm.b': ['file:1', 'file:2'], 'rel.g': 'all', 'cpg.x': 'all', 'norm.c': 'all' });
     const none = affectedFiles({ order, inputsOf: new Map([...inputsOf].filter(([v]) => v !== 'norm.c')), locality, changedFiles: [] });
     expect(Object.fromEntries(none)).toEqual({ 'norm.a': [], 'norm.b': [], 'rel.g': [], 'cpg.x': [], 'norm.c': [] });
+  });
+
+  it('recomputes the rows of no file of a view with NULL-file branches, without widening its files to what only those branches read', () => {
+    const inputsOf = new Map([
+      ['norm.a', ['evidence.a']],
+      ['rel.g', ['norm.a']],
+      ['cpg.n', ['norm.a', 'rel.g']],
+      ['cpg.r', ['cpg.n']],
+    ]);
+    const withNulls: FileLocality = { view: 'cpg.n', local: true, column: 'file_id', nullFile: { inputs: ['rel.g'] }, reason: 'test' };
+    const locality = { 'norm.a': local('norm.a'), 'rel.g': global('rel.g'), 'cpg.n': withNulls, 'cpg.r': local('cpg.r') };
+    const order = ['norm.a', 'rel.g', 'cpg.n', 'cpg.r'];
+    const affected = affectedFiles({ order, inputsOf, locality, changedFiles: ['file:2'] });
+    // rel.g changed everywhere, but it only reaches cpg.n's NULL rows; a reader of cpg.n cannot follow those by file.
+    expect(Object.fromEntries(affected)).toEqual({ 'norm.a': ['file:2'], 'rel.g': 'all', 'cpg.n': { files: ['file:2'], nulls: true }, 'cpg.r': 'all' });
+    // Only a NULL-branch input changed: no file, but the NULL rows.
+    const onlyGlobal = affectedFiles({ order, inputsOf: new Map([...inputsOf, ['rel.g', ['meta.other']]]), locality, changedFiles: [] });
+    expect(onlyGlobal.get('cpg.n')).toEqual({ files: [], nulls: true });
+    expect(affectedFiles({ order, inputsOf, locality, changedFiles: [] }).get('cpg.n')).toEqual([]);
   });
 });
 
@@ -57,6 +76,35 @@ describe('updateView', () => {
       await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
       expect(await updateView(store, view, { locality: local('norm.a'), affected: [], hasPrevious: true })).toMatchObject({ update: 'unchanged', rows: 2, outcomes: [] });
       expect((await rows("SELECT table_type FROM information_schema.tables WHERE table_schema = 'norm' AND table_name = 'a'"))[0]).toEqual({ table_type: 'BASE TABLE' });
+
+      // A view with rows of no file: the affected files' rows and the NULL ones are recomputed, the digest follows both.
+      await store.run(`CREATE TABLE evidence.s AS SELECT * FROM (VALUES ('s1'), ('s2')) v(name)`);
+      const nodes = {
+        name: 'norm.n',
+        kind: 'project',
+        sql: 'SELECT file_id, n FROM evidence.a UNION ALL SELECT CAST(NULL AS VARCHAR) AS file_id, length(name) AS n FROM evidence.s',
+        output: false,
+        decisions: [],
+      } as unknown as ManifestView;
+      await store.materialize({ name: nodes.name, sql: nodes.sql, as: 'table' });
+      const start = await tableDigest(store, nodes.name);
+      await store.run(`DELETE FROM evidence.a WHERE file_id = 'file:2'; INSERT INTO evidence.a VALUES ('file:2', 9); INSERT INTO evidence.s VALUES ('s333')`);
+      await setAsidePreviousTables(store, [nodes]);
+      await store.materialize({ name: nodes.name, sql: nodes.sql, as: 'view' });
+      const withNulls: FileLocality = { view: nodes.name, local: true, column: 'file_id', nullFile: { inputs: ['evidence.s'] }, reason: 'test' };
+      const nulls = await updateView(store, nodes, { locality: withNulls, affected: { files: ['file:2'], nulls: true }, hasPrevious: true, digest: true });
+      expect(nulls).toMatchObject({ update: 'files', rows: 5 });
+      expect(nulls.outcomes.map((o) => [o.operation, o.rowsDeleted, o.rowsInserted])).toEqual([['delete', 3, 0], ['ingest', 0, 4]]);
+      expect(await rows('SELECT file_id, n FROM norm.n ORDER BY n, file_id')).toEqual([
+        { file_id: null, n: 2n },
+        { file_id: null, n: 2n },
+        { file_id: null, n: 4n },
+        { file_id: 'file:1', n: 7n },
+        { file_id: 'file:2', n: 9n },
+      ]);
+      expect(await rows('SELECT file_id, n FROM norm.n EXCEPT ALL SELECT file_id, n FROM (' + nodes.sql + ')')).toEqual([]);
+      if (nulls.change.kind !== 'rows') throw new Error(`expected a row change, got ${nulls.change.kind}`);
+      expect(updateDigest(start.digest, nulls.change.removed, nulls.change.added)).toEqual((await tableDigest(store, nodes.name)).digest);
 
       // A previous table no view took back is dropped.
       await setAsidePreviousTables(store, [view]);

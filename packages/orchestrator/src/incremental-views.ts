@@ -10,8 +10,13 @@ import type { DigestChange } from './output-digests.js';
 /** The suffix under which an incremental build keeps the previous build's table of a view while it plans. */
 const PREVIOUS = '__anatomy_prev';
 
-/** Files whose rows may have changed: a sorted list of file ids, or `all` when that cannot be narrowed. */
-export type AffectedFiles = readonly string[] | 'all';
+/**
+ * Files whose rows may have changed: a sorted list of file ids, or `all`
+ * when that cannot be narrowed. For a file-local view some of whose rows
+ * belong to no file (see FileLocality's `nullFile`), `{ files, nulls: true }`
+ * when those rows must be recomputed too.
+ */
+export type AffectedFiles = readonly string[] | 'all' | { readonly files: readonly string[]; readonly nulls: true };
 
 /** How an incremental build brought one view up to date. */
 export type ViewUpdate = 'unchanged' | 'files' | 'full';
@@ -58,7 +63,10 @@ export async function setAsidePreviousTables(store: Store, views: readonly Manif
  * following the schedule: evidence read directly changed for exactly the
  * changed files; a view whose inputs changed nowhere is unchanged; a
  * file-local view changed for the union of its inputs' files; anything else
- * (a global view, or an input changed everywhere) for `all`.
+ * (a global view, or an input changed everywhere) for `all`. A file-local
+ * view with rows of no file has those recomputed whenever any input
+ * changed, and the inputs only its NULL-file branches read do not add
+ * files; its readers, which cannot follow those rows by file, see `all`.
  *
  * @example
  * const affected = affectedFiles({ order, inputsOf, locality, changedFiles: ['file:…'] });
@@ -72,19 +80,26 @@ export function affectedFiles(input: {
 }): Map<string, AffectedFiles> {
   const affected = new Map<string, AffectedFiles>();
   const changed = [...new Set(input.changedFiles)].sort();
-  const of = (relation: string): AffectedFiles => {
+  const of = (relation: string): readonly string[] | 'all' => {
     const known = affected.get(relation);
-    if (known !== undefined) return known;
+    if (known !== undefined) return known !== 'all' && 'nulls' in known ? 'all' : known;
     // Stored tables that are not views of the program: evidence is owned by files, anything else is not.
     return relation.startsWith('evidence.') ? changed : 'all';
   };
   for (const view of input.order) {
-    const sets = (input.inputsOf.get(view) ?? []).map(of);
-    let union: AffectedFiles;
-    if (sets.includes('all')) union = 'all';
-    else union = [...new Set(sets.flat())].sort();
-    const local = input.locality[view]?.local === true;
-    affected.set(view, union !== 'all' && union.length === 0 ? [] : local ? union : 'all');
+    const locality = input.locality[view];
+    const local = locality?.local === true;
+    const inputs = input.inputsOf.get(view) ?? [];
+    const nullOnly = new Set(local ? (locality.nullFile?.inputs ?? []) : []);
+    const sets = inputs.filter((i) => !nullOnly.has(i)).map(of);
+    const union: readonly string[] | 'all' = sets.includes('all') ? 'all' : [...new Set(sets.flatMap((s) => (s === 'all' ? [] : s)))].sort();
+    const anyChanged = inputs.some((i) => {
+      const a = of(i);
+      return a === 'all' || a.length > 0;
+    });
+    if (!anyChanged) affected.set(view, []);
+    else if (!local || union === 'all') affected.set(view, 'all');
+    else affected.set(view, locality.nullFile === undefined ? union : { files: union, nulls: true });
   }
   return affected;
 }
@@ -94,8 +109,9 @@ export function affectedFiles(input: {
  * the evidence: an unchanged view gets its previous table back as it was;
  * a file-local view gets its previous table back with the rows of the
  * affected files deleted and recomputed (its SQL filtered on its
- * file-identity column, which DuckDB pushes down to the scans); any other
- * view is materialized whole.
+ * file-identity column, which DuckDB pushes down to the scans), and its
+ * rows of no file too when `affected` says so; any other view is
+ * materialized whole.
  *
  * @example
  * const { update, outcomes } = await updateView(store, view, { locality, affected, hasPrevious: true });
@@ -127,23 +143,27 @@ export async function updateView(
     await store.run(`ALTER TABLE ${previous} RENAME TO ${quoteIdentifier(table)}`);
   };
   const column = options.locality?.local === true ? options.locality.column : null;
-  if (options.hasPrevious && options.affected !== 'all' && options.affected.length === 0) {
+  const affected = options.affected;
+  const files = affected === 'all' ? 'all' : 'nulls' in affected ? affected.files : affected;
+  const nulls = affected !== 'all' && 'nulls' in affected;
+  if (options.hasPrevious && files !== 'all' && files.length === 0 && !nulls) {
     await restore();
     const counted = await store.query(`SELECT count(*) AS n FROM ${quoted(schema, table)}`);
     return { update: 'unchanged', rows: Number(counted[0]?.['n'] ?? 0), outcomes: [], change: { kind: 'unchanged' } };
   }
-  if (options.hasPrevious && options.affected !== 'all' && column !== null) {
+  if (options.hasPrevious && files !== 'all' && column !== null) {
     await restore();
-    const files = { column, values: options.affected };
-    const before = options.digest === true ? await tableDigest(store, view.name, files) : undefined;
-    const removed = await deleteFileRows(store, { table: view.name, column, fileIds: options.affected });
-    const sql = options.fileColumns === undefined ? view.sql : await fileFilteredSql(store, view.sql, options.fileColumns, options.affected, options.reads);
-    const added = await store.insertSelect({
-      table: view.name,
-      // The file ids go in as literals: DuckDB pushes a constant IN list down to the scans.
-      sql: `SELECT * FROM (${sql}) AS anatomy_increment WHERE ${quoteIdentifier(column)} IN (${options.affected.map(sqlString).join(', ')})`,
-    });
-    const after = before === undefined ? undefined : await tableDigest(store, view.name, files);
+    const filter = { column, values: files, nulls };
+    const before = options.digest === true ? await tableDigest(store, view.name, filter) : undefined;
+    const removed = await deleteFileRows(store, { table: view.name, column, fileIds: files, nulls });
+    const c = quoteIdentifier(column);
+    // The file ids go in as literals: DuckDB pushes a constant IN list down to the scans.
+    const owned = files.length === 0 ? [] : [`${c} IN (${files.map(sqlString).join(', ')})`];
+    const where = [...owned, ...(nulls ? [`${c} IS NULL`] : [])].join(' OR ');
+    // Rows of no file may come from any file's input rows, so their recomputation reads its inputs whole.
+    const sql = options.fileColumns === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, options.fileColumns, files, options.reads);
+    const added = await store.insertSelect({ table: view.name, sql: `SELECT * FROM (${sql}) AS anatomy_increment WHERE ${where}` });
+    const after = before === undefined ? undefined : await tableDigest(store, view.name, filter);
     const change: DigestChange = before === undefined || after === undefined ? { kind: 'rewritten' } : { kind: 'rows', removed: before.digest, added: after.digest };
     return { update: 'files', rows: added.tableRowCount, outcomes: [removed, added], change };
   }

@@ -111,6 +111,10 @@ describe('planReport on the python-cpg program', () => {
     expect(byName['norm.defs']?.inputs).toEqual(['evidence.ts_defs']);
     expect(byName['cpg.nodes']?.inputs).toEqual(expect.arrayContaining(['evidence.files', 'norm.defs']));
     expect(byName['cpg.nodes']?.cachePolicy).toBe('persisted-output');
+    // Both are file-local: cpg.props by its file_id, cpg.nodes with its SYMBOL rows (of no file) recomputed whole.
+    const locality = Object.fromEntries(report.decisions.filter((d) => d.decision === 'file-locality').map((d) => [d.subject, d.value]));
+    expect(locality['cpg.props']).toEqual({ local: true, column: 'file_id' });
+    expect(locality['cpg.nodes']).toEqual({ local: true, column: 'file_id', nullFile: { inputs: ['derived.qualified_symbols'] } });
     // norm.defs is read by several views (containers, containment, nodes, properties): computed once into a table.
     const readers = report.tasks.filter((t) => t.inputs.includes('norm.defs')).map((t) => t.name);
     expect(readers.length).toBeGreaterThan(1);

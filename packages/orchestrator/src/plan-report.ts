@@ -249,7 +249,8 @@ async function analyse(
       });
       locality[name] = viewLocality;
       // A view that carries a file identity (passed through, or picked per group of one file) hands it on to the views reading it.
-      const carried = viewSignals.filePartitioning.column ?? viewLocality.column;
+      // A view with rows of no file (a NULL file column) hands on no file identity: a reader's NULL rows would escape its per-file updates.
+      const carried = viewSignals.filePartitioning.column ?? (viewLocality.nullFile === undefined ? viewLocality.column : null);
       if (carried !== null) fileIdentityColumns[name] = [carried];
       // Result columns naming their row's file (only a file-local view has any) partition windows and join files downstream.
       const naming: Record<string, string[]> = { ...rowFileColumns };
@@ -288,7 +289,7 @@ function flatten(subject: string, decision: string, d: Decided): PlanReportDecis
 
 function localityDecision(locality: FileLocality): Decided {
   return {
-    value: { local: locality.local, column: locality.column },
+    value: { local: locality.local, column: locality.column, ...(locality.nullFile === undefined ? {} : { nullFile: locality.nullFile }) },
     confidence: 1,
     rationale: locality.local ? `file-local: ${locality.reason}` : `global: ${locality.reason}`,
     evidence: [{ source: 'plan-lineage', detail: 'json_serialize_sql parse tree and the lineage read from it' }],

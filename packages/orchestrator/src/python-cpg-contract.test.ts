@@ -174,6 +174,13 @@ describe('the python CPG built from real evidence honours the output contract', 
     expect(orphans!['n']).toBe(0n);
     const [dupes] = await store.query('SELECT count(*) AS n FROM (SELECT entity_id, prop_key FROM cpg.props GROUP BY ALL HAVING count(*) > 1)');
     expect(dupes!['n']).toBe(0n);
+    // Each property names the owning file of its node (NULL for a node of no file, a SYMBOL).
+    const [owners] = await store.query(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE p.file_id IS DISTINCT FROM n.file_id) AS elsewhere, count(*) FILTER (WHERE p.file_id IS NULL) AS unowned
+         FROM cpg.props p JOIN cpg.nodes n ON n.node_id = p.entity_id`,
+    );
+    expect(owners).toMatchObject({ elsewhere: 0n, unowned: 0n });
+    expect(owners!['n'] as bigint).toBeGreaterThan(0n);
   });
 
   it('gives edges a rule and a confidence in [0, 1] that differs between rules', async () => {

@@ -78,6 +78,48 @@ describe('fileLocality', () => {
     }
   });
 
+  describe('unions with rows of no file', () => {
+    it('keeps file-local a union whose branches pass a file identity or a constant NULL in one column, the NULL rows recomputed whole', async () => {
+      const locality = await localityOf(
+        `SELECT d.file_id, d.name FROM evidence.defs AS d LEFT JOIN evidence.refs AS r ON r.file_id = d.file_id AND r.name = d.name
+         UNION ALL SELECT CAST(NULL AS VARCHAR) AS file_id, m.name FROM meta.names AS m
+         UNION ALL SELECT NULL, first(name) FROM evidence.refs GROUP BY bstart % 3
+         ORDER BY name`,
+      );
+      expect(locality, locality.reason).toMatchObject({ local: true, column: 'file_id', nullFile: { inputs: ['meta.names'] } });
+      expect(locality.reason).toContain('constant NULL');
+      // The branches of one file identity alone stay as they were: no NULL rows.
+      expect((await localityOf('SELECT file_id, name FROM evidence.defs UNION ALL SELECT file_id, name FROM evidence.refs')).nullFile).toBeUndefined();
+    });
+
+    it('keeps global such a union when a file branch combines files, a branch computes the column, or a LIMIT spans every branch', async () => {
+      const cases: [string, string][] = [
+        ['SELECT d.file_id, m.name FROM evidence.defs AS d JOIN meta.names AS m ON m.name = d.name UNION ALL SELECT NULL, name FROM meta.names', 'not file-local'],
+        ['SELECT file_id, count(*) OVER (PARTITION BY name) AS n FROM evidence.defs UNION ALL SELECT NULL, 0', 'not file-local'],
+        ["SELECT file_id, name FROM evidence.defs UNION ALL SELECT 'f0', name FROM meta.names", 'no file identity'],
+        ['SELECT file_id, name FROM evidence.defs UNION ALL SELECT NULL, name FROM meta.names LIMIT 5', 'no file identity'],
+        ['SELECT NULL AS file_id, name FROM meta.names UNION ALL SELECT NULL, name FROM meta.names', 'no file identity'],
+      ];
+      for (const [sql, why] of cases) {
+        const locality = await localityOf(sql);
+        expect(locality.local, `${sql}: ${locality.reason}`).toBe(false);
+        expect(locality.reason, sql).toContain(why);
+      }
+    });
+
+    it('names no file-naming column in such a union, so no reader takes its ids for a file', async () => {
+      const sql = 'SELECT e.ent_id, e.file_id FROM evidence.ents AS e UNION ALL SELECT m.name, NULL FROM meta.names AS m';
+      const view = { name: 'derived.v', sql };
+      const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
+      const bundle = await explainView(store, view);
+      const signals = planSignals(bundle, lineage, { fileIdentityColumns: known });
+      const naming = { ...known, 'evidence.ents': ['file_id', 'ent_id'] };
+      const locality = fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns: known, rowFileColumns: naming });
+      expect(locality).toMatchObject({ local: true, column: 'file_id', nullFile: { inputs: ['meta.names'] } });
+      expect(fileNamingColumns({ lineage, parseTree: bundle.parseTree, locality, naming })).toEqual([]);
+    });
+  });
+
   describe('entity identities', () => {
     const entityIds = { 'evidence.ents': ['ent_id', 'parent_id'] };
 

@@ -14,6 +14,14 @@ export const FileLocalitySchema = z.object({
   local: z.boolean(),
   /** The result column holding the file identity rows are recomputed by; null when global. */
   column: z.string().min(1).nullable(),
+  /**
+   * Present when some rows of a file-local view belong to no file: branches
+   * of its union put a constant NULL in the file column. Those rows are
+   * recomputed whole whenever the view is updated; `inputs` are the stored
+   * relations only such branches read, whose changes name no file to
+   * recompute. A reader cannot take the column as a file identity.
+   */
+  nullFile: z.object({ inputs: z.array(z.string().min(1)) }).optional(),
   reason: z.string().min(1),
 });
 export type FileLocality = z.infer<typeof FileLocalitySchema>;
@@ -452,42 +460,44 @@ export function fileLocality(input: {
   const keyNamesFile = (s: StoredColumn): boolean => (groupKeys[s.table] ?? []).includes(s.column);
   const picked = partitioning.partitionable ? null : pickedFileColumn(input.parseTree, keyNamesFile, (s) => (input.fileIdentityColumns[s.table] ?? []).includes(s.column));
   const column = partitioning.partitionable ? partitioning.column : picked;
-  if (column === null) return global(`its rows carry no file identity: ${partitioning.reason}`);
+  const isFileIdentity = (s: StoredColumn): boolean => (input.fileIdentityColumns[s.table] ?? []).includes(s.column);
   // count(*) reaches the parse tree as count_star, a name the catalog does not list.
   const combining = new Set(lineage.functions.filter((f) => f.kind === 'aggregate' || f.kind === 'window' || f.name === 'count_star').map((f) => f.name));
-  const isAggregate = (node: Json): boolean => node['class'] === 'FUNCTION' && typeof node['function_name'] === 'string' && combining.has(node['function_name']);
-  // An aggregate of a query grouped by a file-naming key combines rows of one file; any other
-  // (GROUP BY another key, or over the whole input) combines rows of any file.
-  const perFile = new Set<Json>();
-  for (const { node, ctes } of selectsInScope(input.parseTree)) {
-    if (!groupsByFile(node, ctes, keyNamesFile)) continue;
-    for (const key of ['select_list', 'having', 'qualify']) for (const expression of ownExpressions(node[key])) if (isAggregate(expression)) perFile.add(expression);
+  if (column === null) {
+    // A union some of whose branches put a constant NULL in the file column: file-local for the other
+    // branches' rows when those branches are, the NULL rows recomputed whole.
+    const split = lineage.ctes.length === 0 ? nullFileBranches(input.parseTree, isFileIdentity) : null;
+    if (split === null) return global(`its rows carry no file identity: ${partitioning.reason}`);
+    const fileTables = storedTables(split.file);
+    const problem = combinesFiles({ tree: split.file, tables: fileTables, tableFunctions: tableFunctionsIn(split.file), ctes: new Set(), combining, namesFile, keyNamesFile, fileIdentityColumns: input.fileIdentityColumns, naming, ...(input.groupKeyColumns === undefined ? {} : { groupKeyColumns: input.groupKeyColumns }), ...(input.relationColumns === undefined ? {} : { relationColumns: input.relationColumns }) });
+    if (problem !== null) return global(`${split.column} is a constant NULL in some branches of its union, but the branches passing a file identity through are not file-local: ${problem}`);
+    const fileInputs = new Set(fileTables);
+    const nullInputs = [...new Set(storedTables(split.null))].filter((t) => !fileInputs.has(t)).sort();
+    const sources = [...new Set(split.sources)].sort().join(', ');
+    return {
+      view: lineage.view,
+      local: true,
+      column: split.column,
+      nullFile: { inputs: nullInputs },
+      reason:
+        `${split.column} carries the file identity of every input row in the branches passing it through (${sources}) and is a constant NULL in the others, ` +
+        `whose rows are recomputed whole; in the former every join equates file identities and nothing combines rows across files`,
+    };
   }
-  const aggregated = [...objects(input.parseTree)].filter((node) => isAggregate(node) && !perFile.has(node)).map((node) => String(node['function_name']));
-  if (aggregated.length > 0) return global(`it calls ${[...new Set(aggregated)].sort().join(', ')}, which combine rows that may belong to several files`);
-  // A NULL partition key gathers the rows of every file too: given the keys known never NULL, only they partition by file.
-  const mixed = mixedWindows(input.parseTree, input.groupKeyColumns === undefined ? namesFile : keyNamesFile);
-  if (mixed.length > 0) {
-    return global(`it calls ${[...new Set(mixed)].sort().join(', ')} over a window not partitioned by a file or entity identity, which combines rows that may belong to several files`);
-  }
-  const tableFunctions = lineage.functions.filter((f) => f.kind === 'table' || f.kind === 'table-macro').map((f) => f.name);
-  if (tableFunctions.length > 0) return global(`it reads table functions (${tableFunctions.join(', ')}), whose rows belong to no file`);
-  const unowned = lineage.tables.filter((t) => input.fileIdentityColumns[t] === undefined);
-  if (unowned.length > 0) return global(`it reads ${unowned.join(', ')}, which carries no file identity`);
-  const ctes = new Set(lineage.ctes);
-  const sameFileExists = fileCorrelatedExists(input.parseTree, namesFile, input.relationColumns);
-  for (const node of objects(input.parseTree)) {
-    if (node['class'] === 'SUBQUERY' && !sameFileExists.has(node)) return global('a subquery expression can read rows of any file');
-    if (node['type'] === 'LIMIT_MODIFIER' || node['type'] === 'LIMIT_PERCENT_MODIFIER') return global('a LIMIT keeps rows depending on the rows of other files');
-    if (node['sample'] !== undefined && node['sample'] !== null) return global('a SAMPLE keeps rows depending on the rows of other files');
-    if (node['type'] === 'DISTINCT_MODIFIER' && Array.isArray(node['distinct_on_targets']) && node['distinct_on_targets'].length > 0) {
-      return global('DISTINCT ON keeps one row per key, whichever file it comes from');
-    }
-    if (node['type'] === 'JOIN') {
-      const problem = joinsOnFile(node, ctes, naming);
-      if (problem !== null) return global(problem);
-    }
-  }
+  const problem = combinesFiles({
+    tree: input.parseTree,
+    tables: lineage.tables,
+    tableFunctions: lineage.functions.filter((f) => f.kind === 'table' || f.kind === 'table-macro').map((f) => f.name),
+    ctes: new Set(lineage.ctes),
+    combining,
+    namesFile,
+    keyNamesFile,
+    fileIdentityColumns: input.fileIdentityColumns,
+    naming,
+    ...(input.groupKeyColumns === undefined ? {} : { groupKeyColumns: input.groupKeyColumns }),
+    ...(input.relationColumns === undefined ? {} : { relationColumns: input.relationColumns }),
+  });
+  if (problem !== null) return global(problem);
   const carried =
     picked === null
       ? `${column} carries the file identity of every input row a result row comes from (${[...new Set(partitioning.sources)].join(', ')})`
@@ -496,8 +506,132 @@ export function fileLocality(input: {
     view: lineage.view,
     local: true,
     column,
-    reason: `${carried}, every join equates file identities${sameFileExists.size > 0 ? ', every EXISTS matches rows of the same file' : ''} and nothing combines rows across files`,
+    reason: `${carried}, every join equates file identities${fileCorrelatedExists(input.parseTree, namesFile, input.relationColumns).size > 0 ? ', every EXISTS matches rows of the same file' : ''} and nothing combines rows across files`,
   };
+}
+
+/**
+ * Why a query (a parse tree, or the branches of one) can combine rows of
+ * several files, or null when it cannot: an aggregate not grouped by a
+ * file-naming key, a window not partitioned by one, a table function, a
+ * table carrying no file identity, a subquery expression other than an
+ * EXISTS matching rows of the same file, LIMIT, SAMPLE, DISTINCT ON, or a
+ * join that does not equate the file identities of its sides.
+ */
+function combinesFiles(input: {
+  readonly tree: unknown;
+  /** The stored relations the tree reads. */
+  readonly tables: readonly string[];
+  readonly tableFunctions: readonly string[];
+  readonly ctes: ReadonlySet<string>;
+  /** Aggregate and window function names (count_star included). */
+  readonly combining: ReadonlySet<string>;
+  readonly namesFile: (stored: StoredColumn) => boolean;
+  readonly keyNamesFile: (stored: StoredColumn) => boolean;
+  readonly fileIdentityColumns: Readonly<Record<string, readonly string[]>>;
+  readonly naming: Readonly<Record<string, readonly string[]>>;
+  readonly groupKeyColumns?: Readonly<Record<string, readonly string[]>>;
+  readonly relationColumns?: ReadonlyMap<string, ReadonlySet<string>>;
+}): string | null {
+  const { tree, combining, namesFile, keyNamesFile } = input;
+  const isAggregate = (node: Json): boolean => node['class'] === 'FUNCTION' && typeof node['function_name'] === 'string' && combining.has(node['function_name']);
+  // An aggregate of a query grouped by a file-naming key combines rows of one file; any other
+  // (GROUP BY another key, or over the whole input) combines rows of any file.
+  const perFile = new Set<Json>();
+  for (const { node, ctes } of selectsInScope(tree)) {
+    if (!groupsByFile(node, ctes, keyNamesFile)) continue;
+    for (const key of ['select_list', 'having', 'qualify']) for (const expression of ownExpressions(node[key])) if (isAggregate(expression)) perFile.add(expression);
+  }
+  const aggregated = [...objects(tree)].filter((node) => isAggregate(node) && !perFile.has(node)).map((node) => String(node['function_name']));
+  if (aggregated.length > 0) return `it calls ${[...new Set(aggregated)].sort().join(', ')}, which combine rows that may belong to several files`;
+  // A NULL partition key gathers the rows of every file too: given the keys known never NULL, only they partition by file.
+  const mixed = mixedWindows(tree, input.groupKeyColumns === undefined ? namesFile : keyNamesFile);
+  if (mixed.length > 0) {
+    return `it calls ${[...new Set(mixed)].sort().join(', ')} over a window not partitioned by a file or entity identity, which combines rows that may belong to several files`;
+  }
+  if (input.tableFunctions.length > 0) return `it reads table functions (${input.tableFunctions.join(', ')}), whose rows belong to no file`;
+  const unowned = input.tables.filter((t) => input.fileIdentityColumns[t] === undefined);
+  if (unowned.length > 0) return `it reads ${unowned.join(', ')}, which carries no file identity`;
+  const sameFileExists = fileCorrelatedExists(tree, namesFile, input.relationColumns);
+  for (const node of objects(tree)) {
+    if (node['class'] === 'SUBQUERY' && !sameFileExists.has(node)) return 'a subquery expression can read rows of any file';
+    if (node['type'] === 'LIMIT_MODIFIER' || node['type'] === 'LIMIT_PERCENT_MODIFIER') return 'a LIMIT keeps rows depending on the rows of other files';
+    if (node['sample'] !== undefined && node['sample'] !== null) return 'a SAMPLE keeps rows depending on the rows of other files';
+    if (node['type'] === 'DISTINCT_MODIFIER' && Array.isArray(node['distinct_on_targets']) && node['distinct_on_targets'].length > 0) {
+      return 'DISTINCT ON keeps one row per key, whichever file it comes from';
+    }
+    if (node['type'] === 'JOIN') {
+      const problem = joinsOnFile(node, input.ctes, input.naming);
+      if (problem !== null) return problem;
+    }
+  }
+  return null;
+}
+
+/** Whether an expression is a constant NULL, bare or cast to a type. */
+function isNullConstant(expression: unknown): boolean {
+  if (!isObject(expression)) return false;
+  if (expression['class'] === 'CAST') return isNullConstant(expression['child']);
+  return expression['class'] === 'CONSTANT' && isObject(expression['value']) && expression['value']['is_null'] === true;
+}
+
+/** The stored tables a parse tree (or a list of branches) reads, schema-qualified, sorted; a tree without CTEs only. */
+function storedTables(tree: unknown): string[] {
+  const tables = [...objects(tree)]
+    .filter((node) => node['type'] === 'BASE_TABLE' && typeof node['table_name'] === 'string')
+    .map((node) => `${typeof node['schema_name'] === 'string' && node['schema_name'] !== '' ? node['schema_name'] : 'main'}.${String(node['table_name'])}`);
+  return [...new Set(tables)].sort();
+}
+
+/** The table functions a parse tree (or a list of branches) reads in FROM. */
+function tableFunctionsIn(tree: unknown): string[] {
+  const names = [...objects(tree)]
+    .filter((node) => node['type'] === 'TABLE_FUNCTION')
+    .map((node) => (isObject(node['function']) && typeof node['function']['function_name'] === 'string' ? node['function']['function_name'] : 'a table function'));
+  return [...new Set(names)].sort();
+}
+
+/**
+ * Splits a top-level UNION (ALL) by a result column that, in every branch,
+ * either passes a file identity through (a column reference the predicate
+ * accepts, followed through joins) or is a constant NULL, with at least one
+ * branch of each: the first such column, the branches of each kind, and
+ * the file identities passed. Null for any other shape: a single SELECT,
+ * another set operation, branches of unequal width or with `*`, or a
+ * modifier on the union other than ORDER BY (a LIMIT over all branches
+ * keeps rows depending on every file).
+ */
+function nullFileBranches(tree: unknown, isFileIdentity: (stored: StoredColumn) => boolean): { column: string; file: Json[]; null: Json[]; sources: string[] } | null {
+  const top = [...objects(tree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
+  if (top?.['type'] !== 'SET_OPERATION_NODE') return null;
+  const modifiers = Array.isArray(top['modifiers']) ? (top['modifiers'] as unknown[]) : [];
+  if (modifiers.some((m) => !isObject(m) || m['type'] !== 'ORDER_MODIFIER')) return null;
+  const branches = unionBranches(top);
+  if (branches === null || branches.length < 2) return null;
+  const lists = branches.map((b) => (Array.isArray(b['select_list']) ? (b['select_list'] as unknown[]) : []));
+  const width = lists[0]?.length ?? 0;
+  if (lists.some((list) => list.length !== width || list.some((item) => !isObject(item) || item['class'] === 'STAR' || item['class'] === 'COLUMNS'))) return null;
+  for (let position = 0; position < width; position += 1) {
+    const name = itemName(lists[0]?.[position]);
+    if (name === undefined) continue;
+    const file: Json[] = [];
+    const nulls: Json[] = [];
+    const sources: string[] = [];
+    for (const [index, branch] of branches.entries()) {
+      const item = lists[index]?.[position];
+      if (isNullConstant(item)) {
+        nulls.push(branch);
+        continue;
+      }
+      const names = columnNames(item);
+      const stored = names === null ? null : resolveReference(names, branch['from_table'], new Map(), 0);
+      if (names === null || stored === null || !referenceIs(names, branch['from_table'], new Map(), isFileIdentity, 0)) break;
+      file.push(branch);
+      sources.push(`${stored.table}.${stored.column}`);
+    }
+    if (file.length + nulls.length === branches.length && file.length > 0 && nulls.length > 0) return { column: name, file, null: nulls, sources };
+  }
+  return null;
 }
 
 /** The macro every stable id is computed with (see contracts' stableIdSql). */
@@ -540,7 +674,8 @@ export function fileNamingColumns(input: {
    */
   readonly nonNull?: boolean;
 }): string[] {
-  if (!input.locality.local) return [];
+  // A view some of whose rows belong to no file names no file in any column for those rows.
+  if (!input.locality.local || input.locality.nullFile !== undefined) return [];
   if (input.nonNull === true && [...objects(input.parseTree)].some((node) => node['type'] === 'JOIN' && node['join_type'] !== 'INNER')) {
     return [];
   }

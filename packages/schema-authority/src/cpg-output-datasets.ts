@@ -66,6 +66,8 @@ export const cpgPropsDataset: DatasetSchema = defineDataset({
     { name: 'value_int', type: 'int64', nullable: true, role: 'attribute', description: 'value when an integer' },
     { name: 'value_float', type: 'float64', nullable: true, role: 'attribute', description: 'value when a float' },
     { name: 'value_bool', type: 'bool', nullable: true, role: 'attribute', description: 'value when a boolean' },
+    // Last, so readers of the first seven columns by position see them unchanged; NULL for entities of no file (SYMBOL nodes, say).
+    { name: 'file_id', type: 'utf8', nullable: true, role: 'file-identity', description: 'owning file of the entity' },
   ],
 });
 

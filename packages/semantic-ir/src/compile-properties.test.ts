@@ -47,13 +47,22 @@ describe('projecting into a property contract (cpg.props)', () => {
     });
   });
 
+  it('gives every property the owning file of its entity, the file of its node', async () => {
+    const [row] = await db.rows(
+      `SELECT count(*) AS n, count(*) FILTER (WHERE p.file_id IS DISTINCT FROM n.file_id) AS elsewhere, count(DISTINCT p.file_id) AS files
+         FROM cpg.props p JOIN cpg.nodes n ON n.node_id = p.entity_id`,
+    );
+    expect(row).toEqual({ n: BigInt(tsRefRows.length + tsRefRows.filter((r) => r['binder'] !== null).length), elsewhere: 0n, files: BigInt(new Set(tsRefRows.map((r) => r['file_id'])).size) });
+  });
+
   it('orders rows by entity and key, and records why each column is a property', () => {
     expect(props.sql.endsWith('ORDER BY "entity_id", "prop_key"')).toBe(true);
     const fills = props.decisions.filter((d) => d.value.topic === 'column-fill');
     expect(fills.map((d) => (d.value.topic === 'column-fill' ? [d.value.column, d.value.fill] : []))).toEqual([
+      ['file_id', { by: 'column', dataset: 'norm.refs', column: 'file_id' }],
       ['value_string', { by: 'column', dataset: 'norm.refs', column: 'binder' }],
       ['value_string', { by: 'column', dataset: 'norm.refs', column: 'ctx' }],
     ]);
-    expect(fills[1]!.rationale).toMatch(/ctx of norm.refs has the role kind, so it is a property of each row/);
+    expect(fills[2]!.rationale).toMatch(/ctx of norm.refs has the role kind, so it is a property of each row/);
   });
 });

@@ -2,7 +2,7 @@ import { decide } from '@anatomy/contracts';
 import type { ValidationIssue } from '@anatomy/contracts';
 import { columnsWithRole } from '@anatomy/schema-authority';
 import type { ColumnSpec, ColumnType, DatasetSchema } from '@anatomy/schema-authority';
-import type { CompilerDecision } from './compiler-decision.js';
+import type { ColumnFill, CompilerDecision } from './compiler-decision.js';
 import { chooseFill } from './infer-project.js';
 import type { FileJoinOption, ProjectContext } from './infer-project.js';
 import type { FilledColumn, InferredProject, ProjectionSource } from './inferred-view.js';
@@ -19,10 +19,11 @@ function valueColumn(contract: DatasetSchema, type: ColumnType): ColumnSpec | un
 }
 
 /**
- * Whether a contract holds properties rather than entities: it is located
- * nowhere (no file identity, no span), names each row with a key (role
- * name) and a value type (role kind), and has attribute columns to hold the
- * values. `cpg.props` is such a contract.
+ * Whether a contract holds properties rather than entities: it has no span
+ * (a property sits nowhere in a file; it may name the file owning its
+ * entity), names each row with a key (role name) and a value type (role
+ * kind), and has attribute columns to hold the values. `cpg.props` is such
+ * a contract.
  *
  * @example
  * isPropertyContract(cpgProps); // true
@@ -30,7 +31,7 @@ function valueColumn(contract: DatasetSchema, type: ColumnType): ColumnSpec | un
  */
 export function isPropertyContract(contract: DatasetSchema): boolean {
   const has = (role: Parameters<typeof columnsWithRole>[1]): boolean => columnsWithRole(contract, role).length > 0;
-  return has('entity-identity') && has('name') && has('kind') && has('attribute') && !has('file-identity') && !has('span-start');
+  return has('entity-identity') && has('name') && has('kind') && has('attribute') && !has('span-start');
 }
 
 /**
@@ -56,6 +57,7 @@ export function inferProperties(
   const [identity] = columnsWithRole(contract, 'entity-identity');
   const [key] = columnsWithRole(contract, 'name');
   const [valueType] = columnsWithRole(contract, 'kind');
+  const files = columnsWithRole(contract, 'file-identity');
   if (identity === undefined || key === undefined || valueType === undefined) return { ok: false, problems: [{ path: `${at}.name`, message: `${contract.name} is not a property contract` }] };
   const noJoin: FileJoinOption = { join: undefined, why: 'properties are not located', evidence: [] };
   const ordered = view.rows.map((rows, j) => ({ rows, j })).sort((a, b) => (a.rows.from < b.rows.from ? -1 : a.rows.from > b.rows.from ? 1 : 0));
@@ -67,6 +69,25 @@ export function inferProperties(
       problems.push({ path: `${at}.rows[${j}]`, message: id.problem });
       continue;
     }
+    // The owning file of each entity, from the source's own file identity (NULL for a source of no file):
+    // it lets an incremental build recompute one file's properties.
+    const owner = new Map<string, ColumnFill>();
+    for (const file of files) {
+      const choice = chooseFill(file, rows, source, noJoin, name);
+      if ('problem' in choice) {
+        problems.push({ path: `${at}.rows[${j}]`, message: choice.problem });
+        continue;
+      }
+      owner.set(file.name, choice.fill);
+      decisions.push(
+        decide({
+          value: { topic: 'column-fill' as const, source: source.name, column: file.name, fill: choice.fill },
+          confidence: choice.confidence,
+          rationale: `${file.name} of each property row from ${source.name}: ${choice.rationale}`,
+          evidence: [...choice.evidence],
+        }),
+      );
+    }
     const described = source.columns.filter((c) => (c.role === 'kind' || c.role === 'attribute') && VALUE_TYPES[c.type] !== undefined);
     for (const column of [...described].sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const value = valueColumn(contract, column.type);
@@ -77,6 +98,8 @@ export function inferProperties(
         if (c.name === key.name) return { column: c, fill: { by: 'literal', value: column.name } };
         if (c.name === valueType.name) return { column: c, fill: { by: 'literal', value: type } };
         if (c.name === value.name) return { column: c, fill: { by: 'column', dataset: source.name, column: column.name } };
+        const file = owner.get(c.name);
+        if (file !== undefined) return { column: c, fill: file };
         return { column: c, fill: { by: 'null' } };
       });
       sources.push(Object.freeze({ dataset: source, fileJoin: undefined, columns: Object.freeze(columns.map((c) => Object.freeze(c))), nonNull: column.name }));

@@ -17,6 +17,9 @@ describe('deleteFileRows', () => {
       ]);
       const none = await deleteFileRows(store, { table: 'evidence.defs', column: 'file_id', fileIds: [] });
       expect(none.rowsDeleted).toBe(0);
+      // With nulls, the rows of no file go too, even when no file is named.
+      const unowned = await deleteFileRows(store, { table: 'evidence.defs', column: 'file_id', fileIds: [], nulls: true });
+      expect(unowned).toMatchObject({ rowsDeleted: 1, tableRowCount: 1 });
     } finally {
       await store.close();
     }

@@ -4,7 +4,8 @@ import type { WriteOutcome } from './write-outcome.js';
 
 /**
  * Deletes every row of a table that belongs to one of the given files, the
- * ownership unit of an incremental build. The ids travel as one bound JSON
+ * ownership unit of an incremental build, and with `nulls` the rows that
+ * belong to no file (a NULL file column) as well. The ids travel as one bound JSON
  * parameter, never spliced into the SQL, so any number of ids (or none) is
  * one statement whose semi-join DuckDB plans like any other.
  *
@@ -14,11 +15,12 @@ import type { WriteOutcome } from './write-outcome.js';
  */
 export async function deleteFileRows(
   store: Store,
-  request: { readonly table: string; readonly column: string; readonly fileIds: readonly string[] },
+  request: { readonly table: string; readonly column: string; readonly fileIds: readonly string[]; readonly nulls?: boolean },
 ): Promise<WriteOutcome> {
+  const column = quoteIdentifier(request.column);
   return store.deleteRows({
     table: request.table,
-    where: `${quoteIdentifier(request.column)} IN (SELECT unnest(CAST(? AS JSON)::VARCHAR[]))`,
+    where: `${column} IN (SELECT unnest(CAST(? AS JSON)::VARCHAR[]))${request.nulls === true ? ` OR ${column} IS NULL` : ''}`,
     params: [JSON.stringify([...request.fileIds])],
   });
 }

@@ -28,10 +28,11 @@ export interface TableDigest {
   readonly digest: RowDigest;
 }
 
-/** Which rows to digest: those whose column holds one of the values. */
+/** Which rows to digest: those whose column holds one of the values (or, with `nulls`, is NULL). */
 export interface DigestFilter {
   readonly column: string;
   readonly values: readonly string[];
+  readonly nulls?: boolean;
 }
 
 /**
@@ -83,7 +84,7 @@ export async function tableDigest(store: Store, table: string, filter?: DigestFi
   const params: QueryParam[] = [];
   let where = '';
   if (filter !== undefined) {
-    where = ` WHERE ${quoteIdentifier(filter.column)} IN (SELECT unnest(CAST(? AS JSON)::VARCHAR[]))`;
+    where = ` WHERE ${quoteIdentifier(filter.column)} IN (SELECT unnest(CAST(? AS JSON)::VARCHAR[]))${filter.nulls === true ? ` OR ${quoteIdentifier(filter.column)} IS NULL` : ''}`;
     params.push(JSON.stringify([...filter.values]));
   }
   const rows = await store.query(
