@@ -2,8 +2,8 @@ import { sqlString } from '@anatomy/contracts';
 import type { FileLocality } from '@anatomy/plan-signals';
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { ManifestView } from '@anatomy/semantic-ir';
-import { deleteFileRows, tableDigest } from '@anatomy/store';
-import type { Store, WriteOutcome } from '@anatomy/store';
+import { changedGroups, deleteFileRows, groupDigests, tableDigest } from '@anatomy/store';
+import type { RowDigest, Store, WriteOutcome } from '@anatomy/store';
 import type { DigestChange } from './output-digests.js';
 
 /** The suffix under which an incremental build keeps the previous build's table of a view while it plans. */
@@ -52,40 +52,67 @@ export async function setAsidePreviousTables(store: Store, views: readonly Manif
   return kept;
 }
 
-/**
- * Which files' rows of every view may differ from the previous build,
- * following the schedule: evidence read directly changed for exactly the
- * changed files; a view whose inputs changed nowhere is unchanged; a
- * file-local view changed for the union of its inputs' files; anything else
- * (a global view, or an input changed everywhere) for `all`.
- *
- * @example
- * const affected = affectedFiles({ order, inputsOf, locality, changedFiles: ['file:…'] });
- */
-export function affectedFiles(input: {
-  readonly order: readonly string[];
+/** What decides which files' rows of a view may have changed (see {@link viewAffected}). */
+export interface AffectedInput {
   readonly inputsOf: ReadonlyMap<string, readonly string[]>;
   readonly locality: Readonly<Record<string, FileLocality>>;
   /** File ids added, changed or deleted since the previous build. */
   readonly changedFiles: readonly string[];
-}): Map<string, AffectedFiles> {
-  const affected = new Map<string, AffectedFiles>();
+}
+
+/**
+ * Which files' rows of one view may differ from the previous build, given
+ * what is known of its inputs (`known`: the views before it in the
+ * schedule, by the files whose rows changed): evidence read directly
+ * changed for exactly the changed files; a view whose inputs changed
+ * nowhere is unchanged; a file-local view changed for the union of its
+ * inputs' files; anything else (a global view, an input changed everywhere,
+ * or a stored table that is no view) for `all`.
+ *
+ * @example
+ * const files = viewAffected('norm.calls', { inputsOf, locality, changedFiles: ['file:…'] }, known);
+ */
+export function viewAffected(view: string, input: AffectedInput, known: ReadonlyMap<string, AffectedFiles>): AffectedFiles {
   const changed = [...new Set(input.changedFiles)].sort();
   const of = (relation: string): AffectedFiles => {
-    const known = affected.get(relation);
-    if (known !== undefined) return known;
+    const seen = known.get(relation);
+    if (seen !== undefined) return seen;
     // Stored tables that are not views of the program: evidence is owned by files, anything else is not.
     return relation.startsWith('evidence.') ? changed : 'all';
   };
-  for (const view of input.order) {
-    const sets = (input.inputsOf.get(view) ?? []).map(of);
-    let union: AffectedFiles;
-    if (sets.includes('all')) union = 'all';
-    else union = [...new Set(sets.flat())].sort();
-    const local = input.locality[view]?.local === true;
-    affected.set(view, union !== 'all' && union.length === 0 ? [] : local ? union : 'all');
-  }
+  const sets = (input.inputsOf.get(view) ?? []).map(of);
+  if (sets.includes('all')) return 'all';
+  const union = [...new Set(sets.flat())].sort();
+  if (union.length === 0) return [];
+  return input.locality[view]?.local === true ? union : 'all';
+}
+
+/**
+ * {@link viewAffected} for every view in schedule order, each view's
+ * readers taking its affected files as the files whose rows changed — what
+ * a build knows before it runs anything. A build then narrows that by
+ * measuring (see `updateView`'s `changed`).
+ *
+ * @example
+ * const affected = affectedFiles({ order, inputsOf, locality, changedFiles: ['file:…'] });
+ */
+export function affectedFiles(input: AffectedInput & { readonly order: readonly string[] }): Map<string, AffectedFiles> {
+  const affected = new Map<string, AffectedFiles>();
+  for (const view of input.order) affected.set(view, viewAffected(view, input, affected));
   return affected;
+}
+
+/**
+ * The files whose rows of a view recomputed whole differ from its previous
+ * rows, by comparing per-file digests taken before and after (see
+ * `groupDigests`): a global view's rows may change in any file, yet mostly
+ * change in few. Without a file column, or when rows without a file changed,
+ * that is `all` unless nothing changed at all.
+ */
+function measuredChange(before: ReadonlyMap<string | null, RowDigest>, after: ReadonlyMap<string | null, RowDigest>): AffectedFiles {
+  const changed = changedGroups(before, after);
+  if (changed.includes(null)) return 'all';
+  return changed.filter((k): k is string => k !== null);
 }
 
 /**
@@ -94,10 +121,15 @@ export function affectedFiles(input: {
  * a file-local view gets its previous table back with the rows of the
  * affected files deleted and recomputed (its SQL filtered on its
  * file-identity column, which DuckDB pushes down to the scans); any other
- * view is materialized whole.
+ * view is materialized whole. `changed` tells the view's readers which
+ * files' rows really changed: the affected files of a restored or patched
+ * view; of a view recomputed whole with `measure`, the files whose rows
+ * differ from its previous ones by `fileColumn` (per-file digests before
+ * and after the refill), so a reader file-local over that column is
+ * recomputed for those files only.
  *
  * @example
- * const { update, outcomes } = await updateView(store, view, { locality, affected, hasPrevious: true });
+ * const { update, outcomes, changed } = await updateView(store, view, { locality, affected, hasPrevious: true, fileColumn: 'file_id', measure: true });
  */
 export async function updateView(
   store: Store,
@@ -108,8 +140,19 @@ export async function updateView(
     readonly hasPrevious: boolean;
     /** Digest the rows deleted and inserted, so the table's running digest can follow (output tables). */
     readonly digest?: boolean;
+    /** The column carrying each row's file identity to the view's readers, global views included; null when none does. */
+    readonly fileColumn?: string | null;
+    /** Measure which files' rows changed when the view is recomputed whole (worth it only when something reads it). */
+    readonly measure?: boolean;
   },
-): Promise<{ readonly update: ViewUpdate; readonly rows: number; readonly outcomes: WriteOutcome[]; readonly change: DigestChange }> {
+): Promise<{
+  readonly update: ViewUpdate;
+  readonly rows: number;
+  readonly outcomes: WriteOutcome[];
+  readonly change: DigestChange;
+  /** The files whose rows may differ from the previous build's, for the view's readers. */
+  readonly changed: AffectedFiles;
+}> {
   const { schema, table } = split(view.name);
   const previous = quoted(schema, `${table}${PREVIOUS}`);
   const restore = async (): Promise<void> => {
@@ -125,7 +168,7 @@ export async function updateView(
   if (options.hasPrevious && options.affected !== 'all' && options.affected.length === 0) {
     await restore();
     const counted = await store.query(`SELECT count(*) AS n FROM ${quoted(schema, table)}`);
-    return { update: 'unchanged', rows: Number(counted[0]?.['n'] ?? 0), outcomes: [], change: { kind: 'unchanged' } };
+    return { update: 'unchanged', rows: Number(counted[0]?.['n'] ?? 0), outcomes: [], change: { kind: 'unchanged' }, changed: [] };
   }
   if (options.hasPrevious && options.affected !== 'all' && column !== null) {
     await restore();
@@ -139,7 +182,7 @@ export async function updateView(
     });
     const after = before === undefined ? undefined : await tableDigest(store, view.name, files);
     const change: DigestChange = before === undefined || after === undefined ? { kind: 'rewritten' } : { kind: 'rows', removed: before.digest, added: after.digest };
-    return { update: 'files', rows: added.tableRowCount, outcomes: [removed, added], change };
+    return { update: 'files', rows: added.tableRowCount, outcomes: [removed, added], change, changed: options.affected };
   }
   if (options.hasPrevious) {
     // Emptied and refilled rather than created anew: DuckDB estimates a table created in the
@@ -147,12 +190,15 @@ export async function updateView(
     // then plans the views reading it around that estimate (on idlelib, a join of 16 million
     // rows instead of 30 thousand).
     await restore();
+    const by = options.fileColumn ?? null;
+    const before = options.measure === true ? await groupDigests(store, view.name, by) : undefined;
     const removed = await store.deleteRows({ table: view.name, where: 'true' });
     const added = await store.insertSelect({ table: view.name, sql: view.sql });
-    return { update: 'full', rows: added.tableRowCount, outcomes: [removed, added], change: { kind: 'rewritten' } };
+    const changed = before === undefined ? 'all' : measuredChange(before, await groupDigests(store, view.name, by));
+    return { update: 'full', rows: added.tableRowCount, outcomes: [removed, added], change: { kind: 'rewritten' }, changed };
   }
   const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
-  return { update: 'full', rows: outcome.rowsInserted, outcomes: [outcome], change: { kind: 'rewritten' } };
+  return { update: 'full', rows: outcome.rowsInserted, outcomes: [outcome], change: { kind: 'rewritten' }, changed: 'all' };
 }
 
 /**
