@@ -63,6 +63,10 @@ describe('groupDigests', () => {
       expect(changedGroups(after, await groupDigests(store, 't', 'file_id'))).toEqual([null]);
       expect(changedGroups(whole, await groupDigests(store, 't', null))).toEqual([null]);
       expect(changedGroups(whole, whole)).toEqual([]);
+      // Read for a few values only, the same digests come back for those values.
+      const some = await groupDigests(store, 't', 'file_id', ['f1', 'f9', 'f7']);
+      expect([...some.keys()]).toEqual(['f1', 'f9']);
+      expect(some.get('f9')).toEqual(after.get('f9'));
       await expect(groupDigests(store, 't', 'nope')).rejects.toMatchObject({ code: 'store/UnknownColumn' });
     } finally {
       await store.close();

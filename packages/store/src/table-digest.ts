@@ -102,12 +102,14 @@ export async function tableDigest(store: Store, table: string, filter?: DigestFi
  * (a file identity, say), in one scan: how an incremental build tells which
  * files' rows of a view it recomputed whole really changed. A NULL value is
  * a group of its own, under the key `null`; with no column every row falls
- * into that one group. Compare two of these with {@link changedGroups}.
+ * into that one group. With `values`, only the rows whose column holds one
+ * of them are read (the rows of a few files, say). Compare two of these with
+ * {@link changedGroups}.
  *
  * @example
  * const before = await groupDigests(store, 'rel.calls', 'file_id'); // Map { 'file:…' => { rows, high, low }, … }
  */
-export async function groupDigests(store: Store, table: string, column: string | null): Promise<Map<string | null, RowDigest>> {
+export async function groupDigests(store: Store, table: string, column: string | null, values?: readonly string[]): Promise<Map<string | null, RowDigest>> {
   const quoted = table.split('.').map(quoteIdentifier).join('.');
   const columns = (await store.query(`DESCRIBE SELECT * FROM ${quoted}`)).map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
   if (column !== null && !columns.some((c) => c.name === column)) {
@@ -116,12 +118,19 @@ export async function groupDigests(store: Store, table: string, column: string |
   columns.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const rowText = columns.map((c) => canonicalCell(c.name, c.type)).join(" || '|' || ");
   const key = column === null ? 'CAST(NULL AS VARCHAR)' : `CAST(${quoteIdentifier(column)} AS VARCHAR)`;
+  const params: QueryParam[] = [];
+  let where = '';
+  if (values !== undefined && column !== null) {
+    where = ` WHERE ${quoteIdentifier(column)} IN (SELECT unnest(CAST(? AS JSON)::VARCHAR[]))`;
+    params.push(JSON.stringify([...values]));
+  }
   const rows = await store.query(
     `SELECT k, CAST(count(*) AS VARCHAR) AS n,
             CAST(sum(CAST(h >> 64 AS UBIGINT)) AS VARCHAR) AS high,
             CAST(sum(CAST(h & ${LOW_64_BITS} AS UBIGINT)) AS VARCHAR) AS low
-       FROM (SELECT ${key} AS k, md5_number(${rowText}) AS h FROM ${quoted})
+       FROM (SELECT ${key} AS k, md5_number(${rowText}) AS h FROM ${quoted}${where})
       GROUP BY k ORDER BY k NULLS FIRST`,
+    params,
   );
   const out = new Map<string | null, RowDigest>();
   for (const row of rows) {
