@@ -32,7 +32,8 @@ import { buildStateDataset, fileManifestDataset, readStoredBuild, writeStoredBui
 import type { BuildState } from './build-state.js';
 import { planIncrement } from './incremental-plan.js';
 import type { IncrementalPlan } from './incremental-plan.js';
-import { removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
+import { evidenceChanges, fileEvidenceDigests, removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
+import type { EvidenceDigests } from './replace-file-evidence.js';
 import { sinceReuse } from './since-reuse.js';
 import { dropPreviousTables, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
 import type { AffectedFiles, AffectedInput, ViewUpdate } from './incremental-views.js';
@@ -485,6 +486,8 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
     const built = await writeScope(store, increment.mode)(async () => {
       let evidenceRowsDeleted = 0;
       let previous = new Set<string>();
+      const changedFiles = increment.mode === 'incremental' ? [...increment.added, ...increment.changed, ...increment.deleted] : [];
+      let evidenceBefore: EvidenceDigests = new Map();
       await timer.run(
         'prepare store',
         async () => {
@@ -494,6 +497,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
           for (const ds of registry.list()) await store.ensureDataset(ds);
           await verifyStoredSchemas(store, registry);
           if (increment.mode === 'incremental') {
+            evidenceBefore = await fileEvidenceDigests(store, registry, changedFiles);
             // The scan's own tables are cheap and rewritten whole from this scan.
             for (const ds of [filesDataset, scanDiagnosticsDataset]) outcomes.push(await store.deleteRows({ table: ds.name, where: 'true' }));
             const removed = await removeFileEvidence(store, registry, [...increment.changed, ...increment.deleted]);
@@ -512,6 +516,8 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
       );
       outcomes.push(...extraction.outcomes);
+      // Which evidence tables the edit really changed, for the views reading them.
+      const evidenceChanged = increment.mode === 'incremental' ? evidenceChanges(evidenceBefore, await fileEvidenceDigests(store, registry, changedFiles)) : new Map<string, string[]>();
       const planned = await timer.run(
         'plan views',
         () => planInTransaction({ manifest, store, registry, lineages, ...(increment.mode === 'incremental' && planCache.hit !== undefined ? { cached: planCache.hit } : {}) }),
@@ -525,9 +531,9 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
               previous,
               inputsOf: new Map(planned.report.tasks.map((t) => [t.name, t.inputs])),
               locality: planned.locality,
-              changedFiles: [...increment.added, ...increment.changed, ...increment.deleted],
+              changedFiles,
               read: new Set(planned.report.tasks.flatMap((t) => t.inputs)),
-              changed: new Map(),
+              changed: new Map<string, AffectedFiles>(evidenceChanged),
               updates: new Map(),
               changes: new Map(),
             };

@@ -122,11 +122,13 @@ function measuredChange(before: ReadonlyMap<string | null, RowDigest>, after: Re
  * affected files deleted and recomputed (its SQL filtered on its
  * file-identity column, which DuckDB pushes down to the scans); any other
  * view is materialized whole. `changed` tells the view's readers which
- * files' rows really changed: the affected files of a restored or patched
- * view; of a view recomputed whole with `measure`, the files whose rows
- * differ from its previous ones by `fileColumn` (per-file digests before
- * and after the refill), so a reader file-local over that column is
- * recomputed for those files only.
+ * files' rows really changed: with `measure`, the files whose rows differ
+ * from the previous ones (per-file digests before and after: of the
+ * affected files' rows for a patched view, of every row by `fileColumn`
+ * for one recomputed whole), so a reader whose inputs came out unchanged
+ * keeps its table and a reader file-local over that column is recomputed
+ * for those files only; without, the affected files (`all` for a view
+ * recomputed whole).
  *
  * @example
  * const { update, outcomes, changed } = await updateView(store, view, { locality, affected, hasPrevious: true, fileColumn: 'file_id', measure: true });
@@ -174,6 +176,8 @@ export async function updateView(
     await restore();
     const files = { column, values: options.affected };
     const before = options.digest === true ? await tableDigest(store, view.name, files) : undefined;
+    // Recomputed for a file, a view's rows often come out as they were (an edit that touched no import leaves the imports' views alike).
+    const previousFiles = options.measure === true ? await groupDigests(store, view.name, column, options.affected) : undefined;
     const removed = await deleteFileRows(store, { table: view.name, column, fileIds: options.affected });
     const added = await store.insertSelect({
       table: view.name,
@@ -182,7 +186,8 @@ export async function updateView(
     });
     const after = before === undefined ? undefined : await tableDigest(store, view.name, files);
     const change: DigestChange = before === undefined || after === undefined ? { kind: 'rewritten' } : { kind: 'rows', removed: before.digest, added: after.digest };
-    return { update: 'files', rows: added.tableRowCount, outcomes: [removed, added], change, changed: options.affected };
+    const changed = previousFiles === undefined ? options.affected : measuredChange(previousFiles, await groupDigests(store, view.name, column, options.affected));
+    return { update: 'files', rows: added.tableRowCount, outcomes: [removed, added], change, changed };
   }
   if (options.hasPrevious) {
     // Emptied and refilled rather than created anew: DuckDB estimates a table created in the
