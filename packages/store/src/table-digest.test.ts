@@ -64,9 +64,19 @@ describe('groupDigests', () => {
       expect(changedGroups(whole, await groupDigests(store, 't', null))).toEqual([null]);
       expect(changedGroups(whole, whole)).toEqual([]);
       // Read for a few values only, the same digests come back for those values.
-      const some = await groupDigests(store, 't', 'file_id', ['f1', 'f9', 'f7']);
+      const some = await groupDigests(store, 't', 'file_id', { values: ['f1', 'f9', 'f7'] });
       expect([...some.keys()]).toEqual(['f1', 'f9']);
       expect(some.get('f9')).toEqual(after.get('f9'));
+      // Projected on the columns a reader reads, a change elsewhere goes unseen; an unknown column digests every column.
+      await store.run(`ALTER TABLE t ADD COLUMN extra INTEGER DEFAULT 0`);
+      const onN = await groupDigests(store, 't', 'file_id', { columns: ['n'] });
+      const onNothing = await groupDigests(store, 't', 'file_id', { columns: [] });
+      const onUnknown = await groupDigests(store, 't', 'file_id', { columns: ['n', 'missing'] });
+      await store.run(`UPDATE t SET extra = 1 WHERE file_id = 'f3'`);
+      expect(changedGroups(onN, await groupDigests(store, 't', 'file_id', { columns: ['n'] }))).toEqual([]);
+      expect(changedGroups(onUnknown, await groupDigests(store, 't', 'file_id', { columns: ['n', 'missing'] }))).toEqual(['f3']);
+      await store.run(`DELETE FROM t WHERE file_id = 'f1' AND n = 1`);
+      expect(changedGroups(onNothing, await groupDigests(store, 't', 'file_id', { columns: [] }))).toEqual(['f1']);
       await expect(groupDigests(store, 't', 'nope')).rejects.toMatchObject({ code: 'store/UnknownColumn' });
     } finally {
       await store.close();

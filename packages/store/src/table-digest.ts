@@ -103,20 +103,31 @@ export async function tableDigest(store: Store, table: string, filter?: DigestFi
  * files' rows of a view it recomputed whole really changed. A NULL value is
  * a group of its own, under the key `null`; with no column every row falls
  * into that one group. With `values`, only the rows whose column holds one
- * of them are read (the rows of a few files, say). Compare two of these with
- * {@link changedGroups}.
+ * of them are read (the rows of a few files, say); with `columns`, each row
+ * is digested as its projection on them (all columns when one of them is
+ * not the table's), so a change in any other column goes unseen. Compare
+ * two of these with {@link changedGroups}.
  *
  * @example
  * const before = await groupDigests(store, 'rel.calls', 'file_id'); // Map { 'file:…' => { rows, high, low }, … }
  */
-export async function groupDigests(store: Store, table: string, column: string | null, values?: readonly string[]): Promise<Map<string | null, RowDigest>> {
+export async function groupDigests(
+  store: Store,
+  table: string,
+  column: string | null,
+  options: { readonly values?: readonly string[]; readonly columns?: readonly string[] } = {},
+): Promise<Map<string | null, RowDigest>> {
+  const { values } = options;
   const quoted = table.split('.').map(quoteIdentifier).join('.');
   const columns = (await store.query(`DESCRIBE SELECT * FROM ${quoted}`)).map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
   if (column !== null && !columns.some((c) => c.name === column)) {
     throw StoreError.create('UnknownColumn', `cannot digest ${table} by ${column}: it has no such column`, { hint: 'name a column of the table, or pass null to digest it whole' });
   }
-  columns.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const rowText = columns.map((c) => canonicalCell(c.name, c.type)).join(" || '|' || ");
+  const wanted = new Set((options.columns ?? []).map((c) => c.toLowerCase()));
+  const projected = options.columns !== undefined && [...wanted].every((c) => columns.some((d) => d.name.toLowerCase() === c)) ? columns.filter((c) => wanted.has(c.name.toLowerCase())) : columns;
+  projected.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // No column read at all still leaves the number of rows, which the count keeps.
+  const rowText = projected.length === 0 ? "''" : projected.map((c) => canonicalCell(c.name, c.type)).join(" || '|' || ");
   const key = column === null ? 'CAST(NULL AS VARCHAR)' : `CAST(${quoteIdentifier(column)} AS VARCHAR)`;
   const params: QueryParam[] = [];
   let where = '';
