@@ -38,6 +38,7 @@ import { sinceReuse } from './since-reuse.js';
 import { dropPreviousTables, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
 import type { AffectedFiles, AffectedInput, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
+import { columnsReadBy } from './read-columns.js';
 import { previousScanPayoffs } from './previous-scan-payoffs.js';
 import { currentOutputDigests, fingerprintsOf, outputDigestsDataset, readOutputDigests, writeOutputDigests } from './output-digests.js';
 import type { DigestChange } from './output-digests.js';
@@ -308,6 +309,7 @@ async function executeViews(
           digest: OUTPUT_TABLES.includes(name),
           fileColumn: carriedFileColumn(planned.signals[name], planned.locality[name]),
           measure: incremental.read.has(name),
+          columns: incremental.readColumns.get(name) ?? null,
         });
         incremental.changed.set(name, result.changed);
         incremental.changes.set(name, result.change);
@@ -403,6 +405,8 @@ interface IncrementalViews extends AffectedInput {
   readonly previous: ReadonlySet<string>;
   /** The views some other view reads: only their changes are worth measuring. */
   readonly read: ReadonlySet<string>;
+  /** The columns of each relation its readers read, null when not known for sure. */
+  readonly readColumns: ReadonlyMap<string, readonly string[] | null>;
   /** The files whose rows of each view run so far may have changed, as its readers take them. */
   readonly changed: Map<string, AffectedFiles>;
   readonly updates: Map<string, ViewUpdate>;
@@ -488,6 +492,8 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       let previous = new Set<string>();
       const changedFiles = increment.mode === 'incremental' ? [...increment.added, ...increment.changed, ...increment.deleted] : [];
       let evidenceBefore: EvidenceDigests = new Map();
+      // A change in a column no view reads reaches no view: only those columns are compared.
+      const readColumns = columnsReadBy(lineages.values());
       await timer.run(
         'prepare store',
         async () => {
@@ -497,7 +503,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
           for (const ds of registry.list()) await store.ensureDataset(ds);
           await verifyStoredSchemas(store, registry);
           if (increment.mode === 'incremental') {
-            evidenceBefore = await fileEvidenceDigests(store, registry, changedFiles);
+            evidenceBefore = await fileEvidenceDigests(store, registry, changedFiles, readColumns);
             // The scan's own tables are cheap and rewritten whole from this scan.
             for (const ds of [filesDataset, scanDiagnosticsDataset]) outcomes.push(await store.deleteRows({ table: ds.name, where: 'true' }));
             const removed = await removeFileEvidence(store, registry, [...increment.changed, ...increment.deleted]);
@@ -517,7 +523,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       );
       outcomes.push(...extraction.outcomes);
       // Which evidence tables the edit really changed, for the views reading them.
-      const evidenceChanged = increment.mode === 'incremental' ? evidenceChanges(evidenceBefore, await fileEvidenceDigests(store, registry, changedFiles)) : new Map<string, string[]>();
+      const evidenceChanged = increment.mode === 'incremental' ? evidenceChanges(evidenceBefore, await fileEvidenceDigests(store, registry, changedFiles, readColumns)) : new Map<string, string[]>();
       const planned = await timer.run(
         'plan views',
         () => planInTransaction({ manifest, store, registry, lineages, ...(increment.mode === 'incremental' && planCache.hit !== undefined ? { cached: planCache.hit } : {}) }),
@@ -533,6 +539,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
               locality: planned.locality,
               changedFiles,
               read: new Set(planned.report.tasks.flatMap((t) => t.inputs)),
+              readColumns,
               changed: new Map<string, AffectedFiles>(evidenceChanged),
               updates: new Map(),
               changes: new Map(),

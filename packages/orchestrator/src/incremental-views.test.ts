@@ -78,6 +78,13 @@ describe('updateView', () => {
       expect(patched).toMatchObject({ update: 'files', changed: ['file:3'] });
       // Nothing changed: readers change nothing either.
       expect((await refresh()).changed).toEqual([]);
+      // A change only in a column no reader reads reaches no reader.
+      await store.run(`UPDATE evidence.defs SET line = 12 WHERE name = 'f'`);
+      await setAsidePreviousTables(store, [view]);
+      await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+      const unread = await updateView(store, view, { locality: global('rel.g'), affected: 'all', hasPrevious: true, fileColumn: 'file_id', measure: true, columns: ['callee', 'file_id'] });
+      expect(unread).toMatchObject({ update: 'full', changed: [] });
+      expect(await store.query(`SELECT DISTINCT line FROM rel.g WHERE callee = 'f'`)).toEqual([{ line: 12 }]);
       // The row without a file changed: no file list can name it.
       await store.run(`UPDATE evidence.defs SET line = 31 WHERE name = 'h'`);
       expect((await refresh()).changed).toBe('all');

@@ -146,6 +146,8 @@ export async function updateView(
     readonly fileColumn?: string | null;
     /** Measure which files' rows changed when the view is recomputed whole (worth it only when something reads it). */
     readonly measure?: boolean;
+    /** The only columns its readers read (see `columnsReadBy`): a change in another one reaches none of them. */
+    readonly columns?: readonly string[] | null;
   },
 ): Promise<{
   readonly update: ViewUpdate;
@@ -167,6 +169,7 @@ export async function updateView(
     await store.run(`ALTER TABLE ${previous} RENAME TO ${quoteIdentifier(table)}`);
   };
   const column = options.locality?.local === true ? options.locality.column : null;
+  const projection = options.columns === undefined || options.columns === null ? {} : { columns: options.columns };
   if (options.hasPrevious && options.affected !== 'all' && options.affected.length === 0) {
     await restore();
     const counted = await store.query(`SELECT count(*) AS n FROM ${quoted(schema, table)}`);
@@ -177,7 +180,7 @@ export async function updateView(
     const files = { column, values: options.affected };
     const before = options.digest === true ? await tableDigest(store, view.name, files) : undefined;
     // Recomputed for a file, a view's rows often come out as they were (an edit that touched no import leaves the imports' views alike).
-    const previousFiles = options.measure === true ? await groupDigests(store, view.name, column, options.affected) : undefined;
+    const previousFiles = options.measure === true ? await groupDigests(store, view.name, column, { values: options.affected, ...projection }) : undefined;
     const removed = await deleteFileRows(store, { table: view.name, column, fileIds: options.affected });
     const added = await store.insertSelect({
       table: view.name,
@@ -186,7 +189,7 @@ export async function updateView(
     });
     const after = before === undefined ? undefined : await tableDigest(store, view.name, files);
     const change: DigestChange = before === undefined || after === undefined ? { kind: 'rewritten' } : { kind: 'rows', removed: before.digest, added: after.digest };
-    const changed = previousFiles === undefined ? options.affected : measuredChange(previousFiles, await groupDigests(store, view.name, column, options.affected));
+    const changed = previousFiles === undefined ? options.affected : measuredChange(previousFiles, await groupDigests(store, view.name, column, { values: options.affected, ...projection }));
     return { update: 'files', rows: added.tableRowCount, outcomes: [removed, added], change, changed };
   }
   if (options.hasPrevious) {
@@ -196,10 +199,10 @@ export async function updateView(
     // rows instead of 30 thousand).
     await restore();
     const by = options.fileColumn ?? null;
-    const before = options.measure === true ? await groupDigests(store, view.name, by) : undefined;
+    const before = options.measure === true ? await groupDigests(store, view.name, by, projection) : undefined;
     const removed = await store.deleteRows({ table: view.name, where: 'true' });
     const added = await store.insertSelect({ table: view.name, sql: view.sql });
-    const changed = before === undefined ? 'all' : measuredChange(before, await groupDigests(store, view.name, by));
+    const changed = before === undefined ? 'all' : measuredChange(before, await groupDigests(store, view.name, by, projection));
     return { update: 'full', rows: added.tableRowCount, outcomes: [removed, added], change: { kind: 'rewritten' }, changed };
   }
   const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });

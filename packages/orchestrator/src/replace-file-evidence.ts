@@ -47,20 +47,28 @@ export type EvidenceDigests = ReadonlyMap<string, ReadonlyMap<string | null, Row
 
 /**
  * Digests, file by file, the rows the given files own in every evidence
- * table (scan's own tables included): taken before their evidence is
+ * table (scan's own tables included), projected on the columns the views
+ * read: taken before their evidence is
  * removed and again once it was extracted anew, the two tell in which
  * tables an edit changed nothing (see {@link evidenceChanges}).
  *
  * @example
  * const before = await fileEvidenceDigests(store, registry, changedFiles);
  */
-export async function fileEvidenceDigests(store: Store, registry: SchemaRegistry, fileIds: readonly string[]): Promise<EvidenceDigests> {
+export async function fileEvidenceDigests(
+  store: Store,
+  registry: SchemaRegistry,
+  fileIds: readonly string[],
+  /** The only columns of each table its readers read (see `columnsReadBy`); every column when absent or null. */
+  readColumns: ReadonlyMap<string, readonly string[] | null> = new Map(),
+): Promise<EvidenceDigests> {
   const digests = new Map<string, ReadonlyMap<string | null, RowDigest>>();
   for (const ds of registry.list()) {
     if (!ds.name.startsWith('evidence.')) continue;
     const owner = columnsWithRole(ds, 'file-identity')[0];
     if (owner === undefined) continue;
-    digests.set(ds.name, await groupDigests(store, ds.name, owner.name, fileIds));
+    const columns = readColumns.get(ds.name);
+    digests.set(ds.name, await groupDigests(store, ds.name, owner.name, { values: fileIds, ...(columns === undefined || columns === null ? {} : { columns }) }));
   }
   return digests;
 }
