@@ -20,6 +20,7 @@ interface BuildSummary {
   readonly files: number;
   readonly nodesByKind: Readonly<Record<string, number>>;
   readonly stages: readonly { readonly stage: string; readonly durationMs: number }[];
+  readonly tasks: readonly { readonly name: string; readonly update?: string }[];
   readonly build: { readonly mode: string; readonly reason: string; readonly added: number; readonly changed: number; readonly deleted: number; readonly extracted: number; readonly evidenceRowsDeleted: number; readonly views: Readonly<Record<string, number>> };
 }
 
@@ -47,7 +48,8 @@ const SLOWEST_VIEWS = 15;
 
 /**
  * The slowest views of a run, from its run-timings artifact, each with the
- * file-locality the stored plan gave it (from `meta.plan_cache`): a global
+ * file-locality the stored plan gave it (from `meta.plan_cache`) and how the
+ * build brought it up to date (`update` of the summary's tasks): a global
  * view is recomputed whole whenever one of its inputs changed.
  */
 async function slowestViews(summary: BuildSummary): Promise<string[]> {
@@ -63,10 +65,11 @@ async function slowestViews(summary: BuildSummary): Promise<string[]> {
     connection.closeSync();
     instance.closeSync();
   }
+  const updates = new Map(summary.tasks.map((t) => [t.name, t.update ?? 'inline']));
   return [...timings.views]
     .sort((a, b) => b.durationMs - a.durationMs || (a.view < b.view ? -1 : 1))
     .slice(0, SLOWEST_VIEWS)
-    .map((v) => `${(v.durationMs / 1000).toFixed(2)} s  ${v.view} (${locality[v.view] === undefined ? 'inline or unplanned' : locality[v.view]?.local === true ? 'file-local' : 'global'}, ${v.rows ?? '-'} rows)`);
+    .map((v) => `${(v.durationMs / 1000).toFixed(2)} s  ${v.view} (${locality[v.view] === undefined ? 'inline or unplanned' : locality[v.view]?.local === true ? 'file-local' : 'global'}, ${updates.get(v.view) ?? '?'}, ${v.rows ?? '-'} rows)`);
 }
 
 async function timed(label: string): Promise<{ seconds: number; summary: BuildSummary }> {

@@ -22,7 +22,7 @@ import type { LockWaitInfo, Store, WriteOutcome } from '@anatomy/store';
 import { lastValueFrom, tap } from 'rxjs';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
-import { planInTransaction } from './plan-report.js';
+import { carriedFileColumn, planInTransaction } from './plan-report.js';
 import type { PlannedExecution } from './plan-report.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import { OUTPUT_TABLES } from './run-artifacts.js';
@@ -32,11 +32,13 @@ import { buildStateDataset, fileManifestDataset, readStoredBuild, writeStoredBui
 import type { BuildState } from './build-state.js';
 import { planIncrement } from './incremental-plan.js';
 import type { IncrementalPlan } from './incremental-plan.js';
-import { removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
+import { evidenceChanges, fileEvidenceDigests, removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
+import type { EvidenceDigests } from './replace-file-evidence.js';
 import { sinceReuse } from './since-reuse.js';
-import { affectedFiles, dropPreviousTables, setAsidePreviousTables, updateView } from './incremental-views.js';
-import type { AffectedFiles, ViewUpdate } from './incremental-views.js';
+import { dropPreviousTables, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
+import type { AffectedFiles, AffectedInput, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
+import { columnsReadBy } from './read-columns.js';
 import { previousScanPayoffs } from './previous-scan-payoffs.js';
 import { currentOutputDigests, fingerprintsOf, outputDigestsDataset, readOutputDigests, writeOutputDigests } from './output-digests.js';
 import type { DigestChange } from './output-digests.js';
@@ -105,6 +107,8 @@ export interface BuildSummary {
     readonly inputs: readonly string[];
     readonly planFingerprint: string;
     readonly rows: number;
+    /** In an incremental build, how a materialized view was brought up to date. */
+    readonly update?: ViewUpdate;
   }[];
   readonly order: readonly string[];
   readonly maintenance: readonly MaintenanceRecord[];
@@ -287,21 +291,29 @@ async function executeViews(
           hint: 'this is a bug: the task graph must come from the same manifest',
         });
       }
+      // Its inputs ran before it, so what they measured decides which of its files may have changed.
+      const affected = incremental === undefined ? 'all' : viewAffected(name, incremental, incremental.changed);
       if (cache.get(name) === 'inline-view') {
         // A plan taken from the cache created no views, and planning may have left a stand-in under
         // the name of a view the policy keeps inline; this one's inputs exist by now.
         if (planned.fromCache || planned.standIns.has(name)) await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+        // Nothing stored to measure: its readers take what its inputs say.
+        incremental?.changed.set(name, affected);
         return {};
       }
       if (incremental !== undefined) {
         const result = await updateView(store, view, {
           locality: planned.locality[name],
-          affected: incremental.affected.get(name) ?? 'all',
+          affected,
           hasPrevious: incremental.previous.has(name),
           fileColumns: incremental.fileColumns,
           reads: incremental.reads,
           digest: OUTPUT_TABLES.includes(name),
+          fileColumn: carriedFileColumn(planned.signals[name], planned.locality[name]),
+          measure: incremental.read.has(name),
+          columns: incremental.readColumns.get(name) ?? null,
         });
+        incremental.changed.set(name, result.changed);
         incremental.changes.set(name, result.change);
         outcomes.push(...result.outcomes);
         rows.set(name, result.rows);
@@ -391,9 +403,14 @@ function modeSummary(increment: IncrementalPlan, extracted: number, evidenceRows
 }
 
 /** What an incremental build needs to update views rather than rebuild them, and what it did to each. */
-interface IncrementalViews {
+interface IncrementalViews extends AffectedInput {
   readonly previous: ReadonlySet<string>;
-  readonly affected: ReadonlyMap<string, AffectedFiles>;
+  /** The views some other view reads: only their changes are worth measuring. */
+  readonly read: ReadonlySet<string>;
+  /** The columns of each relation its readers read, null when not known for sure. */
+  readonly readColumns: ReadonlyMap<string, readonly string[] | null>;
+  /** The files whose rows of each view run so far may have changed, as its readers take them. */
+  readonly changed: Map<string, AffectedFiles>;
   readonly updates: Map<string, ViewUpdate>;
   /** How each output table's rows changed, for its running digest. */
   readonly changes: Map<string, DigestChange>;
@@ -490,6 +507,10 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
     const built = await writeScope(store, increment.mode)(async () => {
       let evidenceRowsDeleted = 0;
       let previous = new Set<string>();
+      const changedFiles = increment.mode === 'incremental' ? [...increment.added, ...increment.changed, ...increment.deleted] : [];
+      let evidenceBefore: EvidenceDigests = new Map();
+      // A change in a column no view reads reaches no view: only those columns are compared.
+      const readColumns = columnsReadBy(lineages.values());
       await timer.run(
         'prepare store',
         async () => {
@@ -499,6 +520,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
           for (const ds of registry.list()) await store.ensureDataset(ds);
           await verifyStoredSchemas(store, registry);
           if (increment.mode === 'incremental') {
+            evidenceBefore = await fileEvidenceDigests(store, registry, changedFiles, readColumns);
             // The scan's own tables are cheap and rewritten whole from this scan.
             for (const ds of [filesDataset, scanDiagnosticsDataset]) outcomes.push(await store.deleteRows({ table: ds.name, where: 'true' }));
             const removed = await removeFileEvidence(store, registry, [...increment.changed, ...increment.deleted]);
@@ -517,6 +539,8 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
       );
       outcomes.push(...extraction.outcomes);
+      // Which evidence tables the edit really changed, for the views reading them.
+      const evidenceChanged = increment.mode === 'incremental' ? evidenceChanges(evidenceBefore, await fileEvidenceDigests(store, registry, changedFiles, readColumns)) : new Map<string, string[]>();
       const planned = await timer.run(
         'plan views',
         () => planInTransaction({ manifest, store, registry, lineages, ...(increment.mode === 'incremental' && planCache.hit !== undefined ? { cached: planCache.hit } : {}) }),
@@ -528,12 +552,12 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
           ? undefined
           : {
               previous,
-              affected: affectedFiles({
-                order: planned.schedule.order,
-                inputsOf: new Map(planned.report.tasks.map((t) => [t.name, t.inputs])),
-                locality: planned.locality,
-                changedFiles: [...increment.added, ...increment.changed, ...increment.deleted],
-              }),
+              inputsOf: new Map(planned.report.tasks.map((t) => [t.name, t.inputs])),
+              locality: planned.locality,
+              changedFiles,
+              read: new Set(planned.report.tasks.flatMap((t) => t.inputs)),
+              readColumns,
+              changed: new Map<string, AffectedFiles>(evidenceChanged),
               updates: new Map(),
               changes: new Map(),
               fileColumns: fileColumnsOf(registry, planned.locality),
@@ -566,6 +590,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       return {
         planned,
         rows,
+        updates: views?.updates ?? new Map<string, ViewUpdate>(),
         digests,
         extraction,
         extracted: { files: toExtract.length, bytes: toExtract.reduce((sum, f) => sum + f.size, 0) },
@@ -593,7 +618,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
             (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
           );
 
-    const { planned, rows, digests, extraction, extracted, nodesByKind, edgesByKind, mode: buildMode } = built;
+    const { planned, rows, updates, digests, extraction, extracted, nodesByKind, edgesByKind, mode: buildMode } = built;
     await timer.run(
       'record run',
       async () => {
@@ -646,6 +671,10 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         edges: await count('cpg.edges'),
       });
     });
+    const updateOf = (name: string): { update?: ViewUpdate } => {
+      const update = updates.get(name);
+      return update === undefined ? {} : { update };
+    };
     return {
       runId,
       root,
@@ -664,6 +693,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         inputs: t.inputs,
         planFingerprint: t.planFingerprint,
         rows: rows.get(t.name) ?? 0,
+        ...updateOf(t.name),
       })),
       order: planned.schedule.order,
       maintenance,

@@ -2,7 +2,7 @@ import type { FileLocality } from '@anatomy/plan-signals';
 import type { ManifestView } from '@anatomy/semantic-ir';
 import { openStore, tableDigest, updateDigest } from '@anatomy/store';
 import { describe, expect, it } from 'vitest';
-import { affectedFiles, dropPreviousTables, setAsidePreviousTables, updateView } from './incremental-views.js';
+import { affectedFiles, dropPreviousTables, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
 
 const local = (view: string): FileLocality => ({ view, local: true, column: 'file_id', reason: 'test' });
 const global = (view: string): FileLocality => ({ view, local: false, column: null, reason: 'test' });
@@ -44,7 +44,88 @@ describe('affectedFiles', () => {
   });
 });
 
+describe('viewAffected', () => {
+  it('takes what an input measured: a file-local reader of a global view follows the files its rows changed in, an unchanged one changes nothing', () => {
+    const inputsOf = new Map([
+      ['rel.g', ['evidence.a', 'evidence.b']],
+      ['cpg.x', ['rel.g', 'evidence.a']],
+      ['cpg.y', ['rel.g']],
+    ]);
+    const locality = { 'rel.g': global('rel.g'), 'cpg.x': local('cpg.x'), 'cpg.y': global('cpg.y') };
+    const input = { inputsOf, locality, changedFiles: ['file:1'] };
+    expect(viewAffected('rel.g', input, new Map())).toBe('all');
+    // rel.g, recomputed whole, turned out to differ in file:1 and file:7 (a call in file:7 resolved into file:1, say).
+    expect(viewAffected('cpg.x', input, new Map([['rel.g', ['file:1', 'file:7']]]))).toEqual(['file:1', 'file:7']);
+    // A global reader still changes everywhere once an input changed anywhere, and nowhere when none did.
+    expect(viewAffected('cpg.y', input, new Map([['rel.g', ['file:7']]]))).toBe('all');
+    expect(viewAffected('cpg.y', input, new Map([['rel.g', []]]))).toEqual([]);
+    expect(viewAffected('cpg.x', input, new Map([['rel.g', 'all']]))).toBe('all');
+  });
+});
+
 describe('updateView', () => {
+  it('measures which files’ rows of a view recomputed whole changed, by its file column, so its readers update only those', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      // A global view: every call row takes the name of the definition it resolves to, in whichever file that lies.
+      await store.run(`CREATE SCHEMA evidence; CREATE SCHEMA rel;
+        CREATE TABLE evidence.calls AS SELECT * FROM (VALUES ('file:1', 'f'), ('file:2', 'g'), ('file:3', 'f'), (NULL, 'h')) v(file_id, callee);
+        CREATE TABLE evidence.defs AS SELECT * FROM (VALUES ('file:1', 'f', 10), ('file:2', 'g', 20), ('file:4', 'h', 30)) v(file_id, name, line)`);
+      const view = {
+        name: 'rel.g',
+        kind: 'relate',
+        sql: 'SELECT c.file_id, c.callee, d.line FROM evidence.calls c JOIN evidence.defs d ON d.name = c.callee',
+        output: false,
+        decisions: [],
+      } as unknown as ManifestView;
+      const refresh = async (): Promise<Awaited<ReturnType<typeof updateView>>> => {
+        await setAsidePreviousTables(store, [view]);
+        await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+        return updateView(store, view, { locality: global('rel.g'), affected: 'all', hasPrevious: true, fileColumn: 'file_id', measure: true });
+      };
+      await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
+
+      // f moves in file:1: the calls of file:1 and file:3 resolve to a new line; file:2's rows stay as they were.
+      await store.run(`UPDATE evidence.defs SET line = 11 WHERE name = 'f'`);
+      const moved = await refresh();
+      expect(moved).toMatchObject({ update: 'full', rows: 4, changed: ['file:1', 'file:3'] });
+      // Recomputed for files whose rows come out as they were, a patched view hands on only those that changed.
+      await store.run(`UPDATE evidence.calls SET callee = 'g' WHERE file_id = 'file:3'`);
+      await setAsidePreviousTables(store, [view]);
+      await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+      const patched = await updateView(store, view, { locality: local('rel.g'), affected: ['file:2', 'file:3'], hasPrevious: true, fileColumn: 'file_id', measure: true });
+      expect(patched).toMatchObject({ update: 'files', changed: ['file:3'] });
+      // Nothing changed: readers change nothing either.
+      expect((await refresh()).changed).toEqual([]);
+      // A change only in a column no reader reads reaches no reader.
+      await store.run(`UPDATE evidence.defs SET line = 12 WHERE name = 'f'`);
+      await setAsidePreviousTables(store, [view]);
+      await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+      const unread = await updateView(store, view, { locality: global('rel.g'), affected: 'all', hasPrevious: true, fileColumn: 'file_id', measure: true, columns: ['callee', 'file_id'] });
+      expect(unread).toMatchObject({ update: 'full', changed: [] });
+      expect(await store.query(`SELECT DISTINCT line FROM rel.g WHERE callee = 'f'`)).toEqual([{ line: 12 }]);
+      // The row without a file changed: no file list can name it.
+      await store.run(`UPDATE evidence.defs SET line = 31 WHERE name = 'h'`);
+      expect((await refresh()).changed).toBe('all');
+      // Without a file column, any change is everywhere; without measuring, so is a whole recompute.
+      await store.run(`UPDATE evidence.defs SET line = 21 WHERE name = 'g'`);
+      await setAsidePreviousTables(store, [view]);
+      await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+      expect((await updateView(store, view, { locality: global('rel.g'), affected: 'all', hasPrevious: true, fileColumn: null, measure: true })).changed).toBe('all');
+      await setAsidePreviousTables(store, [view]);
+      await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+      expect((await updateView(store, view, { locality: global('rel.g'), affected: 'all', hasPrevious: true, fileColumn: null, measure: true })).changed).toEqual([]);
+      expect((await refresh()).changed).toEqual([]);
+      await store.run(`DELETE FROM evidence.calls WHERE file_id = 'file:2'`);
+      await setAsidePreviousTables(store, [view]);
+      await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+      expect((await updateView(store, view, { locality: global('rel.g'), affected: 'all', hasPrevious: true })).changed).toBe('all');
+    } finally {
+      await store.close();
+    }
+  });
+
+
   it('restores, patches or rebuilds a view’s previous table so it equals a fresh materialization', async () => {
     const store = await openStore({ path: ':memory:' });
     try {
@@ -62,7 +143,7 @@ describe('updateView', () => {
       for (const v of [view, total]) await store.materialize({ name: v.name, sql: v.sql, as: 'view' });
 
       const patched = await updateView(store, view, { locality: local('norm.a'), affected: ['file:1', 'file:3'], hasPrevious: true });
-      expect(patched).toMatchObject({ update: 'files', rows: 2 });
+      expect(patched).toMatchObject({ update: 'files', rows: 2, changed: ['file:1', 'file:3'] });
       expect(patched.outcomes.map((o) => [o.operation, o.rowsDeleted, o.rowsInserted])).toEqual([['delete', 3, 0], ['ingest', 0, 1]]);
       expect(await rows('SELECT file_id, n FROM norm.a ORDER BY n')).toEqual([{ file_id: 'file:2', n: 30 }, { file_id: 'file:1', n: 70 }]);
 

@@ -2,8 +2,8 @@ import { sqlString } from '@anatomy/contracts';
 import type { FileLocality } from '@anatomy/plan-signals';
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { ManifestView } from '@anatomy/semantic-ir';
-import { deleteFileRows, tableDigest } from '@anatomy/store';
-import type { Store, WriteOutcome } from '@anatomy/store';
+import { changedGroups, deleteFileRows, groupDigests, tableDigest } from '@anatomy/store';
+import type { RowDigest, Store, WriteOutcome } from '@anatomy/store';
 import { fileFilteredSql } from './file-filtered-sql.js';
 import type { DigestChange } from './output-digests.js';
 
@@ -58,50 +58,78 @@ export async function setAsidePreviousTables(store: Store, views: readonly Manif
   return kept;
 }
 
-/**
- * Which files' rows of every view may differ from the previous build,
- * following the schedule: evidence read directly changed for exactly the
- * changed files; a view whose inputs changed nowhere is unchanged; a
- * file-local view changed for the union of its inputs' files; anything else
- * (a global view, or an input changed everywhere) for `all`. A file-local
- * view with rows of no file has those recomputed whenever any input
- * changed, and the inputs only its NULL-file branches read do not add
- * files; its readers, which cannot follow those rows by file, see `all`.
- *
- * @example
- * const affected = affectedFiles({ order, inputsOf, locality, changedFiles: ['file:…'] });
- */
-export function affectedFiles(input: {
-  readonly order: readonly string[];
+/** What decides which files' rows of a view may have changed (see {@link viewAffected}). */
+export interface AffectedInput {
   readonly inputsOf: ReadonlyMap<string, readonly string[]>;
   readonly locality: Readonly<Record<string, FileLocality>>;
   /** File ids added, changed or deleted since the previous build. */
   readonly changedFiles: readonly string[];
-}): Map<string, AffectedFiles> {
-  const affected = new Map<string, AffectedFiles>();
+}
+
+/**
+ * Which files' rows of one view may differ from the previous build, given
+ * what is known of its inputs (`known`: the views before it in the
+ * schedule, by the files whose rows changed): evidence read directly
+ * changed for exactly the changed files; a view whose inputs changed
+ * nowhere is unchanged; a file-local view changed for the union of its
+ * inputs' files; anything else (a global view, an input changed everywhere,
+ * or a stored table that is no view) for `all`. A file-local view with rows
+ * of no file has those recomputed whenever any input changed, and the
+ * inputs only its NULL-file branches read do not add files; its readers,
+ * which cannot follow those rows by file, see `all`.
+ *
+ * @example
+ * const files = viewAffected('norm.calls', { inputsOf, locality, changedFiles: ['file:…'] }, known);
+ */
+export function viewAffected(view: string, input: AffectedInput, known: ReadonlyMap<string, AffectedFiles>): AffectedFiles {
   const changed = [...new Set(input.changedFiles)].sort();
   const of = (relation: string): readonly string[] | 'all' => {
-    const known = affected.get(relation);
-    if (known !== undefined) return known !== 'all' && 'nulls' in known ? 'all' : known;
+    const seen = known.get(relation);
+    if (seen !== undefined) return seen !== 'all' && 'nulls' in seen ? 'all' : seen;
     // Stored tables that are not views of the program: evidence is owned by files, anything else is not.
     return relation.startsWith('evidence.') ? changed : 'all';
   };
-  for (const view of input.order) {
-    const locality = input.locality[view];
-    const local = locality?.local === true;
-    const inputs = input.inputsOf.get(view) ?? [];
-    const nullOnly = new Set(local ? (locality.nullFile?.inputs ?? []) : []);
-    const sets = inputs.filter((i) => !nullOnly.has(i)).map(of);
-    const union: readonly string[] | 'all' = sets.includes('all') ? 'all' : [...new Set(sets.flatMap((s) => (s === 'all' ? [] : s)))].sort();
-    const anyChanged = inputs.some((i) => {
-      const a = of(i);
-      return a === 'all' || a.length > 0;
-    });
-    if (!anyChanged) affected.set(view, []);
-    else if (!local || union === 'all') affected.set(view, 'all');
-    else affected.set(view, locality.nullFile === undefined ? union : { files: union, nulls: true });
-  }
+  const locality = input.locality[view];
+  const local = locality?.local === true;
+  const inputs = input.inputsOf.get(view) ?? [];
+  const nullOnly = new Set(local ? (locality.nullFile?.inputs ?? []) : []);
+  const sets = inputs.filter((i) => !nullOnly.has(i)).map(of);
+  const union: readonly string[] | 'all' = sets.includes('all') ? 'all' : [...new Set(sets.flatMap((s) => (s === 'all' ? [] : s)))].sort();
+  const anyChanged = inputs.some((i) => {
+    const a = of(i);
+    return a === 'all' || a.length > 0;
+  });
+  if (!anyChanged) return [];
+  if (!local || union === 'all') return 'all';
+  return locality.nullFile === undefined ? union : { files: union, nulls: true };
+}
+
+/**
+ * {@link viewAffected} for every view in schedule order, each view's
+ * readers taking its affected files as the files whose rows changed — what
+ * a build knows before it runs anything. A build then narrows that by
+ * measuring (see `updateView`'s `changed`).
+ *
+ * @example
+ * const affected = affectedFiles({ order, inputsOf, locality, changedFiles: ['file:…'] });
+ */
+export function affectedFiles(input: AffectedInput & { readonly order: readonly string[] }): Map<string, AffectedFiles> {
+  const affected = new Map<string, AffectedFiles>();
+  for (const view of input.order) affected.set(view, viewAffected(view, input, affected));
   return affected;
+}
+
+/**
+ * The files whose rows of a view recomputed whole differ from its previous
+ * rows, by comparing per-file digests taken before and after (see
+ * `groupDigests`): a global view's rows may change in any file, yet mostly
+ * change in few. Without a file column, or when rows without a file changed,
+ * that is `all` unless nothing changed at all.
+ */
+function measuredChange(before: ReadonlyMap<string | null, RowDigest>, after: ReadonlyMap<string | null, RowDigest>): AffectedFiles {
+  const changed = changedGroups(before, after);
+  if (changed.includes(null)) return 'all';
+  return changed.filter((k): k is string => k !== null);
 }
 
 /**
@@ -109,12 +137,19 @@ export function affectedFiles(input: {
  * the evidence: an unchanged view gets its previous table back as it was;
  * a file-local view gets its previous table back with the rows of the
  * affected files deleted and recomputed (its SQL filtered on its
- * file-identity column, which DuckDB pushes down to the scans), and its
- * rows of no file too when `affected` says so; any other view is
- * materialized whole.
+ * file-identity column, which DuckDB pushes down to the scans, and every
+ * input read limited to those files), and its rows of no file too when
+ * `affected` says so; any other view is materialized whole. `changed` tells the view's readers which
+ * files' rows really changed: with `measure`, the files whose rows differ
+ * from the previous ones (per-file digests before and after: of the
+ * affected files' rows for a patched view, of every row by `fileColumn`
+ * for one recomputed whole), so a reader whose inputs came out unchanged
+ * keeps its table and a reader file-local over that column is recomputed
+ * for those files only; without, the affected files (`all` for a view
+ * recomputed whole).
  *
  * @example
- * const { update, outcomes } = await updateView(store, view, { locality, affected, hasPrevious: true });
+ * const { update, outcomes, changed } = await updateView(store, view, { locality, affected, hasPrevious: true, fileColumn: 'file_id', measure: true });
  */
 export async function updateView(
   store: Store,
@@ -125,12 +160,25 @@ export async function updateView(
     readonly hasPrevious: boolean;
     /** Digest the rows deleted and inserted, so the table's running digest can follow (output tables). */
     readonly digest?: boolean;
+    /** The column carrying each row's file identity to the view's readers, global views included; null when none does. */
+    readonly fileColumn?: string | null;
+    /** Measure which files' rows changed when the view is recomputed whole (worth it only when something reads it). */
+    readonly measure?: boolean;
+    /** The only columns its readers read (see `columnsReadBy`): a change in another one reaches none of them. */
+    readonly columns?: readonly string[] | null;
     /** The file column of each relation that has one: a view updated by file reads only those files' rows of them (see `fileFilteredSql`). */
     readonly fileColumns?: ReadonlyMap<string, string>;
     /** Parsed limited reads shared by the views of one build (see `fileFilteredSql`). */
     readonly reads?: Map<string, unknown>;
   },
-): Promise<{ readonly update: ViewUpdate; readonly rows: number; readonly outcomes: WriteOutcome[]; readonly change: DigestChange }> {
+): Promise<{
+  readonly update: ViewUpdate;
+  readonly rows: number;
+  readonly outcomes: WriteOutcome[];
+  readonly change: DigestChange;
+  /** The files whose rows may differ from the previous build's, for the view's readers. */
+  readonly changed: AffectedFiles;
+}> {
   const { schema, table } = split(view.name);
   const previous = quoted(schema, `${table}${PREVIOUS}`);
   const restore = async (): Promise<void> => {
@@ -143,18 +191,22 @@ export async function updateView(
     await store.run(`ALTER TABLE ${previous} RENAME TO ${quoteIdentifier(table)}`);
   };
   const column = options.locality?.local === true ? options.locality.column : null;
+  const projection = options.columns === undefined || options.columns === null ? {} : { columns: options.columns };
   const affected = options.affected;
   const files = affected === 'all' ? 'all' : 'nulls' in affected ? affected.files : affected;
   const nulls = affected !== 'all' && 'nulls' in affected;
   if (options.hasPrevious && files !== 'all' && files.length === 0 && !nulls) {
     await restore();
     const counted = await store.query(`SELECT count(*) AS n FROM ${quoted(schema, table)}`);
-    return { update: 'unchanged', rows: Number(counted[0]?.['n'] ?? 0), outcomes: [], change: { kind: 'unchanged' } };
+    return { update: 'unchanged', rows: Number(counted[0]?.['n'] ?? 0), outcomes: [], change: { kind: 'unchanged' }, changed: [] };
   }
   if (options.hasPrevious && files !== 'all' && column !== null) {
     await restore();
     const filter = { column, values: files, nulls };
     const before = options.digest === true ? await tableDigest(store, view.name, filter) : undefined;
+    // Recomputed for a file, a view's rows often come out as they were (an edit that touched no import leaves the imports' views alike).
+    // Rows of no file are not measured: its readers see such a view as changed everywhere.
+    const previousFiles = options.measure === true && !nulls ? await groupDigests(store, view.name, column, { values: files, ...projection }) : undefined;
     const removed = await deleteFileRows(store, { table: view.name, column, fileIds: files, nulls });
     const c = quoteIdentifier(column);
     // The file ids go in as literals: DuckDB pushes a constant IN list down to the scans.
@@ -165,7 +217,8 @@ export async function updateView(
     const added = await store.insertSelect({ table: view.name, sql: `SELECT * FROM (${sql}) AS anatomy_increment WHERE ${where}` });
     const after = before === undefined ? undefined : await tableDigest(store, view.name, filter);
     const change: DigestChange = before === undefined || after === undefined ? { kind: 'rewritten' } : { kind: 'rows', removed: before.digest, added: after.digest };
-    return { update: 'files', rows: added.tableRowCount, outcomes: [removed, added], change };
+    const changed = previousFiles === undefined ? affected : measuredChange(previousFiles, await groupDigests(store, view.name, column, { values: files, ...projection }));
+    return { update: 'files', rows: added.tableRowCount, outcomes: [removed, added], change, changed };
   }
   if (options.hasPrevious) {
     // Emptied and refilled rather than created anew: DuckDB estimates a table created in the
@@ -173,12 +226,15 @@ export async function updateView(
     // then plans the views reading it around that estimate (on idlelib, a join of 16 million
     // rows instead of 30 thousand).
     await restore();
+    const by = options.fileColumn ?? null;
+    const before = options.measure === true ? await groupDigests(store, view.name, by, projection) : undefined;
     const removed = await store.deleteRows({ table: view.name, where: 'true' });
     const added = await store.insertSelect({ table: view.name, sql: view.sql });
-    return { update: 'full', rows: added.tableRowCount, outcomes: [removed, added], change: { kind: 'rewritten' } };
+    const changed = before === undefined ? 'all' : measuredChange(before, await groupDigests(store, view.name, by, projection));
+    return { update: 'full', rows: added.tableRowCount, outcomes: [removed, added], change: { kind: 'rewritten' }, changed };
   }
   const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
-  return { update: 'full', rows: outcome.rowsInserted, outcomes: [outcome], change: { kind: 'rewritten' } };
+  return { update: 'full', rows: outcome.rowsInserted, outcomes: [outcome], change: { kind: 'rewritten' }, changed: 'all' };
 }
 
 /**

@@ -162,6 +162,22 @@ async function viewColumns(store: Store, name: string): Promise<{ name: string; 
   return rows.map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
 }
 
+/**
+ * The result column through which a view hands its rows' file identity on
+ * to its readers: one passing an input's file identity through in every
+ * branch (global views too: a call resolved across files keeps its own
+ * file), or one picked per group of rows of one file; null when none does.
+ * A reader file-local over it depends, for each file, only on the rows of
+ * the view that this column puts in that file.
+ *
+ * @example
+ * carriedFileColumn(planned.signals['rel.calls'], planned.locality['rel.calls']); // 'file_id'
+ */
+export function carriedFileColumn(signals: PlanSignals | undefined, locality: FileLocality | undefined): string | null {
+  // A view with rows of no file (a NULL file column) hands on no file identity: a reader's NULL rows would escape its per-file updates.
+  return signals?.filePartitioning.column ?? (locality?.nullFile === undefined ? (locality?.column ?? null) : null);
+}
+
 interface Analysis {
   readonly deps: readonly InferredDeps[];
   readonly bundles: ReadonlyMap<string, PlanBundle>;
@@ -249,8 +265,7 @@ async function analyse(
       });
       locality[name] = viewLocality;
       // A view that carries a file identity (passed through, or picked per group of one file) hands it on to the views reading it.
-      // A view with rows of no file (a NULL file column) hands on no file identity: a reader's NULL rows would escape its per-file updates.
-      const carried = viewSignals.filePartitioning.column ?? (viewLocality.nullFile === undefined ? viewLocality.column : null);
+      const carried = carriedFileColumn(viewSignals, viewLocality);
       if (carried !== null) fileIdentityColumns[name] = [carried];
       // Result columns naming their row's file (only a file-local view has any) partition windows and join files downstream.
       const naming: Record<string, string[]> = { ...rowFileColumns };

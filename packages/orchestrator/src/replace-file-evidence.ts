@@ -1,8 +1,8 @@
 import { repoScanDatasets } from '@anatomy/repo-scan';
 import { columnsWithRole } from '@anatomy/schema-authority';
 import type { SchemaRegistry } from '@anatomy/schema-authority';
-import { deleteFileRows } from '@anatomy/store';
-import type { Store, WriteOutcome } from '@anatomy/store';
+import { changedGroups, deleteFileRows, groupDigests } from '@anatomy/store';
+import type { RowDigest, Store, WriteOutcome } from '@anatomy/store';
 
 /**
  * The evidence datasets whose rows no file owns (no `file-identity`
@@ -40,4 +40,51 @@ export async function removeFileEvidence(store: Store, registry: SchemaRegistry,
     outcomes.push(await deleteFileRows(store, { table: ds.name, column: owner.name, fileIds }));
   }
   return outcomes;
+}
+
+/** Per-file row digests of the evidence tables, by table (see {@link fileEvidenceDigests}). */
+export type EvidenceDigests = ReadonlyMap<string, ReadonlyMap<string | null, RowDigest>>;
+
+/**
+ * Digests, file by file, the rows the given files own in every evidence
+ * table (scan's own tables included), projected on the columns the views
+ * read: taken before their evidence is
+ * removed and again once it was extracted anew, the two tell in which
+ * tables an edit changed nothing (see {@link evidenceChanges}).
+ *
+ * @example
+ * const before = await fileEvidenceDigests(store, registry, changedFiles);
+ */
+export async function fileEvidenceDigests(
+  store: Store,
+  registry: SchemaRegistry,
+  fileIds: readonly string[],
+  /** The only columns of each table its readers read (see `columnsReadBy`); every column when absent or null. */
+  readColumns: ReadonlyMap<string, readonly string[] | null> = new Map(),
+): Promise<EvidenceDigests> {
+  const digests = new Map<string, ReadonlyMap<string | null, RowDigest>>();
+  for (const ds of registry.list()) {
+    if (!ds.name.startsWith('evidence.')) continue;
+    const owner = columnsWithRole(ds, 'file-identity')[0];
+    if (owner === undefined) continue;
+    const columns = readColumns.get(ds.name);
+    digests.set(ds.name, await groupDigests(store, ds.name, owner.name, { values: fileIds, ...(columns === undefined || columns === null ? {} : { columns }) }));
+  }
+  return digests;
+}
+
+/**
+ * The files whose rows of each evidence table differ between two
+ * {@link fileEvidenceDigests} of the same files: often none, since an edit
+ * rarely changes every kind of evidence of a file.
+ *
+ * @example
+ * evidenceChanges(before, after).get('evidence.py_imports'); // [] when the edit touched no import
+ */
+export function evidenceChanges(before: EvidenceDigests, after: EvidenceDigests): Map<string, string[]> {
+  const changes = new Map<string, string[]>();
+  for (const [table, digests] of after) {
+    changes.set(table, changedGroups(before.get(table) ?? new Map(), digests).filter((k): k is string => k !== null));
+  }
+  return changes;
 }

@@ -11,7 +11,7 @@ export type { StorageSnapshot, TableStorage } from './storage-snapshot.js';
 export { MaintenanceActionSchema, MaintenanceOutcomeSchema } from './maintenance-outcome.js';
 export type { MaintenanceAction, MaintenanceOutcome } from './maintenance-outcome.js';
 export { tableFingerprint } from './table-fingerprint.js';
-export { EMPTY_DIGEST, RowDigestSchema, fingerprintOfDigest, tableDigest, updateDigest } from './table-digest.js';
+export { EMPTY_DIGEST, RowDigestSchema, changedGroups, fingerprintOfDigest, groupDigests, tableDigest, updateDigest } from './table-digest.js';
 export type { DigestFilter, RowDigest, TableDigest } from './table-digest.js';
 export { deleteFileRows } from './delete-file-rows.js';
 export { maintenanceLogDataset } from './maintenance-log-dataset.js';

@@ -8,6 +8,7 @@ export const StoreError = errorFamily('store', 'StoreError', [
   'QueryFailed',
   'IngestFailed',
   'UnknownTable',
+  'UnknownColumn',
   'ReadOnly',
   'Busy',
   'MaintenanceFailed',
