@@ -3,7 +3,6 @@ import { dirname } from 'node:path';
 import { AnatomyError, formatIssues } from '@anatomy/contracts';
 import type { ValidationIssue } from '@anatomy/contracts';
 // The depth limit alone, from an entry point of its own: the rest of the read side loads when a read command runs.
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a static import of that small entry point is the point
 import { MAX_TRAVERSAL_DEPTH } from '@anatomy/cpg-query/traversal-options';
 import type { ExportSummary } from '@anatomy/cpg-query';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -358,7 +357,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .addOption(new Option('--format <format>', 'output format (default table)').choices(['table', 'csv', 'json']))
     .action(async (dir: string, sql: string, opts: { format?: RowFormat }) => {
       const format = rowFormatFor(dir, opts.format);
-      const { openCpg } = await import('@anatomy/cpg-query');
+      const { openCpg } = await import('./read-side.js');
       const cpg = await openCpg(dir);
       try {
         io.stdout.write(formatRows(await cpg.sql(sql), format));
@@ -404,7 +403,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--json', 'print the export summary as JSON')
     .action(async (dir: string, opts: { format: 'parquet' | 'arrow' | 'graphml' | 'neo4j'; out: string; partition: boolean; json?: boolean }) => {
       const [{ exportArrow, exportGraphML, exportNeo4jCsv, exportParquet, openCpg }, { countingCpg, exportRowTotal }] = await Promise.all([
-        import('@anatomy/cpg-query'),
+        import('./read-side.js'),
         import('./export-progress.js'),
       ]);
       const opened = await openCpg(dir);
