@@ -10,7 +10,7 @@ import { captureCapabilities, inferDeps, parseLineage, readLineageCatalog } from
 import type { InferredDeps, ViewLineage } from '@anatomy/plan-signals';
 import { pythonCpgProgram } from '@anatomy/python-cpg';
 import { filesBatch, filesDataset, lineIndexDataset, lineIndexExtractor, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
-import { columnsWithRole, cpgOutputDatasets, SchemaRegistry, verifySchema } from '@anatomy/schema-authority';
+import { cpgOutputDatasets, SchemaRegistry, verifySchema } from '@anatomy/schema-authority';
 import type { Extractor } from '@anatomy/schema-authority';
 import { measureScanPayoff } from '@anatomy/scan-policy';
 import type { ScanPolicyDecision } from '@anatomy/scan-policy';
@@ -22,7 +22,7 @@ import type { LockWaitInfo, Store, WriteOutcome } from '@anatomy/store';
 import { lastValueFrom, tap } from 'rxjs';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
-import { carriedFileColumn, planInTransaction } from './plan-report.js';
+import { carriedFileColumn, planInTransaction, relationFileColumns } from './plan-report.js';
 import type { PlannedExecution } from './plan-report.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import { OUTPUT_TABLES } from './run-artifacts.js';
@@ -420,16 +420,6 @@ interface IncrementalViews extends AffectedInput {
   readonly reads: Map<string, unknown>;
 }
 
-/** The column naming each row's file, by relation: evidence datasets' file identities, and the file column of every file-local view. */
-function fileColumnsOf(registry: SchemaRegistry, locality: PlannedExecution['locality']): Map<string, string> {
-  const columns = new Map<string, string>();
-  for (const ds of registry.list()) {
-    const identity = columnsWithRole(ds, 'file-identity')[0];
-    if (identity !== undefined) columns.set(ds.name, identity.name);
-  }
-  for (const [view, l] of Object.entries(locality)) if (l.local && l.column !== null) columns.set(view, l.column);
-  return columns;
-}
 
 function waitOption(options: BuildOptions, progress: ProgressReporter): { wait?: { timeoutMs: number; pollMs: number; onWait: (info: LockWaitInfo) => void } } {
   if (options.waitMs === undefined) return {};
@@ -560,7 +550,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
               changed: new Map<string, AffectedFiles>(evidenceChanged),
               updates: new Map(),
               changes: new Map(),
-              fileColumns: fileColumnsOf(registry, planned.locality),
+              fileColumns: relationFileColumns(registry, planned.locality),
               reads: new Map(),
             };
       const rows = await timer.run(

@@ -11,7 +11,7 @@ import type { SemanticProgram, SemanticProgramManifest } from '@anatomy/semantic
 import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatPlanReport, planInTransaction, planReport, PlanReportSchema } from './plan-report.js';
+import { formatPlanReport, planInTransaction, planReport, PlanReportSchema, relationFileColumns } from './plan-report.js';
 
 const stores: Store[] = [];
 const dirs: string[] = [];
@@ -248,5 +248,21 @@ describe('planReport on the python-cpg program', () => {
     expect(lines[2 + report.tasks.length]).toBe(`critical path (${lines[2 + report.tasks.length]?.match(/\((.+ ms)\)/)?.[1] ?? ''}): ${report.criticalPath.tasks.join(' → ')}`);
     for (const name of report.criticalPath.tasks) expect(rows.find((line) => line.includes(` ${name} `))).toMatch(new RegExp(`\\*\\s+${name.replace('.', '\\.')}\\s`));
     expect(text).toContain(`decisions (${report.decisions.length}, least sure first):`);
+  });
+});
+
+describe('relationFileColumns', () => {
+  it("names each registered dataset's file identity and each file-local view's file column, and no global view", () => {
+    const registry = new SchemaRegistry();
+    registry.registerAll(repoScanDatasets);
+    registry.registerAll(treeSitterDatasets);
+    const columns = relationFileColumns(registry, {
+      'rel.local': { view: 'rel.local', local: true, column: 'owner_file', reason: 'passes file_id through' },
+      'rel.global': { view: 'rel.global', local: false, column: null, reason: 'a cross-file join' },
+    });
+    expect(columns.get('evidence.ts_defs')).toBe('file_id');
+    expect(columns.get('evidence.files')).toBe('file_id');
+    expect(columns.get('rel.local')).toBe('owner_file');
+    expect(columns.has('rel.global')).toBe(false);
   });
 });

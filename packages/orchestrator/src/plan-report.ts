@@ -178,6 +178,22 @@ export function carriedFileColumn(signals: PlanSignals | undefined, locality: Fi
   return signals?.filePartitioning.column ?? (locality?.nullFile === undefined ? (locality?.column ?? null) : null);
 }
 
+/**
+ * The one column naming each row's file, by relation: the file identity of
+ * every registered dataset that has one (see `fileColumnsOf`), and the file
+ * column of every file-local view. An incremental build limits its reads of
+ * these relations to the changed files (see `fileFilteredSql`).
+ *
+ * @example
+ * relationFileColumns(registry, planned.locality).get('derived.loads'); // 'file_id'
+ */
+export function relationFileColumns(registry: SchemaRegistry, locality: Readonly<Record<string, FileLocality>>): Map<string, string> {
+  const columns = new Map<string, string>();
+  for (const [dataset, identity] of Object.entries(fileColumnsOf(registry).fileIdentity)) if (identity[0] !== undefined) columns.set(dataset, identity[0]);
+  for (const [view, l] of Object.entries(locality)) if (l.local && l.column !== null) columns.set(view, l.column);
+  return columns;
+}
+
 interface Analysis {
   readonly deps: readonly InferredDeps[];
   readonly bundles: ReadonlyMap<string, PlanBundle>;
