@@ -2,7 +2,8 @@ import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainView } from './explain-view.js';
-import { fileLocality, FileLocalitySchema, fileNamingColumns } from './file-locality.js';
+import { fileLocality, FileLocalitySchema, fileNamingColumns, idFileClaims } from './file-locality.js';
+import type { IdFileClaims } from './file-locality.js';
 import type { FileLocality } from './file-locality.js';
 import { readLineageCatalog } from './lineage-catalog.js';
 import { parseLineage } from './parse-lineage.js';
@@ -311,8 +312,81 @@ describe('fileLocality', () => {
       return fileNamingColumns({ lineage, parseTree: bundle.parseTree, locality, naming: groupKeyColumns, groupKeyColumns, nonNull: true });
     };
     expect(await keysOf('SELECT c.ent_id, c.parent_id, c.file_id, p.ent_id AS parent FROM evidence.ents AS c JOIN evidence.ents AS p ON c.parent_id = p.ent_id')).toEqual(['ent_id', 'file_id', 'parent']);
-    expect(await keysOf('SELECT c.ent_id, c.file_id, p.ent_id AS parent FROM evidence.ents AS c LEFT JOIN evidence.ents AS p ON c.parent_id = p.ent_id')).toEqual([]);
+    // The side a LEFT JOIN keeps passes its ids on in every row; the side it may NULL-extend does not.
+    expect(await keysOf('SELECT c.ent_id, c.file_id, p.ent_id AS parent FROM evidence.ents AS c LEFT JOIN evidence.ents AS p ON c.parent_id = p.ent_id')).toEqual(['ent_id', 'file_id']);
+    expect(await keysOf('SELECT p.ent_id, c.file_id FROM evidence.ents AS c RIGHT JOIN evidence.ents AS p ON c.parent_id = p.ent_id')).toEqual(['ent_id']);
+    // Followed through `alias.*` of a CTE that joins another table for a computed column (the compiler's `located` shape).
+    expect(
+      await keysOf(`WITH located AS (SELECT s.*, d.name AS def_name FROM evidence.ents AS s LEFT JOIN evidence.defs AS d ON d.file_id = s.file_id AND d.bstart = s.bstart)
+        SELECT anatomy_stable_id('own', CAST(list_value(CAST(s.ent_id AS VARCHAR)) AS VARCHAR[])) AS own_id, s.file_id, s.def_name FROM located AS s`),
+    ).toEqual(['own_id', 'file_id']);
+    expect(
+      await keysOf(`WITH located AS (SELECT s.*, d.name AS def_name FROM evidence.defs AS d LEFT JOIN evidence.ents AS s ON d.file_id = s.file_id AND d.bstart = s.bstart)
+        SELECT anatomy_stable_id('own', CAST(list_value(CAST(s.ent_id AS VARCHAR)) AS VARCHAR[])) AS own_id, s.file_id, s.def_name FROM located AS s`),
+    ).toEqual([]);
     // A join on names alone pairs rows of several files: nothing it returns names a file.
     expect(await namingOf('SELECT e.ent_id, e.file_id FROM evidence.ents AS e JOIN evidence.defs AS d ON d.name = e.name')).toEqual([]);
+  });
+});
+
+describe('idFileClaims', () => {
+  const naming = { 'evidence.ents': ['file_id', 'ent_id', 'parent_id'] };
+  const groupKeyColumns = { 'evidence.ents': ['file_id', 'ent_id'] };
+  const claimsOf = async (sql: string): Promise<Record<string, string[]>> => {
+    await store.run(`CREATE OR REPLACE MACRO anatomy_stable_id(ns, parts) AS ns || ':' || md5(array_to_string(parts, '|'))`);
+    const bundle = await explainView(store, { name: 'rel.v', sql });
+    return idFileClaims({ parseTree: bundle.parseTree, fileColumn: 'file_id', fileIdentityColumns: known, naming, groupKeyColumns });
+  };
+  // The compiler's shape of a relation: candidates paired by a join, a rule naming source, target and file, the id hashed last.
+  const relation = (join: string, src: string, file = 'l_file'): string => `
+    WITH candidates AS (SELECT l.ent_id AS l_id, l.parent_id AS l_parent, l.file_id AS l_file, r.ent_id AS r_id, r.file_id AS r_file FROM evidence.ents AS l ${join}),
+    rule_0 AS (SELECT ${src} AS src, r_id AS dst, 'LINKS' AS edge_kind, ${file} AS file_id FROM candidates)
+    SELECT anatomy_stable_id('edge', [CAST(edge_kind AS VARCHAR), CAST(src AS VARCHAR), CAST(dst AS VARCHAR)]::VARCHAR[]) AS edge_id, src AS src_node_id, file_id FROM rule_0`;
+
+  it('claims the parts of an id read from the row its file comes from, or from one an inner join pairs with it on their files', async () => {
+    // Paired across files by name: only the source, read with the file, names it.
+    expect(await claimsOf(relation('JOIN evidence.ents AS r ON l.name = r.name', 'l_id'))).toEqual({ edge_id: ['edge#1'] });
+    // Paired within a file: the target names the same file.
+    expect(await claimsOf(relation('JOIN evidence.ents AS r ON l.name = r.name AND r.file_id = l.file_id', 'l_id'))).toEqual({ edge_id: ['edge#1', 'edge#2'] });
+    expect(await claimsOf(relation('JOIN evidence.ents AS r ON r.parent_id = l.ent_id', 'r_id'))).toEqual({ edge_id: ['edge#1', 'edge#2'] });
+  });
+
+  it('claims nothing of a part that may be NULL, read from a row of another file, or when the file column is not shown', async () => {
+    // The NULL-extended side of an outer join.
+    expect(await claimsOf(relation('LEFT JOIN evidence.ents AS r ON r.file_id = l.file_id AND l.name = r.name', 'r_id'))).toEqual({});
+    // The source comes from the other side of a join on names.
+    expect(await claimsOf(relation('JOIN evidence.ents AS r ON l.name = r.name', 'r_id'))).toEqual({});
+    // A file column computed; one taken from the other side makes the target, not the source, name it.
+    expect(await claimsOf(relation('JOIN evidence.ents AS r ON l.name = r.name', 'l_id', 'lower(l_file)'))).toEqual({});
+    expect(await claimsOf(relation('JOIN evidence.ents AS r ON l.name = r.name', 'l_id', 'r_file'))).toEqual({ edge_id: ['edge#2'] });
+    // A parent id names a file but may be NULL.
+    expect(await claimsOf(relation('JOIN evidence.ents AS r ON l.name = r.name', 'l_parent'))).toEqual({});
+  });
+
+  it('keeps file-local a merge by id of relations that all claim one part, global when they claim different parts', async () => {
+    await store.run(`
+      CREATE SCHEMA IF NOT EXISTS rel;
+      CREATE OR REPLACE TABLE rel.a AS SELECT 'edge:' || i AS edge_id, 'f' || (i % 4) AS file_id, 0.5 AS confidence FROM range(20) t(i);
+      CREATE OR REPLACE TABLE rel.b AS SELECT 'edge:' || (i * 2) AS edge_id, 'f' || (i % 4) AS file_id, 0.9 AS confidence FROM range(20) t(i);
+    `);
+    const sql = `SELECT edge_id, first(file_id ORDER BY source_order) AS file_id, max(confidence) AS confidence
+      FROM (SELECT 0 AS source_order, s.edge_id, s.file_id, s.confidence FROM rel.a AS s
+            UNION ALL SELECT 1 AS source_order, s.edge_id, s.file_id, s.confidence FROM rel.b AS s) AS merged
+      GROUP BY edge_id`;
+    const localityWith = async (claims: IdFileClaims | undefined): Promise<FileLocality> => {
+      const view = { name: 'cpg.e', sql };
+      const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
+      const bundle = await explainView(store, view);
+      const fileIdentityColumns = { ...known, 'rel.a': ['file_id'], 'rel.b': ['file_id'] };
+      const signals = planSignals(bundle, lineage, { fileIdentityColumns });
+      return fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns, groupKeyColumns: fileIdentityColumns, ...(claims === undefined ? {} : { idFileClaims: claims }) });
+    };
+    const shared = await localityWith({ 'rel.a': { edge_id: ['edge#1'] }, 'rel.b': { edge_id: ['edge#1', 'edge#2'] } });
+    expect(shared.local, shared.reason).toBe(true);
+    expect(shared.column).toBe('file_id');
+    // One relation's file is its edges' source's, the other's its target's: one edge may lie in two files.
+    expect((await localityWith({ 'rel.a': { edge_id: ['edge#1'] }, 'rel.b': { edge_id: ['edge#2'] } })).local).toBe(false);
+    expect((await localityWith({ 'rel.a': { edge_id: ['edge#1'] } })).local).toBe(false);
+    expect((await localityWith(undefined)).local).toBe(false);
   });
 });

@@ -120,51 +120,95 @@ function withCtes(node: Json, ctes: ReadonlyMap<string, Json>): Map<string, Json
   return out;
 }
 
+/** One FROM item a traced column was read through, and the FROM tree of the SELECT it stands in. */
+interface TraceStep {
+  readonly item: Json;
+  readonly root: Json;
+}
+
+/** A stored column a result column passes through, with the FROM items it was read through, outermost first. */
+interface TracedColumn extends StoredColumn {
+  readonly steps: readonly TraceStep[];
+  /** Read on a side an outer join may NULL-extend somewhere along the way. */
+  readonly extended: boolean;
+}
+
+/** The query a FROM item names: a CTE's or a subquery's node; undefined for a stored relation, null for anything else. */
+function fromQuery(from: Json, ctes: ReadonlyMap<string, Json>): Json | undefined | null {
+  if (from['type'] === 'SUBQUERY') {
+    const node = isObject(from['subquery']) ? from['subquery']['node'] : undefined;
+    return isObject(node) ? node : null;
+  }
+  const schema = typeof from['schema_name'] === 'string' ? from['schema_name'] : '';
+  return schema === '' ? ctes.get(typeof from['table_name'] === 'string' ? from['table_name'] : '') : undefined;
+}
+
+/** The alias a column reference uses for a FROM item (a stored table, a CTE or a subquery). */
+function fromAlias(from: Json): string {
+  if (typeof from['alias'] === 'string' && from['alias'] !== '') return from['alias'];
+  return typeof from['table_name'] === 'string' ? from['table_name'] : '';
+}
+
 /**
  * The stored column a column reference of a SELECT reads, followed through
- * CTEs that rename or pass it on; null when it cannot be shown (a computed
- * value, a subquery, an unqualified name over a join, a set operation).
- * `depth` bounds the walk, so a CTE that names itself cannot loop.
+ * joins (qualified names), CTEs and subqueries in FROM that rename or pass
+ * it on (`*` and `alias.*` included), with the FROM items on the way; null
+ * when it cannot be shown (a computed value, an unqualified name over a
+ * join, a set operation). `depth` bounds the walk, so a CTE that names
+ * itself cannot loop.
  */
-function resolveReference(names: readonly string[], from: unknown, ctes: ReadonlyMap<string, Json>, depth: number): StoredColumn | null {
+function traceReference(names: readonly string[], from: unknown, ctes: ReadonlyMap<string, Json>, depth: number, root: Json, steps: readonly TraceStep[], extended: boolean): TracedColumn | null {
   if (depth > 32 || !isObject(from) || names.length === 0 || names.length > 2) return null;
   const column = names[names.length - 1] ?? '';
   if (from['type'] === 'JOIN') {
     // Only a qualified name says which side it reads.
     if (names.length !== 2) return null;
-    return resolveReference(names, from['left'], ctes, depth + 1) ?? resolveReference(names, from['right'], ctes, depth + 1);
+    const type = from['join_type'];
+    return (
+      traceReference(names, from['left'], ctes, depth + 1, root, steps, extended || !(type === 'INNER' || type === 'LEFT')) ??
+      traceReference(names, from['right'], ctes, depth + 1, root, steps, extended || !(type === 'INNER' || type === 'RIGHT'))
+    );
   }
-  if (from['type'] !== 'BASE_TABLE') return null;
-  const schema = typeof from['schema_name'] === 'string' ? from['schema_name'] : '';
-  const table = typeof from['table_name'] === 'string' ? from['table_name'] : '';
-  const alias = typeof from['alias'] === 'string' && from['alias'] !== '' ? from['alias'] : table;
-  if (names.length === 2 && names[0] !== alias) return null;
-  if (schema === '') {
-    const cte = ctes.get(table);
-    return cte === undefined ? { table: `main.${table}`, column } : resolveOutput(cte, column, ctes, depth + 1);
-  }
-  return { table: `${schema}.${table}`, column };
+  if (from['type'] !== 'BASE_TABLE' && from['type'] !== 'SUBQUERY') return null;
+  if (names.length === 2 && names[0] !== fromAlias(from)) return null;
+  const through = [...steps, { item: from, root }];
+  const query = fromQuery(from, ctes);
+  if (query === null) return null;
+  if (query !== undefined) return traceOutput(query, column, ctes, depth + 1, through, extended);
+  const schema = typeof from['schema_name'] === 'string' && from['schema_name'] !== '' ? from['schema_name'] : 'main';
+  return { table: `${schema}.${String(from['table_name'])}`, column, steps: through, extended };
 }
 
-/** The stored column a query's result column passes through unchanged, or null. */
-function resolveOutput(node: Json, column: string, outer: ReadonlyMap<string, Json>, depth: number): StoredColumn | null {
-  if (node['type'] !== 'SELECT_NODE' || !Array.isArray(node['select_list'])) return null;
+/** The stored column a query's result column passes through unchanged (see {@link traceReference}), or null. */
+function traceOutput(node: Json, column: string, outer: ReadonlyMap<string, Json>, depth: number, steps: readonly TraceStep[], extended: boolean): TracedColumn | null {
+  if (node['type'] !== 'SELECT_NODE' || !Array.isArray(node['select_list']) || !isObject(node['from_table'])) return null;
   const ctes = withCtes(node, outer);
   const list = node['select_list'] as unknown[];
   for (const item of list) {
-    if (!isObject(item)) continue;
-    const names = Array.isArray(item['column_names']) ? (item['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string') : [];
-    const name = typeof item['alias'] === 'string' && item['alias'] !== '' ? item['alias'] : names[names.length - 1];
-    if (name !== column) continue;
-    return item['class'] === 'COLUMN_REF' ? resolveReference(names, node['from_table'], ctes, depth + 1) : null;
+    if (!isObject(item) || itemName(item) !== column) continue;
+    const names = columnNames(item);
+    return names === null ? null : traceReference(names, node['from_table'], ctes, depth + 1, node['from_table'], steps, extended);
   }
-  // `SELECT *` (with nothing excluded, replaced or renamed) passes every column of its FROM on.
+  const names = starReference(list, column);
+  return names === null ? null : traceReference(names, node['from_table'], ctes, depth + 1, node['from_table'], steps, extended);
+}
+
+/**
+ * The reference through which `*` or `alias.*` (with nothing excluded,
+ * replaced or renamed) passes a column of its FROM (or of that item) on,
+ * for a column the select list names nowhere else; null without such a star.
+ */
+function starReference(list: readonly unknown[], column: string): string[] | null {
   const star = list.find((item) => isObject(item) && item['class'] === 'STAR');
-  if (!isObject(star) || star['relation_name'] !== '' || star['columns'] === true) return null;
-  for (const key of ['exclude_list', 'replace_list', 'qualified_exclude_list', 'rename_list']) {
-    if (Array.isArray(star[key]) && (star[key] as unknown[]).length > 0) return null;
-  }
-  return resolveReference([column], node['from_table'], ctes, depth + 1);
+  if (!isObject(star) || typeof star['relation_name'] !== 'string' || star['columns'] === true) return null;
+  if (['exclude_list', 'replace_list', 'qualified_exclude_list', 'rename_list'].some((key) => Array.isArray(star[key]) && (star[key] as unknown[]).length > 0)) return null;
+  return star['relation_name'] === '' ? [column] : [star['relation_name'], column];
+}
+
+/** The stored column a column reference reads (see {@link traceReference}), without the way there. */
+function resolveReference(names: readonly string[], from: unknown, ctes: ReadonlyMap<string, Json>, depth: number): StoredColumn | null {
+  const traced = isObject(from) ? traceReference(names, from, ctes, depth, from, [], false) : null;
+  return traced === null ? null : { table: traced.table, column: traced.column };
 }
 
 /** The SELECT branches of a UNION (ALL), left to right; null for any other set operation. */
@@ -201,20 +245,26 @@ function referenceIs(names: readonly string[], from: unknown, ctes: ReadonlyMap<
     const right = type === 'INNER' || type === 'RIGHT';
     return (left && referenceIs(names, from['left'], ctes, accepted, depth + 1)) || (right && referenceIs(names, from['right'], ctes, accepted, depth + 1));
   }
-  if (from['type'] !== 'BASE_TABLE') return false;
-  const schema = typeof from['schema_name'] === 'string' ? from['schema_name'] : '';
-  const table = typeof from['table_name'] === 'string' ? from['table_name'] : '';
-  const alias = typeof from['alias'] === 'string' && from['alias'] !== '' ? from['alias'] : table;
-  if (names.length === 2 && names[0] !== alias) return false;
+  if (from['type'] !== 'BASE_TABLE' && from['type'] !== 'SUBQUERY') return false;
+  if (names.length === 2 && names[0] !== fromAlias(from)) return false;
   const column = names[names.length - 1] ?? '';
-  const cte = schema === '' ? ctes.get(table) : undefined;
-  if (cte === undefined) return accepted({ table: `${schema === '' ? 'main' : schema}.${table}`, column });
+  const cte = fromQuery(from, ctes);
+  if (cte === null) return false;
+  if (cte === undefined) {
+    const schema = typeof from['schema_name'] === 'string' && from['schema_name'] !== '' ? from['schema_name'] : 'main';
+    return accepted({ table: `${schema}.${String(from['table_name'])}`, column });
+  }
   const branches = unionBranches(cte);
   if (branches === null || branches.length === 0) return false;
   const first = branches[0]?.['select_list'];
   if (!Array.isArray(first)) return false;
   const position = (first as unknown[]).findIndex((item) => itemName(item) === column);
-  if (position < 0) return false;
+  if (position < 0) {
+    // A single SELECT passing its FROM's columns on with `*` or `alias.*`.
+    const only = branches.length === 1 ? branches[0] : undefined;
+    const inner = only === undefined ? null : starReference(first as unknown[], column);
+    return only !== undefined && inner !== null && referenceIs(inner, only['from_table'], withCtes(only, ctes), accepted, depth + 1);
+  }
   return branches.every((branch) => {
     const item = Array.isArray(branch['select_list']) ? (branch['select_list'] as unknown[])[position] : undefined;
     if (!isObject(item) || item['class'] !== 'COLUMN_REF' || !Array.isArray(item['column_names'])) return false;
@@ -255,14 +305,19 @@ function* selectsInScope(value: unknown, ctes: ReadonlyMap<string, Json> = new M
  * aggregates combine nothing across files. The key must be one known never
  * to hold NULL: a NULL key gathers the rows of every file in one group.
  */
-function groupsByFile(select: Json, ctes: ReadonlyMap<string, Json>, naming: (stored: StoredColumn) => boolean): boolean {
+function groupsByFile(select: Json, ctes: ReadonlyMap<string, Json>, naming: (stored: StoredColumn) => boolean, claims?: IdFileClaims): boolean {
   const keys = Array.isArray(select['group_expressions']) ? (select['group_expressions'] as unknown[]) : [];
+  // Any claim (`edge#1`, say) every branch makes of the key it reads, or that reads a key naming its file outright.
+  const claimed = [...new Set(Object.values(claims ?? {}).flatMap((columns) => Object.values(columns).flat()))].sort();
+  const claimedBy =
+    (claim: string) =>
+    (s: StoredColumn): boolean => naming(s) || (claims?.[s.table]?.[s.column] ?? []).includes(claim);
   const fileKeys = new Set(
     keys
       .map((key, index) => ({ key, index }))
       .filter(({ key }) => {
         const ref = isObject(key) && key['class'] === 'COLUMN_REF' && Array.isArray(key['column_names']) ? (key['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string') : null;
-        return ref !== null && referenceIs(ref, select['from_table'], ctes, naming, 0);
+        return ref !== null && (referenceIs(ref, select['from_table'], ctes, naming, 0) || claimed.some((claim) => referenceIs(ref, select['from_table'], ctes, claimedBy(claim), 0)));
       })
       .map(({ index }) => index),
   );
@@ -324,11 +379,11 @@ function fileCorrelatedExists(
  * file identity of its group's rows (`first(file_id)`, say): every row of
  * a group lies in one file, so the value picked is that file's identity.
  */
-function pickedFileColumn(tree: unknown, naming: (stored: StoredColumn) => boolean, fileIdentity: (stored: StoredColumn) => boolean): string | null {
+function pickedFileColumn(tree: unknown, naming: (stored: StoredColumn) => boolean, fileIdentity: (stored: StoredColumn) => boolean, claims?: IdFileClaims): string | null {
   const top = [...objects(tree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
   if (top?.['type'] !== 'SELECT_NODE' || !Array.isArray(top['select_list'])) return null;
   const ctes = withCtes(top, new Map());
-  if (!groupsByFile(top, ctes, naming)) return null;
+  if (!groupsByFile(top, ctes, naming, claims)) return null;
   for (const item of top['select_list'] as unknown[]) {
     if (!isObject(item) || item['class'] !== 'FUNCTION' || typeof item['function_name'] !== 'string' || !PICKING_AGGREGATES.has(item['function_name'])) continue;
     if (item['distinct'] === true || !Array.isArray(item['children']) || item['children'].length !== 1) continue;
@@ -446,6 +501,12 @@ export function fileLocality(input: {
    * file. Without it no aggregate is taken as file-local.
    */
   readonly groupKeyColumns?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * What the stable ids of views with a file column claim (see
+   * {@link idFileClaims}): a GROUP BY on ids that every branch claims alike
+   * keeps each group within one file.
+   */
+  readonly idFileClaims?: IdFileClaims;
 }): FileLocality {
   const { lineage, partitioning } = input;
   const global = (reason: string): FileLocality => ({ view: lineage.view, local: false, column: null, reason });
@@ -458,7 +519,7 @@ export function fileLocality(input: {
   // Grouped by a file-naming key, a query that picks a file identity per group carries it as well.
   const groupKeys = input.groupKeyColumns ?? {};
   const keyNamesFile = (s: StoredColumn): boolean => (groupKeys[s.table] ?? []).includes(s.column);
-  const picked = partitioning.partitionable ? null : pickedFileColumn(input.parseTree, keyNamesFile, (s) => (input.fileIdentityColumns[s.table] ?? []).includes(s.column));
+  const picked = partitioning.partitionable ? null : pickedFileColumn(input.parseTree, keyNamesFile, (s) => (input.fileIdentityColumns[s.table] ?? []).includes(s.column), input.idFileClaims);
   const column = partitioning.partitionable ? partitioning.column : picked;
   const isFileIdentity = (s: StoredColumn): boolean => (input.fileIdentityColumns[s.table] ?? []).includes(s.column);
   // count(*) reaches the parse tree as count_star, a name the catalog does not list.
@@ -469,7 +530,7 @@ export function fileLocality(input: {
     const split = lineage.ctes.length === 0 ? nullFileBranches(input.parseTree, isFileIdentity) : null;
     if (split === null) return global(`its rows carry no file identity: ${partitioning.reason}`);
     const fileTables = storedTables(split.file);
-    const problem = combinesFiles({ tree: split.file, tables: fileTables, tableFunctions: tableFunctionsIn(split.file), ctes: new Set(), combining, namesFile, keyNamesFile, fileIdentityColumns: input.fileIdentityColumns, naming, ...(input.groupKeyColumns === undefined ? {} : { groupKeyColumns: input.groupKeyColumns }), ...(input.relationColumns === undefined ? {} : { relationColumns: input.relationColumns }) });
+    const problem = combinesFiles({ tree: split.file, tables: fileTables, tableFunctions: tableFunctionsIn(split.file), ctes: new Set(), combining, namesFile, keyNamesFile, fileIdentityColumns: input.fileIdentityColumns, naming, ...(input.groupKeyColumns === undefined ? {} : { groupKeyColumns: input.groupKeyColumns }), ...(input.relationColumns === undefined ? {} : { relationColumns: input.relationColumns }), ...(input.idFileClaims === undefined ? {} : { idFileClaims: input.idFileClaims }) });
     if (problem !== null) return global(`${split.column} is a constant NULL in some branches of its union, but the branches passing a file identity through are not file-local: ${problem}`);
     const fileInputs = new Set(fileTables);
     const nullInputs = [...new Set(storedTables(split.null))].filter((t) => !fileInputs.has(t)).sort();
@@ -496,6 +557,7 @@ export function fileLocality(input: {
     naming,
     ...(input.groupKeyColumns === undefined ? {} : { groupKeyColumns: input.groupKeyColumns }),
     ...(input.relationColumns === undefined ? {} : { relationColumns: input.relationColumns }),
+    ...(input.idFileClaims === undefined ? {} : { idFileClaims: input.idFileClaims }),
   });
   if (problem !== null) return global(problem);
   const carried =
@@ -532,6 +594,7 @@ function combinesFiles(input: {
   readonly naming: Readonly<Record<string, readonly string[]>>;
   readonly groupKeyColumns?: Readonly<Record<string, readonly string[]>>;
   readonly relationColumns?: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly idFileClaims?: IdFileClaims;
 }): string | null {
   const { tree, combining, namesFile, keyNamesFile } = input;
   const isAggregate = (node: Json): boolean => node['class'] === 'FUNCTION' && typeof node['function_name'] === 'string' && combining.has(node['function_name']);
@@ -539,7 +602,7 @@ function combinesFiles(input: {
   // (GROUP BY another key, or over the whole input) combines rows of any file.
   const perFile = new Set<Json>();
   for (const { node, ctes } of selectsInScope(tree)) {
-    if (!groupsByFile(node, ctes, keyNamesFile)) continue;
+    if (!groupsByFile(node, ctes, keyNamesFile, input.idFileClaims)) continue;
     for (const key of ['select_list', 'having', 'qualify']) for (const expression of ownExpressions(node[key])) if (isAggregate(expression)) perFile.add(expression);
   }
   const aggregated = [...objects(tree)].filter((node) => isAggregate(node) && !perFile.has(node)).map((node) => String(node['function_name']));
@@ -676,9 +739,6 @@ export function fileNamingColumns(input: {
 }): string[] {
   // A view some of whose rows belong to no file names no file in any column for those rows.
   if (!input.locality.local || input.locality.nullFile !== undefined) return [];
-  if (input.nonNull === true && [...objects(input.parseTree)].some((node) => node['type'] === 'JOIN' && node['join_type'] !== 'INNER')) {
-    return [];
-  }
   const names = (s: StoredColumn | null): boolean => s !== null && (input.naming[s.table] ?? []).includes(s.column);
   const top = [...objects(input.parseTree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
   const ctes = top === undefined ? new Map<string, Json>() : withCtes(top, new Map());
@@ -686,12 +746,22 @@ export function fileNamingColumns(input: {
   // columns known never NULL, only they (read where no outer join NULL-extends them) make an id name a file.
   const outerJoin = [...objects(input.parseTree)].some((node) => node['type'] === 'JOIN' && node['join_type'] !== 'INNER');
   const keys = input.groupKeyColumns;
-  const hashable = (s: StoredColumn | null): boolean => (keys === undefined ? names(s) : s !== null && !outerJoin && (keys[s.table] ?? []).includes(s.column));
+  // Given the keys, a part counts only where it is read in every row: referenceIs leaves out the sides outer joins NULL-extend.
+  const hashable = (ref: readonly string[]): boolean =>
+    top !== undefined && (keys === undefined ? names(resolveReference(ref, top['from_table'], ctes, 0)) : referenceIs(ref, top['from_table'], ctes, (s) => (keys[s.table] ?? []).includes(s.column), 0));
   const hashed = (column: string): boolean => {
     if (top?.['type'] !== 'SELECT_NODE' || !Array.isArray(top['select_list'])) return false;
     const item = (top['select_list'] as unknown[]).find((e) => isObject(e) && e['alias'] === column);
     if (!isObject(item) || item['class'] !== 'FUNCTION' || item['function_name'] !== STABLE_ID || !Array.isArray(item['children'])) return false;
-    return (item['children'] as unknown[]).some((part) => [...hashedReferences(part)].some((ref) => hashable(resolveReference(ref, top['from_table'], ctes, 0))));
+    return (item['children'] as unknown[]).some((part) => [...hashedReferences(part)].some(hashable));
+  };
+  // Never NULL over an outer join: a pass-through read where no outer join NULL-extends it.
+  const readInEveryRow = (column: string): boolean => {
+    if (input.nonNull !== true || !outerJoin) return true;
+    if (top?.['type'] !== 'SELECT_NODE' || !Array.isArray(top['select_list'])) return false;
+    const item = (top['select_list'] as unknown[]).find((e) => itemName(e) === column);
+    const ref = columnNames(item);
+    return ref !== null && referenceIs(ref, top['from_table'], ctes, (s) => names(s), 0);
   };
   const accepted = (s: StoredColumn): boolean => names(s);
   const groupKeys = input.groupKeyColumns ?? {};
@@ -711,6 +781,123 @@ export function fileNamingColumns(input: {
   };
   return input.lineage.outputs
     .filter((o) => o.name !== '' && o.name !== '*')
-    .filter((o) => o.sources.every((s) => s !== null && s.relation?.kind === 'table' && names({ table: s.relation.name, column: s.column })) || hashed(o.name) || perGroup(o.name))
+    .filter(
+      (o) =>
+        (o.sources.every((s) => s !== null && s.relation?.kind === 'table' && names({ table: s.relation.name, column: s.column })) && readInEveryRow(o.name)) ||
+        hashed(o.name) ||
+        perGroup(o.name),
+    )
     .map((o) => o.name);
+}
+
+/**
+ * What a view's stable ids say about its rows' files, by relation and
+ * column: `prefix#i` when part `i` of the id (hashed under `prefix`) is a
+ * column naming the row's file, so two rows of any relations with equal such
+ * ids, both claiming `prefix#i`, lie in one file. A global view's edge id
+ * claims the part its file comes from (`edge#1` for an edge whose file is
+ * its source's); a file-local view's ids name its file outright (see
+ * `groupKeyColumns`).
+ */
+export type IdFileClaims = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+
+/** An expression without the casts around it. */
+function uncast(expression: unknown): unknown {
+  return isObject(expression) && expression['class'] === 'CAST' ? uncast(expression['child']) : expression;
+}
+
+/**
+ * Whether two FROM items of one FROM tree hold rows of one file in every
+ * row of its result: the same item, or items an inner join's condition
+ * equates by columns naming their rows' files (`l.file_id = r.file_id`,
+ * say), directly or through others.
+ */
+function joinedOnFile(root: Json, a: Json, b: Json, ctes: ReadonlyMap<string, Json>, naming: Readonly<Record<string, readonly string[]>>): boolean {
+  const stored = new Map<string, string>();
+  const joins: Json[] = [];
+  const collect = (node: unknown): void => {
+    if (!isObject(node)) return;
+    if (node['type'] === 'JOIN') {
+      joins.push(node);
+      collect(node['left']);
+      collect(node['right']);
+    } else if (node['type'] === 'BASE_TABLE' && fromQuery(node, ctes) === undefined) {
+      const schema = typeof node['schema_name'] === 'string' && node['schema_name'] !== '' ? node['schema_name'] : 'main';
+      stored.set(fromAlias(node), `${schema}.${String(node['table_name'])}`);
+    }
+  };
+  collect(root);
+  const parent = new Map<string, string>();
+  const find = (alias: string): string => {
+    let at = alias;
+    while (parent.has(at) && parent.get(at) !== at) at = parent.get(at) ?? at;
+    return at;
+  };
+  const names = (ref: { alias: string; column: string } | null): ref is { alias: string; column: string } =>
+    ref !== null && (naming[stored.get(ref.alias) ?? ''] ?? []).includes(ref.column);
+  for (const join of joins) {
+    if (join['join_type'] !== 'INNER') continue;
+    for (const c of conjuncts(join['condition'])) {
+      if (c['class'] !== 'COMPARISON' || c['type'] !== 'COMPARE_EQUAL') continue;
+      const [x, y] = [qualifiedColumn(c['left']), qualifiedColumn(c['right'])];
+      if (names(x) && names(y) && x.alias !== y.alias) parent.set(find(x.alias), find(y.alias));
+    }
+  }
+  const [left, right] = [fromAlias(a), fromAlias(b)];
+  return stored.has(left) && stored.has(right) && find(left) === find(right);
+}
+
+/**
+ * The claims (see {@link IdFileClaims}) of a view's stable ids, by result
+ * column: for each part of an `anatomy_stable_id` that is a column read, in
+ * every row, from a stored row whose file the view's file column gives —
+ * the same row, or a row an inner join pairs with it on their files — and
+ * that names that row's file and is never NULL (`groupKeyColumns`). Shown
+ * from the parse tree alone, through CTEs, subqueries and joins; a view
+ * whose file column is computed or may be NULL-extended claims nothing.
+ *
+ * @example
+ * idFileClaims({ parseTree, fileColumn: 'file_id', fileIdentityColumns, naming, groupKeyColumns }); // { edge_id: ['edge#1'] }
+ */
+export function idFileClaims(input: {
+  readonly parseTree: unknown;
+  /** The view's column carrying its rows' file identity. */
+  readonly fileColumn: string;
+  readonly fileIdentityColumns: Readonly<Record<string, readonly string[]>>;
+  /** Columns naming their row's file, by `schema.table` (file identities, entity and parent ids). */
+  readonly naming: Readonly<Record<string, readonly string[]>>;
+  /** The columns of `naming` that are never NULL. */
+  readonly groupKeyColumns: Readonly<Record<string, readonly string[]>>;
+}): Record<string, string[]> {
+  const top = [...objects(input.parseTree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
+  if (top?.['type'] !== 'SELECT_NODE' || !Array.isArray(top['select_list']) || !isObject(top['from_table'])) return {};
+  const from = top['from_table'];
+  const ctes = withCtes(top, new Map());
+  const list = top['select_list'] as unknown[];
+  const trace = (ref: readonly string[] | null): TracedColumn | null => (ref === null ? null : traceReference(ref, from, ctes, 0, from, [], false));
+  const file = trace(columnNames(list.find((item) => itemName(item) === input.fileColumn)));
+  if (file === null || file.extended || !(input.fileIdentityColumns[file.table] ?? []).includes(file.column)) return {};
+  const sameFile = (part: TracedColumn): boolean => {
+    if (part.extended || !(input.groupKeyColumns[part.table] ?? []).includes(part.column)) return false;
+    let i = 0;
+    while (i < part.steps.length && i < file.steps.length && part.steps[i]?.item === file.steps[i]?.item) i += 1;
+    if (i === part.steps.length && i === file.steps.length) return true;
+    const [p, f] = [part.steps[i], file.steps[i]];
+    return i === part.steps.length - 1 && i === file.steps.length - 1 && p !== undefined && f !== undefined && p.root === f.root && joinedOnFile(p.root, p.item, f.item, ctes, input.naming);
+  };
+  const out: Record<string, string[]> = {};
+  for (const item of list) {
+    if (!isObject(item) || item['class'] !== 'FUNCTION' || item['function_name'] !== STABLE_ID || !Array.isArray(item['children'])) continue;
+    const [prefix, parts] = (item['children'] as unknown[]).map(uncast);
+    const name = itemName(item);
+    if (name === undefined || !isObject(prefix) || prefix['class'] !== 'CONSTANT' || !isObject(prefix['value']) || typeof prefix['value']['value'] !== 'string') continue;
+    if (!isObject(parts) || parts['class'] !== 'FUNCTION' || parts['function_name'] !== 'list_value' || !Array.isArray(parts['children'])) continue;
+    const tag = String(prefix['value']['value']);
+    const claims = (parts['children'] as unknown[]).flatMap((part, index) => {
+      const traced = trace(columnNames(uncast(part)));
+      return traced !== null && sameFile(traced) ? [`${tag}#${index}`] : [];
+    });
+    if (claims.length > 0) out[name] = claims;
+  }
+  return out;
 }
