@@ -132,6 +132,20 @@ describe('compileExecutionPolicy', () => {
     expect(strict).toEqual(Object.fromEntries(Object.entries(compileExecutionPolicy({ ...base, thresholds }).cache).map(([view, d]) => [view, d.value])));
   });
 
+  it('stores a global view that a file-local view reads once, so an incremental build can measure its changes', () => {
+    const locality = { 'norm.classes': { local: false }, 'out.report': { local: true } };
+    const decision = cacheOf(compileExecutionPolicy({ ...base, locality }))['norm.classes'];
+    expect(decision?.value).toBe('materialized-table');
+    expect(decision?.rationale).toContain('file-local out.report');
+    expect(decision?.evidence.map((e) => e.detail)).toContain('norm.classes is global; out.report file-local');
+    // A file-local view, or a global one whose reader is global too, stays inline.
+    expect(cacheOf(compileExecutionPolicy({ ...base, locality: { 'norm.classes': { local: true }, 'out.report': { local: true } } }))['norm.classes']?.value).toBe('inline-view');
+    expect(cacheOf(compileExecutionPolicy({ ...base, locality: { 'norm.classes': { local: false }, 'out.report': { local: false } } }))['norm.classes']?.value).toBe('inline-view');
+    // Given the same locality, the shape alone decides the same.
+    const reads = Object.fromEntries(Object.entries(base.signals).map(([view, s]) => [view, s.reads]));
+    expect(cachePoliciesFromShape({ views: base.views, graph: base.graph, reads, locality })['norm.classes']).toBe('materialized-table');
+  });
+
   it('never decides from names: renaming every view leaves every decision as it was', async () => {
     const renamed = await analyse((name) => `zz.${name.replace('.', '_')}`);
     const before = compileExecutionPolicy(base);

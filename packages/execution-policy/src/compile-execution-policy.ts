@@ -31,6 +31,13 @@ export interface CompileExecutionPolicyInput {
   /** The diagnostics tier asked for; `prod` when absent. */
   readonly tier?: DiagnosticsTier;
   readonly thresholds?: ExecutionThresholds;
+  /**
+   * Which views are file-local, from their lineage (see plan-signals'
+   * `fileLocality`). A global view a file-local view reads is stored rather
+   * than inlined: an incremental build can then measure which files' rows of
+   * it changed and recompute its reader for those files only.
+   */
+  readonly locality?: Readonly<Record<string, { readonly local: boolean }>>;
 }
 
 /** A decision under construction: mutable, validated when the policy is sealed. */
@@ -77,10 +84,10 @@ interface CacheSignals {
 /** The cache policy of one view, from the task graph's shape (never from its name) and plan statistics. */
 function cacheDecision(
   view: { name: string; output: boolean },
-  input: { readonly graph: TaskGraph; readonly signals: Readonly<Record<string, CacheSignals>> },
+  input: { readonly graph: TaskGraph; readonly signals: Readonly<Record<string, CacheSignals>>; readonly locality?: CompileExecutionPolicyInput['locality'] },
   t: Thresholds,
 ): Draft<CachePolicy> {
-  const { graph, signals } = input;
+  const { graph, signals, locality } = input;
   const readers = graph.successors(view.name);
   const rows = signals[view.name]?.estimatedRows;
   const tier = tierOf(rows, t.sizeTiers);
@@ -134,6 +141,17 @@ function cacheDecision(
       value: 'materialized-table',
       confidence: 0.8,
       rationale: `its reader(s) read it at ${total} places: inlined, it would be computed ${total} times`,
+      evidence,
+    };
+  }
+  // Inlined into a file-local reader, a global view's changes could not be measured: any change would recompute the reader whole.
+  const localReaders = locality?.[view.name]?.local === false ? readers.filter((reader) => locality[reader]?.local === true) : [];
+  if (localReaders.length > 0) {
+    evidence.push({ source: 'plan-lineage', detail: `${view.name} is global; ${localReaders.join(', ')} file-local` });
+    return {
+      value: 'materialized-table',
+      confidence: 0.8,
+      rationale: `global, and read by the file-local ${localReaders.join(', ')}: stored, an incremental build measures which files' rows of it changed and recomputes its reader for those files only`,
       evidence,
     };
   }
@@ -241,6 +259,8 @@ export interface CacheShapeInput {
   /** How each view reads its inputs (`datasetReads` of its lineage), by view name. */
   readonly reads: Readonly<Record<string, readonly DatasetRead[]>>;
   readonly thresholds?: ExecutionThresholds;
+  /** Which views are file-local, when known (see CompileExecutionPolicyInput's `locality`). */
+  readonly locality?: CompileExecutionPolicyInput['locality'];
 }
 
 /**
@@ -250,7 +270,10 @@ export interface CacheShapeInput {
  * statistics only change how sure the decision is. A planner uses it to
  * plan each reader against what it will really read — a stored table for a
  * view that will be stored — instead of expanding every view it reads.
- * {@link compileExecutionPolicy} decides the same values.
+ * {@link compileExecutionPolicy} decides the same values given the same
+ * `locality`; a planner that learns which views are file-local only while
+ * planning them leaves it out, and then plans the readers of a global view
+ * it will store for a file-local reader as if that view were inline.
  *
  * @example
  * const policies = cachePoliciesFromShape({ views: manifest.views, graph, reads: { 'rel.calls': datasetReads(lineage) } });
@@ -262,7 +285,8 @@ export function cachePoliciesFromShape(input: CacheShapeInput): Record<string, C
   for (const [name, reads] of Object.entries(input.reads)) signals[name] = { reads, estimatedRows: null };
   const out: Record<string, CachePolicy> = {};
   for (const view of input.views) {
-    out[view.name] = withFallback(cacheDecision(view, { graph: input.graph, signals }, t), view.output ? 'persisted-output' : 'materialized-table', t.minConfidence).value;
+    const shape = { graph: input.graph, signals, ...(input.locality === undefined ? {} : { locality: input.locality }) };
+    out[view.name] = withFallback(cacheDecision(view, shape, t), view.output ? 'persisted-output' : 'materialized-table', t.minConfidence).value;
   }
   return out;
 }
@@ -274,7 +298,8 @@ export function cachePoliciesFromShape(input: CacheShapeInput): Record<string, C
  *
  * - cache policy per view, from the graph's shape and never from names: a
  *   terminal output is persisted; a view read by more than `maxInlineFanOut`
- *   views is materialized; a view read once, at one place, stays inline;
+ *   views is materialized; a view read once, at one place, stays inline
+ *   unless it is global and its reader file-local (given `locality`);
  *   anything else is materialized, the conservative choice;
  * - scan policy per relation the plans read (see deriveScanPolicy), with
  *   the one size-tier definition vetoing subsets of small datasets;
