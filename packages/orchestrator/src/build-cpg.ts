@@ -550,7 +550,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
               changed: new Map<string, AffectedFiles>(evidenceChanged),
               updates: new Map(),
               changes: new Map(),
-              fileColumns: relationFileColumns(registry, planned.locality),
+              fileColumns: relationFileColumns(registry, planned.locality, planned.signals),
               reads: new Map(),
             };
       const rows = await timer.run(

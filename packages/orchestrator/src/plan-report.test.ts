@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pythonEvidenceDatasets } from '@anatomy/extract-python';
+import { PlanSignalsSchema } from '@anatomy/plan-signals';
 import { treeSitterDatasets } from '@anatomy/extract-tree-sitter';
 import { pythonCpgProgram } from '@anatomy/python-cpg';
 import { repoScanDatasets } from '@anatomy/repo-scan';
@@ -143,14 +144,20 @@ describe('planReport on the python-cpg program', () => {
       const planned = await planInTransaction({ manifest, store, registry });
       const tasks = new Map(planned.report.tasks.map((t) => [t.name, t]));
       const stored = planned.report.tasks.filter((t) => t.cachePolicy !== 'inline-view').map((t) => t.name);
-      expect([...planned.standIns].sort()).toEqual(stored.sort());
-      // What a view's plan may scan: the evidence it reads, and what the inline views it reads scan.
+      // Every view the shape of the graph stores stands in for itself. A global view is stored for a file-local
+      // reader too, which only planning tells: its readers were planned with it inline.
+      const forLocalReader = new Set(
+        planned.report.decisions.filter((d) => d.decision === 'cache-policy' && d.value === 'materialized-table' && d.rationale.includes('file-local')).map((d) => d.subject),
+      );
+      expect(forLocalReader.size).toBeGreaterThan(0);
+      expect([...planned.standIns].sort()).toEqual(stored.filter((name) => !forLocalReader.has(name)).sort());
+      // What a view's plan may scan: the evidence it reads, and what the views it reads without a stand-in scan.
       const reachable = (name: string): Set<string> => {
         const out = new Set<string>();
         for (const input of tasks.get(name)?.inputs ?? []) {
           const task = tasks.get(input);
           if (task === undefined) out.add(input);
-          else if (task.cachePolicy === 'inline-view') for (const t of reachable(input)) out.add(t);
+          else if (!planned.standIns.has(input)) for (const t of reachable(input)) out.add(t);
         }
         return out;
       };
@@ -252,17 +259,41 @@ describe('planReport on the python-cpg program', () => {
 });
 
 describe('relationFileColumns', () => {
-  it("names each registered dataset's file identity and each file-local view's file column, and no global view", () => {
+  it("names each registered dataset's file identity, each file-local view's file column and the column a global view carries its rows' file in", () => {
     const registry = new SchemaRegistry();
     registry.registerAll(repoScanDatasets);
     registry.registerAll(treeSitterDatasets);
-    const columns = relationFileColumns(registry, {
-      'rel.local': { view: 'rel.local', local: true, column: 'owner_file', reason: 'passes file_id through' },
-      'rel.global': { view: 'rel.global', local: false, column: null, reason: 'a cross-file join' },
+    // A global view whose rows keep the file of the call they resolve: its file column passes evidence.ts_calls.file_id through.
+    const carrying = PlanSignalsSchema.parse({
+      view: 'rel.carrying',
+      planFingerprint: 'a'.repeat(64),
+      estimatedRows: 10,
+      estimatedWork: 10,
+      operators: 1,
+      scans: [],
+      joins: { count: 1, types: ['INNER'] },
+      setOperations: 0,
+      aggregates: 0,
+      windows: 0,
+      sorts: 0,
+      inputs: ['evidence.ts_calls'],
+      reads: [],
+      requiredMacros: [],
+      filePartitioning: { partitionable: true, column: 'call_file', sources: ['evidence.ts_calls.file_id'], reason: 'passed through' },
     });
+    const columns = relationFileColumns(
+      registry,
+      {
+        'rel.local': { view: 'rel.local', local: true, column: 'owner_file', reason: 'passes file_id through' },
+        'rel.global': { view: 'rel.global', local: false, column: null, reason: 'a cross-file join' },
+        'rel.carrying': { view: 'rel.carrying', local: false, column: null, reason: 'a cross-file join' },
+      },
+      { 'rel.carrying': carrying },
+    );
     expect(columns.get('evidence.ts_defs')).toBe('file_id');
     expect(columns.get('evidence.files')).toBe('file_id');
     expect(columns.get('rel.local')).toBe('owner_file');
+    expect(columns.get('rel.carrying')).toBe('call_file');
     expect(columns.has('rel.global')).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { EvidenceSchema, FingerprintSchema } from '@anatomy/contracts';
 import type { Evidence } from '@anatomy/contracts';
 import { CachePolicySchema, cachePoliciesFromShape, compileExecutionPolicy } from '@anatomy/execution-policy';
 import type { CachePolicy, CompiledExecutionPolicy, DiagnosticsTier, ExecutionThresholds } from '@anatomy/execution-policy';
-import { datasetReads, explainView, fileLocality, fileNamingColumns, inferDeps, parseLineage, planSignals, readLineageCatalog, withRelationColumns } from '@anatomy/plan-signals';
+import { datasetReads, explainView, fileLocality, fileNamingColumns, idFileClaims, inferDeps, parseLineage, planSignals, readLineageCatalog, withRelationColumns } from '@anatomy/plan-signals';
 import type { DatasetRead, FileLocality, InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
 import { buildTaskGraph, costModel, schedule, topologicalGenerations } from '@anatomy/scheduler';
 import type { CostModel, Schedule, TaskGraph } from '@anatomy/scheduler';
@@ -180,17 +180,23 @@ export function carriedFileColumn(signals: PlanSignals | undefined, locality: Fi
 
 /**
  * The one column naming each row's file, by relation: the file identity of
- * every registered dataset that has one (see `fileColumnsOf`), and the file
- * column of every file-local view. An incremental build limits its reads of
- * these relations to the changed files (see `fileFilteredSql`).
+ * every registered dataset that has one (see `fileColumnsOf`), the file
+ * column of every file-local view, and the column a global view hands its
+ * rows' file on in (see {@link carriedFileColumn}). An incremental build
+ * limits its reads of these relations to the changed files (see
+ * `fileFilteredSql`): a file-local reader's rows of a file come from its
+ * inputs' rows of that file only, global inputs included.
  *
  * @example
- * relationFileColumns(registry, planned.locality).get('derived.loads'); // 'file_id'
+ * relationFileColumns(registry, planned.locality, planned.signals).get('derived.loads'); // 'file_id'
  */
-export function relationFileColumns(registry: SchemaRegistry, locality: Readonly<Record<string, FileLocality>>): Map<string, string> {
+export function relationFileColumns(registry: SchemaRegistry, locality: Readonly<Record<string, FileLocality>>, signals: Readonly<Record<string, PlanSignals>> = {}): Map<string, string> {
   const columns = new Map<string, string>();
   for (const [dataset, identity] of Object.entries(fileColumnsOf(registry).fileIdentity)) if (identity[0] !== undefined) columns.set(dataset, identity[0]);
-  for (const [view, l] of Object.entries(locality)) if (l.local && l.column !== null) columns.set(view, l.column);
+  for (const [view, l] of Object.entries(locality)) {
+    const column = l.local && l.column !== null ? l.column : carriedFileColumn(signals[view], l);
+    if (column !== null) columns.set(view, column);
+  }
   return columns;
 }
 
@@ -255,6 +261,8 @@ async function analyse(
     for (const view of manifest.views) reads[view.name] = datasetReads(lineages.get(view.name) as ViewLineage);
     const stored = cachePoliciesFromShape({ views: manifest.views, graph, reads, ...(thresholds === undefined ? {} : { thresholds }) });
     const standIns = new Set<string>();
+    // What the stable ids of the views planned so far say about their rows' files.
+    const claims: Record<string, Record<string, string[]>> = {};
     await clearViewNames(store, manifest);
     let catalog = await readLineageCatalog(store);
     // Views are explained in dependency order: a view's plan needs its inputs to exist.
@@ -278,6 +286,7 @@ async function analyse(
         rowFileColumns,
         relationColumns: catalog.columns,
         groupKeyColumns,
+        idFileClaims: claims,
       });
       locality[name] = viewLocality;
       // A view that carries a file identity (passed through, or picked per group of one file) hands it on to the views reading it.
@@ -286,6 +295,11 @@ async function analyse(
       // Result columns naming their row's file (only a file-local view has any) partition windows and join files downstream.
       const naming: Record<string, string[]> = { ...rowFileColumns };
       for (const [table, columns] of Object.entries(fileIdentityColumns)) naming[table] = [...(naming[table] ?? []), ...columns];
+      // A global view's ids may still name its rows' file part by part: a merge of such views by id stays within files.
+      if (carried !== null) {
+        const claimed = idFileClaims({ parseTree: bundle.parseTree, fileColumn: carried, fileIdentityColumns, naming, groupKeyColumns });
+        if (Object.keys(claimed).length > 0) claims[name] = claimed;
+      }
       const passed = fileNamingColumns({ lineage: known, parseTree: bundle.parseTree, locality: viewLocality, naming, groupKeyColumns });
       if (passed.length > 0) rowFileColumns[name] = passed;
       // The ones that never hold NULL can key a GROUP BY downstream.
@@ -424,6 +438,7 @@ async function planExecution(options: PlanReportOptions, rollback: boolean): Pro
     views: manifest.views,
     graph,
     signals,
+    locality,
     ...(options.tier === undefined ? {} : { tier: options.tier }),
     ...(options.thresholds === undefined ? {} : { thresholds: options.thresholds }),
   });
