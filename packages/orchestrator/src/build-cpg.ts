@@ -308,6 +308,7 @@ async function executeViews(
           hasPrevious: incremental.previous.has(name),
           fileColumns: incremental.fileColumns,
           reads: incremental.reads,
+          inline: incremental.inline,
           digest: OUTPUT_TABLES.includes(name),
           fileColumn: carriedFileColumn(planned.signals[name], planned.locality[name]),
           measure: incremental.read.has(name),
@@ -418,6 +419,8 @@ interface IncrementalViews extends AffectedInput {
   readonly fileColumns: ReadonlyMap<string, string>;
   /** Limited reads of those relations, parsed once for the build. */
   readonly reads: Map<string, unknown>;
+  /** The SQL of the file-local views kept inline, which a limited read expands with their own inputs limited. */
+  readonly inline: ReadonlyMap<string, string>;
 }
 
 
@@ -552,6 +555,11 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
               changes: new Map(),
               fileColumns: relationFileColumns(registry, planned.locality, planned.signals),
               reads: new Map(),
+              inline: new Map(
+                planned.report.tasks
+                  .filter((t) => t.cachePolicy === 'inline-view' && planned.locality[t.name]?.local === true && planned.locality[t.name]?.nullFile === undefined)
+                  .map((t) => [t.name, t.sql]),
+              ),
             };
       const rows = await timer.run(
         'execute',

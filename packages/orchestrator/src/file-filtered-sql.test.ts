@@ -69,6 +69,24 @@ describe("fileFilteredSql", () => {
     expect((await rows(VIEW, ["f1"])).length).toBeGreaterThan(10);
   });
 
+  it("reads a file-local view kept inline as its own SQL with its inputs limited, giving the same rows", async () => {
+    await store.run(`CREATE OR REPLACE VIEW ev.inline_refs AS ${VIEW}`);
+    const reader =
+      'SELECT v.file_id, v.ref_id, d.name, count(*) OVER (PARTITION BY v.file_id) AS n FROM "ev"."inline_refs" AS v JOIN "ev"."defs" AS d ON d.file_id = v.file_id AND d.def_id = v.def_id';
+    const columns = new Map([...COLUMNS, ["ev.inline_refs", "file_id"]]);
+    const inline = new Map([["ev.inline_refs", VIEW]]);
+    const expanded = await fileFilteredSql(store, reader, columns, ["f1"], new Map(), inline);
+    // The view's three limited reads, the reader's own read of ev.defs, and the limit on the view's rows.
+    expect(expanded).not.toContain("inline_refs");
+    expect(expanded.match(/IN \('f1'\)/g)).toHaveLength(5);
+    // Without its SQL, the view is read by name and limited as a whole.
+    expect(await fileFilteredSql(store, reader, columns, ["f1"])).toContain("inline_refs");
+    for (const files of [["f0"], ["f1", "f3"], ["f9"]]) {
+      expect(await rows(await fileFilteredSql(store, reader, columns, files, new Map(), inline), files)).toEqual(await rows(reader, files));
+    }
+    expect((await rows(reader, ["f1"])).length).toBeGreaterThan(10);
+  });
+
   it("keeps the rows with no file, which any file may join", async () => {
     const sql =
       'SELECT d.file_id, count(r.ref_id) AS refs FROM "ev"."defs" AS d LEFT JOIN "ev"."refs" AS r ON r.def_id = d.def_id GROUP BY d.file_id';

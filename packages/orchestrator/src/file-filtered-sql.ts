@@ -38,10 +38,16 @@ function* tableSlots(value: unknown): Generator<{ readonly holder: Json | unknow
  * read and hashed whole for one changed file (on the standard library,
  * 8.1 s for `rel.load_binder`, 2.6 s with its inputs limited).
  *
+ * A file-local view kept inline (`inline`, its SQL by name) is read as its
+ * own SQL limited the same way: DuckDB cannot push a filter on its file
+ * column below its windows and anti-joins, and so computed it whole for one
+ * changed file (`cpg.edges` reads a dozen such views).
+ *
  * Exact for a file-local view, whose rows of a file come from its inputs'
  * rows of that file: keeping also other files' rows and rows with no file
- * only adds rows that the caller's filter on the view's own file column
- * drops. Returns the SQL unchanged when DuckDB cannot round-trip it.
+ * (an inline view's rows of other files, computed from limited inputs, may
+ * be wrong) only adds rows that the caller's filter on the view's own file
+ * column drops. Returns the SQL unchanged when DuckDB cannot round-trip it.
  *
  * @example
  * const sql = await fileFilteredSql(store, view.sql, new Map([['derived.loads', 'file_id']]), ['file:…']);
@@ -53,6 +59,8 @@ export async function fileFilteredSql(
   fileIds: readonly string[],
   /** Parsed limited reads kept between calls of one build (views of one build share their files and inputs). */
   reads: Map<string, unknown> = new Map(),
+  /** The SQL of every file-local view kept inline whose rows all name a file (no `nullFile`), by name. */
+  inline: ReadonlyMap<string, string> = new Map(),
 ): Promise<string> {
   const tree = await serialized(store, sql);
   if (tree === undefined) return sql;
@@ -65,7 +73,10 @@ export async function fileFilteredSql(
     const read = `${relation}\u0000${column}\u0000${fileIds.join('\u0000')}`;
     if (!reads.has(read)) {
       const c = quoteIdentifier(column);
-      const limited = `SELECT * FROM (SELECT * FROM ${quoteIdentifier(String(ref['schema_name']))}.${quoteIdentifier(String(ref['table_name']))} WHERE ${c} IN (${list}) OR ${c} IS NULL) AS anatomy_files`;
+      const own = inline.get(relation);
+      // An inline view's own SQL, its inputs limited in turn (the views it reads were planned before it: no cycle).
+      const source = own === undefined ? `${quoteIdentifier(String(ref['schema_name']))}.${quoteIdentifier(String(ref['table_name']))}` : `(${await fileFilteredSql(store, own, fileColumns, fileIds, reads, inline)})`;
+      const limited = `SELECT * FROM (SELECT * FROM ${source} AS anatomy_source WHERE ${c} IN (${list}) OR ${c} IS NULL) AS anatomy_files`;
       const parsed = await serialized(store, limited);
       const statements = parsed?.['statements'];
       const node = Array.isArray(statements) && isObject(statements[0]) && isObject(statements[0]['node']) ? statements[0]['node']['from_table'] : undefined;

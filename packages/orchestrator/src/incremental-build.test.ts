@@ -52,7 +52,7 @@ describe('buildCpg on a store that holds a build', () => {
     expect(forced.build).toMatchObject({ mode: 'full', reason: '--full was given', extracted: 1 });
   });
 
-  it('recomputes only the edited file’s rows of cpg.props and cpg.nodes (and the nodes of no file), and ends with the tables a full build makes', { timeout: 300_000 }, async () => {
+  it('recomputes only the changed files’ rows of cpg.props, cpg.nodes (and the nodes of no file) and cpg.edges, and ends with the tables a full build makes', { timeout: 300_000 }, async () => {
     const files = {
       'pkg/__init__.py': 'from .a import f\n',
       'pkg/a.py': 'def f(x, *rest):\n    return x\n\n\nclass K:\n    def m(self):\n        return f(1)\n',
@@ -68,7 +68,9 @@ describe('buildCpg on a store that holds a build', () => {
           `SELECT 'props:' || coalesce(f.path, '') AS k, count(*) AS n FROM cpg.props p LEFT JOIN evidence.files f USING (file_id) GROUP BY ALL
            UNION ALL SELECT 'props', count(*) FROM cpg.props
            UNION ALL SELECT 'nodes:' || coalesce(f.path, '(none)'), count(*) FROM cpg.nodes n LEFT JOIN evidence.files f USING (file_id) GROUP BY ALL
-           UNION ALL SELECT 'nodes', count(*) FROM cpg.nodes`,
+           UNION ALL SELECT 'nodes', count(*) FROM cpg.nodes
+           UNION ALL SELECT 'edges:' || coalesce(path, '(none)'), count(*) FROM cpg.edges GROUP BY ALL
+           UNION ALL SELECT 'edges', count(*) FROM cpg.edges`,
         );
         return Object.fromEntries(rows.map((r) => [String(r['k']), r['n'] as bigint]));
       } finally {
@@ -90,7 +92,13 @@ describe('buildCpg on a store that holds a build', () => {
     expect(before['nodes:(none)']! > 0n).toBe(true);
     expect(deleted('cpg.nodes')).toEqual([Number(before['nodes:pkg/a.py']! + before['nodes:(none)']!)]);
     expect(Number(before['nodes'])).toBeGreaterThan(Number(before['nodes:pkg/a.py']! + before['nodes:(none)']!));
+    // cpg.edges: the rows of the files whose edges changed (the edited one, and b.py, whose import of K now
+    // points at K's new id), not the whole table: pkg/__init__.py's edges stay.
+    expect(second.tasks.find((t) => t.name === 'cpg.edges')?.update).toBe('files');
+    expect(deleted('cpg.edges')).toEqual([Number(before['edges:pkg/a.py']! + before['edges:pkg/b.py']!)]);
+    expect(Number(before['edges:pkg/__init__.py'])).toBeGreaterThan(0);
     const after = await counts();
+    expect(after['edges:pkg/__init__.py']).toBe(before['edges:pkg/__init__.py']);
     expect(after['props:pkg/b.py']).toBe(before['props:pkg/b.py']);
     expect(after['nodes:pkg/b.py']).toBe(before['nodes:pkg/b.py']);
     expect(after['nodes:(none)']! > before['nodes:(none)']!).toBe(true); // the SYMBOL of h

@@ -170,6 +170,8 @@ export async function updateView(
     readonly fileColumns?: ReadonlyMap<string, string>;
     /** Parsed limited reads shared by the views of one build (see `fileFilteredSql`). */
     readonly reads?: Map<string, unknown>;
+    /** The SQL of file-local views kept inline, read with their own inputs limited (see `fileFilteredSql`). */
+    readonly inline?: ReadonlyMap<string, string>;
   },
 ): Promise<{
   readonly update: ViewUpdate;
@@ -213,7 +215,7 @@ export async function updateView(
     const owned = files.length === 0 ? [] : [`${c} IN (${files.map(sqlString).join(', ')})`];
     const where = [...owned, ...(nulls ? [`${c} IS NULL`] : [])].join(' OR ');
     // Rows of no file may come from any file's input rows, so their recomputation reads its inputs whole.
-    const sql = options.fileColumns === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, options.fileColumns, files, options.reads);
+    const sql = options.fileColumns === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, options.fileColumns, files, options.reads, options.inline);
     const added = await store.insertSelect({ table: view.name, sql: `SELECT * FROM (${sql}) AS anatomy_increment WHERE ${where}` });
     const after = before === undefined ? undefined : await tableDigest(store, view.name, filter);
     const change: DigestChange = before === undefined || after === undefined ? { kind: 'rewritten' } : { kind: 'rows', removed: before.digest, added: after.digest };
