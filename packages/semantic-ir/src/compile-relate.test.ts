@@ -188,6 +188,34 @@ describe('span-contains: the innermost enclosing scope', () => {
   });
 });
 
+describe('self pairs', () => {
+  // Refs within definitions: ref ids and def ids are in different namespaces, so no ref is a def.
+  const refIn = Relate.create({ name: 'ref_in', edge: 'IN_DEF', left: 'norm.refs', right: 'norm.defs', intent: 'within', score: { innermost: 2 }, keep: 'best' });
+  // Occurrences on definitions: a registered dataset's ids may be in any namespace.
+  const occurrenceOf = Relate.create({ name: 'occurrence_of', edge: 'OCCURS_ON', left: 'evidence.occurrences', right: 'norm.defs', intent: 'within', score: { innermost: 2 }, keep: 'best' });
+  const manifest = compileProgram(program('self-pairs', defParent, refIn, occurrenceOf), registry);
+  const sql = (name: string): string => manifest.views.find((v) => v.name === name)?.sql ?? '';
+
+  it('leaves an entity out of its own pairs only where both sides can hold the same ids', async () => {
+    // A definition lies within its own span: merged.scopes holds the defs' ids too.
+    expect(sql('rel.def_parent')).toContain('WHERE "l"."def_id" <> "r"."entity_id"');
+    expect(sql('rel.occurrence_of')).toContain('WHERE "l"."occurrence_id" <> "r"."def_id"');
+    // Without the inequality, DuckDB cannot take it for a join condition between the sides.
+    expect(sql('rel.ref_in')).not.toContain('<>');
+    expect(sql('rel.ref_in')).toMatch(/JOIN "norm"."defs" AS "r"\n {4}ON [^\n]*\n {4}AND \([^\n]*\)\n\),/);
+    const db = await databaseFor(manifest);
+    try {
+      const parents = await db.rows('SELECT count(*) AS n, count(*) FILTER (WHERE src_node_id = dst_node_id) AS own FROM rel.def_parent');
+      expect(parents).toEqual([{ n: expect.anything(), own: 0n }]);
+      expect(Number(parents[0]?.['n'])).toBeGreaterThan(0);
+      const refs = await db.rows('SELECT count(*) AS n FROM rel.ref_in');
+      expect(Number(refs[0]?.['n'])).toBeGreaterThan(0);
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('confidence discriminates', () => {
   const allEnclosing = Relate.create({
     name: 'enclosing',

@@ -55,6 +55,12 @@ function carried(plan: RelateJoin): [string, string][] {
   return out;
 }
 
+/** Whether a row of one side may have the id of a row of the other: unless both sides' namespaces are known and disjoint. */
+function mayShareIds(left: RelateSide, right: RelateSide): boolean {
+  if (left.namespaces === undefined || right.namespaces === undefined) return true;
+  return left.namespaces.some((n) => right.namespaces?.includes(n) === true);
+}
+
 function candidatesSql(plan: RelateJoin): string {
   const on = plan.join.keys.map((k) => `${L}.${q(k.left)} = ${R}.${q(k.right)}`);
   const { left, right } = plan;
@@ -75,9 +81,12 @@ function candidatesSql(plan: RelateJoin): string {
     .join('');
   const last = alias((bridge?.steps.length ?? 0) - 1);
   if (bridge !== undefined) on.unshift(...bridge.right.map((k) => `${last}.${q(k.left)} = ${R}.${q(k.right)}`));
-  // An entity is never related to itself (a definition always lies within its own span).
+  // An entity is never related to itself (a definition always lies within its own span). Where the sides' ids are in
+  // disjoint namespaces no pair can be one entity, and the inequality is left out: between the sides, DuckDB's join
+  // order optimizer may take it for a join condition and pair every left row with every right row in a nested loop,
+  // estimating that it keeps few of them (the standard library's rel.load_imported spilled until the disk was full).
   const filters = [
-    `${idSql(left, L)} <> ${idSql(right, R)}`,
+    ...(mayShareIds(left, right) ? [`${idSql(left, L)} <> ${idSql(right, R)}`] : []),
     ...sharedConditions(plan, 'left').map((c) => conditionSql(`${L}.${q(c.column)}`, c)),
     ...sharedConditions(plan, 'right').map((c) => conditionSql(`${R}.${q(c.column)}`, c)),
   ];
@@ -85,7 +94,7 @@ function candidatesSql(plan: RelateJoin): string {
     // Several bridge rows may link the same pair; it is one candidate.
     `${q('candidates')} AS (\n  SELECT${bridge === undefined ? '' : ' DISTINCT'}\n    ${columns.join(',\n    ')}\n` +
     `  FROM ${relation(left.dataset.name)} AS ${L}${through}\n  JOIN ${relation(right.dataset.name)} AS ${R}\n    ON ${on.join('\n    AND ')}\n` +
-    `  WHERE ${filters.join('\n    AND ')}\n)`
+    (filters.length === 0 ? ')' : `  WHERE ${filters.join('\n    AND ')}\n)`)
   );
 }
 

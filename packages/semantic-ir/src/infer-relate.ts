@@ -27,6 +27,8 @@ export interface RelateContext {
   readonly edgeViews?: ReadonlySet<string>;
   /** See `JoinContext.nativeIdentity`. */
   readonly nativeIdentity: (dataset: string) => string | undefined;
+  /** The namespaces a view's ids can be in (see `RelateSide.namespaces`); undefined when not known. */
+  readonly idNamespaces?: (dataset: string) => readonly string[] | undefined;
 }
 
 /** How confidence follows from the score: bounded in [0, 1), strictly rising, 0.5 at a score of 1. */
@@ -106,8 +108,8 @@ export function inferRelate(view: Relate, context: RelateContext): ViewInference
   const at = `views[${context.index}]`;
   const problems: ValidationIssue[] = [];
   const decisions: CompilerDecision[] = [];
-  const left = relateSide(view.left, context.left, name, 'left');
-  const right = relateSide(view.right, context.right, name, 'right');
+  const left = relateSide(view.left, context.left, name, 'left', context.idNamespaces?.(context.left.name));
+  const right = relateSide(view.right, context.right, name, 'right', context.idNamespaces?.(context.right.name));
   if ('problem' in left) problems.push({ path: `${at}.left`, message: left.problem });
   if ('problem' in right) problems.push({ path: `${at}.right`, message: right.problem });
   if ('problem' in left || 'problem' in right) return { ok: false, problems };

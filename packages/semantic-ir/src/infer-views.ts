@@ -10,6 +10,7 @@ import type { ViewInference } from './infer-entity-view.js';
 import { inferProject } from './infer-project.js';
 import { inferProperties, isPropertyContract } from './infer-properties.js';
 import { inferRelate } from './infer-relate.js';
+import { EDGE_NAMESPACE } from './edge-template.js';
 import { inferUnion } from './infer-union.js';
 import type { InferredProgram, InferredRelate, InferredView } from './inferred-view.js';
 import { lineIndexDatasets } from './line-index-dataset.js';
@@ -45,6 +46,9 @@ export function inferViews(ir: ProgramIr, registry: SchemaRegistry): InferredPro
   const lineIndexes = lineIndexDatasets(registry.list());
   // A view's input is an earlier view's inferred output, else a registered dataset.
   const schemaOf = (name: string): DatasetSchema => outputs.get(name) ?? registry.get(name);
+  // The namespaces of each view's ids, from how the view makes them; a registered dataset's are not known.
+  const namespaces = new Map<string, readonly string[] | undefined>();
+  const idNamespaces = (name: string): readonly string[] | undefined => namespaces.get(name);
   const nativeIdentity = (name: string): string | undefined =>
     native.has(name) ? native.get(name) : registry.has(name) ? columnsWithRole(registry.get(name), 'entity-identity')[0]?.name : undefined;
 
@@ -67,6 +71,7 @@ export function inferViews(ir: ProgramIr, registry: SchemaRegistry): InferredPro
           relations,
           edgeViews: unions,
           nativeIdentity,
+          idNamespaces,
         }),
       union: (decl) => inferUnion({ ...base, inputs: decl.from.map(schemaOf) }),
       diagnostic: (decl) => inferDiagnostic(decl, { ...base, input: schemaOf(decl.from), relations }),
@@ -84,6 +89,7 @@ export function inferViews(ir: ProgramIr, registry: SchemaRegistry): InferredPro
     const inferred = result.view;
     views.push(inferred);
     outputs.set(view.name, inferred.output);
+    namespaces.set(view.name, idNamespacesOf(inferred, idNamespaces));
     if (inferred.kind === 'relate') relations.set(view.name, inferred);
     // A union of edge views holds edges too (a name bound by any of several rules).
     if (inferred.kind === 'union' && view.decl.kind === 'union' && view.decl.from.every((i) => relations.has(i) || unions.has(i))) unions.add(view.name);
@@ -99,4 +105,30 @@ export function inferViews(ir: ProgramIr, registry: SchemaRegistry): InferredPro
     });
   }
   return Object.freeze({ program: ir.program, views: Object.freeze(views), decisions: Object.freeze([]) });
+}
+
+/**
+ * The namespaces a view's ids can be in: an entity view's new identity is
+ * in its entity's, a kept one in its input's; a union's are its inputs';
+ * edges are in the edge namespace and diagnostics in their own. Undefined
+ * when any of that is not known (a registered dataset's ids, a projection).
+ */
+function idNamespacesOf(view: InferredView, known: (dataset: string) => readonly string[] | undefined): readonly string[] | undefined {
+  switch (view.kind) {
+    case 'normalize':
+    case 'derive':
+      return view.identity === undefined ? known(view.input.name) : [view.identity.fill.namespace];
+    case 'union': {
+      const inputs = view.branches.map((b) => known(b.dataset.name));
+      return inputs.some((n) => n === undefined) ? undefined : [...new Set(inputs.flatMap((n) => n ?? []))].sort();
+    }
+    case 'relate':
+      return [EDGE_NAMESPACE];
+    case 'diagnostic': {
+      const identity = view.columns.find((c) => c.column.role === 'entity-identity')?.value;
+      return identity?.by === 'stable-id' ? [identity.namespace] : undefined;
+    }
+    case 'project':
+      return undefined;
+  }
 }

@@ -152,6 +152,11 @@ export interface RelateSide {
   readonly name: string | undefined;
   /** Where the side's evidence comes from: its provenance column, or its producer. */
   readonly origin: { readonly by: 'column'; readonly column: string } | { readonly by: 'literal'; readonly value: string };
+  /**
+   * The namespaces its ids can be in (`def` for ids `def:…`), sorted; undefined when not known (a
+   * registered dataset's own ids). Two sides whose namespaces are known and disjoint never share an id.
+   */
+  readonly namespaces?: readonly string[];
 }
 
 /** How the two sides are joined: equality on key pairs, plus a span predicate for the span strategies. */

@@ -28,6 +28,8 @@ export function relateSide(
   ds: DatasetSchema,
   view: string,
   which: 'left' | 'right',
+  /** The namespaces the dataset's own ids can be in, when known (see `RelateSide.namespaces`). */
+  namespaces?: readonly string[],
 ): { readonly side: RelateSide; readonly decisions: readonly CompilerDecision[] } | { readonly problem: string } {
   assertByteSpans(ds, view);
   const decisions: CompilerDecision[] = [];
@@ -73,6 +75,8 @@ export function relateSide(
     end: single(ds, 'span-end'),
     name: single(ds, 'name'),
     origin: provenanceColumn === undefined ? { by: 'literal' as const, value: ds.producer } : { by: 'column' as const, column: provenanceColumn.name },
+    // Ids computed here are in the endpoint's namespace; the dataset's own are in the ones its producer gave.
+    ...(id.by === 'stable-id' ? { namespaces: [id.namespace] } : namespaces === undefined ? {} : { namespaces: [...namespaces].sort() }),
   });
   return { side, decisions };
 }
