@@ -109,6 +109,13 @@ export async function tableDigest(store: Store, table: string, filter?: DigestFi
  * not the table's), so a change in any other column goes unseen. Compare
  * two of these with {@link changedGroups}.
  *
+ * With `quick`, each row counts by two 64-bit hashes DuckDB computes from
+ * its values instead of the MD5 of its canonical text: over ten times
+ * cheaper (`rel.load_binder` of the standard library, 586,632 rows: 2.1 s
+ * against 0.14 s), and as good for telling which groups changed, but the
+ * values depend on the DuckDB build and no longer equal `tableDigest`'s.
+ * Compare quick digests only with quick digests of the same process.
+ *
  * @example
  * const before = await groupDigests(store, 'rel.calls', 'file_id'); // Map { 'file:…' => { rows, high, low }, … }
  */
@@ -116,7 +123,7 @@ export async function groupDigests(
   store: Store,
   table: string,
   column: string | null,
-  options: { readonly values?: readonly string[]; readonly columns?: readonly string[] } = {},
+  options: { readonly values?: readonly string[]; readonly columns?: readonly string[]; readonly quick?: boolean } = {},
 ): Promise<Map<string | null, RowDigest>> {
   const { values } = options;
   const quoted = table.split('.').map(quoteIdentifier).join('.');
@@ -136,11 +143,17 @@ export async function groupDigests(
     where = ` WHERE ${quoteIdentifier(column)} IN (SELECT unnest(CAST(? AS JSON)::VARCHAR[]))`;
     params.push(JSON.stringify([...values]));
   }
+  // Quick: DuckDB's hash of the values themselves, twice (the second salted), summed exactly; no text is built.
+  const cells = projected.length === 0 ? '0' : projected.map((c) => quoteIdentifier(c.name)).join(', ');
+  const hashed =
+    options.quick === true
+      ? { row: `CAST(hash(${cells}) AS HUGEINT) AS h1, CAST(hash(${cells}, 'anatomy') AS HUGEINT) AS h2`, high: 'h1', low: 'h2' }
+      : { row: `md5_number(${rowText}) AS h`, high: 'CAST(h >> 64 AS UBIGINT)', low: `CAST(h & ${LOW_64_BITS} AS UBIGINT)` };
   const rows = await store.query(
     `SELECT k, CAST(count(*) AS VARCHAR) AS n,
-            CAST(sum(CAST(h >> 64 AS UBIGINT)) AS VARCHAR) AS high,
-            CAST(sum(CAST(h & ${LOW_64_BITS} AS UBIGINT)) AS VARCHAR) AS low
-       FROM (SELECT ${key} AS k, md5_number(${rowText}) AS h FROM ${quoted}${where})
+            CAST(sum(${hashed.high}) AS VARCHAR) AS high,
+            CAST(sum(${hashed.low}) AS VARCHAR) AS low
+       FROM (SELECT ${key} AS k, ${hashed.row} FROM ${quoted}${where})
       GROUP BY k ORDER BY k NULLS FIRST`,
     params,
   );
