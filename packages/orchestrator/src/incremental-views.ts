@@ -122,9 +122,9 @@ export function affectedFiles(input: AffectedInput & { readonly order: readonly 
 /**
  * The files whose rows of a view recomputed whole differ from its previous
  * rows, by comparing per-file digests taken before and after (see
- * `groupDigests`, quick: both are taken by this build): a global view's rows
- * may change in any file, yet mostly change in few. Without a file column, or when rows without a file changed,
- * that is `all` unless nothing changed at all.
+ * `groupDigests`): a global view's rows may change in any file, yet mostly
+ * change in few. Without a file column, or when rows without a file
+ * changed, that is `all` unless nothing changed at all.
  */
 function measuredChange(before: ReadonlyMap<string | null, RowDigest>, after: ReadonlyMap<string | null, RowDigest>): AffectedFiles {
   const changed = changedGroups(before, after);
@@ -208,7 +208,7 @@ export async function updateView(
     const before = options.digest === true ? await tableDigest(store, view.name, filter) : undefined;
     // Recomputed for a file, a view's rows often come out as they were (an edit that touched no import leaves the imports' views alike).
     // Rows of no file are not measured: its readers see such a view as changed everywhere.
-    const previousFiles = options.measure === true && !nulls ? await groupDigests(store, view.name, column, { values: files, ...projection, quick: true }) : undefined;
+    const previousFiles = options.measure === true && !nulls ? await groupDigests(store, view.name, column, { values: files, ...projection }) : undefined;
     const removed = await deleteFileRows(store, { table: view.name, column, fileIds: files, nulls });
     const c = quoteIdentifier(column);
     // The file ids go in as literals: DuckDB pushes a constant IN list down to the scans.
@@ -219,7 +219,7 @@ export async function updateView(
     const added = await store.insertSelect({ table: view.name, sql: `SELECT * FROM (${sql}) AS anatomy_increment WHERE ${where}` });
     const after = before === undefined ? undefined : await tableDigest(store, view.name, filter);
     const change: DigestChange = before === undefined || after === undefined ? { kind: 'rewritten' } : { kind: 'rows', removed: before.digest, added: after.digest };
-    const changed = previousFiles === undefined ? affected : measuredChange(previousFiles, await groupDigests(store, view.name, column, { values: files, ...projection, quick: true }));
+    const changed = previousFiles === undefined ? affected : measuredChange(previousFiles, await groupDigests(store, view.name, column, { values: files, ...projection }));
     return { update: 'files', rows: added.tableRowCount, outcomes: [removed, added], change, changed };
   }
   if (options.hasPrevious) {
@@ -229,10 +229,10 @@ export async function updateView(
     // rows instead of 30 thousand).
     await restore();
     const by = options.fileColumn ?? null;
-    const before = options.measure === true ? await groupDigests(store, view.name, by, { ...projection, quick: true }) : undefined;
+    const before = options.measure === true ? await groupDigests(store, view.name, by, projection) : undefined;
     const removed = await store.deleteRows({ table: view.name, where: 'true' });
     const added = await store.insertSelect({ table: view.name, sql: view.sql });
-    const changed = before === undefined ? 'all' : measuredChange(before, await groupDigests(store, view.name, by, { ...projection, quick: true }));
+    const changed = before === undefined ? 'all' : measuredChange(before, await groupDigests(store, view.name, by, projection));
     return { update: 'full', rows: added.tableRowCount, outcomes: [removed, added], change: { kind: 'rewritten' }, changed };
   }
   const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });

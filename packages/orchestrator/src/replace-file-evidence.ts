@@ -68,8 +68,7 @@ export async function fileEvidenceDigests(
     const owner = columnsWithRole(ds, 'file-identity')[0];
     if (owner === undefined) continue;
     const columns = readColumns.get(ds.name);
-    // Compared only with the digests this build takes after extraction: the quick hashes serve.
-    digests.set(ds.name, await groupDigests(store, ds.name, owner.name, { values: fileIds, quick: true, ...(columns === undefined || columns === null ? {} : { columns }) }));
+    digests.set(ds.name, await groupDigests(store, ds.name, owner.name, { values: fileIds, ...(columns === undefined || columns === null ? {} : { columns }) }));
   }
   return digests;
 }
