@@ -54,8 +54,7 @@ function boundTables(ref: unknown, ctes: ReadonlySet<string>): Map<string, strin
   const table = typeof ref['table_name'] === 'string' ? ref['table_name'] : '';
   // An unqualified name may be a CTE, whose file identity this check does not follow.
   if (schema === '' && ctes.has(table)) return null;
-  const alias = typeof ref['alias'] === 'string' && ref['alias'] !== '' ? ref['alias'] : table;
-  return new Map([[alias, schema === '' ? `main.${table}` : `${schema}.${table}`]]);
+  return new Map([[fromAlias(ref), storedName(ref)]]);
 }
 
 /** The top-level conjuncts of a join condition. */
@@ -120,10 +119,11 @@ function withCtes(node: Json, ctes: ReadonlyMap<string, Json>): Map<string, Json
   return out;
 }
 
-/** One FROM item a traced column was read through, and the FROM tree of the SELECT it stands in. */
+/** One FROM item a traced column was read through, the FROM tree of the SELECT it stands in, and the CTEs in scope there. */
 interface TraceStep {
   readonly item: Json;
   readonly root: Json;
+  readonly ctes: ReadonlyMap<string, Json>;
 }
 
 /** A stored column a result column passes through, with the FROM items it was read through, outermost first. */
@@ -141,6 +141,12 @@ function fromQuery(from: Json, ctes: ReadonlyMap<string, Json>): Json | undefine
   }
   const schema = typeof from['schema_name'] === 'string' ? from['schema_name'] : '';
   return schema === '' ? ctes.get(typeof from['table_name'] === 'string' ? from['table_name'] : '') : undefined;
+}
+
+/** The `schema.table` a base-table reference names, an unqualified name in `main`. */
+function storedName(ref: Json): string {
+  const schema = typeof ref['schema_name'] === 'string' && ref['schema_name'] !== '' ? ref['schema_name'] : 'main';
+  return `${schema}.${String(ref['table_name'])}`;
 }
 
 /** The alias a column reference uses for a FROM item (a stored table, a CTE or a subquery). */
@@ -171,12 +177,11 @@ function traceReference(names: readonly string[], from: unknown, ctes: ReadonlyM
   }
   if (from['type'] !== 'BASE_TABLE' && from['type'] !== 'SUBQUERY') return null;
   if (names.length === 2 && names[0] !== fromAlias(from)) return null;
-  const through = [...steps, { item: from, root }];
+  const through = [...steps, { item: from, root, ctes }];
   const query = fromQuery(from, ctes);
   if (query === null) return null;
   if (query !== undefined) return traceOutput(query, column, ctes, depth + 1, through, extended);
-  const schema = typeof from['schema_name'] === 'string' && from['schema_name'] !== '' ? from['schema_name'] : 'main';
-  return { table: `${schema}.${String(from['table_name'])}`, column, steps: through, extended };
+  return { table: storedName(from), column, steps: through, extended };
 }
 
 /** The stored column a query's result column passes through unchanged (see {@link traceReference}), or null. */
@@ -251,8 +256,7 @@ function referenceIs(names: readonly string[], from: unknown, ctes: ReadonlyMap<
   const cte = fromQuery(from, ctes);
   if (cte === null) return false;
   if (cte === undefined) {
-    const schema = typeof from['schema_name'] === 'string' && from['schema_name'] !== '' ? from['schema_name'] : 'main';
-    return accepted({ table: `${schema}.${String(from['table_name'])}`, column });
+    return accepted({ table: storedName(from), column });
   }
   const branches = unionBranches(cte);
   if (branches === null || branches.length === 0) return false;
@@ -642,7 +646,7 @@ function isNullConstant(expression: unknown): boolean {
 function storedTables(tree: unknown): string[] {
   const tables = [...objects(tree)]
     .filter((node) => node['type'] === 'BASE_TABLE' && typeof node['table_name'] === 'string')
-    .map((node) => `${typeof node['schema_name'] === 'string' && node['schema_name'] !== '' ? node['schema_name'] : 'main'}.${String(node['table_name'])}`);
+    .map(storedName);
   return [...new Set(tables)].sort();
 }
 
@@ -812,21 +816,18 @@ function uncast(expression: unknown): unknown {
  * equates by columns naming their rows' files (`l.file_id = r.file_id`,
  * say), directly or through others.
  */
-function joinedOnFile(root: Json, a: Json, b: Json, ctes: ReadonlyMap<string, Json>, naming: Readonly<Record<string, readonly string[]>>): boolean {
-  const stored = new Map<string, string>();
+function joinedOnFile(step: TraceStep, other: TraceStep, naming: Readonly<Record<string, readonly string[]>>): boolean {
+  const stored = boundTables(step.root, new Set(step.ctes.keys()));
+  if (stored === null) return false;
+  // The inner joins of the FROM tree itself, not of subqueries its conditions may hold.
   const joins: Json[] = [];
-  const collect = (node: unknown): void => {
-    if (!isObject(node)) return;
-    if (node['type'] === 'JOIN') {
-      joins.push(node);
-      collect(node['left']);
-      collect(node['right']);
-    } else if (node['type'] === 'BASE_TABLE' && fromQuery(node, ctes) === undefined) {
-      const schema = typeof node['schema_name'] === 'string' && node['schema_name'] !== '' ? node['schema_name'] : 'main';
-      stored.set(fromAlias(node), `${schema}.${String(node['table_name'])}`);
-    }
+  const walk = (node: unknown): void => {
+    if (!isObject(node) || node['type'] !== 'JOIN') return;
+    if (node['join_type'] === 'INNER') joins.push(node);
+    walk(node['left']);
+    walk(node['right']);
   };
-  collect(root);
+  walk(step.root);
   const parent = new Map<string, string>();
   const find = (alias: string): string => {
     let at = alias;
@@ -836,14 +837,13 @@ function joinedOnFile(root: Json, a: Json, b: Json, ctes: ReadonlyMap<string, Js
   const names = (ref: { alias: string; column: string } | null): ref is { alias: string; column: string } =>
     ref !== null && (naming[stored.get(ref.alias) ?? ''] ?? []).includes(ref.column);
   for (const join of joins) {
-    if (join['join_type'] !== 'INNER') continue;
     for (const c of conjuncts(join['condition'])) {
       if (c['class'] !== 'COMPARISON' || c['type'] !== 'COMPARE_EQUAL') continue;
       const [x, y] = [qualifiedColumn(c['left']), qualifiedColumn(c['right'])];
       if (names(x) && names(y) && x.alias !== y.alias) parent.set(find(x.alias), find(y.alias));
     }
   }
-  const [left, right] = [fromAlias(a), fromAlias(b)];
+  const [left, right] = [fromAlias(step.item), fromAlias(other.item)];
   return stored.has(left) && stored.has(right) && find(left) === find(right);
 }
 
@@ -883,7 +883,7 @@ export function idFileClaims(input: {
     while (i < part.steps.length && i < file.steps.length && part.steps[i]?.item === file.steps[i]?.item) i += 1;
     if (i === part.steps.length && i === file.steps.length) return true;
     const [p, f] = [part.steps[i], file.steps[i]];
-    return i === part.steps.length - 1 && i === file.steps.length - 1 && p !== undefined && f !== undefined && p.root === f.root && joinedOnFile(p.root, p.item, f.item, ctes, input.naming);
+    return i === part.steps.length - 1 && i === file.steps.length - 1 && p !== undefined && f !== undefined && p.root === f.root && joinedOnFile(p, f, input.naming);
   };
   const out: Record<string, string[]> = {};
   for (const item of list) {
