@@ -14,6 +14,8 @@ export { tableFingerprint } from './table-fingerprint.js';
 export { EMPTY_DIGEST, RowDigestSchema, changedGroups, fingerprintOfDigest, groupDigests, tableDigest, updateDigest } from './table-digest.js';
 export type { DigestFilter, RowDigest, TableDigest } from './table-digest.js';
 export { deleteFileRows } from './delete-file-rows.js';
+export { describeColumns, replaceChangedRows } from './replace-changed-rows.js';
+export type { DescribedColumn, ReplacedRows } from './replace-changed-rows.js';
 export { maintenanceLogDataset } from './maintenance-log-dataset.js';
 export { toPlainValue } from './duckdb-value.js';
 export type { PlainValue } from './duckdb-value.js';

@@ -4,6 +4,7 @@ import type { Fingerprint } from '@anatomy/contracts';
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import { z } from 'zod';
 import type { QueryParam, Store } from './store.js';
+import { describeColumns } from './replace-changed-rows.js';
 import { StoreError } from './store-error.js';
 
 /**
@@ -69,15 +70,7 @@ const LOW_64_BITS = '18446744073709551615';
  */
 export async function tableDigest(store: Store, table: string, filter?: DigestFilter): Promise<TableDigest> {
   const quoted = table.split('.').map(quoteIdentifier).join('.');
-  let columns: { name: string; type: string }[];
-  try {
-    columns = (await store.query(`DESCRIBE SELECT * FROM ${quoted}`)).map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
-  } catch (error) {
-    throw StoreError.create('UnknownTable', `cannot fingerprint ${table}: ${(error as Error).message}`, {
-      cause: error,
-      hint: 'name an existing table or view as schema.table',
-    });
-  }
+  const columns = await describeColumns(store, table);
   columns.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const header = columns.map((c) => `${c.name} ${c.type}`).join(', ');
   const rowText = columns.map((c) => canonicalCell(c.name, c.type)).join(" || '|' || ");
@@ -128,7 +121,7 @@ export async function groupDigests(
 ): Promise<Map<string | null, RowDigest>> {
   const { values } = options;
   const quoted = table.split('.').map(quoteIdentifier).join('.');
-  const columns = (await store.query(`DESCRIBE SELECT * FROM ${quoted}`)).map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
+  const columns = await describeColumns(store, table);
   if (column !== null && !columns.some((c) => c.name === column)) {
     throw StoreError.create('UnknownColumn', `cannot digest ${table} by ${column}: it has no such column`, { hint: 'name a column of the table, or pass null to digest it whole' });
   }

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { openStore } from './open-store.js';
+import { describeColumns, replaceChangedRows } from './replace-changed-rows.js';
+import type { Store } from './store.js';
+import { StoreError } from './store-error.js';
+
+async function rows(store: Store): Promise<unknown[]> {
+  return store.query('SELECT file_id, n, tag FROM rel.t ORDER BY n, file_id NULLS FIRST, tag NULLS FIRST');
+}
+
+async function withTable(fn: (store: Store) => Promise<void>): Promise<void> {
+  const store = await openStore({ path: ':memory:' });
+  try {
+    await store.run('CREATE SCHEMA rel');
+    // A duplicated row, a row of no file and a NULL cell: the cases set difference gets wrong most easily.
+    await store.run(`CREATE TABLE rel.t (file_id VARCHAR, n BIGINT, tag VARCHAR)`);
+    await store.run(`INSERT INTO rel.t VALUES ('file:a', 1, 'x'), ('file:a', 1, 'x'), ('file:a', 2, NULL), ('file:b', 3, 'y'), (NULL, 4, 'z')`);
+    await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+describe('replaceChangedRows', () => {
+  it('leaves the table holding exactly the query rows, writing only the difference', async () => {
+    await withTable(async (store) => {
+      // One copy of the duplicate goes, file:b's row changes, a row of file:c arrives; the rest stays. n comes as INTEGER here.
+      const sql = `SELECT * FROM (VALUES ('file:a', 1::INTEGER, 'x'), ('file:a', 2::INTEGER, NULL), ('file:b', 3::INTEGER, 'w'), (NULL, 4::INTEGER, 'z'), ('file:c', 5::INTEGER, 'v')) v(file_id, n, tag)`;
+      const out = await replaceChangedRows(store, { table: 'rel.t', sql, by: 'file_id' });
+      expect(await rows(store)).toEqual(await store.query(`SELECT file_id, CAST(n AS BIGINT) AS n, tag FROM (${sql}) ORDER BY n, file_id NULLS FIRST, tag NULLS FIRST`));
+      // Both copies of the duplicated row are replaced by its one new copy: 2 + 1 deleted, 1 + 1 + 1 inserted.
+      expect(out.removed).toMatchObject({ operation: 'delete', rowsDeleted: 3 });
+      expect(out.added).toMatchObject({ operation: 'ingest', rowsInserted: 3, tableRowCount: 5 });
+      expect(out.changedGroups).toEqual(['file:a', 'file:b', 'file:c']);
+      // The same rows again write nothing and change no group.
+      const again = await replaceChangedRows(store, { table: 'rel.t', sql, by: 'file_id' });
+      expect([again.removed.rowsDeleted, again.added.rowsInserted, again.changedGroups]).toEqual([0, 0, []]);
+    });
+  });
+
+  it('reports rows of no file under null, and every change under null without a column', async () => {
+    await withTable(async (store) => {
+      const sql = `SELECT file_id, n, CASE WHEN file_id IS NULL THEN 'changed' ELSE tag END AS tag FROM rel.t`;
+      expect((await replaceChangedRows(store, { table: 'rel.t', sql, by: 'file_id' })).changedGroups).toEqual([null]);
+      const next = `SELECT file_id, n, CASE WHEN n = 3 THEN 'again' ELSE tag END AS tag FROM rel.t`;
+      expect((await replaceChangedRows(store, { table: 'rel.t', sql: next })).changedGroups).toEqual([null]);
+    });
+  });
+
+  it('counts a group changed only when the projected columns changed, yet writes every changed row', async () => {
+    await withTable(async (store) => {
+      const sql = `SELECT file_id, n, CASE WHEN n = 3 THEN 'other' ELSE tag END AS tag FROM rel.t`;
+      const out = await replaceChangedRows(store, { table: 'rel.t', sql, by: 'file_id', columns: ['file_id', 'n'] });
+      expect(out.changedGroups).toEqual([]);
+      expect([out.removed.rowsDeleted, out.added.rowsInserted]).toEqual([1, 1]);
+      expect(await store.query("SELECT tag FROM rel.t WHERE n = 3")).toEqual([{ tag: 'other' }]);
+      // A column the table lacks makes the projection every column.
+      const next = `SELECT file_id, n, CASE WHEN n = 3 THEN 'third' ELSE tag END AS tag FROM rel.t`;
+      expect((await replaceChangedRows(store, { table: 'rel.t', sql: next, by: 'file_id', columns: ['file_id', 'missing'] })).changedGroups).toEqual(['file:b']);
+    });
+  });
+
+  it('names the table or column it cannot use, and leaves no scratch table behind', async () => {
+    await withTable(async (store) => {
+      await expect(replaceChangedRows(store, { table: 'rel.nope', sql: 'SELECT 1' })).rejects.toSatisfy((e: unknown) => StoreError.is(e, 'UnknownTable'));
+      await expect(replaceChangedRows(store, { table: 'rel.t', sql: 'SELECT * FROM rel.t', by: 'path' })).rejects.toSatisfy((e: unknown) => StoreError.is(e, 'UnknownColumn'));
+      await expect(replaceChangedRows(store, { table: 'rel.t', sql: 'SELECT no_such_column FROM rel.t' })).rejects.toThrow(/no_such_column/);
+      expect(await store.query("SELECT table_name FROM duckdb_tables() WHERE temporary")).toEqual([]);
+      expect(await describeColumns(store, 'rel.t')).toEqual([
+        { name: 'file_id', type: 'VARCHAR' },
+        { name: 'n', type: 'BIGINT' },
+        { name: 'tag', type: 'VARCHAR' },
+      ]);
+    });
+  });
+});
