@@ -35,7 +35,8 @@ import type { IncrementalPlan } from './incremental-plan.js';
 import { evidenceChanges, fileEvidenceDigests, removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
 import type { EvidenceDigests } from './replace-file-evidence.js';
 import { sinceReuse } from './since-reuse.js';
-import { dropPreviousTables, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
+import { dropPreviousTables, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
+import type { NameHolder } from './incremental-views.js';
 import type { AffectedFiles, AffectedInput, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
 import { columnsReadBy } from './read-columns.js';
@@ -280,6 +281,8 @@ async function executeViews(
   const cache = new Map(planned.report.tasks.map((t) => [t.name, t.cachePolicy]));
   const rows = new Map<string, number>();
   let done = 0;
+  // What holds each view's name as execution starts: only a view's own update changes it.
+  const held = incremental === undefined ? new Map<string, NameHolder>() : await nameHolders(store, planned.schedule.order);
   // One DuckDB connection writes, so tasks run one at a time in schedule order.
   const events = runSchedule(
     planned.schedule,
@@ -313,6 +316,7 @@ async function executeViews(
           fileColumn: carriedFileColumn(planned.signals[name], planned.locality[name]),
           measure: incremental.read.has(name),
           columns: incremental.readColumns.get(name) ?? null,
+          held: held.get(name) ?? null,
         });
         incremental.changed.set(name, result.changed);
         incremental.changes.set(name, result.change);

@@ -78,24 +78,55 @@ describe('buildCpg on a store that holds a build', () => {
       }
     };
     const before = await counts();
+    // Each table's rows of the files a build recomputes them for, as text: the rows it must replace are those that differ.
+    const scoped = {
+      'cpg.props': "SELECT t.* FROM cpg.props t JOIN evidence.files f USING (file_id) WHERE f.path = 'pkg/a.py'",
+      'cpg.nodes': "SELECT t.* FROM cpg.nodes t LEFT JOIN evidence.files f USING (file_id) WHERE f.path = 'pkg/a.py' OR t.file_id IS NULL",
+      'cpg.edges': "SELECT t.* FROM cpg.edges t WHERE t.path IN ('pkg/a.py', 'pkg/b.py')",
+    };
+    const scopedRows = async (): Promise<Record<string, string[]>> => {
+      const db = await openStore({ path: store, readOnly: true });
+      try {
+        const out: Record<string, string[]> = {};
+        for (const [table, sql] of Object.entries(scoped)) out[table] = (await db.query(`SELECT CAST(to_json(r) AS VARCHAR) AS j FROM (${sql}) AS r`)).map((r) => String(r['j']));
+        return out;
+      } finally {
+        await db.close();
+      }
+    };
+    // How many of `from` are not matched in `to`, as multisets.
+    const missing = (from: readonly string[], to: readonly string[]): number => {
+      const left = new Map<string, number>();
+      for (const r of to) left.set(r, (left.get(r) ?? 0) + 1);
+      let n = 0;
+      for (const r of from) {
+        const k = left.get(r) ?? 0;
+        if (k > 0) left.set(r, k - 1);
+        else n += 1;
+      }
+      return n;
+    };
+    const rowsBefore = await scopedRows();
 
     const edited = 'def f(x, *rest):\n    return x\n\n\ndef h(y=2):\n    return y\n\n\nclass K:\n    def m(self):\n        return f(1)\n';
     writeFileSync(join(root, 'pkg/a.py'), edited);
     const second = await buildCpg({ root, maintenance: 'off' }, silentProgress());
     expect(second.build).toMatchObject({ mode: 'incremental', changed: 1 });
+    const rowsAfter = await scopedRows();
     const outcomes = (await readRunBundle(join(runsDirectory(root), second.runId))).read(runWriteOutcomesArtifact);
-    const deleted = (table: string): number[] => outcomes.filter((o) => o.target === table && o.operation === 'delete').map((o) => o.rowsDeleted);
-    // Only the edited file's properties were deleted and recomputed, not the table.
-    expect(deleted('cpg.props')).toEqual([Number(before['props:pkg/a.py'])]);
-    expect(Number(before['props'])).toBeGreaterThan(Number(before['props:pkg/a.py']));
-    // cpg.nodes: the edited file's nodes and the SYMBOL nodes, which belong to no file and are recomputed whole.
-    expect(before['nodes:(none)']! > 0n).toBe(true);
-    expect(deleted('cpg.nodes')).toEqual([Number(before['nodes:pkg/a.py']! + before['nodes:(none)']!)]);
-    expect(Number(before['nodes'])).toBeGreaterThan(Number(before['nodes:pkg/a.py']! + before['nodes:(none)']!));
-    // cpg.edges: the rows of the files whose edges changed (the edited one, and b.py, whose import of K now
-    // points at K's new id), not the whole table: pkg/__init__.py's edges stay.
+    const written = (table: string): [number, number][] => outcomes.filter((o) => o.target === table).map((o) => [o.operation === 'replace' ? o.rowsDeleted : -1, o.rowsInserted]);
+    // Each output table was patched in one write of exactly the rows that differ among the recomputed files' rows:
+    // cpg.props and cpg.nodes for the edited file (and, for cpg.nodes, the SYMBOL nodes, which belong to no file),
+    // cpg.edges for the edited file and b.py, whose import of K now points at K's new id; pkg/__init__.py's edges stay.
     expect(second.tasks.find((t) => t.name === 'cpg.edges')?.update).toBe('files');
-    expect(deleted('cpg.edges')).toEqual([Number(before['edges:pkg/a.py']! + before['edges:pkg/b.py']!)]);
+    for (const table of Object.keys(scoped)) {
+      const b = rowsBefore[table] ?? [];
+      const a = rowsAfter[table] ?? [];
+      expect([table, written(table)]).toEqual([table, [[missing(b, a), missing(a, b)]]]);
+      expect(missing(b, a)).toBeGreaterThan(0);
+    }
+    expect(before['nodes:(none)']! > 0n).toBe(true);
+    expect(Number(before['props'])).toBeGreaterThan(Number(before['props:pkg/a.py']));
     expect(Number(before['edges:pkg/__init__.py'])).toBeGreaterThan(0);
     const after = await counts();
     expect(after['edges:pkg/__init__.py']).toBe(before['edges:pkg/__init__.py']);

@@ -2,7 +2,7 @@ import type { FileLocality } from '@anatomy/plan-signals';
 import type { ManifestView } from '@anatomy/semantic-ir';
 import { openStore, tableDigest, updateDigest } from '@anatomy/store';
 import { describe, expect, it } from 'vitest';
-import { affectedFiles, dropPreviousTables, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
+import { affectedFiles, dropPreviousTables, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
 
 const local = (view: string): FileLocality => ({ view, local: true, column: 'file_id', reason: 'test' });
 const global = (view: string): FileLocality => ({ view, local: false, column: null, reason: 'test' });
@@ -60,6 +60,23 @@ describe('viewAffected', () => {
     expect(viewAffected('cpg.y', input, new Map([['rel.g', ['file:7']]]))).toBe('all');
     expect(viewAffected('cpg.y', input, new Map([['rel.g', []]]))).toEqual([]);
     expect(viewAffected('cpg.x', input, new Map([['rel.g', 'all']]))).toBe('all');
+  });
+});
+
+describe('nameHolders', () => {
+  it('tells in one query whether a view, a table or nothing holds each name', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      await store.run("CREATE SCHEMA rel; CREATE TABLE rel.t AS SELECT 1 AS n; CREATE VIEW rel.v AS SELECT 2 AS n");
+      expect([...(await nameHolders(store, ['rel.t', 'rel.v', 'rel.none', "rel.it's"]))]).toEqual([
+        ['rel.t', 'BASE TABLE'],
+        ['rel.v', 'VIEW'],
+        ['rel.none', null],
+        ["rel.it's", null],
+      ]);
+    } finally {
+      await store.close();
+    }
   });
 });
 
@@ -144,7 +161,8 @@ describe('updateView', () => {
 
       const patched = await updateView(store, view, { locality: local('norm.a'), affected: ['file:1', 'file:3'], hasPrevious: true });
       expect(patched).toMatchObject({ update: 'files', rows: 2, changed: ['file:1', 'file:3'] });
-      expect(patched.outcomes.map((o) => [o.operation, o.rowsDeleted, o.rowsInserted])).toEqual([['delete', 3, 0], ['ingest', 0, 1]]);
+      // One write of the rows that differ: file:1's two old rows and file:3's go, file:1's new one comes.
+      expect(patched.outcomes.map((o) => [o.operation, o.rowsDeleted, o.rowsInserted])).toEqual([['replace', 3, 1]]);
       expect(await rows('SELECT file_id, n FROM norm.a ORDER BY n')).toEqual([{ file_id: 'file:2', n: 30 }, { file_id: 'file:1', n: 70 }]);
 
       const whole = await updateView(store, total, { locality: global('norm.t'), affected: 'all', hasPrevious: true });
@@ -175,7 +193,8 @@ describe('updateView', () => {
       const withNulls: FileLocality = { view: nodes.name, local: true, column: 'file_id', nullFile: { inputs: ['evidence.s'] }, reason: 'test' };
       const nulls = await updateView(store, nodes, { locality: withNulls, affected: { files: ['file:2'], nulls: true }, hasPrevious: true, digest: true });
       expect(nulls).toMatchObject({ update: 'files', rows: 5 });
-      expect(nulls.outcomes.map((o) => [o.operation, o.rowsDeleted, o.rowsInserted])).toEqual([['delete', 3, 0], ['ingest', 0, 4]]);
+      // Of the recomputed rows (file:2's and those of no file), file:2's old row goes, its new one and s333's come; the two rows of 2 stay.
+      expect(nulls.outcomes.map((o) => [o.operation, o.rowsDeleted, o.rowsInserted])).toEqual([['replace', 1, 2]]);
       expect(await rows('SELECT file_id, n FROM norm.n ORDER BY n, file_id')).toEqual([
         { file_id: null, n: 2n },
         { file_id: null, n: 2n },

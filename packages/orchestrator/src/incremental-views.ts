@@ -2,8 +2,8 @@ import { sqlString } from '@anatomy/contracts';
 import type { FileLocality } from '@anatomy/plan-signals';
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { ManifestView } from '@anatomy/semantic-ir';
-import { changedGroups, deleteFileRows, groupDigests, replaceChangedRows, tableDigest } from '@anatomy/store';
-import type { RowDigest, Store, WriteOutcome } from '@anatomy/store';
+import { replaceChangedRows } from '@anatomy/store';
+import type { Store, WriteOutcome } from '@anatomy/store';
 import { fileFilteredSql } from './file-filtered-sql.js';
 import type { DigestChange } from './output-digests.js';
 
@@ -56,6 +56,27 @@ export async function setAsidePreviousTables(store: Store, views: readonly Manif
     kept.add(name);
   }
   return kept;
+}
+
+/** What holds a name in the catalog: a view, a table, or nothing. */
+export type NameHolder = 'VIEW' | 'BASE TABLE' | null;
+
+/**
+ * What holds each of the given `schema.table` names, in one catalog query
+ * (a build asks once for all its views rather than once per view).
+ *
+ * @example
+ * (await nameHolders(store, ['rel.calls'])).get('rel.calls'); // 'VIEW' after planning created it
+ */
+export async function nameHolders(store: Store, names: readonly string[]): Promise<Map<string, NameHolder>> {
+  const rows = await store.query(
+    `SELECT table_schema || '.' || table_name AS name, table_type FROM information_schema.tables
+      WHERE table_catalog = current_database() AND table_schema || '.' || table_name IN (SELECT unnest(CAST(? AS JSON)::VARCHAR[]))`,
+    [JSON.stringify([...names])],
+  );
+  const out = new Map<string, NameHolder>(names.map((n) => [n, null]));
+  for (const row of rows) out.set(String(row['name']), String(row['table_type']) === 'VIEW' ? 'VIEW' : 'BASE TABLE');
+  return out;
 }
 
 /** What decides which files' rows of a view may have changed (see {@link viewAffected}). */
@@ -120,33 +141,30 @@ export function affectedFiles(input: AffectedInput & { readonly order: readonly 
 }
 
 /**
- * The files whose rows of a view recomputed whole differ from its previous
- * rows, by comparing per-file digests taken before and after (see
- * `groupDigests`): a global view's rows may change in any file, yet mostly
- * change in few. Without a file column, or when rows without a file
- * changed, that is `all` unless nothing changed at all.
+ * The files whose rows changed, from the groups (by the view's file
+ * column) whose rows differ: `all` when rows of no file changed, since
+ * readers cannot follow those by file.
  */
-function measuredChange(before: ReadonlyMap<string | null, RowDigest>, after: ReadonlyMap<string | null, RowDigest>): AffectedFiles {
-  const changed = changedGroups(before, after);
-  if (changed.includes(null)) return 'all';
-  return changed.filter((k): k is string => k !== null);
+function measuredChange(groups: readonly (string | null)[]): AffectedFiles {
+  return groups.includes(null) ? 'all' : groups.filter((k): k is string => k !== null);
 }
 
 /**
  * Brings one materialized view up to date after an incremental change of
  * the evidence: an unchanged view gets its previous table back as it was;
  * a file-local view gets its previous table back with the rows of the
- * affected files deleted and recomputed (its SQL filtered on its
- * file-identity column, which DuckDB pushes down to the scans, and every
- * input read limited to those files), and its rows of no file too when
- * `affected` says so; any other view is materialized whole. `changed` tells the view's readers which
- * files' rows really changed: with `measure`, the files whose rows differ
- * from the previous ones (per-file digests before and after: of the
- * affected files' rows for a patched view, of every row by `fileColumn`
- * for one recomputed whole), so a reader whose inputs came out unchanged
- * keeps its table and a reader file-local over that column is recomputed
- * for those files only; without, the affected files (`all` for a view
- * recomputed whole).
+ * affected files recomputed (its SQL filtered on its file-identity column,
+ * which DuckDB pushes down to the scans, and every input read limited to
+ * those files), and its rows of no file too when `affected` says so; any
+ * other view is recomputed whole. Either way only the rows that differ
+ * from the previous ones are deleted and inserted (`replaceChangedRows`).
+ * `changed` tells the view's readers which files' rows really changed:
+ * with `measure`, the files (by the file-identity column, or `fileColumn`
+ * for a view recomputed whole) of the rows that differ in the columns the
+ * readers read, `all` when rows of no file differ, so a reader whose inputs
+ * came out unchanged keeps its table and a reader file-local over that
+ * column is recomputed for those files only; without, the affected files
+ * (`all` for a view recomputed whole).
  *
  * @example
  * const { update, outcomes, changed } = await updateView(store, view, { locality, affected, hasPrevious: true, fileColumn: 'file_id', measure: true });
@@ -172,6 +190,8 @@ export async function updateView(
     readonly reads?: Map<string, unknown>;
     /** The SQL of file-local views kept inline, read with their own inputs limited (see `fileFilteredSql`). */
     readonly inline?: ReadonlyMap<string, string>;
+    /** What holds the view's name now (see {@link nameHolders}): looked up when absent. */
+    readonly held?: NameHolder;
   },
 ): Promise<{
   readonly update: ViewUpdate;
@@ -186,10 +206,9 @@ export async function updateView(
   const restore = async (): Promise<void> => {
     // Planning left the name to a DuckDB view of the same SQL, or (a plan from the cache creates
     // no views) to the empty table the schema authority creates for an output dataset.
-    const held = await store.query('SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?', [schema, table]);
-    const kind = held[0]?.['table_type'];
+    const kind = options.held !== undefined ? options.held : ((await nameHolders(store, [view.name])).get(view.name) ?? null);
     if (kind === 'VIEW') await store.run(`DROP VIEW ${quoted(schema, table)}`);
-    else if (kind !== undefined) await store.run(`DROP TABLE ${quoted(schema, table)}`);
+    else if (kind !== null) await store.run(`DROP TABLE ${quoted(schema, table)}`);
     await store.run(`ALTER TABLE ${previous} RENAME TO ${quoteIdentifier(table)}`);
   };
   const column = options.locality?.local === true ? options.locality.column : null;
@@ -197,30 +216,34 @@ export async function updateView(
   const affected = options.affected;
   const files = affected === 'all' ? 'all' : 'nulls' in affected ? affected.files : affected;
   const nulls = affected !== 'all' && 'nulls' in affected;
+  // The rows a write left, or the table's rows when nothing was written.
+  const rowsAfter = async (outcome: WriteOutcome | null): Promise<number> =>
+    outcome?.tableRowCount ?? Number((await store.query(`SELECT count(*) AS n FROM ${quoted(schema, table)}`))[0]?.['n'] ?? 0);
   if (options.hasPrevious && files !== 'all' && files.length === 0 && !nulls) {
     await restore();
-    const counted = await store.query(`SELECT count(*) AS n FROM ${quoted(schema, table)}`);
-    return { update: 'unchanged', rows: Number(counted[0]?.['n'] ?? 0), outcomes: [], change: { kind: 'unchanged' }, changed: [] };
+    return { update: 'unchanged', rows: await rowsAfter(null), outcomes: [], change: { kind: 'unchanged' }, changed: [] };
   }
   if (options.hasPrevious && files !== 'all' && column !== null) {
     await restore();
-    const filter = { column, values: files, nulls };
-    const before = options.digest === true ? await tableDigest(store, view.name, filter) : undefined;
-    // Recomputed for a file, a view's rows often come out as they were (an edit that touched no import leaves the imports' views alike).
-    // Rows of no file are not measured: its readers see such a view as changed everywhere.
-    const previousFiles = options.measure === true && !nulls ? await groupDigests(store, view.name, column, { values: files, ...projection }) : undefined;
-    const removed = await deleteFileRows(store, { table: view.name, column, fileIds: files, nulls });
     const c = quoteIdentifier(column);
     // The file ids go in as literals: DuckDB pushes a constant IN list down to the scans.
     const owned = files.length === 0 ? [] : [`${c} IN (${files.map(sqlString).join(', ')})`];
     const where = [...owned, ...(nulls ? [`${c} IS NULL`] : [])].join(' OR ');
     // Rows of no file may come from any file's input rows, so their recomputation reads its inputs whole.
     const sql = options.fileColumns === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, options.fileColumns, files, options.reads, options.inline);
-    const added = await store.insertSelect({ table: view.name, sql: `SELECT * FROM (${sql}) AS anatomy_increment WHERE ${where}` });
-    const after = before === undefined ? undefined : await tableDigest(store, view.name, filter);
-    const change: DigestChange = before === undefined || after === undefined ? { kind: 'rewritten' } : { kind: 'rows', removed: before.digest, added: after.digest };
-    const changed = previousFiles === undefined ? affected : measuredChange(previousFiles, await groupDigests(store, view.name, column, { values: files, ...projection }));
-    return { update: 'files', rows: added.tableRowCount, outcomes: [removed, added], change, changed };
+    // Recomputed for a file, a view's rows often come out as they were (an edit that touched no import leaves the imports' views alike):
+    // only the rows that differ are written, and they tell which files' rows changed.
+    const replaced = await replaceChangedRows(store, {
+      table: view.name,
+      sql: `SELECT * FROM (${sql}) AS anatomy_increment WHERE ${where}`,
+      scope: { where },
+      by: column,
+      ...projection,
+      digest: options.digest === true,
+    });
+    const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : replaced.digests === undefined ? { kind: 'rewritten' } : { kind: 'rows', ...replaced.digests };
+    const changed = options.measure === true ? measuredChange(replaced.changedGroups) : affected;
+    return { update: 'files', rows: await rowsAfter(replaced.outcome), outcomes: replaced.outcome === null ? [] : [replaced.outcome], change, changed };
   }
   if (options.hasPrevious) {
     // Brought up to date in place rather than created anew: DuckDB estimates a table created in the
@@ -230,10 +253,9 @@ export async function updateView(
     await restore();
     const by = options.fileColumn ?? null;
     const replaced = await replaceChangedRows(store, { table: view.name, sql: view.sql, by, ...projection });
-    const groups = replaced.changedGroups;
-    const changed: AffectedFiles = options.measure !== true ? 'all' : groups.includes(null) ? 'all' : groups.filter((k): k is string => k !== null);
-    const change: DigestChange = replaced.removed.rowsDeleted + replaced.added.rowsInserted === 0 ? { kind: 'unchanged' } : { kind: 'rewritten' };
-    return { update: 'full', rows: replaced.added.tableRowCount, outcomes: [replaced.removed, replaced.added], change, changed };
+    const changed: AffectedFiles = options.measure === true ? measuredChange(replaced.changedGroups) : 'all';
+    const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : { kind: 'rewritten' };
+    return { update: 'full', rows: await rowsAfter(replaced.outcome), outcomes: replaced.outcome === null ? [] : [replaced.outcome], change, changed };
   }
   const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
   return { update: 'full', rows: outcome.rowsInserted, outcomes: [outcome], change: { kind: 'rewritten' }, changed: 'all' };

@@ -9,7 +9,7 @@ import type { MaintenanceAction, MaintenanceOutcome } from './maintenance-outcom
 import { replaceFileAtomically } from './replace-file-atomically.js';
 import { measureStorage } from './storage-snapshot.js';
 import type { StorageSnapshot } from './storage-snapshot.js';
-import type { DeleteRequest, InsertSelectRequest, MaterializeRequest, QueryParams, Row, Store } from './store.js';
+import type { DeleteRequest, InsertSelectRequest, MaterializeRequest, ReplaceRowsRequest, QueryParams, Row, Store } from './store.js';
 import { StoreError } from './store-error.js';
 import { lockConflict, lockedError } from './store-lock.js';
 import { tableCopyDdl } from './table-copy-ddl.js';
@@ -207,6 +207,23 @@ export class DuckDbStore implements Store {
       throw this.#queryFailed(error, sql);
     }
     return this.#outcome(request.table, 'ingest', inserted, 0, started);
+  }
+
+  async replaceRows(request: ReplaceRowsRequest): Promise<WriteOutcome> {
+    this.#assertOpen();
+    const started = performance.now();
+    const target = tableName(request.table).quoted;
+    const change = async (sql: string, params: QueryParams | undefined): Promise<number> => {
+      try {
+        const values = paramsFor(params);
+        return (values === undefined ? await this.connection.run(sql) : await this.connection.run(sql, values)).rowsChanged;
+      } catch (error) {
+        throw this.#queryFailed(error, sql);
+      }
+    };
+    const deleted = await change(`DELETE FROM ${target} WHERE ${request.where}`, request.whereParams);
+    const inserted = await change(`INSERT INTO ${target} ${request.sql}`, request.params);
+    return this.#outcome(request.table, 'replace', inserted, deleted, started);
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {

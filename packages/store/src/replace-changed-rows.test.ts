@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { openStore } from './open-store.js';
-import { describeColumns, replaceChangedRows } from './replace-changed-rows.js';
+import { describeColumns } from './describe-columns.js';
+import { replaceChangedRows } from './replace-changed-rows.js';
 import type { Store } from './store.js';
+import { tableDigest, updateDigest } from './table-digest.js';
 import { StoreError } from './store-error.js';
 
 async function rows(store: Store): Promise<unknown[]> {
@@ -29,12 +31,11 @@ describe('replaceChangedRows', () => {
       const out = await replaceChangedRows(store, { table: 'rel.t', sql, by: 'file_id' });
       expect(await rows(store)).toEqual(await store.query(`SELECT file_id, CAST(n AS BIGINT) AS n, tag FROM (${sql}) ORDER BY n, file_id NULLS FIRST, tag NULLS FIRST`));
       // Both copies of the duplicated row are replaced by its one new copy: 2 + 1 deleted, 1 + 1 + 1 inserted.
-      expect(out.removed).toMatchObject({ operation: 'delete', rowsDeleted: 3 });
-      expect(out.added).toMatchObject({ operation: 'ingest', rowsInserted: 3, tableRowCount: 5 });
+      expect(out.outcome).toMatchObject({ target: 'rel.t', operation: 'replace', rowsDeleted: 3, rowsInserted: 3, tableRowCount: 5 });
       expect(out.changedGroups).toEqual(['file:a', 'file:b', 'file:c']);
       // The same rows again write nothing and change no group.
       const again = await replaceChangedRows(store, { table: 'rel.t', sql, by: 'file_id' });
-      expect([again.removed.rowsDeleted, again.added.rowsInserted, again.changedGroups]).toEqual([0, 0, []]);
+      expect([again.outcome, again.changedGroups]).toEqual([null, []]);
     });
   });
 
@@ -52,7 +53,7 @@ describe('replaceChangedRows', () => {
       const sql = `SELECT file_id, n, CASE WHEN n = 3 THEN 'other' ELSE tag END AS tag FROM rel.t`;
       const out = await replaceChangedRows(store, { table: 'rel.t', sql, by: 'file_id', columns: ['file_id', 'n'] });
       expect(out.changedGroups).toEqual([]);
-      expect([out.removed.rowsDeleted, out.added.rowsInserted]).toEqual([1, 1]);
+      expect([out.outcome?.rowsDeleted, out.outcome?.rowsInserted]).toEqual([1, 1]);
       expect(await store.query("SELECT tag FROM rel.t WHERE n = 3")).toEqual([{ tag: 'other' }]);
       // A column the table lacks makes the projection every column.
       const next = `SELECT file_id, n, CASE WHEN n = 3 THEN 'third' ELSE tag END AS tag FROM rel.t`;
@@ -71,6 +72,26 @@ describe('replaceChangedRows', () => {
         { name: 'n', type: 'BIGINT' },
         { name: 'tag', type: 'VARCHAR' },
       ]);
+    });
+  });
+
+  it('with a scope, compares and replaces only the rows it picks, and digests what it removed and added', async () => {
+    await withTable(async (store) => {
+      const before = await tableDigest(store, 'rel.t');
+      // file:a's rows become one changed row and one kept; the query's rows are file:a's only, and no other file's row goes.
+      const sql = `SELECT * FROM (VALUES ('file:a', 1, 'x'), ('file:a', 2, 'new')) v(file_id, n, tag)`;
+      const out = await replaceChangedRows(store, { table: 'rel.t', sql, scope: { where: 'file_id = ?', params: ['file:a'] }, by: 'file_id', digest: true });
+      expect(await rows(store)).toEqual([
+        { file_id: 'file:a', n: 1n, tag: 'x' },
+        { file_id: 'file:a', n: 2n, tag: 'new' },
+        { file_id: 'file:b', n: 3n, tag: 'y' },
+        { file_id: null, n: 4n, tag: 'z' },
+      ]);
+      expect(out.changedGroups).toEqual(['file:a']);
+      expect(out.outcome).toMatchObject({ rowsDeleted: 3, rowsInserted: 2, tableRowCount: 4 });
+      const after = await tableDigest(store, 'rel.t');
+      expect(out.digests).toBeDefined();
+      expect(updateDigest(before.digest, out.digests?.removed ?? before.digest, out.digests?.added ?? before.digest)).toEqual(after.digest);
     });
   });
 });

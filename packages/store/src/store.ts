@@ -36,6 +36,17 @@ export interface InsertSelectRequest {
   readonly params?: QueryParams;
 }
 
+/** Rows of a table to replace: the rows `where` picks are deleted, then the rows of `sql` appended. */
+export interface ReplaceRowsRequest {
+  readonly table: string;
+  /** A boolean SQL expression over the table's columns; its parameters are `whereParams`. */
+  readonly where: string;
+  readonly whereParams?: QueryParams;
+  /** A SELECT whose columns match the table's by position; its parameters are `params`. */
+  readonly sql: string;
+  readonly params?: QueryParams;
+}
+
 /** An open DuckDB store. Close it when done; it is unusable afterwards. */
 export interface Store {
   readonly path: string;
@@ -63,6 +74,13 @@ export interface Store {
    * matches by position; the outcome is an `ingest` of that many rows.
    */
   insertSelect(request: InsertSelectRequest): Promise<WriteOutcome>;
+  /**
+   * Deletes the rows a condition picks and appends the rows of a SELECT in
+   * one `replace` write, measured once after both (a delete and an insert
+   * would measure the table twice, and the first measure is stale at once).
+   * The SELECT runs after the delete.
+   */
+  replaceRows(request: ReplaceRowsRequest): Promise<WriteOutcome>;
   /**
    * Runs `fn` inside one transaction on the store's connection: everything it
    * wrote becomes visible at once when it resolves, and nothing of it remains

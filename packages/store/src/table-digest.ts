@@ -3,8 +3,9 @@ import { FingerprintSchema } from '@anatomy/contracts';
 import type { Fingerprint } from '@anatomy/contracts';
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import { z } from 'zod';
-import type { QueryParam, Store } from './store.js';
-import { describeColumns } from './replace-changed-rows.js';
+import type { QueryParam, QueryParams, Store } from './store.js';
+import { describeColumns } from './describe-columns.js';
+import type { DescribedColumn } from './describe-columns.js';
 import { StoreError } from './store-error.js';
 
 /**
@@ -71,24 +72,43 @@ const LOW_64_BITS = '18446744073709551615';
 export async function tableDigest(store: Store, table: string, filter?: DigestFilter): Promise<TableDigest> {
   const quoted = table.split('.').map(quoteIdentifier).join('.');
   const columns = await describeColumns(store, table);
-  columns.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const header = columns.map((c) => `${c.name} ${c.type}`).join(', ');
-  const rowText = columns.map((c) => canonicalCell(c.name, c.type)).join(" || '|' || ");
   const params: QueryParam[] = [];
   let where = '';
   if (filter !== undefined) {
     where = ` WHERE ${quoteIdentifier(filter.column)} IN (SELECT unnest(CAST(? AS JSON)::VARCHAR[]))${filter.nulls === true ? ` OR ${quoteIdentifier(filter.column)} IS NULL` : ''}`;
     params.push(JSON.stringify([...filter.values]));
   }
+  return { header: digestHeader(columns), digest: await rowsDigest(store, columns, `SELECT * FROM ${quoted}${where}`, params) };
+}
+
+/** The header a {@link TableDigest} covers: sorted column names with their types. */
+function digestHeader(columns: readonly DescribedColumn[]): string {
+  return [...columns]
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map((c) => `${c.name} ${c.type}`)
+    .join(', ');
+}
+
+/**
+ * The {@link tableDigest} digest of the rows of any SELECT that yields
+ * the named columns, of the given types (a table's rows about to be deleted,
+ * or the rows about to be inserted into it).
+ *
+ * @example
+ * const added = await rowsDigest(store, await describeColumns(store, 'cpg.nodes'), 'SELECT * FROM temp.main.next');
+ */
+export async function rowsDigest(store: Store, columns: readonly DescribedColumn[], sql: string, params: QueryParams = []): Promise<RowDigest> {
+  const sorted = [...columns].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const rowText = sorted.map((c) => canonicalCell(c.name, c.type)).join(" || '|' || ");
   const rows = await store.query(
     `SELECT CAST(count(*) AS VARCHAR) AS n,
             CAST(coalesce(sum(CAST(h >> 64 AS UBIGINT)), 0) AS VARCHAR) AS high,
             CAST(coalesce(sum(CAST(h & ${LOW_64_BITS} AS UBIGINT)), 0) AS VARCHAR) AS low
-       FROM (SELECT md5_number(${rowText}) AS h FROM ${quoted}${where})`,
+       FROM (SELECT md5_number(${rowText}) AS h FROM (${sql}) AS anatomy_rows)`,
     params,
   );
   const row = rows[0] ?? {};
-  return { header, digest: { rows: BigInt(String(row['n'] ?? '0')), high: BigInt(String(row['high'] ?? '0')), low: BigInt(String(row['low'] ?? '0')) } };
+  return { rows: BigInt(String(row['n'] ?? '0')), high: BigInt(String(row['high'] ?? '0')), low: BigInt(String(row['low'] ?? '0')) };
 }
 
 /**

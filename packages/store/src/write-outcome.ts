@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** The kinds of write a store reports an outcome for. */
-export const WriteOperationSchema = z.enum(['ingest', 'materialize-table', 'materialize-view', 'delete']);
+/** The kinds of write a store reports an outcome for; a `replace` deletes some rows and appends others. */
+export const WriteOperationSchema = z.enum(['ingest', 'materialize-table', 'materialize-view', 'delete', 'replace']);
 export type WriteOperation = z.infer<typeof WriteOperationSchema>;
 
 /**
