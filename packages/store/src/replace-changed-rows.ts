@@ -85,32 +85,36 @@ export async function replaceChangedRows(store: Store, request: ReplaceChangedRo
   const cast = columns.map((c) => `CAST(${quoteIdentifier(c.name)} AS ${c.type}) AS ${quoteIdentifier(c.name)}`).join(', ');
   const pair = 'anatomy_h1, anatomy_h2';
   const scope = request.scope === undefined ? '' : ` WHERE ${request.scope.where}`;
-  const gone = `rowid IN (SELECT anatomy_row FROM ${PREVIOUS} SEMI JOIN ${CHANGED} USING (${pair}))`;
+  const gone = `rowid IN (SELECT anatomy_row FROM ${PREVIOUS})`;
   const came = `SELECT ${list} FROM ${NEXT} SEMI JOIN ${CHANGED} USING (${pair})`;
   try {
+    const withScope = async (sql: string): Promise<void> => {
+      if (request.scope?.params === undefined) await store.run(sql);
+      else await store.query(sql, request.scope.params);
+    };
     await store.run(`CREATE OR REPLACE TEMP TABLE anatomy_replace_next AS SELECT *, ${marks} FROM (SELECT ${cast} FROM (${request.sql}) AS anatomy_query)`);
-    const previous = `CREATE OR REPLACE TEMP TABLE anatomy_replace_previous AS SELECT rowid AS anatomy_row, ${marks} FROM ${target}${scope}`;
-    if (request.scope?.params === undefined) await store.run(previous);
-    else await store.query(previous, request.scope.params);
-    await store.run(
-      `CREATE OR REPLACE TEMP TABLE anatomy_replace_changed AS SELECT DISTINCT ${pair} FROM (
-         (SELECT ${pair} FROM ${PREVIOUS} EXCEPT ALL SELECT ${pair} FROM ${NEXT})
-         UNION ALL
-         (SELECT ${pair} FROM ${NEXT} EXCEPT ALL SELECT ${pair} FROM ${PREVIOUS}))`,
+    // The hash pairs whose number of rows differs between the old rows and the new: one pass over each side.
+    await withScope(
+      `CREATE OR REPLACE TEMP TABLE anatomy_replace_changed AS SELECT ${pair}
+         FROM (SELECT ${pair}, count(*) AS anatomy_n FROM (SELECT hash(${list}) AS anatomy_h1, hash(${list}, 'anatomy') AS anatomy_h2 FROM ${target}${scope}) GROUP BY ALL) AS anatomy_old
+         FULL JOIN (SELECT ${pair}, count(*) AS anatomy_n FROM ${NEXT} GROUP BY ALL) AS anatomy_new USING (${pair})
+        WHERE anatomy_old.anatomy_n IS DISTINCT FROM anatomy_new.anatomy_n`,
     );
+    const differing = Number((await store.query(`SELECT count(*) AS n FROM ${CHANGED}`))[0]?.['n'] ?? 0);
+    if (differing === 0) return { outcome: null, changedGroups: [], ...(request.digest === true ? { digests: { removed: EMPTY_DIGEST, added: EMPTY_DIGEST } } : {}) };
+    // Only the old rows that change are read again, with their row ids.
+    await withScope(`CREATE OR REPLACE TEMP TABLE anatomy_replace_previous AS SELECT * FROM (SELECT rowid AS anatomy_row, ${marks} FROM ${target}${scope}) SEMI JOIN ${CHANGED} USING (${pair})`);
     // Within the changed rows, the groups whose projection differs (unchanged rows are alike in every projection).
     const groups = await store.query(
       `SELECT DISTINCT anatomy_key AS k FROM (
-         (SELECT anatomy_key, anatomy_p1, anatomy_p2 FROM ${PREVIOUS} SEMI JOIN ${CHANGED} USING (${pair})
+         (SELECT anatomy_key, anatomy_p1, anatomy_p2 FROM ${PREVIOUS}
           EXCEPT ALL SELECT anatomy_key, anatomy_p1, anatomy_p2 FROM ${NEXT} SEMI JOIN ${CHANGED} USING (${pair}))
          UNION ALL
          (SELECT anatomy_key, anatomy_p1, anatomy_p2 FROM ${NEXT} SEMI JOIN ${CHANGED} USING (${pair})
-          EXCEPT ALL SELECT anatomy_key, anatomy_p1, anatomy_p2 FROM ${PREVIOUS} SEMI JOIN ${CHANGED} USING (${pair})))
+          EXCEPT ALL SELECT anatomy_key, anatomy_p1, anatomy_p2 FROM ${PREVIOUS}))
        ORDER BY k NULLS FIRST`,
     );
     const changedGroups = groups.map((g) => (g['k'] === null || g['k'] === undefined ? null : String(g['k'])));
-    const differing = Number((await store.query(`SELECT count(*) AS n FROM ${CHANGED}`))[0]?.['n'] ?? 0);
-    if (differing === 0) return { outcome: null, changedGroups, ...(request.digest === true ? { digests: { removed: EMPTY_DIGEST, added: EMPTY_DIGEST } } : {}) };
     const digests =
       request.digest === true ? { removed: await rowsDigest(store, columns, `SELECT ${list} FROM ${target} WHERE ${gone}`), added: await rowsDigest(store, columns, came) } : undefined;
     const outcome = await store.replaceRows({ table: request.table, where: gone, sql: came });
