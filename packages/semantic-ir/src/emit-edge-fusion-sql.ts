@@ -16,7 +16,7 @@ const ORDER = q('source_order');
  *
  * @example
  * emitEdgeFusionSql(cpgEdges, cpgEdges.fusion, selects);
- * // SELECT "edge_id", …, array_to_string(list_sort(list_distinct(list("rule"))), '+') AS "rule", … FROM (SELECT 0 AS "source_order", … UNION ALL …) AS "rows" GROUP BY "edge_id" ORDER BY "edge_id"
+ * // SELECT "edge_id", …, array_to_string(list_sort(list_distinct(list("rule"))), '+') AS "rule", … FROM (SELECT 0 AS "source_order", … UNION ALL …) AS "rows" GROUP BY "edge_id"
  */
 export function emitEdgeFusionSql(view: InferredProject, fusion: EdgeFusion, selects: readonly string[]): string {
   const numbered = selects.map((sql, i) => sql.replace(/^SELECT\n/, `SELECT\n  ${i} AS ${ORDER},\n`).replaceAll('\n', '\n  '));
@@ -31,7 +31,6 @@ export function emitEdgeFusionSql(view: InferredProject, fusion: EdgeFusion, sel
     }
     return `first(${name} ORDER BY ${ORDER}, ${rule}) AS ${name}`;
   });
-  const orderBy = view.orderBy.map(q).join(', ');
   // A subquery, not a CTE: DuckDB numbers CTEs with a counter of the session, which would make equal plans look different.
-  return `SELECT\n  ${columns.join(',\n  ')}\nFROM (\n  ${numbered.join('\n  UNION ALL\n  ')}\n) AS ${q('rows')}\nGROUP BY ${q(fusion.identity)}\nORDER BY ${orderBy}`;
+  return `SELECT\n  ${columns.join(',\n  ')}\nFROM (\n  ${numbered.join('\n  UNION ALL\n  ')}\n) AS ${q('rows')}\nGROUP BY ${q(fusion.identity)}`;
 }

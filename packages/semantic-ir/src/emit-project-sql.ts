@@ -50,18 +50,19 @@ function sourceSelect(source: ProjectionSource): string {
 
 /**
  * Emits the SELECT of a project view: one branch per row source, combined
- * with UNION ALL and ordered by the contract's identity column so the output
- * order is deterministic; with a fusion, rows sharing an identity are
- * grouped into one first (see `emitEdgeFusionSql`).
+ * with UNION ALL; with a fusion, rows sharing an identity are grouped into
+ * one (see `emitEdgeFusionSql`). The rows are not sorted: an output table
+ * promises no row order (an incremental build appends the rows it
+ * recomputes), its readers and exports order what they read, and sorting
+ * `cpg.props` alone took 3.2 of its 4.7 s on the standard library.
  *
  * @example
  * emitProjectSql(cpgNodes);
  * // SELECT … FROM "evidence"."files" AS "s"
  * // UNION ALL
  * // SELECT … FROM "norm"."defs" AS "s" LEFT JOIN "evidence"."files" AS "f" ON "f"."file_id" = "s"."file_id"
- * // ORDER BY "node_id"
  */
 export function emitProjectSql(view: InferredProject): string {
   if (view.fusion !== undefined) return emitEdgeFusionSql(view, view.fusion, view.sources.map(sourceSelect));
-  return `${view.sources.map(sourceSelect).join('\nUNION ALL\n')}\nORDER BY ${view.orderBy.map(quoteIdentifier).join(', ')}`;
+  return view.sources.map(sourceSelect).join('\nUNION ALL\n');
 }

@@ -346,7 +346,6 @@ export function inferProject(
       inputs: Object.freeze([...new Set(context.sources.map((s) => s.name))]),
       output: contract,
       sources: Object.freeze(sources),
-      orderBy: Object.freeze([identity.name]),
       ...(fused === undefined ? {} : { fusion: fused.fusion }),
       decisions: Object.freeze(decisions),
     }),

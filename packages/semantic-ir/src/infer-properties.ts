@@ -123,7 +123,6 @@ export function inferProperties(
       inputs: Object.freeze([...new Set(context.sources.map((s) => s.name))]),
       output: contract,
       sources: Object.freeze(sources),
-      orderBy: Object.freeze([identity.name, key.name]),
       decisions: Object.freeze(decisions),
     }),
   };

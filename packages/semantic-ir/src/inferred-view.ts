@@ -125,8 +125,6 @@ export interface InferredProject extends InferredViewBase {
   readonly kind: 'project';
   /** Sorted by source name, so the order of declared rows does not change the SQL. */
   readonly sources: readonly ProjectionSource[];
-  /** The columns that order the rows: the contract's identity, then the property key for properties. */
-  readonly orderBy: readonly string[];
   /** Set when edges of several relationships may be one edge: rows sharing the identity are fused (see `inferEdgeFusion`). */
   readonly fusion?: EdgeFusion | undefined;
 }
