@@ -35,6 +35,7 @@ import type { IncrementalPlan } from './incremental-plan.js';
 import { evidenceChanges, fileEvidenceDigests, removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
 import type { EvidenceDigests } from './replace-file-evidence.js';
 import { sinceReuse } from './since-reuse.js';
+import type { LimitedReads } from './file-filtered-sql.js';
 import { dropPreviousTables, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
 import type { NameHolder } from './incremental-views.js';
 import type { AffectedFiles, AffectedInput, ViewUpdate } from './incremental-views.js';
@@ -110,6 +111,11 @@ export interface BuildSummary {
     readonly rows: number;
     /** In an incremental build, how a materialized view was brought up to date. */
     readonly update?: ViewUpdate;
+    /**
+     * For a view updated by file: how many reads of its SQL were limited to those files, and how
+     * many of them read a file-local view kept inline as that view's own SQL, its inputs limited too.
+     */
+    readonly reads?: LimitedReads;
   }[];
   readonly order: readonly string[];
   readonly maintenance: readonly MaintenanceRecord[];
@@ -323,6 +329,7 @@ async function executeViews(
         outcomes.push(...result.outcomes);
         rows.set(name, result.rows);
         incremental.updates.set(name, result.update);
+        if (result.reads !== undefined) incremental.limitedReads.set(name, result.reads);
         return { rows: result.rows };
       }
       const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
@@ -417,6 +424,8 @@ interface IncrementalViews extends AffectedInput {
   /** The files whose rows of each view run so far may have changed, as its readers take them. */
   readonly changed: Map<string, AffectedFiles>;
   readonly updates: Map<string, ViewUpdate>;
+  /** For each view updated by file, the reads of its SQL limited to the changed files. */
+  readonly limitedReads: Map<string, LimitedReads>;
   /** How each output table's rows changed, for its running digest. */
   readonly changes: Map<string, DigestChange>;
   /** The column naming each row's file, of every relation that has one: evidence by its role, file-local views by their locality. */
@@ -556,6 +565,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
               readColumns,
               changed: new Map<string, AffectedFiles>(evidenceChanged),
               updates: new Map(),
+              limitedReads: new Map(),
               changes: new Map(),
               fileColumns: relationFileColumns(registry, planned.locality, planned.signals),
               reads: new Map(),
@@ -593,6 +603,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         planned,
         rows,
         updates: views?.updates ?? new Map<string, ViewUpdate>(),
+        limitedReads: views?.limitedReads ?? new Map<string, LimitedReads>(),
         digests,
         extraction,
         extracted: { files: toExtract.length, bytes: toExtract.reduce((sum, f) => sum + f.size, 0) },
@@ -620,7 +631,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
             (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
           );
 
-    const { planned, rows, updates, digests, extraction, extracted, nodesByKind, edgesByKind, mode: buildMode } = built;
+    const { planned, rows, updates, limitedReads, digests, extraction, extracted, nodesByKind, edgesByKind, mode: buildMode } = built;
     await timer.run(
       'record run',
       async () => {
@@ -673,9 +684,10 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         edges: await count('cpg.edges'),
       });
     });
-    const updateOf = (name: string): { update?: ViewUpdate } => {
+    const updateOf = (name: string): { update?: ViewUpdate; reads?: LimitedReads } => {
       const update = updates.get(name);
-      return update === undefined ? {} : { update };
+      const reads = limitedReads.get(name);
+      return { ...(update === undefined ? {} : { update }), ...(reads === undefined ? {} : { reads: { ...reads } }) };
     };
     return {
       runId,

@@ -75,10 +75,13 @@ describe("fileFilteredSql", () => {
       'SELECT v.file_id, v.ref_id, d.name, count(*) OVER (PARTITION BY v.file_id) AS n FROM "ev"."inline_refs" AS v JOIN "ev"."defs" AS d ON d.file_id = v.file_id AND d.def_id = v.def_id';
     const columns = new Map([...COLUMNS, ["ev.inline_refs", "file_id"]]);
     const inline = new Map([["ev.inline_refs", VIEW]]);
-    const expanded = await fileFilteredSql(store, reader, columns, ["f1"], new Map(), inline);
+    const tally = { limited: 0, inlined: 0 };
+    const expanded = await fileFilteredSql(store, reader, columns, ["f1"], new Map(), inline, tally);
     // The view's three limited reads, the reader's own read of ev.defs, and the limit on the view's rows.
     expect(expanded).not.toContain("inline_refs");
     expect(expanded.match(/IN \('f1'\)/g)).toHaveLength(5);
+    // The tally counts the reader's own reads: ev.inline_refs (read as its SQL) and ev.defs.
+    expect(tally).toEqual({ limited: 2, inlined: 1 });
     // Without its SQL, the view is read by name and limited as a whole.
     expect(await fileFilteredSql(store, reader, columns, ["f1"])).toContain("inline_refs");
     for (const files of [["f0"], ["f1", "f3"], ["f9"]]) {

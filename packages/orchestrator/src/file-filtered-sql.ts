@@ -29,6 +29,12 @@ function* tableSlots(value: unknown): Generator<{ readonly holder: Json | unknow
   }
 }
 
+/** How many reads of a view's SQL `fileFilteredSql` limited to the changed files, and how many of those read an inline view as its own SQL. */
+export interface LimitedReads {
+  limited: number;
+  inlined: number;
+}
+
 /**
  * A view's SQL with every read of a relation that has a file column limited
  * to the given files (and the rows of no file): `"s"."t" AS a` becomes
@@ -61,6 +67,8 @@ export async function fileFilteredSql(
   reads: Map<string, unknown> = new Map(),
   /** The SQL of every file-local view kept inline whose rows all name a file (no `nullFile`), by name. */
   inline: ReadonlyMap<string, string> = new Map(),
+  /** Counts the reads this call limited, and how many of them read an inline view as its own SQL. */
+  tally: LimitedReads = { limited: 0, inlined: 0 },
 ): Promise<string> {
   const tree = await serialized(store, sql);
   if (tree === undefined) return sql;
@@ -84,6 +92,8 @@ export async function fileFilteredSql(
     }
     const template = reads.get(read);
     if (!isObject(template)) continue;
+    tally.limited += 1;
+    if (inline.has(relation)) tally.inlined += 1;
     const alias = String(ref['alias'] ?? '') === '' ? String(ref['table_name']) : String(ref['alias']);
     const replacement: Json = { ...(structuredClone(template) as Json), alias };
     if (Array.isArray(holder)) holder[slot as number] = replacement;

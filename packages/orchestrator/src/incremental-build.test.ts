@@ -118,7 +118,11 @@ describe('buildCpg on a store that holds a build', () => {
     // Each output table was patched in one write of exactly the rows that differ among the recomputed files' rows:
     // cpg.props and cpg.nodes for the edited file (and, for cpg.nodes, the SYMBOL nodes, which belong to no file),
     // cpg.edges for the edited file and b.py, whose import of K now points at K's new id; pkg/__init__.py's edges stay.
-    expect(second.tasks.find((t) => t.name === 'cpg.edges')?.update).toBe('files');
+    const edges = second.tasks.find((t) => t.name === 'cpg.edges');
+    expect(edges?.update).toBe('files');
+    // Its inputs were read for the recomputed files only, the file-local views kept inline as their own SQL.
+    expect(edges?.reads?.limited).toBeGreaterThan(0);
+    expect(edges?.reads?.inlined).toBeGreaterThan(0);
     for (const table of Object.keys(scoped)) {
       const b = rowsBefore[table] ?? [];
       const a = rowsAfter[table] ?? [];

@@ -5,6 +5,7 @@ import type { ManifestView } from '@anatomy/semantic-ir';
 import { replaceChangedRows } from '@anatomy/store';
 import type { Store, WriteOutcome } from '@anatomy/store';
 import { fileFilteredSql } from './file-filtered-sql.js';
+import type { LimitedReads } from './file-filtered-sql.js';
 import type { DigestChange } from './output-digests.js';
 
 /** The suffix under which an incremental build keeps the previous build's table of a view while it plans. */
@@ -200,6 +201,8 @@ export async function updateView(
   readonly change: DigestChange;
   /** The files whose rows may differ from the previous build's, for the view's readers. */
   readonly changed: AffectedFiles;
+  /** For a view updated by file: the reads of its SQL limited to those files (see `fileFilteredSql`). */
+  readonly reads?: LimitedReads;
 }> {
   const { schema, table } = split(view.name);
   const previous = quoted(schema, `${table}${PREVIOUS}`);
@@ -230,7 +233,8 @@ export async function updateView(
     const owned = files.length === 0 ? [] : [`${c} IN (${files.map(sqlString).join(', ')})`];
     const where = [...owned, ...(nulls ? [`${c} IS NULL`] : [])].join(' OR ');
     // Rows of no file may come from any file's input rows, so their recomputation reads its inputs whole.
-    const sql = options.fileColumns === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, options.fileColumns, files, options.reads, options.inline);
+    const tally: LimitedReads = { limited: 0, inlined: 0 };
+    const sql = options.fileColumns === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, options.fileColumns, files, options.reads, options.inline, tally);
     // Recomputed for a file, a view's rows often come out as they were (an edit that touched no import leaves the imports' views alike):
     // only the rows that differ are written, and they tell which files' rows changed.
     const replaced = await replaceChangedRows(store, {
@@ -243,7 +247,7 @@ export async function updateView(
     });
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : replaced.digests === undefined ? { kind: 'rewritten' } : { kind: 'rows', ...replaced.digests };
     const changed = options.measure === true ? measuredChange(replaced.changedGroups) : affected;
-    return { update: 'files', rows: await rowsAfter(replaced.outcome), outcomes: replaced.outcome === null ? [] : [replaced.outcome], change, changed };
+    return { update: 'files', rows: await rowsAfter(replaced.outcome), outcomes: replaced.outcome === null ? [] : [replaced.outcome], change, changed, reads: tally };
   }
   if (options.hasPrevious) {
     // Brought up to date in place rather than created anew: DuckDB estimates a table created in the
