@@ -59,7 +59,7 @@ const CHANGED = 'temp.main.anatomy_replace_changed';
  * this way one of 7 ms.
  *
  * The new values are cast to the table's column types before hashing, so a
- * query that types a column differently (INTEGER for BIGINT) compares
+ * query that types a column differently (DOUBLE for BIGINT) compares
  * equal. Two distinct rows would have to agree in 128 hash bits to be
  * taken for one another. The query's rows should fall within the scope:
  * the scope only says which old rows are compared with them.
