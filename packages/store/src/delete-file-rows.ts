@@ -17,21 +17,10 @@ export async function deleteFileRows(
   store: Store,
   request: { readonly table: string; readonly column: string; readonly fileIds: readonly string[]; readonly nulls?: boolean },
 ): Promise<WriteOutcome> {
-  const { where, params } = fileRowsCondition(request);
-  return store.deleteRows({ table: request.table, where, params });
-}
-
-/**
- * The condition {@link deleteFileRows} deletes by, to pass to a write of
- * its own (`replaceRows`, say): the file ids as one bound JSON parameter.
- *
- * @example
- * const { where, params } = fileRowsCondition({ column: 'file_id', fileIds: ['file:…'] });
- */
-export function fileRowsCondition(request: { readonly column: string; readonly fileIds: readonly string[]; readonly nulls?: boolean }): { readonly where: string; readonly params: string[] } {
   const column = quoteIdentifier(request.column);
-  return {
+  return store.deleteRows({
+    table: request.table,
     where: `${column} IN (SELECT unnest(CAST(? AS JSON)::VARCHAR[]))${request.nulls === true ? ` OR ${column} IS NULL` : ''}`,
     params: [JSON.stringify([...request.fileIds])],
-  };
+  });
 }

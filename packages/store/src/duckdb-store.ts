@@ -184,28 +184,14 @@ export class DuckDbStore implements Store {
   async deleteRows(request: DeleteRequest): Promise<WriteOutcome> {
     this.#assertOpen();
     const started = performance.now();
-    const sql = `DELETE FROM ${tableName(request.table).quoted} WHERE ${request.where}`;
-    let deleted: number;
-    try {
-      const values = paramsFor(request.params);
-      deleted = (values === undefined ? await this.connection.run(sql) : await this.connection.run(sql, values)).rowsChanged;
-    } catch (error) {
-      throw this.#queryFailed(error, sql);
-    }
+    const deleted = await this.#rowsChanged(`DELETE FROM ${tableName(request.table).quoted} WHERE ${request.where}`, request.params);
     return this.#outcome(request.table, 'delete', 0, deleted, started);
   }
 
   async insertSelect(request: InsertSelectRequest): Promise<WriteOutcome> {
     this.#assertOpen();
     const started = performance.now();
-    const sql = `INSERT INTO ${tableName(request.table).quoted} ${request.sql}`;
-    let inserted: number;
-    try {
-      const values = paramsFor(request.params);
-      inserted = (values === undefined ? await this.connection.run(sql) : await this.connection.run(sql, values)).rowsChanged;
-    } catch (error) {
-      throw this.#queryFailed(error, sql);
-    }
+    const inserted = await this.#rowsChanged(`INSERT INTO ${tableName(request.table).quoted} ${request.sql}`, request.params);
     return this.#outcome(request.table, 'ingest', inserted, 0, started);
   }
 
@@ -213,17 +199,19 @@ export class DuckDbStore implements Store {
     this.#assertOpen();
     const started = performance.now();
     const target = tableName(request.table).quoted;
-    const change = async (sql: string, params: QueryParams | undefined): Promise<number> => {
-      try {
-        const values = paramsFor(params);
-        return (values === undefined ? await this.connection.run(sql) : await this.connection.run(sql, values)).rowsChanged;
-      } catch (error) {
-        throw this.#queryFailed(error, sql);
-      }
-    };
-    const deleted = await change(`DELETE FROM ${target} WHERE ${request.where}`, request.whereParams);
-    const inserted = await change(`INSERT INTO ${target} ${request.sql}`, request.params);
+    const deleted = await this.#rowsChanged(`DELETE FROM ${target} WHERE ${request.where}`, request.whereParams);
+    const inserted = await this.#rowsChanged(`INSERT INTO ${target} ${request.sql}`, request.params);
     return this.#outcome(request.table, 'replace', inserted, deleted, started);
+  }
+
+  /** Runs one DELETE, INSERT or UPDATE with bound parameters and returns the rows it changed. */
+  async #rowsChanged(sql: string, params: QueryParams | undefined): Promise<number> {
+    try {
+      const values = paramsFor(params);
+      return (values === undefined ? await this.connection.run(sql) : await this.connection.run(sql, values)).rowsChanged;
+    } catch (error) {
+      throw this.#queryFailed(error, sql);
+    }
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
