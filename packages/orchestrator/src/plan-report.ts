@@ -9,6 +9,7 @@ import type { CostModel, Schedule, TaskGraph } from '@anatomy/scheduler';
 import { columnsWithRole, quoteIdentifier } from '@anatomy/schema-authority';
 import type { SchemaRegistry } from '@anatomy/schema-authority';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
+import { describeColumns } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { z } from 'zod';
 import { OrchestratorError } from './orchestrator-error.js';
@@ -149,17 +150,6 @@ function fileColumnsOf(registry: SchemaRegistry | undefined): {
     if (keys.length > 0) groupKey[ds.name] = [...new Set(keys)];
   }
   return { fileIdentity, rowFile, groupKey };
-}
-
-/**
- * The columns of a relation the store holds, with DuckDB's names of their
- * types, in order. `DESCRIBE` binds just this relation; a query of
- * `duckdb_columns()` lists every column of the database and cost several
- * times as much, once per view planned.
- */
-async function viewColumns(store: Store, name: string): Promise<{ name: string; type: string }[]> {
-  const rows = await store.query(`DESCRIBE ${quotedName(name)}`);
-  return rows.map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
 }
 
 /**
@@ -308,7 +298,8 @@ async function analyse(
       bundles.set(name, bundle);
       signals[name] = viewSignals;
       await createView(store, name, view.sql);
-      const columns = await viewColumns(store, name);
+      // DESCRIBE binds just this relation; `duckdb_columns()` lists every column of the database, several times the cost per view.
+      const columns = await describeColumns(store, name);
       catalog = withRelationColumns(catalog, name, columns.map((c) => c.name));
       if (stored[name] !== 'inline-view') {
         await createView(store, name, standInSql(columns, bundle.stats.estimatedRows));
