@@ -22,16 +22,59 @@ export const FileLocalitySchema = z.object({
    * recompute. A reader cannot take the column as a file identity.
    */
   nullFile: z.object({ inputs: z.array(z.string().min(1)) }).optional(),
+  /**
+   * Present on a global view whose rows can still be recomputed for some
+   * files (see `keyedUpdate`): its rows of a file come from rows of that
+   * file of the `anchors` and from rows of other relations joined to them
+   * by equal keys (`probes`). A change of such a relation's rows reaches
+   * only the files whose anchor rows hold one of the keys that changed.
+   */
+  keyed: z
+    .object({
+      /** The result column holding each row's file. */
+      column: z.string().min(1),
+      /**
+       * The stored column the file column passes through, and whether it is
+       * known never to hold NULL: a row of no file is recomputed with no file,
+       * so an update by file needs that column free of NULLs.
+       */
+      source: z.object({ relation: z.string().min(1), column: z.string().min(1), nonNull: z.boolean() }),
+      /** The stored relations read on the anchor side (a relation read on both sides is in `probes` too, and is read whole). */
+      anchors: z.array(z.string().min(1)),
+      /**
+       * For each relation read on the other side, the join equalities that
+       * tie it to an anchor: `foreign.foreignColumn` equals `match` of the
+       * first relation `via`, whose `pass` equals `match` of the next one,
+       * and so on to `relation.column` of an anchor (with no `via`, directly).
+       */
+      probes: z.array(
+        z.object({
+          relation: z.string().min(1),
+          column: z.string().min(1),
+          foreign: z.string().min(1),
+          foreignColumn: z.string().min(1),
+          via: z.array(z.object({ relation: z.string().min(1), match: z.string().min(1), pass: z.string().min(1) })),
+        }),
+      ),
+      reason: z.string().min(1),
+    })
+    .optional(),
+  /**
+   * On a global view that carries its rows' file but is not `keyed`: why
+   * `keyedUpdate` refused it, so it is recomputed whole whenever an input
+   * changed.
+   */
+  unkeyed: z.string().min(1).optional(),
   reason: z.string().min(1),
 });
 export type FileLocality = z.infer<typeof FileLocalitySchema>;
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Every object of a JSON tree, depth first. */
-function* objects(value: unknown): Generator<Json> {
+export function* objects(value: unknown): Generator<Json> {
   if (Array.isArray(value)) {
     for (const item of value) yield* objects(item);
   } else if (isObject(value)) {
@@ -41,7 +84,7 @@ function* objects(value: unknown): Generator<Json> {
 }
 
 /** The stored relations a FROM subtree binds, by the alias a column reference uses; null when a side is not a plain stored table. */
-function boundTables(ref: unknown, ctes: ReadonlySet<string>): Map<string, string> | null {
+export function boundTables(ref: unknown, ctes: ReadonlySet<string>): Map<string, string> | null {
   if (!isObject(ref)) return null;
   if (ref['type'] === 'JOIN') {
     const left = boundTables(ref['left'], ctes);
@@ -58,7 +101,7 @@ function boundTables(ref: unknown, ctes: ReadonlySet<string>): Map<string, strin
 }
 
 /** The top-level conjuncts of a join condition. */
-function conjuncts(condition: unknown): Json[] {
+export function conjuncts(condition: unknown): Json[] {
   if (!isObject(condition)) return [];
   if (condition['class'] === 'CONJUNCTION' && condition['type'] === 'CONJUNCTION_AND' && Array.isArray(condition['children'])) {
     return condition['children'].flatMap(conjuncts);
@@ -67,7 +110,7 @@ function conjuncts(condition: unknown): Json[] {
 }
 
 /** `alias.column` of a qualified column reference, or null. */
-function qualifiedColumn(expression: unknown): { readonly alias: string; readonly column: string } | null {
+export function qualifiedColumn(expression: unknown): { readonly alias: string; readonly column: string } | null {
   if (!isObject(expression) || expression['class'] !== 'COLUMN_REF' || !Array.isArray(expression['column_names'])) return null;
   const names = expression['column_names'] as unknown[];
   if (names.length !== 2 || typeof names[0] !== 'string' || typeof names[1] !== 'string') return null;
@@ -102,7 +145,7 @@ function joinsOnFile(join: Json, ctes: ReadonlySet<string>, fileIdentity: Readon
 }
 
 /** A stored column a result or window column resolves to. */
-interface StoredColumn {
+export interface StoredColumn {
   readonly table: string;
   readonly column: string;
 }
@@ -120,14 +163,14 @@ function withCtes(node: Json, ctes: ReadonlyMap<string, Json>): Map<string, Json
 }
 
 /** One FROM item a traced column was read through, the FROM tree of the SELECT it stands in, and the CTEs in scope there. */
-interface TraceStep {
+export interface TraceStep {
   readonly item: Json;
   readonly root: Json;
   readonly ctes: ReadonlyMap<string, Json>;
 }
 
 /** A stored column a result column passes through, with the FROM items it was read through, outermost first. */
-interface TracedColumn extends StoredColumn {
+export interface TracedColumn extends StoredColumn {
   readonly steps: readonly TraceStep[];
   /** Read on a side an outer join may NULL-extend somewhere along the way. */
   readonly extended: boolean;
@@ -150,7 +193,7 @@ function storedName(ref: Json): string {
 }
 
 /** The alias a column reference uses for a FROM item (a stored table, a CTE or a subquery). */
-function fromAlias(from: Json): string {
+export function fromAlias(from: Json): string {
   if (typeof from['alias'] === 'string' && from['alias'] !== '') return from['alias'];
   return typeof from['table_name'] === 'string' ? from['table_name'] : '';
 }
@@ -185,7 +228,7 @@ function traceReference(names: readonly string[], from: unknown, ctes: ReadonlyM
 }
 
 /** The stored column a query's result column passes through unchanged (see {@link traceReference}), or null. */
-function traceOutput(node: Json, column: string, outer: ReadonlyMap<string, Json>, depth: number, steps: readonly TraceStep[], extended: boolean): TracedColumn | null {
+export function traceOutput(node: Json, column: string, outer: ReadonlyMap<string, Json>, depth: number, steps: readonly TraceStep[], extended: boolean): TracedColumn | null {
   if (node['type'] !== 'SELECT_NODE' || !Array.isArray(node['select_list']) || !isObject(node['from_table'])) return null;
   const ctes = withCtes(node, outer);
   const list = node['select_list'] as unknown[];

@@ -46,6 +46,8 @@ export type { DatasetRead } from './dataset-reads.js';
 export { FilePartitioningSchema, PlanSignalsSchema, planSignals } from './plan-signals.js';
 export { FileLocalitySchema, fileLocality, fileNamingColumns, idFileClaims } from './file-locality.js';
 export type { FileLocality, IdFileClaims } from './file-locality.js';
+export { keyedUpdate } from './keyed-update.js';
+export type { KeyedUpdate } from './keyed-update.js';
 export type { FilePartitioning, PlanSignals, PlanSignalsOptions } from './plan-signals.js';
 export { CapabilitySnapshotSchema, captureCapabilities } from './capability-snapshot.js';
 export type { CapabilitySnapshot } from './capability-snapshot.js';
