@@ -62,6 +62,21 @@ describe('replaceChangedRows', () => {
     });
   });
 
+  it('reports the values the changed rows hold in the key columns, old rows and new, as text', async () => {
+    await withTable(async (store) => {
+      // Row 3 moves from tag y to tag w, row 4 (of no file) goes, row 6 arrives with a NULL tag; rows 1 and 2 stay.
+      const sql = `SELECT * FROM (VALUES ('file:a', 1, 'x'), ('file:a', 1, 'x'), ('file:a', 2, NULL), ('file:b', 3, 'w'), ('file:c', 6, NULL)) v(file_id, n, tag)`;
+      const out = await replaceChangedRows(store, { table: 'rel.t', sql, by: 'file_id', keys: ['tag', 'n'] });
+      expect(out.changedGroups).toEqual([null, 'file:b', 'file:c']);
+      expect(out.changedKeys).toEqual({ tag: [null, 'w', 'y', 'z'], n: ['3', '4', '6'] });
+      // Nothing changed: every key column is reported, with no value.
+      expect((await replaceChangedRows(store, { table: 'rel.t', sql, keys: ['tag'] })).changedKeys).toEqual({ tag: [] });
+      // Without keys, none are reported; a key the table lacks is named.
+      expect((await replaceChangedRows(store, { table: 'rel.t', sql })).changedKeys).toBeUndefined();
+      await expect(replaceChangedRows(store, { table: 'rel.t', sql, keys: ['missing'] })).rejects.toSatisfy((e: unknown) => StoreError.is(e, 'UnknownColumn'));
+    });
+  });
+
   it('names the table or column it cannot use, and leaves no scratch table behind', async () => {
     await withTable(async (store) => {
       await expect(replaceChangedRows(store, { table: 'rel.nope', sql: 'SELECT 1' })).rejects.toSatisfy((e: unknown) => StoreError.is(e, 'UnknownTable'));

@@ -22,6 +22,13 @@ export interface ReplacedRows {
   readonly changedGroups: (string | null)[];
   /** With `digest`, the `tableDigest` digests of the rows deleted and of the rows inserted. */
   readonly digests?: { readonly removed: RowDigest; readonly added: RowDigest };
+  /**
+   * With `keys`, for each of those columns the values (as text, sorted,
+   * `null` first) it holds in the rows that changed, counted as
+   * `changedGroups` counts them: what a reader joining on that column must
+   * look up again.
+   */
+  readonly changedKeys?: Readonly<Record<string, readonly (string | null)[]>>;
 }
 
 /** What {@link replaceChangedRows} is asked to do. */
@@ -38,6 +45,8 @@ export interface ReplaceChangedRowsRequest {
   readonly columns?: readonly string[] | null;
   /** Also digest the rows deleted and inserted, so a running table digest can follow. */
   readonly digest?: boolean;
+  /** Columns whose values in the changed rows to report (see `changedKeys`). */
+  readonly keys?: readonly string[];
 }
 
 // Session-local scratch tables (the temp catalog is never written to the database file).
@@ -82,7 +91,15 @@ export async function replaceChangedRows(store: Store, request: ReplaceChangedRo
   const list = columns.map((c) => quoteIdentifier(c.name)).join(', ');
   const cells = projected.length === 0 ? '0' : projected.map((c) => quoteIdentifier(c.name)).join(', ');
   const key = by === null ? 'CAST(NULL AS VARCHAR)' : `CAST(${quoteIdentifier(by)} AS VARCHAR)`;
-  const marks = `hash(${list}) AS anatomy_h1, hash(${list}, 'anatomy') AS anatomy_h2, ${key} AS anatomy_key, hash(${cells}) AS anatomy_p1, hash(${cells}, 'anatomy') AS anatomy_p2`;
+  const keys = [...new Set(request.keys ?? [])];
+  for (const k of keys) {
+    if (!columns.some((c) => c.name === k)) {
+      throw StoreError.create('UnknownColumn', `cannot report the changed values of ${request.table}.${k}: it has no such column`, { hint: 'name columns of the table as keys' });
+    }
+  }
+  const keyMarks = keys.map((k, i) => `, CAST(${quoteIdentifier(k)} AS VARCHAR) AS anatomy_k${i}`).join('');
+  const keyList = keys.map((_, i) => `, anatomy_k${i}`).join('');
+  const marks = `hash(${list}) AS anatomy_h1, hash(${list}, 'anatomy') AS anatomy_h2, ${key} AS anatomy_key, hash(${cells}) AS anatomy_p1, hash(${cells}, 'anatomy') AS anatomy_p2${keyMarks}`;
   const cast = columns.map((c) => `CAST(${quoteIdentifier(c.name)} AS ${c.type}) AS ${quoteIdentifier(c.name)}`).join(', ');
   const pair = 'anatomy_h1, anatomy_h2';
   const scope = request.scope === undefined ? '' : ` WHERE ${request.scope.where}`;
@@ -102,24 +119,28 @@ export async function replaceChangedRows(store: Store, request: ReplaceChangedRo
         WHERE anatomy_old.anatomy_n IS DISTINCT FROM anatomy_new.anatomy_n`,
     );
     const differing = Number((await store.query(`SELECT count(*) AS n FROM ${CHANGED}`))[0]?.['n'] ?? 0);
-    if (differing === 0) return { outcome: null, changedGroups: [], ...(request.digest === true ? { digests: { removed: EMPTY_DIGEST, added: EMPTY_DIGEST } } : {}) };
+    const noKeys = keys.length === 0 ? {} : { changedKeys: Object.fromEntries(keys.map((k) => [k, []])) };
+    if (differing === 0) return { outcome: null, changedGroups: [], ...noKeys, ...(request.digest === true ? { digests: { removed: EMPTY_DIGEST, added: EMPTY_DIGEST } } : {}) };
     // Only the old rows that change are read again, with their row ids.
     await withScope(`CREATE OR REPLACE TEMP TABLE anatomy_replace_previous AS SELECT * FROM (SELECT rowid AS anatomy_row, ${marks} FROM ${target}${scope}) SEMI JOIN ${CHANGED} USING (${pair})`);
     // Within the changed rows, the groups whose projection differs (unchanged rows are alike in every projection).
+    const tuple = `anatomy_key, anatomy_p1, anatomy_p2${keyList}`;
     const groups = await store.query(
-      `SELECT DISTINCT anatomy_key AS k FROM (
-         (SELECT anatomy_key, anatomy_p1, anatomy_p2 FROM ${PREVIOUS}
-          EXCEPT ALL SELECT anatomy_key, anatomy_p1, anatomy_p2 FROM ${NEXT} SEMI JOIN ${CHANGED} USING (${pair}))
+      `SELECT DISTINCT anatomy_key AS k${keyList} FROM (
+         (SELECT ${tuple} FROM ${PREVIOUS}
+          EXCEPT ALL SELECT ${tuple} FROM ${NEXT} SEMI JOIN ${CHANGED} USING (${pair}))
          UNION ALL
-         (SELECT anatomy_key, anatomy_p1, anatomy_p2 FROM ${NEXT} SEMI JOIN ${CHANGED} USING (${pair})
-          EXCEPT ALL SELECT anatomy_key, anatomy_p1, anatomy_p2 FROM ${PREVIOUS}))
-       ORDER BY k NULLS FIRST`,
+         (SELECT ${tuple} FROM ${NEXT} SEMI JOIN ${CHANGED} USING (${pair})
+          EXCEPT ALL SELECT ${tuple} FROM ${PREVIOUS}))`,
     );
-    const changedGroups = groups.map((g) => (g['k'] === null || g['k'] === undefined ? null : String(g['k'])));
+    const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+    const sorted = (values: Iterable<string | null>): (string | null)[] => [...new Set(values)].sort((a, b) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1));
+    const changedGroups = sorted(groups.map((g) => text(g['k'])));
+    const changedKeys = keys.length === 0 ? {} : { changedKeys: Object.fromEntries(keys.map((k, i) => [k, sorted(groups.map((g) => text(g[`anatomy_k${i}`])))])) };
     const digests =
       request.digest === true ? { removed: await rowsDigest(store, columns, `SELECT ${list} FROM ${target} WHERE ${gone}`), added: await rowsDigest(store, columns, came) } : undefined;
     const outcome = await store.replaceRows({ table: request.table, where: gone, sql: came });
-    return { outcome, changedGroups, ...(digests === undefined ? {} : { digests }) };
+    return { outcome, changedGroups, ...changedKeys, ...(digests === undefined ? {} : { digests }) };
   } finally {
     for (const scratch of [NEXT, PREVIOUS, CHANGED]) await store.run(`DROP TABLE IF EXISTS ${scratch}`);
   }
