@@ -7,7 +7,7 @@ import { createTreeSitterExtractor, treeSitterDatasets } from '@anatomy/extract-
 import { calibrateThresholds, decideMaintenance, readMaintenanceLog, runMaintenance } from '@anatomy/maintenance';
 import type { MaintenanceDecision, MaintenanceRecord, ThresholdCalibration } from '@anatomy/maintenance';
 import { captureCapabilities, inferDeps, parseLineage, readLineageCatalog } from '@anatomy/plan-signals';
-import type { InferredDeps, ViewLineage } from '@anatomy/plan-signals';
+import type { FileLocality, InferredDeps, ViewLineage } from '@anatomy/plan-signals';
 import { pythonCpgProgram } from '@anatomy/python-cpg';
 import { filesBatch, filesDataset, lineIndexDataset, lineIndexExtractor, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
 import { cpgOutputDatasets, SchemaRegistry, verifySchema } from '@anatomy/schema-authority';
@@ -36,7 +36,7 @@ import { evidenceChanges, fileEvidenceDigests, removeFileEvidence, unownedEviden
 import type { EvidenceDigests } from './replace-file-evidence.js';
 import { sinceReuse } from './since-reuse.js';
 import type { LimitedReads } from './file-filtered-sql.js';
-import { dropPreviousTables, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
+import { dropPreviousTables, keyedAffected, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
 import type { NameHolder } from './incremental-views.js';
 import type { AffectedFiles, AffectedInput, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
@@ -301,7 +301,13 @@ async function executeViews(
         });
       }
       // Its inputs ran before it, so what they measured decides which of its files may have changed.
-      const affected = incremental === undefined ? 'all' : viewAffected(name, incremental, incremental.changed);
+      const known = incremental === undefined ? 'all' : viewAffected(name, incremental, incremental.changed);
+      // A global view that reads its other inputs by key needs only the files whose keys changed recomputed.
+      const keyed = planned.locality[name]?.keyed;
+      const affected =
+        incremental !== undefined && known === 'all' && keyed !== undefined && incremental.previous.has(name) && cache.get(name) !== 'inline-view'
+          ? await keyedAffected(store, name, keyed, incremental, incremental.changed)
+          : known;
       if (cache.get(name) === 'inline-view') {
         // A plan taken from the cache created no views, and planning may have left a stand-in under
         // the name of a view the policy keeps inline; this one's inputs exist by now.
@@ -323,8 +329,11 @@ async function executeViews(
           measure: incremental.read.has(name),
           columns: incremental.readColumns.get(name) ?? null,
           held: held.get(name) ?? null,
+          ...(keyed === undefined ? {} : { keyed }),
+          ...(incremental.probedKeys.get(name) === undefined ? {} : { keys: incremental.probedKeys.get(name) ?? [] }),
         });
         incremental.changed.set(name, result.changed);
+        if (result.changedKeys !== undefined) incremental.changedKeys.set(name, result.changedKeys);
         incremental.changes.set(name, result.change);
         outcomes.push(...result.outcomes);
         rows.set(name, result.rows);
@@ -434,6 +443,17 @@ interface IncrementalViews extends AffectedInput {
   readonly reads: Map<string, unknown>;
   /** The SQL of the file-local views kept inline, which a limited read expands with their own inputs limited. */
   readonly inline: ReadonlyMap<string, string>;
+  /** The columns of each relation that keyed global views look up (see FileLocality's `keyed`). */
+  readonly probedKeys: ReadonlyMap<string, readonly string[]>;
+  /** For each view updated so far, the values its changed rows hold in those columns. */
+  readonly changedKeys: Map<string, Readonly<Record<string, readonly (string | null)[]>>>;
+}
+
+/** The columns of each relation that a keyed global view looks its changed rows up by (see FileLocality's `keyed`). */
+function probedKeys(locality: Readonly<Record<string, FileLocality>>): Map<string, string[]> {
+  const out = new Map<string, Set<string>>();
+  for (const l of Object.values(locality)) for (const p of l.keyed?.probes ?? []) out.set(p.foreign, (out.get(p.foreign) ?? new Set()).add(p.foreignColumn));
+  return new Map([...out].map(([relation, columns]) => [relation, [...columns].sort()]));
 }
 
 
@@ -574,6 +594,8 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
                   .filter((t) => t.cachePolicy === 'inline-view' && planned.locality[t.name]?.local === true && planned.locality[t.name]?.nullFile === undefined)
                   .map((t) => [t.name, t.sql]),
               ),
+              probedKeys: probedKeys(planned.locality),
+              changedKeys: new Map(),
             };
       const rows = await timer.run(
         'execute',

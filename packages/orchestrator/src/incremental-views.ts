@@ -1,5 +1,5 @@
 import { sqlString } from '@anatomy/contracts';
-import type { FileLocality } from '@anatomy/plan-signals';
+import type { FileLocality, KeyedUpdate } from '@anatomy/plan-signals';
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { ManifestView } from '@anatomy/semantic-ir';
 import { replaceChangedRows } from '@anatomy/store';
@@ -29,6 +29,11 @@ function split(name: string): { readonly schema: string; readonly table: string 
 
 function quoted(schema: string, table: string): string {
   return `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
+}
+
+function quotedName(name: string): string {
+  const { schema, table } = split(name);
+  return quoted(schema, table);
 }
 
 /**
@@ -141,6 +146,82 @@ export function affectedFiles(input: AffectedInput & { readonly order: readonly 
   return affected;
 }
 
+/** What {@link keyedAffected} needs besides what decides {@link viewAffected}. */
+export interface KeyedInput extends AffectedInput {
+  /** For each relation updated so far, the values its changed rows hold in the columns its readers look up (see `replaceChangedRows`'s `keys`). */
+  readonly changedKeys: ReadonlyMap<string, Readonly<Record<string, readonly (string | null)[]>>>;
+  /** The column naming each row's file, by relation (see `relationFileColumns`). */
+  readonly fileColumns: ReadonlyMap<string, string>;
+}
+
+/**
+ * Which files' rows of a global view with a keyed update (see
+ * FileLocality's `keyed`) may differ from the previous build: the files
+ * its anchors' rows changed in, and the files whose anchor rows hold a key
+ * that some changed row of another input holds, looked up in the anchor
+ * (its rows of an unchanged file are as they were). `all` when that cannot
+ * be narrowed: an anchor changed everywhere, another input's changed keys
+ * are not known (evidence, a view kept inline), an anchor row with a changed
+ * key belongs to no file, or the file column may hold NULL.
+ *
+ * @example
+ * const files = await keyedAffected(store, 'rel.named_symbol', keyed, { inputsOf, locality, changedFiles, changedKeys, fileColumns }, known);
+ */
+export async function keyedAffected(store: Store, view: string, keyed: KeyedUpdate, input: KeyedInput, known: ReadonlyMap<string, AffectedFiles>): Promise<readonly string[] | 'all'> {
+  const changed = [...new Set(input.changedFiles)].sort();
+  const of = (relation: string): readonly string[] | 'all' => {
+    const seen = known.get(relation);
+    if (seen !== undefined) return seen !== 'all' && 'nulls' in seen ? 'all' : seen;
+    return relation.startsWith('evidence.') ? changed : 'all';
+  };
+  const anchors = new Set(keyed.anchors);
+  const foreign = new Set(keyed.probes.flatMap((p) => [p.foreign, ...p.via.map((v) => v.relation)]));
+  const inputs = input.inputsOf.get(view) ?? [];
+  if (inputs.some((i) => !anchors.has(i) && !foreign.has(i))) return 'all';
+  // Every changed input's keys must be known before any is looked up.
+  for (const probe of keyed.probes) {
+    const c = of(probe.foreign);
+    if ((c === 'all' || c.length > 0) && input.changedKeys.get(probe.foreign)?.[probe.foreignColumn] === undefined) return 'all';
+  }
+  const files = new Set<string>();
+  for (const anchor of anchors) {
+    const c = of(anchor);
+    if (c === 'all') return 'all';
+    for (const f of c) files.add(f);
+  }
+  for (const probe of keyed.probes) {
+    const c = of(probe.foreign);
+    if (c !== 'all' && c.length === 0) continue;
+    const values = input.changedKeys.get(probe.foreign)?.[probe.foreignColumn];
+    const fileColumn = input.fileColumns.get(probe.relation);
+    if (values === undefined || fileColumn === undefined) return 'all';
+    // NULL keys match no row of an equality join.
+    const keys = values.filter((v): v is string => v !== null);
+    if (keys.length === 0) continue;
+    // The changed keys, passed on through the relations between (their rows as they are now: a row of theirs that changed is probed by its own keys).
+    let looked = 'SELECT unnest(CAST(? AS JSON)::VARCHAR[])';
+    for (const v of probe.via) looked = `SELECT CAST(${quoteIdentifier(v.pass)} AS VARCHAR) FROM ${quotedName(v.relation)} WHERE CAST(${quoteIdentifier(v.match)} AS VARCHAR) IN (${looked})`;
+    const rows = await store.query(
+      `SELECT DISTINCT CAST(${quoteIdentifier(fileColumn)} AS VARCHAR) AS f FROM ${quotedName(probe.relation)}
+        WHERE CAST(${quoteIdentifier(probe.column)} AS VARCHAR) IN (${looked})`,
+      [JSON.stringify(keys)],
+    );
+    for (const row of rows) {
+      const f = row['f'];
+      if (f === null || f === undefined) return 'all';
+      files.add(String(f));
+    }
+  }
+  if (!keyed.source.nonNull) {
+    // A row of no file could come and go outside any file's update: only a column free of NULLs, before and after, allows one.
+    const nulls = async (relation: string, column: string): Promise<number> =>
+      Number((await store.query(`SELECT count(*) AS n FROM ${quotedName(relation)} WHERE ${quoteIdentifier(column)} IS NULL`))[0]?.['n'] ?? 1);
+    const { schema, table } = split(view);
+    if ((await nulls(keyed.source.relation, keyed.source.column)) > 0 || (await nulls(`${schema}.${table}${PREVIOUS}`, keyed.column)) > 0) return 'all';
+  }
+  return [...files].sort();
+}
+
 /**
  * The files whose rows changed, from the groups (by the view's file
  * column) whose rows differ: `all` when rows of no file changed, since
@@ -193,6 +274,10 @@ export async function updateView(
     readonly inline?: ReadonlyMap<string, string>;
     /** What holds the view's name now (see {@link nameHolders}): looked up when absent. */
     readonly held?: NameHolder;
+    /** A global view's keyed update (see FileLocality's `keyed`): with `affected` a list of files, only their rows are recomputed. */
+    readonly keyed?: KeyedUpdate;
+    /** Columns whose values in the changed rows its readers look up (see `replaceChangedRows`'s `keys`). */
+    readonly keys?: readonly string[];
   },
 ): Promise<{
   readonly update: ViewUpdate;
@@ -203,6 +288,8 @@ export async function updateView(
   readonly changed: AffectedFiles;
   /** For a view updated by file: the reads of its SQL limited to those files (see `fileFilteredSql`). */
   readonly reads?: LimitedReads;
+  /** With `keys`, the values the changed rows hold in them; absent when not measured. */
+  readonly changedKeys?: Readonly<Record<string, readonly (string | null)[]>>;
 }> {
   const { schema, table } = split(view.name);
   const previous = quoted(schema, `${table}${PREVIOUS}`);
@@ -214,7 +301,9 @@ export async function updateView(
     else if (kind !== null) await store.run(`DROP TABLE ${quoted(schema, table)}`);
     await store.run(`ALTER TABLE ${previous} RENAME TO ${quoteIdentifier(table)}`);
   };
-  const column = options.locality?.local === true ? options.locality.column : null;
+  const keyed = options.locality?.local === true ? undefined : options.keyed;
+  const column = options.locality?.local === true ? options.locality.column : (keyed?.column ?? null);
+  const keys = options.keys === undefined || options.keys.length === 0 ? {} : { keys: options.keys };
   const projection = options.columns === undefined || options.columns === null ? {} : { columns: options.columns };
   const affected = options.affected;
   const files = affected === 'all' ? 'all' : 'nulls' in affected ? affected.files : affected;
@@ -224,7 +313,7 @@ export async function updateView(
     outcome?.tableRowCount ?? Number((await store.query(`SELECT count(*) AS n FROM ${quoted(schema, table)}`))[0]?.['n'] ?? 0);
   if (options.hasPrevious && files !== 'all' && files.length === 0 && !nulls) {
     await restore();
-    return { update: 'unchanged', rows: await rowsAfter(null), outcomes: [], change: { kind: 'unchanged' }, changed: [] };
+    return { update: 'unchanged', rows: await rowsAfter(null), outcomes: [], change: { kind: 'unchanged' }, changed: [], ...(options.keys === undefined ? {} : { changedKeys: Object.fromEntries(options.keys.map((k) => [k, []])) }) };
   }
   if (options.hasPrevious && files !== 'all' && column !== null) {
     await restore();
@@ -234,7 +323,10 @@ export async function updateView(
     const where = [...owned, ...(nulls ? [`${c} IS NULL`] : [])].join(' OR ');
     // Rows of no file may come from any file's input rows, so their recomputation reads its inputs whole.
     const tally: LimitedReads = { limited: 0, inlined: 0 };
-    const sql = options.fileColumns === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, options.fileColumns, files, options.reads, options.inline, tally);
+    // A keyed global view limits only the relations read with its rows' files; the others are looked up whole.
+    const foreign = new Set(keyed?.probes.flatMap((p) => [p.foreign, ...p.via.map((v) => v.relation)]) ?? []);
+    const limitable = options.fileColumns === undefined || keyed === undefined ? options.fileColumns : new Map([...options.fileColumns].filter(([r]) => keyed.anchors.includes(r) && !foreign.has(r)));
+    const sql = limitable === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, limitable, files, options.reads, options.inline, tally);
     // Recomputed for a file, a view's rows often come out as they were (an edit that touched no import leaves the imports' views alike):
     // only the rows that differ are written, and they tell which files' rows changed.
     const replaced = await replaceChangedRows(store, {
@@ -243,11 +335,20 @@ export async function updateView(
       scope: { where },
       by: column,
       ...projection,
+      ...keys,
       digest: options.digest === true,
     });
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : replaced.digests === undefined ? { kind: 'rewritten' } : { kind: 'rows', ...replaced.digests };
     const changed = options.measure === true ? measuredChange(replaced.changedGroups) : affected;
-    return { update: 'files', rows: await rowsAfter(replaced.outcome), outcomes: replaced.outcome === null ? [] : [replaced.outcome], change, changed, reads: tally };
+    return {
+      update: 'files',
+      rows: await rowsAfter(replaced.outcome),
+      outcomes: replaced.outcome === null ? [] : [replaced.outcome],
+      change,
+      changed,
+      reads: tally,
+      ...(replaced.changedKeys === undefined ? {} : { changedKeys: replaced.changedKeys }),
+    };
   }
   if (options.hasPrevious) {
     // Brought up to date in place rather than created anew: DuckDB estimates a table created in the
@@ -256,10 +357,17 @@ export async function updateView(
     // rows instead of 30 thousand). Only the rows that differ are written: most come out as they were.
     await restore();
     const by = options.fileColumn ?? null;
-    const replaced = await replaceChangedRows(store, { table: view.name, sql: view.sql, by, ...projection });
+    const replaced = await replaceChangedRows(store, { table: view.name, sql: view.sql, by, ...projection, ...keys });
     const changed: AffectedFiles = options.measure === true ? measuredChange(replaced.changedGroups) : 'all';
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : { kind: 'rewritten' };
-    return { update: 'full', rows: await rowsAfter(replaced.outcome), outcomes: replaced.outcome === null ? [] : [replaced.outcome], change, changed };
+    return {
+      update: 'full',
+      rows: await rowsAfter(replaced.outcome),
+      outcomes: replaced.outcome === null ? [] : [replaced.outcome],
+      change,
+      changed,
+      ...(replaced.changedKeys === undefined ? {} : { changedKeys: replaced.changedKeys }),
+    };
   }
   const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
   return { update: 'full', rows: outcome.rowsInserted, outcomes: [outcome], change: { kind: 'rewritten' }, changed: 'all' };

@@ -116,6 +116,13 @@ describe('planReport on the python-cpg program', () => {
     const locality = Object.fromEntries(report.decisions.filter((d) => d.decision === 'file-locality').map((d) => [d.subject, d.value]));
     expect(locality['cpg.props']).toEqual({ local: true, column: 'file_id' });
     expect(locality['cpg.nodes']).toEqual({ local: true, column: 'file_id', nullFile: { inputs: ['derived.qualified_symbols'] } });
+    // Import resolution is global but keyed: its rows of a file are those of the file's imports, looked up in the modules.
+    const rationale = Object.fromEntries(report.decisions.filter((d) => d.decision === 'file-locality').map((d) => [d.subject, d.rationale]));
+    expect(locality['rel.import_module']).toMatchObject({ local: false, keyed: { column: 'file_id', anchors: ['norm.imports'] } });
+    expect(rationale['rel.import_module']).toContain('recomputed by file all the same');
+    // A view reading a relation of no file identity carries its rows' file but is recomputed whole, and says why.
+    expect(locality['rel.load_star']).not.toHaveProperty('keyed');
+    expect(rationale['rel.load_star']).toMatch(/recomputed whole when an input changed, not by key: .+/);
     // norm.defs is read by several views (containers, containment, nodes, properties): computed once into a table.
     const readers = report.tasks.filter((t) => t.inputs.includes('norm.defs')).map((t) => t.name);
     expect(readers.length).toBeGreaterThan(1);

@@ -2,7 +2,7 @@ import { EvidenceSchema, FingerprintSchema } from '@anatomy/contracts';
 import type { Evidence } from '@anatomy/contracts';
 import { CachePolicySchema, cachePoliciesFromShape, compileExecutionPolicy } from '@anatomy/execution-policy';
 import type { CachePolicy, CompiledExecutionPolicy, DiagnosticsTier, ExecutionThresholds } from '@anatomy/execution-policy';
-import { datasetReads, explainView, fileLocality, fileNamingColumns, idFileClaims, inferDeps, parseLineage, planSignals, readLineageCatalog, withRelationColumns } from '@anatomy/plan-signals';
+import { datasetReads, explainView, fileLocality, fileNamingColumns, idFileClaims, inferDeps, keyedUpdate, parseLineage, planSignals, readLineageCatalog, withRelationColumns } from '@anatomy/plan-signals';
 import type { DatasetRead, FileLocality, InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
 import { buildTaskGraph, costModel, schedule, topologicalGenerations } from '@anatomy/scheduler';
 import type { CostModel, Schedule, TaskGraph } from '@anatomy/scheduler';
@@ -278,13 +278,18 @@ async function analyse(
         groupKeyColumns,
         idFileClaims: claims,
       });
-      locality[name] = viewLocality;
       // A view that carries a file identity (passed through, or picked per group of one file) hands it on to the views reading it.
       const carried = carriedFileColumn(viewSignals, viewLocality);
-      if (carried !== null) fileIdentityColumns[name] = [carried];
       // Result columns naming their row's file (only a file-local view has any) partition windows and join files downstream.
       const naming: Record<string, string[]> = { ...rowFileColumns };
       for (const [table, columns] of Object.entries(fileIdentityColumns)) naming[table] = [...(naming[table] ?? []), ...columns];
+      // A global view carrying its rows' file may still be recomputed for some files, given the keys its other inputs changed.
+      const keyed = viewLocality.local || carried === null ? null : keyedUpdate({ lineage: known, parseTree: bundle.parseTree, fileColumn: carried, fileIdentityColumns, naming, groupKeyColumns });
+      locality[name] = keyed === null ? viewLocality : typeof keyed === 'string' ? { ...viewLocality, unkeyed: keyed } : { ...viewLocality, keyed };
+      if (carried !== null) {
+        fileIdentityColumns[name] = [carried];
+        naming[name] = [...(naming[name] ?? []), carried];
+      }
       // A global view's ids may still name its rows' file part by part: a merge of such views by id stays within files.
       if (carried !== null) {
         const claimed = idFileClaims({ parseTree: bundle.parseTree, fileColumn: carried, fileIdentityColumns, naming, groupKeyColumns });
@@ -325,9 +330,22 @@ function flatten(subject: string, decision: string, d: Decided): PlanReportDecis
 
 function localityDecision(locality: FileLocality): Decided {
   return {
-    value: { local: locality.local, column: locality.column, ...(locality.nullFile === undefined ? {} : { nullFile: locality.nullFile }) },
+    value: {
+      local: locality.local,
+      column: locality.column,
+      ...(locality.nullFile === undefined ? {} : { nullFile: locality.nullFile }),
+      ...(locality.keyed === undefined ? {} : { keyed: { column: locality.keyed.column, anchors: locality.keyed.anchors, probes: locality.keyed.probes } }),
+    },
     confidence: 1,
-    rationale: locality.local ? `file-local: ${locality.reason}` : `global: ${locality.reason}`,
+    rationale: locality.local
+      ? `file-local: ${locality.reason}`
+      : `global: ${locality.reason}${
+          locality.keyed !== undefined
+            ? `; recomputed by file all the same, given the keys that changed: ${locality.keyed.reason}`
+            : locality.unkeyed !== undefined
+              ? `; recomputed whole when an input changed, not by key: ${locality.unkeyed}`
+              : ''
+        }`,
     evidence: [{ source: 'plan-lineage', detail: 'json_serialize_sql parse tree and the lineage read from it' }],
   };
 }
