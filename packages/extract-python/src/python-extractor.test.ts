@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stableId } from '@anatomy/contracts';
@@ -75,6 +75,28 @@ describe('pythonExtractor.capability', () => {
     expect(capability.hint).toMatch(/install CPython 3\.8/);
     const run = extractor.extract({ root: tmpdir(), files: [], datasets: ALL });
     await expect(run[Symbol.asyncIterator]().next()).rejects.toSatisfy((e) => ExtractPythonError.is(e, 'PythonUnavailable'));
+  });
+
+  it('probes a usable interpreter once for its life, and an unusable one again until it is fixed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anatomy-probe-'));
+    dirs.push(dir);
+    const starts = join(dir, 'starts');
+    const python = join(dir, 'python3');
+    const extractor = createPythonExtractor({ python });
+    expect((await extractor.capability()).available).toBe(false);
+    // The interpreter appears: a wrapper around the real python3 that counts its starts.
+    writeFileSync(python, `#!/bin/sh\necho start >> '${starts}'\nexec python3 "$@"\n`, { mode: 0o755 });
+    expect((await extractor.capability()).available).toBe(true);
+    expect((await extractor.capability()).available).toBe(true);
+    const root = join(dir, 'repo');
+    mkdirSync(root);
+    writeFileSync(join(root, 'a.py'), 'x = 1\n');
+    const files = [{ file_id: 'f', path: 'a.py', size: 6, sha256: '', encoding: 'utf-8' }];
+    let rows = 0;
+    for await (const batch of extractor.extract({ root, files, datasets: ALL, concurrency: 1 })) rows += batch.rowCount;
+    expect(rows).toBeGreaterThan(0);
+    // One probe and one worker: neither the second capability() nor extract() probed again.
+    expect(readFileSync(starts, 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
   it.runIf(existsSync('/root/.pyenv/versions/3.7.16/bin/python3'))('is unavailable for a python3 older than 3.8', async () => {

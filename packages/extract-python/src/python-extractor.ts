@@ -89,8 +89,17 @@ class PythonEvidenceExtractor implements Extractor {
     this.#options = options;
   }
 
-  capability(): Promise<ExtractorCapability> {
-    return probePython(this.#options.python, this.descriptor.needs['python3'] ?? '>=3.8');
+  /** The probe of an interpreter found usable; an unusable one is probed again, so a fix is seen. */
+  #available: Promise<ExtractorCapability> | null = null;
+
+  /** Probes the interpreter (one process start); a usable answer is kept for this extractor's life, and `extract` reuses it. */
+  async capability(): Promise<ExtractorCapability> {
+    if (this.#available !== null) return this.#available;
+    const probe = probePython(this.#options.python, this.descriptor.needs['python3'] ?? '>=3.8');
+    this.#available = probe;
+    const found = await probe;
+    if (!found.available) this.#available = null;
+    return found;
   }
 
   async *extract(request: ExtractionRequest): AsyncGenerator<ColumnBatch> {
