@@ -19,3 +19,5 @@ export { AnatomyError, errorFamily } from './anatomy-error.js';
 export type { ErrorFamily, ErrorOptions } from './anatomy-error.js';
 export { validate, formatIssues } from './validation-issue.js';
 export type { ValidationIssue, Validated } from './validation-issue.js';
+export { jsonProblem, jsonValueSchema } from './json-value.js';
+export type { JsonValue } from './json-value.js';

@@ -1,4 +1,4 @@
-import { EvidenceSchema, FingerprintSchema } from '@anatomy/contracts';
+import { EvidenceSchema, FingerprintSchema, jsonValueSchema } from '@anatomy/contracts';
 import type { Evidence } from '@anatomy/contracts';
 import { CachePolicySchema, cachePoliciesFromShape, compileExecutionPolicy } from '@anatomy/execution-policy';
 import type { CachePolicy, CompiledExecutionPolicy, DiagnosticsTier, ExecutionThresholds } from '@anatomy/execution-policy';
@@ -38,7 +38,7 @@ export const PlanReportDecisionSchema = z.object({
   subject: z.string().min(1),
   /** What was decided: `cache-policy`, `cost`, `scan-columns`, `maintenance.walBytesCheckpoint`, `compiler.file-join`, … */
   decision: z.string().min(1),
-  value: z.json(),
+  value: jsonValueSchema(),
   confidence: z.number().min(0).max(1),
   rationale: z.string().min(1),
   evidence: z.array(EvidenceSchema).min(1),

@@ -39,7 +39,7 @@ export const runCapabilitiesArtifact: ArtifactSpec<typeof CapabilitySnapshotSche
 /** The plan of a run: its views in schedule order with their plan fingerprints, and the decisions behind it. */
 export const runPlanReportArtifact: ArtifactSpec<typeof PlanReportSchema> = defineArtifact({
   name: 'plan-report',
-  version: 1,
+  version: 2,
   payload: PlanReportSchema,
   description: 'The views of a run in schedule order with inputs, plan fingerprints, costs and cache policies.',
 });
@@ -115,7 +115,7 @@ export const PlanBundlesSchema = z.array(PlanBundleSchema);
 /** The plan bundles of a run, in schedule order. */
 export const runPlanBundlesArtifact: ArtifactSpec<typeof PlanBundlesSchema> = defineArtifact({
   name: 'plan-bundles',
-  version: 1,
+  version: 2,
   payload: PlanBundlesSchema,
   description: "Each view's json_serialize_sql parse tree, EXPLAIN (FORMAT JSON) plan, normalized plan fingerprint and statistics.",
 });

@@ -1,4 +1,4 @@
-import { FingerprintSchema } from '@anatomy/contracts';
+import { FingerprintSchema, jsonValueSchema } from '@anatomy/contracts';
 import { z } from 'zod';
 
 /**
@@ -48,8 +48,8 @@ export type NormalizedPlanStats = z.infer<typeof NormalizedPlanStatsSchema>;
  */
 export const PlanBundleSchema = z.object({
   view: z.string().min(1),
-  parseTree: z.json(),
-  physicalPlan: z.json(),
+  parseTree: jsonValueSchema(),
+  physicalPlan: jsonValueSchema(),
   /** Hash of the physical plan without estimates or timings: equal plans, equal fingerprints. */
   planFingerprint: FingerprintSchema,
   stats: NormalizedPlanStatsSchema,

@@ -1,3 +1,4 @@
+import { jsonValueSchema } from '@anatomy/contracts';
 import { z } from 'zod';
 
 /**
@@ -79,7 +80,7 @@ export type OutputColumn = z.infer<typeof OutputColumnSchema>;
  */
 export const PredicateUseSchema = z.object({
   columns: z.array(z.string().min(1)).min(1),
-  expression: z.json(),
+  expression: jsonValueSchema(),
   sql: z.string().min(1).nullable(),
 });
 export type PredicateUse = z.infer<typeof PredicateUseSchema>;
