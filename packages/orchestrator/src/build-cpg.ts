@@ -310,8 +310,10 @@ async function executeViews(
           : known;
       if (cache.get(name) === 'inline-view') {
         // A plan taken from the cache created no views, and planning may have left a stand-in under
-        // the name of a view the policy keeps inline; this one's inputs exist by now.
-        if (planned.fromCache || planned.standIns.has(name)) await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+        // the name of a view the policy keeps inline; this one's inputs exist by now. A view already
+        // under the name was committed with that cache entry (same program, same SQL): it stays.
+        const kept = planned.fromCache && held.get(name) === 'VIEW' && !planned.standIns.has(name);
+        if (!kept && (planned.fromCache || planned.standIns.has(name))) await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
         // Nothing stored to measure: its readers take what its inputs say.
         incremental?.changed.set(name, affected);
         return {};
