@@ -28,13 +28,13 @@ import type { ProgressReporter } from './progress-reporter.js';
 import { OUTPUT_TABLES } from './run-artifacts.js';
 import type { OutputFingerprints, RunTimings } from './run-artifacts.js';
 import { writeBuildBundle } from './run-bundle-writer.js';
-import { buildStateDataset, fileManifestDataset, readStoredBuild, writeStoredBuild } from './build-state.js';
+import { buildStateDataset, fileManifestDataset, fileStatsDataset, readStoredBuild, writeStoredBuild } from './build-state.js';
 import type { BuildState } from './build-state.js';
 import { planIncrement } from './incremental-plan.js';
 import type { IncrementalPlan } from './incremental-plan.js';
 import { evidenceChanges, fileEvidenceDigests, removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
 import type { EvidenceDigests } from './replace-file-evidence.js';
-import { sinceReuse } from './since-reuse.js';
+import { sinceReuse, statReuse } from './since-reuse.js';
 import type { LimitedReads } from './file-filtered-sql.js';
 import { dropPreviousTables, keyedAffected, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
 import type { NameHolder } from './incremental-views.js';
@@ -134,6 +134,8 @@ export interface BuildModeSummary {
   readonly unchanged: number;
   /** Files handed to the extractors. */
   readonly extracted: number;
+  /** Files the scan read and hashed; the others' stored records were reused, their stat (or git, with `--since`) unchanged. */
+  readonly filesRead: number;
   /** Evidence rows removed because their files changed or went away. */
   readonly evidenceRowsDeleted: number;
   /** Materialized views taken over unchanged, recomputed for the affected files only, or recomputed whole. */
@@ -157,6 +159,7 @@ export function registryOfRun(options: { readonly scip?: boolean } = {}): Schema
   registry.register(maintenanceLogDataset);
   registry.register(runsDataset);
   registry.register(fileManifestDataset);
+  registry.register(fileStatsDataset);
   registry.register(buildStateDataset);
   registry.register(planCacheDataset);
   registry.register(outputDigestsDataset);
@@ -411,7 +414,7 @@ function updateCounts(updates: ReadonlyMap<string, ViewUpdate>): string {
   return `${counts.unchanged} unchanged, ${counts.files} recomputed for the changed files, ${counts.full} recomputed whole`;
 }
 
-function modeSummary(increment: IncrementalPlan, extracted: number, evidenceRowsDeleted: number): Omit<BuildModeSummary, 'views'> {
+function modeSummary(increment: IncrementalPlan, extracted: number, evidenceRowsDeleted: number): Omit<BuildModeSummary, 'views' | 'filesRead'> {
   if (increment.mode === 'full') return { mode: 'full', reason: increment.reason, added: 0, changed: 0, deleted: 0, unchanged: 0, extracted, evidenceRowsDeleted };
   return {
     mode: 'incremental',
@@ -497,11 +500,14 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
   const since = options.since === undefined || options.full === true ? undefined : await sinceReuse({ root, storePath, ref: options.since, ...waitOption(options, progress) });
   const scan = await timer.run(
     'scan',
-    () =>
-      scanRepository({ root, ...(options.include ? { include: [...options.include] } : {}), ...(options.exclude ? { exclude: [...options.exclude] } : {}) }, since?.reuse, (done, total) =>
-        progress.count('scan', done, total, 'files'),
+    async () =>
+      scanRepository(
+        { root, ...(options.include ? { include: [...options.include] } : {}), ...(options.exclude ? { exclude: [...options.exclude] } : {}) },
+        // A file whose stat is what it was at the stored build is not read again; `--full` reads every file.
+        since?.reuse ?? (options.full === true ? undefined : await statReuse({ storePath, ...waitOption(options, progress) })),
+        (done, total) => progress.count('scan', done, total, 'files'),
       ),
-    (s) => `${s.files.length} files, ${s.diagnostics.length} diagnostics`,
+    (s) => `${s.files.length} files (${s.read} read, the others unchanged since the stored build), ${s.diagnostics.length} diagnostics`,
   );
   if (scan.files.length === 0) {
     throw OrchestratorError.create('NoPythonFiles', `no Python files found under ${root}`, {
@@ -616,12 +622,13 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       outcomes.push(...(await writeOutputDigests(store, digests)));
       const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
       const edgeCounts = await store.query('SELECT edge_kind, count(*) AS n FROM cpg.edges GROUP BY edge_kind ORDER BY edge_kind');
-      outcomes.push(...(await writeStoredBuild(store, state, scan.files)));
-      const filesRead = since === undefined ? undefined : scan.files.filter((f) => !(since.reuse?.files.has(f.path) ?? false)).length;
+      outcomes.push(...(await writeStoredBuild(store, state, scan.files, scan.stats)));
+      const filesRead = scan.read;
       const mode: BuildModeSummary = {
         ...modeSummary(increment, toExtract.length, evidenceRowsDeleted),
+        filesRead,
         views: views === undefined ? { unchanged: 0, files: 0, full: rows.size } : tally(views.updates),
-        ...(since === undefined || options.since === undefined ? {} : { since: { ref: options.since, changedPaths: since.changedPaths, filesRead: filesRead ?? 0 } }),
+        ...(since === undefined || options.since === undefined ? {} : { since: { ref: options.since, changedPaths: since.changedPaths, filesRead } }),
       };
       return {
         planned,

@@ -1,5 +1,6 @@
 import { columnBatch, defineDataset } from '@anatomy/schema-authority';
 import type { DatasetSchema } from '@anatomy/schema-authority';
+import type { FileStat } from '@anatomy/repo-scan';
 import type { Store, WriteOutcome } from '@anatomy/store';
 
 /**
@@ -19,6 +20,29 @@ export const fileManifestDataset: DatasetSchema = defineDataset({
     { name: 'file_id', type: 'utf8', nullable: false, role: 'entity-identity', description: 'stable file id' },
     { name: 'path', type: 'utf8', nullable: false, role: 'path', description: 'repository-relative POSIX path' },
     { name: 'sha256', type: 'utf8', nullable: false, role: 'attribute', description: 'SHA-256 of the contents the evidence was extracted from' },
+  ],
+});
+
+/**
+ * `meta.file_stats`: the file system's stat of each file of the stored
+ * build as its record was taken (size, modification and change times in
+ * nanoseconds, inode). The next build's scan takes a file's stored record
+ * instead of reading and hashing it again while its stat is unchanged.
+ * Files modified just before or during their scan have no row.
+ */
+export const fileStatsDataset: DatasetSchema = defineDataset({
+  name: 'meta.file_stats',
+  producer: 'orchestrator',
+  version: 1,
+  description: 'The stat of each file of the stored build, under which the next scan reuses its stored record.',
+  spanUnit: 'none',
+  key: ['path'],
+  columns: [
+    { name: 'path', type: 'utf8', nullable: false, role: 'path', description: 'repository-relative POSIX path' },
+    { name: 'size', type: 'int64', nullable: false, role: 'attribute', description: 'size in bytes' },
+    { name: 'mtime_ns', type: 'int64', nullable: false, role: 'attribute', description: 'modification time, nanoseconds since the epoch' },
+    { name: 'ctime_ns', type: 'int64', nullable: false, role: 'attribute', description: 'status change time, nanoseconds since the epoch' },
+    { name: 'ino', type: 'int64', nullable: false, role: 'attribute', description: 'inode number' },
   ],
 });
 
@@ -117,9 +141,9 @@ export async function readStoredBuild(store: Store): Promise<StoredBuild> {
  * @example
  * await writeStoredBuild(store, state, scan.files);
  */
-export async function writeStoredBuild(store: Store, state: BuildState, files: readonly ManifestFile[]): Promise<WriteOutcome[]> {
+export async function writeStoredBuild(store: Store, state: BuildState, files: readonly ManifestFile[], stats: ReadonlyMap<string, FileStat> = new Map()): Promise<WriteOutcome[]> {
   const outcomes: WriteOutcome[] = [];
-  for (const ds of [buildStateDataset, fileManifestDataset]) {
+  for (const ds of [buildStateDataset, fileManifestDataset, fileStatsDataset]) {
     await store.ensureDataset(ds);
     outcomes.push(await store.deleteRows({ table: ds.name, where: 'true' }));
   }
@@ -139,6 +163,23 @@ export async function writeStoredBuild(store: Store, state: BuildState, files: r
     await store.ingest(
       fileManifestDataset,
       columnBatch(fileManifestDataset, { file_id: files.map((f) => f.file_id), path: files.map((f) => f.path), sha256: files.map((f) => f.sha256) }),
+    ),
+  );
+  const statted = files.flatMap((f) => {
+    const stat = stats.get(f.path);
+    // An inode number beyond BIGINT (some file systems hand out 64-bit ones) is not kept: that file is read again.
+    return stat === undefined || stat.ino >= 1n << 63n ? [] : [{ path: f.path, stat }];
+  });
+  outcomes.push(
+    await store.ingest(
+      fileStatsDataset,
+      columnBatch(fileStatsDataset, {
+        path: statted.map((s) => s.path),
+        size: statted.map((s) => s.stat.size),
+        mtime_ns: statted.map((s) => s.stat.mtimeNs),
+        ctime_ns: statted.map((s) => s.stat.ctimeNs),
+        ino: statted.map((s) => s.stat.ino),
+      }),
     ),
   );
   return outcomes;

@@ -59,7 +59,7 @@ function printBuildSummary(summary: BuildSummary, io: CliIo): void {
   out.write(
     b.mode === 'full'
       ? `  build: full (${b.reason}), ${b.extracted} files extracted\n`
-      : `  build: incremental, ${b.added} added, ${b.changed} changed, ${b.deleted} deleted, ${b.unchanged} unchanged; ${b.extracted} files extracted, ${b.evidenceRowsDeleted} evidence rows removed\n`,
+      : `  build: incremental, ${b.added} added, ${b.changed} changed, ${b.deleted} deleted, ${b.unchanged} unchanged; ${b.filesRead} files read, ${b.extracted} extracted, ${b.evidenceRowsDeleted} evidence rows removed\n`,
   );
   if (b.mode === 'incremental') out.write(`  views: ${b.views.unchanged} unchanged, ${b.views.files} recomputed for the changed files only, ${b.views.full} recomputed whole\n`);
   if (b.since !== undefined) out.write(`  since ${b.since.ref}: git reports ${b.since.changedPaths} changed paths; ${b.since.filesRead} files read\n`);

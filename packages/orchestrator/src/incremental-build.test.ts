@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRunBundle } from '@anatomy/artifact-registry';
@@ -50,6 +50,31 @@ describe('buildCpg on a store that holds a build', () => {
     expect(allEvidence.build).toMatchObject({ mode: 'full', reason: expect.stringContaining('evidence extracted changed') });
     const forced = await buildCpg({ root, allEvidence: true, full: true, maintenance: 'off' }, silentProgress());
     expect(forced.build).toMatchObject({ mode: 'full', reason: '--full was given', extracted: 1 });
+  });
+
+  it('reads again only the files whose stat changed since the stored build, and still sees a rewrite that kept size and modification time', { timeout: 300_000 }, async () => {
+    const root = project({ 'a.py': 'def f():\n    return 1\n', 'b.py': 'from a import f\n\nY = f()\n', 'c.py': 'Z = 3\n' });
+    // Settled files: written long enough before the scan for their stat to be trusted next time.
+    const past = new Date(Date.now() - 10_000);
+    for (const name of ['a.py', 'b.py', 'c.py']) utimesSync(join(root, name), past, past);
+    const first = await buildCpg({ root, maintenance: 'off' }, silentProgress());
+    expect(first.build).toMatchObject({ mode: 'full', filesRead: 3 });
+    const unchanged = await buildCpg({ root, maintenance: 'off' }, silentProgress());
+    expect(unchanged.build).toMatchObject({ mode: 'incremental', changed: 0, filesRead: 0 });
+    // Same size, modification time set back: only the change time tells, and it is enough.
+    writeFileSync(join(root, 'c.py'), 'Z = 4\n');
+    utimesSync(join(root, 'c.py'), past, past);
+    const rewritten = await buildCpg({ root, maintenance: 'off' }, silentProgress());
+    expect(rewritten.build).toMatchObject({ mode: 'incremental', changed: 1, unchanged: 2, filesRead: 1 });
+    // --full reads every file.
+    const full = await buildCpg({ root, full: true, maintenance: 'off' }, silentProgress());
+    expect(full.build).toMatchObject({ mode: 'full', filesRead: 3 });
+    const store = await openStore({ path: rewritten.storePath, readOnly: true });
+    try {
+      expect((await store.query('SELECT path FROM meta.file_stats ORDER BY path')).map((r) => r['path'])).toEqual(['a.py', 'b.py', 'c.py']);
+    } finally {
+      await store.close();
+    }
   });
 
   it('recomputes only the changed files’ rows of cpg.props, cpg.nodes (and the nodes of no file) and cpg.edges, and ends with the tables a full build makes', { timeout: 300_000 }, async () => {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import type { FileRecord, ScanDiagnosticCode, ScanReuse } from '@anatomy/repo-scan';
-import { FileRecordSchema, ScanDiagnosticCodeSchema } from '@anatomy/repo-scan';
-import type { LockWait } from '@anatomy/store';
+import type { FileRecord, FileStat, ScanDiagnosticCode, ScanReuse } from '@anatomy/repo-scan';
+import { ScanDiagnosticCodeSchema } from '@anatomy/repo-scan';
+import type { LockWait, Store } from '@anatomy/store';
 import { openStore } from '@anatomy/store';
 import { changedSince } from './git-changes.js';
 
@@ -15,6 +15,68 @@ export interface SinceReuse {
 async function tableExists(query: (sql: string, params: string[]) => Promise<unknown[]>, schema: string, table: string): Promise<boolean> {
   const rows = (await query('SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?', [schema, table])) as unknown[];
   return rows.length > 0;
+}
+
+/** A stored file record the scan may take, with the problems its inspection reported and the stat it holds under. */
+type Reusable = { record: FileRecord; problems: { code: ScanDiagnosticCode; message: string }[]; stat?: FileStat };
+
+/**
+ * The scan records of the stored build, by path (leaving out `skip`), with
+ * their scan problems and, with `stats`, the stat each holds under (a file
+ * with no stored stat is left out). Undefined when the store has none.
+ */
+async function storedRecords(store: Store, options: { readonly skip?: ReadonlySet<string>; readonly stats: boolean }): Promise<Map<string, Reusable> | undefined> {
+  const query = (sql: string, params: string[]): Promise<unknown[]> => store.query(sql, params);
+  if (!(await tableExists(query, 'meta', 'file_manifest')) || !(await tableExists(query, 'evidence', 'files'))) return undefined;
+  if (options.stats && !(await tableExists(query, 'meta', 'file_stats'))) return undefined;
+  const files = new Map<string, Reusable>();
+  const sql = options.stats
+    ? `SELECT f.file_id, f.path, f.size, f.sha256, f.encoding, f.line_count, s.size AS stat_size, s.mtime_ns, s.ctime_ns, s.ino
+         FROM evidence.files AS f JOIN meta.file_stats AS s ON s.path = f.path ORDER BY f.path`
+    : 'SELECT file_id, path, size, sha256, encoding, line_count FROM evidence.files ORDER BY path';
+  for (const row of await store.query(sql)) {
+    const path = String(row['path']);
+    if (options.skip?.has(path) === true) continue;
+    // The stored rows were written from validated scan records into typed columns: read back as they are.
+    const record: FileRecord = Object.freeze({
+      file_id: String(row['file_id']) as FileRecord['file_id'],
+      path,
+      size: Number(row['size']),
+      sha256: String(row['sha256']),
+      encoding: String(row['encoding']),
+      line_count: Number(row['line_count']),
+    });
+    const stat: FileStat | undefined = options.stats
+      ? { size: Number(row['stat_size']), mtimeNs: BigInt(String(row['mtime_ns'])), ctimeNs: BigInt(String(row['ctime_ns'])), ino: BigInt(String(row['ino'])) }
+      : undefined;
+    files.set(path, { record, problems: [], ...(stat === undefined ? {} : { stat }) });
+  }
+  for (const row of await store.query('SELECT path, code, message FROM evidence.scan_diagnostics WHERE file_id IS NOT NULL ORDER BY path, code')) {
+    files.get(String(row['path']))?.problems.push({ code: ScanDiagnosticCodeSchema.parse(row['code']), message: String(row['message']) });
+  }
+  return files;
+}
+
+/**
+ * The scan records of the stored build a scan may take while each file's
+ * stat is what it was when its record was taken (`meta.file_stats`), so
+ * only new and modified files are read and hashed again. The store is
+ * opened read-only for the moment of reading. No store, or one without
+ * stats, gives nothing to reuse (every file is read).
+ *
+ * @example
+ * const reuse = await statReuse({ storePath });
+ * const scan = await scanRepository({ root }, reuse);
+ */
+export async function statReuse(options: { readonly storePath: string; readonly wait?: LockWait }): Promise<ScanReuse | undefined> {
+  if (!existsSync(options.storePath)) return undefined;
+  const store = await openStore({ path: options.storePath, readOnly: true, ...(options.wait === undefined ? {} : { wait: options.wait }) });
+  try {
+    const files = await storedRecords(store, { stats: true });
+    return files === undefined ? undefined : { files };
+  } finally {
+    await store.close();
+  }
 }
 
 /**
@@ -33,19 +95,8 @@ export async function sinceReuse(options: { readonly root: string; readonly stor
   if (!existsSync(options.storePath)) return { reuse: undefined, changedPaths: changed.size };
   const store = await openStore({ path: options.storePath, readOnly: true, ...(options.wait === undefined ? {} : { wait: options.wait }) });
   try {
-    const query = (sql: string, params: string[]): Promise<unknown[]> => store.query(sql, params);
-    if (!(await tableExists(query, 'meta', 'file_manifest')) || !(await tableExists(query, 'evidence', 'files'))) return { reuse: undefined, changedPaths: changed.size };
-    const files = new Map<string, { record: FileRecord; problems: { code: ScanDiagnosticCode; message: string }[] }>();
-    for (const row of await store.query('SELECT file_id, path, size, sha256, encoding, line_count FROM evidence.files ORDER BY path')) {
-      const path = String(row['path']);
-      if (changed.has(path)) continue;
-      const record = FileRecordSchema.parse({ ...row, size: Number(row['size']), line_count: Number(row['line_count']) });
-      files.set(path, { record, problems: [] });
-    }
-    for (const row of await store.query('SELECT path, code, message FROM evidence.scan_diagnostics WHERE file_id IS NOT NULL ORDER BY path, code')) {
-      files.get(String(row['path']))?.problems.push({ code: ScanDiagnosticCodeSchema.parse(row['code']), message: String(row['message']) });
-    }
-    return { reuse: { files }, changedPaths: changed.size };
+    const files = await storedRecords(store, { skip: changed, stats: false });
+    return { reuse: files === undefined ? undefined : { files }, changedPaths: changed.size };
   } finally {
     await store.close();
   }

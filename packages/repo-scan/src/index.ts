@@ -1,5 +1,6 @@
 export { scanRepository, ScanResultSchema } from './scan-repository.js';
 export type { ScanResult, ScanReuse } from './scan-repository.js';
+export type { FileStat } from './inspect-file.js';
 export { ScanOptionsSchema, DEFAULT_INCLUDE } from './scan-options.js';
 export type { ScanOptions } from './scan-options.js';
 export { FileRecordSchema } from './file-record.js';

@@ -19,11 +19,34 @@ export interface FileProblem {
 
 /** What one pass over a file's bytes learns. */
 export interface FileInspection {
+  /** The file's metadata as it was opened, before its bytes were read; null when it was written while being read (the sizes differ). */
+  readonly stat: FileStat | null;
   readonly size: number;
   readonly sha256: string;
   readonly encoding: string;
   readonly lineCount: number;
   readonly problems: readonly FileProblem[];
+}
+
+/**
+ * What the file system says of a file, enough to tell that it was not
+ * written since: size, modification and change times in nanoseconds, inode.
+ */
+export interface FileStat {
+  readonly size: number;
+  readonly mtimeNs: bigint;
+  readonly ctimeNs: bigint;
+  readonly ino: bigint;
+}
+
+/** The {@link FileStat} of a `stat` call made with `{ bigint: true }`. */
+export function fileStatOf(stats: { readonly size: bigint; readonly mtimeNs: bigint; readonly ctimeNs: bigint; readonly ino: bigint }): FileStat {
+  return Object.freeze({ size: Number(stats.size), mtimeNs: stats.mtimeNs, ctimeNs: stats.ctimeNs, ino: stats.ino });
+}
+
+/** Whether two stats describe the same unchanged file. */
+export function sameFileStat(a: FileStat, b: FileStat): boolean {
+  return a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino;
 }
 
 /** Checks bytes against the declared encoding chunk by chunk. */
@@ -113,6 +136,7 @@ async function fill(handle: FileHandle, buffer: Buffer): Promise<number> {
 export async function inspectFile(absolutePath: string, buffer: Buffer): Promise<FileInspection> {
   const handle = await open(absolutePath, 'r');
   try {
+    const stat = fileStatOf(await handle.stat({ bigint: true }));
     const hash = createHash('sha256');
     const lines = new LineCounter();
     let size = 0;
@@ -153,7 +177,7 @@ export async function inspectFile(absolutePath: string, buffer: Buffer): Promise
         message: `a UTF-8 byte order mark contradicts the coding cookie '${detection.cookie ?? ''}'; Python refuses such a file`,
       });
     }
-    return Object.freeze({ size, sha256: hash.digest('hex'), encoding, lineCount: lines.count(), problems: Object.freeze(problems) });
+    return Object.freeze({ stat: stat.size === size ? stat : null, size, sha256: hash.digest('hex'), encoding, lineCount: lines.count(), problems: Object.freeze(problems) });
   } finally {
     await handle.close();
   }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { stableId } from '@anatomy/contracts';
@@ -11,6 +11,8 @@ import { comparePaths } from './relative-path.js';
 import { RepoScanError } from './repo-scan-error.js';
 import { ScanResultSchema, scanRepository } from './scan-repository.js';
 import type { ScanResult } from './scan-repository.js';
+import type { FileRecord } from './file-record.js';
+import type { FileStat } from './inspect-file.js';
 
 /** A file's content, a symlink to create, or an empty directory. */
 type TreeEntry = string | Uint8Array | { readonly symlink: string } | { readonly directory: true };
@@ -367,5 +369,32 @@ describe('scanRepository with reuse', () => {
     expect(reused.files[0]).toEqual(stale);
     expect(reused.files[1]?.sha256).toBe(createHash('sha256').update('y = 3\n').digest('hex'));
     expect(reused.diagnostics).toEqual([{ path: 'a.py', file_id: a.file_id, code: 'repo-scan/UnknownEncoding', message: 'kept from the earlier scan' }]);
+  });
+
+  it('takes a record given with a stat only while the file still has that stat, and keeps no stat of a file modified just now', async () => {
+    const root = createFileTree({ 'a.py': 'x = 1\n', 'b.py': 'y = 2\n', 'c.py': 'z = 3\n' });
+    // Files written three seconds ago are settled; one written now is not.
+    const past = new Date(Date.now() - 3000);
+    for (const name of ['a.py', 'b.py', 'c.py']) utimesSync(join(root, name), past, past);
+    const fresh = await scanRepository({ root });
+    expect(fresh.read).toBe(3);
+    expect([...fresh.stats.keys()]).toEqual(['a.py', 'b.py', 'c.py']);
+    expect(fresh.stats.get('a.py')?.size).toBe(6);
+    const records = new Map(fresh.files.map((f) => [f.path, f]));
+    // Stale records stand in for every file, each under the stat the fresh scan saw.
+    const stale = (path: string): FileRecord => ({ ...(records.get(path) as FileRecord), sha256: '0'.repeat(64) });
+    const reuse = { files: new Map(['a.py', 'b.py', 'c.py'].map((path) => [path, { record: stale(path), problems: [], stat: fresh.stats.get(path) as FileStat }])) };
+    // b.py gets other contents of the same size and the same modification time: its change time still tells.
+    writeFileSync(join(root, 'b.py'), 'y = 4\n');
+    utimesSync(join(root, 'b.py'), past, past);
+    // c.py is rewritten now.
+    writeFileSync(join(root, 'c.py'), 'z = 5\n');
+    const again = await scanRepository({ root }, reuse);
+    expect(again.read).toBe(2);
+    expect(again.files[0]).toEqual(stale('a.py'));
+    expect(again.files[1]?.sha256).toBe(createHash('sha256').update('y = 4\n').digest('hex'));
+    expect(again.files[2]?.sha256).toBe(createHash('sha256').update('z = 5\n').digest('hex'));
+    // c.py was modified within two seconds of this scan: its stat is not kept, so the next scan reads it.
+    expect([...again.stats.keys()]).toEqual(['a.py', 'b.py']);
   });
 });

@@ -8,13 +8,16 @@ import { fileIdForPath } from './file-id.js';
 import { FileRecordSchema } from './file-record.js';
 import type { FileRecord } from './file-record.js';
 import { IgnoreRules } from './ignore-rules.js';
-import { CHUNK_BYTES, inspectFile } from './inspect-file.js';
+import { CHUNK_BYTES, fileStatOf, inspectFile, sameFileStat } from './inspect-file.js';
+import type { FileStat } from './inspect-file.js';
 import { comparePaths } from './relative-path.js';
 import { RepoScanError } from './repo-scan-error.js';
 import { ScanDiagnosticSchema } from './scan-diagnostic.js';
 import type { ScanDiagnostic, ScanDiagnosticCode } from './scan-diagnostic.js';
 import { DEFAULT_INCLUDE, ScanOptionsSchema } from './scan-options.js';
 import type { ScanOptions } from './scan-options.js';
+
+const FileStatSchema = z.object({ size: z.number().int().nonnegative(), mtimeNs: z.bigint(), ctimeNs: z.bigint(), ino: z.bigint() }).readonly();
 
 /** The files of a repository and the problems met while finding and reading them. */
 export const ScanResultSchema = z.object({
@@ -24,11 +27,27 @@ export const ScanResultSchema = z.object({
   files: z.array(FileRecordSchema).readonly(),
   /** Sorted by path, then code. */
   diagnostics: z.array(ScanDiagnosticSchema).readonly(),
+  /**
+   * The stat of each listed file, by path, under which its record holds: a
+   * later scan may reuse the record while the stat is unchanged (see
+   * {@link ScanReuse}). Files modified within two seconds of the scan's
+   * start, or while being read, are left out.
+   */
+  stats: z.map(z.string(), FileStatSchema).readonly(),
+  /** How many files were read and hashed; the others' records were reused. */
+  read: z.number().int().nonnegative(),
 }).readonly();
 export type ScanResult = z.infer<typeof ScanResultSchema>;
 
 /** Directory names never entered, wherever they appear. */
 const SKIPPED_NAMES = new Set(['.git', '.anatomy', 'node_modules', '__pycache__']);
+/**
+ * A file modified this close to the start of a scan (or after it) may have
+ * been written again within the file system's timestamp granularity without
+ * its stat changing: its stat is not recorded, so it is read next time.
+ */
+const RACY_NS = 2_000_000_000n;
+
 /** Files inspected at once; each holds one read buffer. */
 const CONCURRENCY = 8;
 
@@ -242,12 +261,17 @@ function byPathThenCode(a: ScanDiagnostic, b: ScanDiagnostic): number {
 /**
  * What a scan may take from an earlier scan instead of reading the file
  * again: the file's record and the problems its inspection reported, by
- * repository-relative path. The caller vouches that those files did not
- * change (e.g. git says so); a reused path that the walk no longer finds is
+ * repository-relative path. Without `stat`, the caller vouches that the file
+ * did not change (e.g. git says so); with it, the record is taken only when
+ * the file's stat now is that one (same size, times and inode), as `git
+ * status` trusts its index. A reused path that the walk no longer finds is
  * simply not listed.
  */
 export interface ScanReuse {
-  readonly files: ReadonlyMap<string, { readonly record: FileRecord; readonly problems: readonly { readonly code: ScanDiagnosticCode; readonly message: string }[] }>;
+  readonly files: ReadonlyMap<
+    string,
+    { readonly record: FileRecord; readonly problems: readonly { readonly code: ScanDiagnosticCode; readonly message: string }[]; readonly stat?: FileStat }
+  >;
 }
 
 /**
@@ -299,15 +323,23 @@ export async function scanRepository(
   let done = 0;
   let bytesRead = 0;
   onProgress?.(0, candidates.length, 0);
+  // Wall-clock nanoseconds, as file times are: what was modified after this may be modified again unseen.
+  const racyFrom = BigInt(Date.now()) * 1_000_000n - RACY_NS;
+  let read = 0;
   const inspected = await mapBounded(candidates, CONCURRENCY, async (candidate, slot) => {
     const known = reuse?.files.get(candidate.rel);
     if (known !== undefined) {
-      const { record } = known;
-      onProgress?.(++done, candidates.length, bytesRead);
-      return { candidate, inspection: { size: record.size, sha256: record.sha256, encoding: record.encoding, lineCount: record.line_count, problems: known.problems } };
+      // A stat that cannot be taken, or differs, means the file is read after all.
+      const now = await stat(candidate.abs, { bigint: true }).then(fileStatOf, () => null);
+      if (known.stat === undefined || (now !== null && sameFileStat(now, known.stat))) {
+        const { record } = known;
+        onProgress?.(++done, candidates.length, bytesRead);
+        return { candidate, inspection: { stat: now, size: record.size, sha256: record.sha256, encoding: record.encoding, lineCount: record.line_count, problems: known.problems } };
+      }
     }
     try {
       const inspection = await inspectFile(candidate.abs, buffers[slot] as Buffer);
+      read++;
       bytesRead += inspection.size;
       onProgress?.(++done, candidates.length, bytesRead);
       return { candidate, inspection };
@@ -319,9 +351,11 @@ export async function scanRepository(
   });
 
   const files: FileRecord[] = [];
+  const stats = new Map<string, FileStat>();
   for (const item of inspected) {
     if (item === undefined) continue;
     const { candidate, inspection } = item;
+    if (inspection.stat !== null && inspection.stat.mtimeNs < racyFrom) stats.set(candidate.rel, inspection.stat);
     const file_id = fileIdForPath(candidate.rel);
     files.push(
       Object.freeze({
@@ -341,5 +375,7 @@ export async function scanRepository(
     root,
     files: Object.freeze(files),
     diagnostics: Object.freeze(walk.diagnostics.sort(byPathThenCode)),
+    stats,
+    read,
   });
 }
