@@ -60,6 +60,21 @@ export const FileLocalitySchema = z.object({
     })
     .optional(),
   /**
+   * Present on a global view that groups the rows of one stored relation
+   * by one of its columns (see `groupedUpdate`): a result row depends only
+   * on the relation's rows holding its group key, so an incremental build
+   * recomputes only the groups whose key the relation's changed rows hold.
+   */
+  grouped: z
+    .object({
+      /** The result column passing the group key through. */
+      column: z.string().min(1),
+      /** The stored relation grouped, and its column the group key is. */
+      source: z.object({ relation: z.string().min(1), column: z.string().min(1) }),
+      reason: z.string().min(1),
+    })
+    .optional(),
+  /**
    * On a global view that carries its rows' file but is not `keyed`: why
    * `keyedUpdate` refused it, so it is recomputed whole whenever an input
    * changed.
@@ -269,7 +284,7 @@ function unionBranches(node: Json): Json[] | null {
 }
 
 /** The name a select-list item gives its result column, or undefined when it gives none the tree shows. */
-function itemName(item: unknown): string | undefined {
+export function itemName(item: unknown): string | undefined {
   if (!isObject(item)) return undefined;
   if (typeof item['alias'] === 'string' && item['alias'] !== '') return item['alias'];
   const names = Array.isArray(item['column_names']) ? (item['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string') : [];
@@ -321,7 +336,7 @@ function referenceIs(names: readonly string[], from: unknown, ctes: ReadonlyMap<
 }
 
 /** The names of a column reference, or null for any other expression. */
-function columnNames(expression: unknown): string[] | null {
+export function columnNames(expression: unknown): string[] | null {
   if (!isObject(expression) || expression['class'] !== 'COLUMN_REF' || !Array.isArray(expression['column_names'])) return null;
   return (expression['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string');
 }

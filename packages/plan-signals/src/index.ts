@@ -48,6 +48,8 @@ export { FileLocalitySchema, fileLocality, fileNamingColumns, idFileClaims } fro
 export type { FileLocality, IdFileClaims } from './file-locality.js';
 export { keyedUpdate } from './keyed-update.js';
 export type { KeyedUpdate } from './keyed-update.js';
+export { groupedUpdate } from './grouped-update.js';
+export type { GroupedUpdate } from './grouped-update.js';
 export type { FilePartitioning, PlanSignals, PlanSignalsOptions } from './plan-signals.js';
 export { CapabilitySnapshotSchema, captureCapabilities } from './capability-snapshot.js';
 export type { CapabilitySnapshot } from './capability-snapshot.js';
