@@ -146,6 +146,19 @@ describe('compileExecutionPolicy', () => {
     expect(cachePoliciesFromShape({ views: base.views, graph: base.graph, reads, locality })['norm.classes']).toBe('materialized-table');
   });
 
+  it('stores a file-local view that a global view groups, so an incremental build knows which groups changed', () => {
+    const grouping = { local: false, grouped: { source: { relation: 'norm.classes' } } };
+    const locality = { 'norm.classes': { local: true }, 'out.report': grouping };
+    const decision = cacheOf(compileExecutionPolicy({ ...base, locality }))['norm.classes'];
+    expect(decision?.value).toBe('materialized-table');
+    expect(decision?.rationale).toContain('grouped by out.report');
+    // Grouping another relation leaves it inline.
+    const elsewhere = { 'norm.classes': { local: true }, 'out.report': { local: false, grouped: { source: { relation: 'norm.other' } } } };
+    expect(cacheOf(compileExecutionPolicy({ ...base, locality: elsewhere }))['norm.classes']?.value).toBe('inline-view');
+    const reads = Object.fromEntries(Object.entries(base.signals).map(([view, s]) => [view, s.reads]));
+    expect(cachePoliciesFromShape({ views: base.views, graph: base.graph, reads, locality })['norm.classes']).toBe('materialized-table');
+  });
+
   it('never decides from names: renaming every view leaves every decision as it was', async () => {
     const renamed = await analyse((name) => `zz.${name.replace('.', '_')}`);
     const before = compileExecutionPolicy(base);

@@ -35,9 +35,11 @@ export interface CompileExecutionPolicyInput {
    * Which views are file-local, from their lineage (see plan-signals'
    * `fileLocality`). A global view a file-local view reads is stored rather
    * than inlined: an incremental build can then measure which files' rows of
-   * it changed and recompute its reader for those files only.
+   * it changed and recompute its reader for those files only. A view a
+   * global view groups (its `grouped` source) is stored too: its changed
+   * rows tell which groups of the reader to recompute.
    */
-  readonly locality?: Readonly<Record<string, { readonly local: boolean }>>;
+  readonly locality?: Readonly<Record<string, { readonly local: boolean; readonly grouped?: { readonly source: { readonly relation: string } } | undefined }>>;
 }
 
 /** A decision under construction: mutable, validated when the policy is sealed. */
@@ -141,6 +143,17 @@ function cacheDecision(
       value: 'materialized-table',
       confidence: 0.8,
       rationale: `its reader(s) read it at ${total} places: inlined, it would be computed ${total} times`,
+      evidence,
+    };
+  }
+  // Inlined into the global view grouping its rows, its changed rows could not be known: any change would recompute every group.
+  const groupingReaders = readers.filter((reader) => locality?.[reader]?.grouped?.source.relation === view.name);
+  if (groupingReaders.length > 0) {
+    evidence.push({ source: 'plan-lineage', detail: `${groupingReaders.join(', ')} group(s) its rows by a column of it` });
+    return {
+      value: 'materialized-table',
+      confidence: 0.8,
+      rationale: `its rows are grouped by ${groupingReaders.join(', ')}: stored, an incremental build learns which keys its changed rows hold and recomputes only those groups`,
       evidence,
     };
   }
