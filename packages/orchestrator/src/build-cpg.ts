@@ -36,7 +36,7 @@ import { evidenceChanges, fileEvidenceDigests, removeFileEvidence, unownedEviden
 import type { EvidenceDigests } from './replace-file-evidence.js';
 import { sinceReuse, statReuse } from './since-reuse.js';
 import type { LimitedReads } from './file-filtered-sql.js';
-import { dropPreviousTables, keyedAffected, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
+import { dropPreviousTables, groupedAffected, keyedAffected, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
 import type { NameHolder } from './incremental-views.js';
 import type { AffectedFiles, AffectedInput, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
@@ -307,10 +307,15 @@ async function executeViews(
       const known = incremental === undefined ? 'all' : viewAffected(name, incremental, incremental.changed);
       // A global view that reads its other inputs by key needs only the files whose keys changed recomputed.
       const keyed = planned.locality[name]?.keyed;
+      // One grouping a relation by one of its columns needs only the groups whose keys changed recomputed.
+      const grouped = keyed === undefined ? planned.locality[name]?.grouped : undefined;
+      const narrowable = incremental !== undefined && known === 'all' && incremental.previous.has(name) && cache.get(name) !== 'inline-view';
       const affected =
-        incremental !== undefined && known === 'all' && keyed !== undefined && incremental.previous.has(name) && cache.get(name) !== 'inline-view'
+        narrowable && keyed !== undefined
           ? await keyedAffected(store, name, keyed, incremental, incremental.changed)
-          : known;
+          : narrowable && grouped !== undefined
+            ? groupedAffected(name, grouped, incremental, incremental.changed)
+            : known;
       if (cache.get(name) === 'inline-view') {
         // A plan taken from the cache created no views, and planning may have left a stand-in under
         // the name of a view the policy keeps inline; this one's inputs exist by now. A view already
@@ -335,6 +340,7 @@ async function executeViews(
           columns: incremental.readColumns.get(name) ?? null,
           held: held.get(name) ?? null,
           ...(keyed === undefined ? {} : { keyed }),
+          ...(grouped === undefined ? {} : { grouped }),
           ...(incremental.probedKeys.get(name) === undefined ? {} : { keys: incremental.probedKeys.get(name) ?? [] }),
         });
         incremental.changed.set(name, result.changed);
@@ -454,10 +460,12 @@ interface IncrementalViews extends AffectedInput {
   readonly changedKeys: Map<string, Readonly<Record<string, readonly (string | null)[]>>>;
 }
 
-/** The columns of each relation that a keyed global view looks its changed rows up by (see FileLocality's `keyed`). */
+/** The columns of each relation that a keyed global view looks its changed rows up by, or a grouped one groups it by (see FileLocality's `keyed` and `grouped`). */
 function probedKeys(locality: Readonly<Record<string, FileLocality>>): Map<string, string[]> {
   const out = new Map<string, Set<string>>();
   for (const l of Object.values(locality)) for (const p of l.keyed?.probes ?? []) out.set(p.foreign, (out.get(p.foreign) ?? new Set()).add(p.foreignColumn));
+  // A grouped view recomputes the groups whose keys its relation's changed rows hold.
+  for (const l of Object.values(locality)) if (l.grouped !== undefined) out.set(l.grouped.source.relation, (out.get(l.grouped.source.relation) ?? new Set()).add(l.grouped.source.column));
   return new Map([...out].map(([relation, columns]) => [relation, [...columns].sort()]));
 }
 

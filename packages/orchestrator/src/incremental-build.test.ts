@@ -243,6 +243,9 @@ describe('buildCpg on a store that holds a build', () => {
     const update = (name: string): string | undefined => renamed.tasks.find((t) => t.name === name)?.update;
     // Global views joining names across files, brought up to date by file rather than whole.
     for (const view of ['rel.named_symbol', 'rel.import_def', 'rel.load_binder_symbol']) expect(update(view), view).toBe('files');
+    // The symbols, one per qualified name, recomputed only for the names whose rows changed (pkg.a.f and pkg.a.f2).
+    expect(update('derived.qualified_symbols')).toBe('files');
+    expect(renamed.tasks.find((t) => t.name === 'derived.qualified_symbols')?.reads?.limited).toBe(1);
     expect(renamed.tasks.find((t) => t.name === 'rel.named_symbol')?.reads?.limited).toBeGreaterThan(0);
     expect(await fingerprints(renamed.storePath)).toEqual(await fullBuild());
     // And back: b's rows resolve again.

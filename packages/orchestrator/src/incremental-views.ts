@@ -1,5 +1,5 @@
 import { sqlString } from '@anatomy/contracts';
-import type { FileLocality, KeyedUpdate } from '@anatomy/plan-signals';
+import type { FileLocality, GroupedUpdate, KeyedUpdate } from '@anatomy/plan-signals';
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { ManifestView } from '@anatomy/semantic-ir';
 import { replaceChangedRows } from '@anatomy/store';
@@ -223,6 +223,32 @@ export async function keyedAffected(store: Store, view: string, keyed: KeyedUpda
 }
 
 /**
+ * Which groups of a global view with a grouped update (see FileLocality's
+ * `grouped`) may differ from the previous build: the keys the grouped
+ * relation's changed rows hold, before and after (`nulls` when one of them
+ * is NULL). `all` when those keys are not known (the relation was not
+ * asked for them, or it is not the view's only input).
+ *
+ * @example
+ * groupedAffected('derived.qualified_symbols', grouped, { inputsOf, changedKeys }, known); // ['json.decoder._bench']
+ */
+export function groupedAffected(
+  view: string,
+  grouped: GroupedUpdate,
+  input: { readonly inputsOf: ReadonlyMap<string, readonly string[]>; readonly changedKeys: KeyedInput['changedKeys'] },
+  known: ReadonlyMap<string, AffectedFiles>,
+): AffectedFiles {
+  const { relation, column } = grouped.source;
+  if ((input.inputsOf.get(view) ?? []).some((i) => i !== relation)) return 'all';
+  const seen = known.get(relation);
+  if (seen !== undefined && seen !== 'all' && !('nulls' in seen) && seen.length === 0) return [];
+  const values = input.changedKeys.get(relation)?.[column];
+  if (values === undefined) return 'all';
+  const keys = values.filter((v): v is string => v !== null);
+  return values.includes(null) ? { files: keys, nulls: true } : keys;
+}
+
+/**
  * The files whose rows changed, from the groups (by the view's file
  * column) whose rows differ: `all` when rows of no file changed, since
  * readers cannot follow those by file.
@@ -278,6 +304,8 @@ export async function updateView(
     readonly keyed?: KeyedUpdate;
     /** Columns whose values in the changed rows its readers look up (see `replaceChangedRows`'s `keys`). */
     readonly keys?: readonly string[];
+    /** A global view's grouped update (see FileLocality's `grouped`): with `affected` a list of group keys, only those groups are recomputed. */
+    readonly grouped?: GroupedUpdate;
   },
 ): Promise<{
   readonly update: ViewUpdate;
@@ -302,7 +330,9 @@ export async function updateView(
     await store.run(`ALTER TABLE ${previous} RENAME TO ${quoteIdentifier(table)}`);
   };
   const keyed = options.locality?.local === true ? undefined : options.keyed;
-  const column = options.locality?.local === true ? options.locality.column : (keyed?.column ?? null);
+  // A grouped view's `affected` names groups, not files: its reads are limited by the group key, and its readers learn which files changed as from a whole recomputation.
+  const grouped = options.locality?.local === true || keyed !== undefined ? undefined : options.grouped;
+  const column = options.locality?.local === true ? options.locality.column : (keyed?.column ?? grouped?.column ?? null);
   const keys = options.keys === undefined || options.keys.length === 0 ? {} : { keys: options.keys };
   const projection = options.columns === undefined || options.columns === null ? {} : { columns: options.columns };
   const affected = options.affected;
@@ -325,7 +355,12 @@ export async function updateView(
     const tally: LimitedReads = { limited: 0, inlined: 0 };
     // A keyed global view limits only the relations read with its rows' files; the others are looked up whole.
     const foreign = new Set(keyed?.probes.flatMap((p) => [p.foreign, ...p.via.map((v) => v.relation)]) ?? []);
-    const limitable = options.fileColumns === undefined || keyed === undefined ? options.fileColumns : new Map([...options.fileColumns].filter(([r]) => keyed.anchors.includes(r) && !foreign.has(r)));
+    const limitable =
+      grouped !== undefined
+        ? new Map([[grouped.source.relation, grouped.source.column]])
+        : options.fileColumns === undefined || keyed === undefined
+          ? options.fileColumns
+          : new Map([...options.fileColumns].filter(([r]) => keyed.anchors.includes(r) && !foreign.has(r)));
     const sql = limitable === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, limitable, files, options.reads, options.inline, tally);
     // Recomputed for a file, a view's rows often come out as they were (an edit that touched no import leaves the imports' views alike):
     // only the rows that differ are written, and they tell which files' rows changed.
@@ -333,13 +368,13 @@ export async function updateView(
       table: view.name,
       sql: `SELECT * FROM (${sql}) AS anatomy_increment WHERE ${where}`,
       scope: { where },
-      by: column,
+      by: grouped === undefined ? column : (options.fileColumn ?? null),
       ...projection,
       ...keys,
       digest: options.digest === true,
     });
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : replaced.digests === undefined ? { kind: 'rewritten' } : { kind: 'rows', ...replaced.digests };
-    const changed = options.measure === true ? measuredChange(replaced.changedGroups) : affected;
+    const changed = options.measure === true ? measuredChange(replaced.changedGroups) : grouped === undefined ? affected : 'all';
     return {
       update: 'files',
       rows: await rowsAfter(replaced.outcome),

@@ -152,11 +152,15 @@ describe('planReport on the python-cpg program', () => {
       const tasks = new Map(planned.report.tasks.map((t) => [t.name, t]));
       const stored = planned.report.tasks.filter((t) => t.cachePolicy !== 'inline-view').map((t) => t.name);
       // Every view the shape of the graph stores stands in for itself. A global view is stored for a file-local
-      // reader too, which only planning tells: its readers were planned with it inline.
+      // reader too, and a view for the global view grouping it, which only planning tells: their readers were
+      // planned with them inline.
       const forLocalReader = new Set(
-        planned.report.decisions.filter((d) => d.decision === 'cache-policy' && d.value === 'materialized-table' && d.rationale.includes('file-local')).map((d) => d.subject),
+        planned.report.decisions
+          .filter((d) => d.decision === 'cache-policy' && d.value === 'materialized-table' && (d.rationale.includes('file-local') || d.rationale.includes('grouped by')))
+          .map((d) => d.subject),
       );
       expect(forLocalReader.size).toBeGreaterThan(0);
+      expect(forLocalReader).toContain('merged.symbol_names');
       expect([...planned.standIns].sort()).toEqual(stored.filter((name) => !forLocalReader.has(name)).sort());
       // What a view's plan may scan: the evidence it reads, and what the views it reads without a stand-in scan.
       const reachable = (name: string): Set<string> => {

@@ -2,7 +2,7 @@ import { EvidenceSchema, FingerprintSchema, jsonValueSchema } from '@anatomy/con
 import type { Evidence } from '@anatomy/contracts';
 import { CachePolicySchema, cachePoliciesFromShape, compileExecutionPolicy } from '@anatomy/execution-policy';
 import type { CachePolicy, CompiledExecutionPolicy, DiagnosticsTier, ExecutionThresholds } from '@anatomy/execution-policy';
-import { datasetReads, explainView, fileLocality, fileNamingColumns, idFileClaims, inferDeps, keyedUpdate, parseLineage, planSignals, readLineageCatalog, withRelationColumns } from '@anatomy/plan-signals';
+import { datasetReads, explainView, fileLocality, fileNamingColumns, groupedUpdate, idFileClaims, inferDeps, keyedUpdate, parseLineage, planSignals, readLineageCatalog, withRelationColumns } from '@anatomy/plan-signals';
 import type { DatasetRead, FileLocality, InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
 import { buildTaskGraph, costModel, schedule, topologicalGenerations } from '@anatomy/scheduler';
 import type { CostModel, Schedule, TaskGraph } from '@anatomy/scheduler';
@@ -285,7 +285,10 @@ async function analyse(
       for (const [table, columns] of Object.entries(fileIdentityColumns)) naming[table] = [...(naming[table] ?? []), ...columns];
       // A global view carrying its rows' file may still be recomputed for some files, given the keys its other inputs changed.
       const keyed = viewLocality.local || carried === null ? null : keyedUpdate({ lineage: known, parseTree: bundle.parseTree, fileColumn: carried, fileIdentityColumns, naming, groupKeyColumns });
-      locality[name] = keyed === null ? viewLocality : typeof keyed === 'string' ? { ...viewLocality, unkeyed: keyed } : { ...viewLocality, keyed };
+      // A global view grouping one relation by one of its columns is recomputed for the keys that relation's changed rows hold.
+      const grouped = viewLocality.local || (keyed !== null && typeof keyed !== 'string') ? null : groupedUpdate({ lineage: known, parseTree: bundle.parseTree });
+      const withGroups = grouped === null || typeof grouped === 'string' ? viewLocality : { ...viewLocality, grouped };
+      locality[name] = keyed === null ? withGroups : typeof keyed === 'string' ? { ...withGroups, unkeyed: keyed } : { ...withGroups, keyed };
       if (carried !== null) {
         fileIdentityColumns[name] = [carried];
         naming[name] = [...(naming[name] ?? []), carried];
@@ -335,6 +338,7 @@ function localityDecision(locality: FileLocality): Decided {
       column: locality.column,
       ...(locality.nullFile === undefined ? {} : { nullFile: locality.nullFile }),
       ...(locality.keyed === undefined ? {} : { keyed: { column: locality.keyed.column, anchors: locality.keyed.anchors, probes: locality.keyed.probes } }),
+      ...(locality.grouped === undefined ? {} : { grouped: { column: locality.grouped.column, source: locality.grouped.source } }),
     },
     confidence: 1,
     rationale: locality.local
@@ -342,9 +346,11 @@ function localityDecision(locality: FileLocality): Decided {
       : `global: ${locality.reason}${
           locality.keyed !== undefined
             ? `; recomputed by file all the same, given the keys that changed: ${locality.keyed.reason}`
-            : locality.unkeyed !== undefined
-              ? `; recomputed whole when an input changed, not by key: ${locality.unkeyed}`
-              : ''
+            : locality.grouped !== undefined
+              ? `; recomputed group by group all the same, for the keys its input's changed rows hold: ${locality.grouped.reason}`
+              : locality.unkeyed !== undefined
+                ? `; recomputed whole when an input changed, not by key: ${locality.unkeyed}`
+                : ''
         }`,
     evidence: [{ source: 'plan-lineage', detail: 'json_serialize_sql parse tree and the lineage read from it' }],
   };
