@@ -202,9 +202,51 @@ function fromQuery(from: Json, ctes: ReadonlyMap<string, Json>): Json | undefine
 }
 
 /** The `schema.table` a base-table reference names, an unqualified name in `main`. */
-function storedName(ref: Json): string {
+export function storedName(ref: Json): string {
   const schema = typeof ref['schema_name'] === 'string' && ref['schema_name'] !== '' ? ref['schema_name'] : 'main';
   return `${schema}.${String(ref['table_name'])}`;
+}
+
+/** The outermost query node of a parse tree (a SELECT, a set operation or a CTE node), if any. */
+export function topQuery(tree: unknown): Json | undefined {
+  for (const node of objects(tree)) if (typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type'])) return node;
+  return undefined;
+}
+
+/** The names of the CTEs a parse tree defines anywhere. */
+export function cteNames(tree: unknown): Set<string> {
+  const names = new Set<string>();
+  for (const node of objects(tree)) {
+    const map = isObject(node['cte_map']) && Array.isArray(node['cte_map']['map']) ? (node['cte_map']['map'] as unknown[]) : [];
+    for (const entry of map) if (isObject(entry) && typeof entry['key'] === 'string') names.add(entry['key']);
+  }
+  return names;
+}
+
+/** The stored relations a parse tree reads, `schema.table` (CTE references left out). */
+export function storedRelations(tree: unknown): Json[] {
+  const ctes = cteNames(tree);
+  return [...objects(tree)].filter((node) => node['type'] === 'BASE_TABLE' && !((node['schema_name'] ?? '') === '' && ctes.has(String(node['table_name']))));
+}
+
+/**
+ * Why the rows of one `unit` (a file, a group) of a view may depend on
+ * rows of another, from what a parse tree holds beyond joins and
+ * aggregates: a subquery expression, a window, a set operation or
+ * recursive CTE, a LIMIT or SAMPLE, a table function or DISTINCT ON. Null
+ * when it holds none of them.
+ */
+export function rowCombiner(tree: unknown, unit: string): string | null {
+  for (const node of objects(tree)) {
+    if (node['class'] === 'SUBQUERY') return `a subquery expression can read rows of any ${unit}`;
+    if (node['class'] === 'WINDOW') return `a window combines rows of several ${unit}s`;
+    if (node['type'] === 'SET_OPERATION_NODE' || node['type'] === 'RECURSIVE_CTE_NODE') return 'a set operation or recursive CTE combines rows of several queries';
+    if (node['type'] === 'LIMIT_MODIFIER' || node['type'] === 'LIMIT_PERCENT_MODIFIER') return 'a LIMIT keeps rows depending on every row';
+    if (node['sample'] !== undefined && node['sample'] !== null) return 'a SAMPLE keeps rows depending on every row';
+    if (node['type'] === 'TABLE_FUNCTION') return 'it reads a table function';
+    if (node['type'] === 'DISTINCT_MODIFIER' && Array.isArray(node['distinct_on_targets']) && node['distinct_on_targets'].length > 0) return `DISTINCT ON keeps one row per key, whichever ${unit} it comes from`;
+  }
+  return null;
 }
 
 /** The alias a column reference uses for a FROM item (a stored table, a CTE or a subquery). */
@@ -442,7 +484,7 @@ function fileCorrelatedExists(
  * a group lies in one file, so the value picked is that file's identity.
  */
 function pickedFileColumn(tree: unknown, naming: (stored: StoredColumn) => boolean, fileIdentity: (stored: StoredColumn) => boolean, claims?: IdFileClaims): string | null {
-  const top = [...objects(tree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
+  const top = topQuery(tree);
   if (top?.['type'] !== 'SELECT_NODE' || !Array.isArray(top['select_list'])) return null;
   const ctes = withCtes(top, new Map());
   if (!groupsByFile(top, ctes, naming, claims)) return null;
@@ -727,7 +769,7 @@ function tableFunctionsIn(tree: unknown): string[] {
  * keeps rows depending on every file).
  */
 function nullFileBranches(tree: unknown, isFileIdentity: (stored: StoredColumn) => boolean): { column: string; file: Json[]; null: Json[]; sources: string[] } | null {
-  const top = [...objects(tree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
+  const top = topQuery(tree);
   if (top?.['type'] !== 'SET_OPERATION_NODE') return null;
   const modifiers = Array.isArray(top['modifiers']) ? (top['modifiers'] as unknown[]) : [];
   if (modifiers.some((m) => !isObject(m) || m['type'] !== 'ORDER_MODIFIER')) return null;
@@ -802,7 +844,7 @@ export function fileNamingColumns(input: {
   // A view some of whose rows belong to no file names no file in any column for those rows.
   if (!input.locality.local || input.locality.nullFile !== undefined) return [];
   const names = (s: StoredColumn | null): boolean => s !== null && (input.naming[s.table] ?? []).includes(s.column);
-  const top = [...objects(input.parseTree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
+  const top = topQuery(input.parseTree);
   const ctes = top === undefined ? new Map<string, Json>() : withCtes(top, new Map());
   // A stable id hashes NULL to a fixed text, so equal ids of two files can hide NULL parts: given the
   // columns known never NULL, only they (read where no outer join NULL-extends them) make an id name a file.
@@ -927,7 +969,7 @@ export function idFileClaims(input: {
   /** The columns of `naming` that are never NULL. */
   readonly groupKeyColumns: Readonly<Record<string, readonly string[]>>;
 }): Record<string, string[]> {
-  const top = [...objects(input.parseTree)].find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
+  const top = topQuery(input.parseTree);
   if (top?.['type'] !== 'SELECT_NODE' || !Array.isArray(top['select_list']) || !isObject(top['from_table'])) return {};
   const from = top['from_table'];
   const ctes = withCtes(top, new Map());

@@ -1,24 +1,9 @@
-import { columnNames, isObject, itemName, objects, traceOutput } from './file-locality.js';
+import { columnNames, itemName, objects, rowCombiner, storedName, storedRelations, topQuery, traceOutput } from './file-locality.js';
 import type { FileLocality, Json } from './file-locality.js';
 import type { ViewLineage } from './view-lineage.js';
 
 /** How a global view's groups can be recomputed alone (see FileLocality's `grouped`). */
 export type GroupedUpdate = NonNullable<FileLocality['grouped']>;
-
-/** The `schema.table` a base-table reference names, an unqualified name in `main`. */
-function storedName(ref: Json): string {
-  const schema = typeof ref['schema_name'] === 'string' && ref['schema_name'] !== '' ? ref['schema_name'] : 'main';
-  return `${schema}.${String(ref['table_name'])}`;
-}
-
-/** The names of the CTEs a parse tree defines anywhere. */
-function cteNames(nodes: readonly Json[]): Set<string> {
-  return new Set(
-    nodes.flatMap((node) =>
-      isObject(node['cte_map']) && Array.isArray(node['cte_map']['map']) ? (node['cte_map']['map'] as unknown[]).flatMap((e) => (isObject(e) && typeof e['key'] === 'string' ? [e['key']] : [])) : [],
-    ),
-  );
-}
 
 /** The expressions a SELECT node computes itself (not those of the queries in its FROM or its CTEs). */
 function ownExpressions(node: Json): unknown[] {
@@ -45,18 +30,11 @@ function ownExpressions(node: Json): unknown[] {
 export function groupedUpdate(input: { readonly lineage: ViewLineage; readonly parseTree: unknown }): GroupedUpdate | string {
   const combining = input.lineage.functions.filter((f) => f.kind === 'window' || f.kind === 'table' || f.kind === 'table-macro');
   if (combining.length > 0) return `it calls ${[...new Set(combining.map((f) => f.name))].sort().join(', ')}, which combine rows across groups or read rows of no relation`;
+  const combined = rowCombiner(input.parseTree, 'group');
+  if (combined !== null) return combined;
   const nodes = [...objects(input.parseTree)];
-  for (const node of nodes) {
-    if (node['class'] === 'SUBQUERY') return 'a subquery expression can read rows of any group';
-    if (node['class'] === 'WINDOW') return 'a window combines rows across groups';
-    if (node['type'] === 'SET_OPERATION_NODE' || node['type'] === 'RECURSIVE_CTE_NODE') return 'a set operation or recursive CTE combines rows of several queries';
-    if (node['type'] === 'LIMIT_MODIFIER' || node['type'] === 'LIMIT_PERCENT_MODIFIER') return 'a LIMIT keeps rows depending on every row';
-    if (node['sample'] !== undefined && node['sample'] !== null) return 'a SAMPLE keeps rows depending on every row';
-    if (node['type'] === 'TABLE_FUNCTION') return 'it reads a table function';
-    if (node['type'] === 'JOIN') return 'a join can bring rows of other groups together';
-    if (node['type'] === 'DISTINCT_MODIFIER' && Array.isArray(node['distinct_on_targets']) && node['distinct_on_targets'].length > 0) return 'DISTINCT ON keeps one row per key, whichever group it comes from';
-  }
-  const top = nodes.find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
+  if (nodes.some((node) => node['type'] === 'JOIN')) return 'a join can bring rows of other groups together';
+  const top = topQuery(input.parseTree);
   if (top?.['type'] !== 'SELECT_NODE') return 'it is not a single SELECT';
   const keys = Array.isArray(top['group_expressions']) ? (top['group_expressions'] as unknown[]) : [];
   if (keys.length !== 1) return keys.length === 0 ? 'it groups no rows at its top' : 'it groups by more than one expression';
@@ -82,8 +60,7 @@ export function groupedUpdate(input: { readonly lineage: ViewLineage; readonly p
   if (column === undefined) return 'its group key is not one of its result columns';
   const traced = traceOutput(top, column, new Map(), 0, [], false);
   if (traced === null) return `its group key ${column} does not pass a stored column through`;
-  const ctes = cteNames(nodes);
-  const stored = new Set(nodes.filter((n) => n['type'] === 'BASE_TABLE' && !((n['schema_name'] ?? '') === '' && ctes.has(String(n['table_name'])))).map(storedName));
+  const stored = new Set(storedRelations(input.parseTree).map(storedName));
   if (stored.size !== 1 || !stored.has(traced.table)) return `it reads ${[...stored].sort().join(', ')}, not one relation it groups`;
   return {
     column,

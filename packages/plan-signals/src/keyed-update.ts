@@ -1,4 +1,4 @@
-import { boundTables, conjuncts, fromAlias, isObject, objects, qualifiedColumn, traceOutput } from './file-locality.js';
+import { boundTables, conjuncts, fromAlias, isObject, objects, qualifiedColumn, rowCombiner, storedRelations, topQuery, traceOutput } from './file-locality.js';
 import type { FileLocality, Json } from './file-locality.js';
 import type { ViewLineage } from './view-lineage.js';
 
@@ -57,18 +57,10 @@ export function keyedUpdate(input: {
 }): KeyedUpdate | string {
   const combining = input.lineage.functions.filter((f) => f.kind === 'aggregate' || f.kind === 'window' || f.kind === 'table' || f.kind === 'table-macro' || f.name === 'count_star');
   if (combining.length > 0) return `it calls ${[...new Set(combining.map((f) => f.name))].sort().join(', ')}, which combine rows or read rows of no relation`;
-  const nodes = [...objects(input.parseTree)];
-  for (const node of nodes) {
-    if (node['class'] === 'SUBQUERY') return 'a subquery expression can read rows of any file';
-    if (node['class'] === 'WINDOW') return 'a window combines rows';
-    if (node['type'] === 'SET_OPERATION_NODE' || node['type'] === 'RECURSIVE_CTE_NODE') return 'a set operation or recursive CTE combines rows of several queries';
-    if (node['type'] === 'LIMIT_MODIFIER' || node['type'] === 'LIMIT_PERCENT_MODIFIER') return 'a LIMIT keeps rows depending on every row';
-    if (node['sample'] !== undefined && node['sample'] !== null) return 'a SAMPLE keeps rows depending on every row';
-    if (node['type'] === 'TABLE_FUNCTION') return 'it reads a table function';
-    if (node['type'] === 'DISTINCT_MODIFIER' && Array.isArray(node['distinct_on_targets']) && node['distinct_on_targets'].length > 0) return 'DISTINCT ON keeps one row per key, whichever file it comes from';
-    if (node['type'] === 'SELECT_NODE' && Array.isArray(node['group_expressions']) && node['group_expressions'].length > 0) return 'a GROUP BY combines rows';
-  }
-  const top = nodes.find((node) => typeof node['type'] === 'string' && ['SELECT_NODE', 'SET_OPERATION_NODE', 'RECURSIVE_CTE_NODE', 'CTE_NODE'].includes(node['type']));
+  const combined = rowCombiner(input.parseTree, 'file');
+  if (combined !== null) return combined;
+  if ([...objects(input.parseTree)].some((node) => node['type'] === 'SELECT_NODE' && Array.isArray(node['group_expressions']) && node['group_expressions'].length > 0)) return 'a GROUP BY combines rows';
+  const top = topQuery(input.parseTree);
   if (top?.['type'] !== 'SELECT_NODE') return 'it is not a single SELECT';
   const traced = traceOutput(top, input.fileColumn, new Map(), 0, [], false);
   if (traced === null) return `its file column ${input.fileColumn} does not pass a stored column through`;
@@ -81,13 +73,9 @@ export function keyedUpdate(input: {
   const items: Json[] = [];
   const joins: Json[] = [];
   joinTree(root, items, joins);
-  // Every stored relation the view reads is read in this one join tree (CTEs are read by unqualified name).
+  // Every stored relation the view reads is read in this one join tree.
   const inTree = new Set(items);
-  const cteNames = new Set(
-    nodes.flatMap((node) => (isObject(node['cte_map']) && Array.isArray(node['cte_map']['map']) ? (node['cte_map']['map'] as unknown[]).flatMap((e) => (isObject(e) && typeof e['key'] === 'string' ? [e['key']] : [])) : [])),
-  );
-  const stored = (node: Json): boolean => node['type'] === 'BASE_TABLE' && !((node['schema_name'] ?? '') === '' && cteNames.has(String(node['table_name'])));
-  if (nodes.some((node) => stored(node) && !inTree.has(node))) return 'it reads stored relations outside the join its file column comes from';
+  if (storedRelations(input.parseTree).some((node) => !inTree.has(node))) return 'it reads stored relations outside the join its file column comes from';
   for (const join of joins) {
     if (!KEPT_JOINS.has(String(join['join_type'])) || join['ref_type'] !== 'REGULAR') return `a ${String(join['join_type'])} ${String(join['ref_type'])} join is not one whose rows follow the rows it matches`;
     if (Array.isArray(join['using_columns']) && join['using_columns'].length > 0) return 'a join USING columns is not followed';
