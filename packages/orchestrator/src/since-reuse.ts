@@ -23,9 +23,22 @@ type Reusable = { record: FileRecord; problems: { code: ScanDiagnosticCode; mess
 /**
  * The scan records of the stored build, by path (leaving out `skip`), with
  * their scan problems and, with `stats`, the stat each holds under (a file
- * with no stored stat is left out). Undefined when the store has none.
+ * with no stored stat is left out). The store is opened read-only for the
+ * moment of reading. Undefined when there is no store, or it holds none.
  */
-async function storedRecords(store: Store, options: { readonly skip?: ReadonlySet<string>; readonly stats: boolean }): Promise<Map<string, Reusable> | undefined> {
+async function storedRecords(
+  options: { readonly storePath: string; readonly wait?: LockWait | undefined; readonly skip?: ReadonlySet<string>; readonly stats: boolean },
+): Promise<ScanReuse | undefined> {
+  if (!existsSync(options.storePath)) return undefined;
+  const store = await openStore({ path: options.storePath, readOnly: true, ...(options.wait === undefined ? {} : { wait: options.wait }) });
+  try {
+    return await recordsOf(store, options);
+  } finally {
+    await store.close();
+  }
+}
+
+async function recordsOf(store: Store, options: { readonly skip?: ReadonlySet<string>; readonly stats: boolean }): Promise<ScanReuse | undefined> {
   const query = (sql: string, params: string[]): Promise<unknown[]> => store.query(sql, params);
   if (!(await tableExists(query, 'meta', 'file_manifest')) || !(await tableExists(query, 'evidence', 'files'))) return undefined;
   if (options.stats && !(await tableExists(query, 'meta', 'file_stats'))) return undefined;
@@ -54,29 +67,22 @@ async function storedRecords(store: Store, options: { readonly skip?: ReadonlySe
   for (const row of await store.query('SELECT path, code, message FROM evidence.scan_diagnostics WHERE file_id IS NOT NULL ORDER BY path, code')) {
     files.get(String(row['path']))?.problems.push({ code: ScanDiagnosticCodeSchema.parse(row['code']), message: String(row['message']) });
   }
-  return files;
+  return { files };
 }
 
 /**
  * The scan records of the stored build a scan may take while each file's
  * stat is what it was when its record was taken (`meta.file_stats`), so
  * only new and modified files are read and hashed again. The store is
- * opened read-only for the moment of reading. No store, or one without
- * stats, gives nothing to reuse (every file is read).
+ * read as {@link storedRecords} says. No store, or one without stats,
+ * gives nothing to reuse (every file is read).
  *
  * @example
  * const reuse = await statReuse({ storePath });
  * const scan = await scanRepository({ root }, reuse);
  */
 export async function statReuse(options: { readonly storePath: string; readonly wait?: LockWait }): Promise<ScanReuse | undefined> {
-  if (!existsSync(options.storePath)) return undefined;
-  const store = await openStore({ path: options.storePath, readOnly: true, ...(options.wait === undefined ? {} : { wait: options.wait }) });
-  try {
-    const files = await storedRecords(store, { stats: true });
-    return files === undefined ? undefined : { files };
-  } finally {
-    await store.close();
-  }
+  return storedRecords({ ...options, stats: true });
 }
 
 /**
@@ -92,12 +98,5 @@ export async function statReuse(options: { readonly storePath: string; readonly 
  */
 export async function sinceReuse(options: { readonly root: string; readonly storePath: string; readonly ref: string; readonly wait?: LockWait }): Promise<SinceReuse> {
   const changed = changedSince(options.root, options.ref);
-  if (!existsSync(options.storePath)) return { reuse: undefined, changedPaths: changed.size };
-  const store = await openStore({ path: options.storePath, readOnly: true, ...(options.wait === undefined ? {} : { wait: options.wait }) });
-  try {
-    const files = await storedRecords(store, { skip: changed, stats: false });
-    return { reuse: files === undefined ? undefined : { files }, changedPaths: changed.size };
-  } finally {
-    await store.close();
-  }
+  return { reuse: await storedRecords({ storePath: options.storePath, wait: options.wait, skip: changed, stats: false }), changedPaths: changed.size };
 }
