@@ -308,7 +308,7 @@ async function executeViews(
       // A global view that reads its other inputs by key needs only the files whose keys changed recomputed.
       const keyed = planned.locality[name]?.keyed;
       // One grouping a relation by one of its columns needs only the groups whose keys changed recomputed.
-      const grouped = keyed === undefined ? planned.locality[name]?.grouped : undefined;
+      const grouped = planned.locality[name]?.grouped;
       const narrowable = incremental !== undefined && known === 'all' && incremental.previous.has(name) && cache.get(name) !== 'inline-view';
       const affected =
         narrowable && keyed !== undefined

@@ -3,7 +3,7 @@ import type { FileLocality, GroupedUpdate, KeyedUpdate } from '@anatomy/plan-sig
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { ManifestView } from '@anatomy/semantic-ir';
 import { replaceChangedRows } from '@anatomy/store';
-import type { Store, WriteOutcome } from '@anatomy/store';
+import type { ReplacedRows, Store, WriteOutcome } from '@anatomy/store';
 import { fileFilteredSql } from './file-filtered-sql.js';
 import type { LimitedReads } from './file-filtered-sql.js';
 import type { DigestChange } from './output-digests.js';
@@ -214,10 +214,11 @@ export async function keyedAffected(store: Store, view: string, keyed: KeyedUpda
   }
   if (!keyed.source.nonNull) {
     // A row of no file could come and go outside any file's update: only a column free of NULLs, before and after, allows one.
-    const nulls = async (relation: string, column: string): Promise<number> =>
-      Number((await store.query(`SELECT count(*) AS n FROM ${quotedName(relation)} WHERE ${quoteIdentifier(column)} IS NULL`))[0]?.['n'] ?? 1);
+    // The first NULL settles it: no need to count them all.
+    const nulls = async (relation: string, column: string): Promise<boolean> =>
+      (await store.query(`SELECT EXISTS (SELECT 1 FROM ${quotedName(relation)} WHERE ${quoteIdentifier(column)} IS NULL) AS found`))[0]?.['found'] !== false;
     const { schema, table } = split(view);
-    if ((await nulls(keyed.source.relation, keyed.source.column)) > 0 || (await nulls(`${schema}.${table}${PREVIOUS}`, keyed.column)) > 0) return 'all';
+    if ((await nulls(keyed.source.relation, keyed.source.column)) || (await nulls(`${schema}.${table}${PREVIOUS}`, keyed.column))) return 'all';
   }
   return [...files].sort();
 }
@@ -341,6 +342,12 @@ export async function updateView(
   // The rows a write left, or the table's rows when nothing was written.
   const rowsAfter = async (outcome: WriteOutcome | null): Promise<number> =>
     outcome?.tableRowCount ?? Number((await store.query(`SELECT count(*) AS n FROM ${quoted(schema, table)}`))[0]?.['n'] ?? 0);
+  // What a replacement of the rows that differ wrote, and the keys its changed rows hold.
+  const written = async (replaced: ReplacedRows): Promise<{ rows: number; outcomes: WriteOutcome[]; changedKeys?: Readonly<Record<string, readonly (string | null)[]>> }> => ({
+    rows: await rowsAfter(replaced.outcome),
+    outcomes: replaced.outcome === null ? [] : [replaced.outcome],
+    ...(replaced.changedKeys === undefined ? {} : { changedKeys: replaced.changedKeys }),
+  });
   if (options.hasPrevious && files !== 'all' && files.length === 0 && !nulls) {
     await restore();
     return { update: 'unchanged', rows: await rowsAfter(null), outcomes: [], change: { kind: 'unchanged' }, changed: [], ...(options.keys === undefined ? {} : { changedKeys: Object.fromEntries(options.keys.map((k) => [k, []])) }) };
@@ -375,15 +382,7 @@ export async function updateView(
     });
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : replaced.digests === undefined ? { kind: 'rewritten' } : { kind: 'rows', ...replaced.digests };
     const changed = options.measure === true ? measuredChange(replaced.changedGroups) : grouped === undefined ? affected : 'all';
-    return {
-      update: 'files',
-      rows: await rowsAfter(replaced.outcome),
-      outcomes: replaced.outcome === null ? [] : [replaced.outcome],
-      change,
-      changed,
-      reads: tally,
-      ...(replaced.changedKeys === undefined ? {} : { changedKeys: replaced.changedKeys }),
-    };
+    return { update: 'files', ...(await written(replaced)), change, changed, reads: tally };
   }
   if (options.hasPrevious) {
     // Brought up to date in place rather than created anew: DuckDB estimates a table created in the
@@ -395,14 +394,7 @@ export async function updateView(
     const replaced = await replaceChangedRows(store, { table: view.name, sql: view.sql, by, ...projection, ...keys });
     const changed: AffectedFiles = options.measure === true ? measuredChange(replaced.changedGroups) : 'all';
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : { kind: 'rewritten' };
-    return {
-      update: 'full',
-      rows: await rowsAfter(replaced.outcome),
-      outcomes: replaced.outcome === null ? [] : [replaced.outcome],
-      change,
-      changed,
-      ...(replaced.changedKeys === undefined ? {} : { changedKeys: replaced.changedKeys }),
-    };
+    return { update: 'full', ...(await written(replaced)), change, changed };
   }
   const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
   return { update: 'full', rows: outcome.rowsInserted, outcomes: [outcome], change: { kind: 'rewritten' }, changed: 'all' };
