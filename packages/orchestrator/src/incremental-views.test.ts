@@ -2,7 +2,7 @@ import type { FileLocality } from '@anatomy/plan-signals';
 import type { ManifestView } from '@anatomy/semantic-ir';
 import { openStore, tableDigest, updateDigest } from '@anatomy/store';
 import { describe, expect, it } from 'vitest';
-import { affectedFiles, dropPreviousTables, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
+import { affectedFiles, dropPreviousTables, groupedAffected, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
 
 const local = (view: string): FileLocality => ({ view, local: true, column: 'file_id', reason: 'test' });
 const global = (view: string): FileLocality => ({ view, local: false, column: null, reason: 'test' });
@@ -60,6 +60,25 @@ describe('viewAffected', () => {
     expect(viewAffected('cpg.y', input, new Map([['rel.g', ['file:7']]]))).toBe('all');
     expect(viewAffected('cpg.y', input, new Map([['rel.g', []]]))).toEqual([]);
     expect(viewAffected('cpg.x', input, new Map([['rel.g', 'all']]))).toBe('all');
+  });
+});
+
+describe('groupedAffected', () => {
+  const grouped = { column: 'qualified_name', source: { relation: 'merged.names', column: 'qualified_name' }, reason: 'grouped' };
+  const inputsOf = new Map([['derived.symbols', ['merged.names']]]);
+
+  it('recomputes the groups whose keys the grouped relation’s changed rows hold, and every group when those keys are not known', () => {
+    const keys = new Map([['merged.names', { qualified_name: ['a.f', 'a.f2'] }]]);
+    expect(groupedAffected('derived.symbols', grouped, { inputsOf, changedKeys: keys }, new Map([['merged.names', ['file:a']]]))).toEqual(['a.f', 'a.f2']);
+    // Unchanged relation: nothing to recompute, whatever keys say.
+    expect(groupedAffected('derived.symbols', grouped, { inputsOf, changedKeys: new Map() }, new Map([['merged.names', []]]))).toEqual([]);
+    // A NULL key is a group too: its rows are recomputed with the others.
+    const nulls = new Map([['merged.names', { qualified_name: [null, 'b.g'] }]]);
+    expect(groupedAffected('derived.symbols', grouped, { inputsOf, changedKeys: nulls }, new Map([['merged.names', 'all']]))).toEqual({ files: ['b.g'], nulls: true });
+    // Keys not asked for, or another input besides the grouped relation: every group.
+    expect(groupedAffected('derived.symbols', grouped, { inputsOf, changedKeys: new Map() }, new Map([['merged.names', 'all']]))).toBe('all');
+    const two = new Map([['derived.symbols', ['merged.names', 'merged.other']]]);
+    expect(groupedAffected('derived.symbols', grouped, { inputsOf: two, changedKeys: keys }, new Map([['merged.names', ['file:a']]]))).toBe('all');
   });
 });
 
