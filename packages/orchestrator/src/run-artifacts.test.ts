@@ -38,7 +38,6 @@ describe('run artifacts', () => {
       rowsDeleted: 0,
       tableRowCount: 0,
       storedRowCount: 0,
-      rowGroups: 0,
       durationMs: 1,
       fileBytes: 0,
       walBytes: 0,

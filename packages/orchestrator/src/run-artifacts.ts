@@ -57,7 +57,7 @@ const WriteOutcomeListSchema = z.array(WriteOutcomeSchema).readonly();
 /** Every write of a run, measured; maintenance decides from these. */
 export const runWriteOutcomesArtifact: ArtifactSpec<typeof WriteOutcomeListSchema> = defineArtifact({
   name: 'write-outcomes',
-  version: 1,
+  version: 2,
   payload: WriteOutcomeListSchema,
   description: 'What each write of a run did to its target and to the database file, in the order written.',
 });

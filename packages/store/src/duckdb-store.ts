@@ -7,7 +7,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '
 import { toPlainValue } from './duckdb-value.js';
 import type { MaintenanceAction, MaintenanceOutcome } from './maintenance-outcome.js';
 import { replaceFileAtomically } from './replace-file-atomically.js';
-import { measureStorage } from './storage-snapshot.js';
+import { measureStorage, measureWrite } from './storage-snapshot.js';
 import type { StorageSnapshot } from './storage-snapshot.js';
 import type { DeleteRequest, InsertSelectRequest, MaterializeRequest, ReplaceRowsRequest, QueryParams, Row, Store } from './store.js';
 import { StoreError } from './store-error.js';
@@ -488,15 +488,14 @@ export class DuckDbStore implements Store {
     const query = (sql: string, params?: readonly string[]): Promise<Row[]> => this.query(sql, params);
     const file = this.#fileBeingWritten();
     const name = tableName(target);
-    const snapshot = await measureStorage(query, file, operation === 'materialize-view' ? undefined : { name: name.plain, quoted: name.quoted });
+    const snapshot = await measureWrite(query, file, operation === 'materialize-view' ? undefined : { schema: name.schema, table: name.table, quoted: name.quoted });
     return Object.freeze({
       target,
       operation,
-      rowsInserted: inserted ?? snapshot.table?.liveRows ?? 0,
+      rowsInserted: inserted ?? snapshot.liveRows,
       rowsDeleted: deleted,
-      tableRowCount: snapshot.table?.liveRows ?? 0,
-      storedRowCount: snapshot.table?.storedRows ?? 0,
-      rowGroups: snapshot.table?.rowGroups ?? 0,
+      tableRowCount: snapshot.liveRows,
+      storedRowCount: snapshot.storedRows,
       durationMs,
       fileBytes: snapshot.fileBytes,
       walBytes: snapshot.walBytes,

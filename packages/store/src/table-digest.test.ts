@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openStore } from './open-store.js';
-import { EMPTY_DIGEST, changedGroups, fingerprintOfDigest, groupDigests, tableDigest, updateDigest } from './table-digest.js';
+import { EMPTY_DIGEST, changedGroups, fingerprintOfDigest, groupDigests, groupDigestsOfTables, tableDigest, updateDigest } from './table-digest.js';
 import { tableFingerprint } from './table-fingerprint.js';
 
 describe('tableDigest', () => {
@@ -113,6 +113,34 @@ describe('groupDigests', () => {
       await store.run(`DELETE FROM t WHERE file_id = 'f1' AND n = 1`);
       expect(changedGroups(onNothing, await groupDigests(store, 't', 'file_id', { columns: [] }))).toEqual(['f1']);
       await expect(groupDigests(store, 't', 'nope')).rejects.toMatchObject({ code: 'store/UnknownColumn' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('digests several tables in one query as it digests each alone', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      await store.run(`CREATE TABLE a AS SELECT 'f' || (i % 3) AS file_id, i AS n FROM range(30) r(i)`);
+      await store.run(`CREATE TABLE b AS SELECT CASE WHEN i % 4 = 0 THEN NULL ELSE 'f' || (i % 4) END AS owner, i * 2 AS m, 'x' AS s FROM range(40) r(i)`);
+      await store.run('CREATE TABLE c (file_id VARCHAR, n INTEGER)');
+      const values = ['f1', 'f2', 'f7'];
+      const together = await groupDigestsOfTables(
+        store,
+        [{ table: 'a', column: 'file_id' }, { table: 'b', column: 'owner', columns: ['m'] }, { table: 'c', column: 'file_id' }, { table: 'a', column: 'file_id' }],
+        values,
+      );
+      expect([...together.keys()]).toEqual(['a', 'b', 'c']);
+      expect(together.get('a')).toEqual(await groupDigests(store, 'a', 'file_id', { values }));
+      expect(together.get('b')).toEqual(await groupDigests(store, 'b', 'owner', { values, columns: ['m'] }));
+      expect([...(together.get('b')?.keys() ?? [])]).toEqual(['f1', 'f2']);
+      expect(together.get('c')).toEqual(new Map());
+      // Without values every group is read; a table digested whole is one null group.
+      const all = await groupDigestsOfTables(store, [{ table: 'a', column: 'file_id' }, { table: 'b', column: null }]);
+      expect([...(all.get('a')?.keys() ?? [])]).toEqual(['f0', 'f1', 'f2']);
+      expect(all.get('b')).toEqual(await groupDigests(store, 'b', null));
+      expect(await groupDigestsOfTables(store, [], values)).toEqual(new Map());
+      await expect(groupDigestsOfTables(store, [{ table: 'a', column: 'file_id' }, { table: 'b', column: 'nope' }], values)).rejects.toMatchObject({ code: 'store/UnknownColumn' });
     } finally {
       await store.close();
     }

@@ -154,37 +154,63 @@ export async function groupDigests(
   column: string | null,
   options: { readonly values?: readonly string[]; readonly columns?: readonly string[] } = {},
 ): Promise<Map<string | null, RowDigest>> {
-  const { values } = options;
-  const quoted = table.split('.').map(quoteIdentifier).join('.');
-  const columns = await describeColumns(store, table);
-  if (column !== null && !columns.some((c) => c.name === column)) {
-    throw StoreError.create('UnknownColumn', `cannot digest ${table} by ${column}: it has no such column`, { hint: 'name a column of the table, or pass null to digest it whole' });
+  const { values, columns } = options;
+  const digests = await groupDigestsOfTables(store, [{ table, column, ...(columns === undefined ? {} : { columns }) }], values);
+  return digests.get(table) ?? new Map();
+}
+
+/** One table of {@link groupDigestsOfTables}: digested by `column` (null: whole), each row projected on `columns` (all when absent). */
+export interface GroupDigestRequest {
+  readonly table: string;
+  readonly column: string | null;
+  readonly columns?: readonly string[];
+}
+
+/**
+ * {@link groupDigests} of several tables in one query, each limited to the
+ * same `values` of its own column (the rows of a few files in every
+ * evidence table, say): one statement that DuckDB runs with all its
+ * threads instead of one small query per table, each paying its own
+ * round trip. Digests by table name; a table appears once even when asked
+ * twice.
+ *
+ * @example
+ * const digests = await groupDigestsOfTables(store, [{ table: 'evidence.a', column: 'file_id' }, { table: 'evidence.b', column: 'path_id' }], ['file:1']);
+ */
+export async function groupDigestsOfTables(store: Store, requests: readonly GroupDigestRequest[], values?: readonly string[]): Promise<Map<string, Map<string | null, RowDigest>>> {
+  const parts: string[] = [];
+  const tables: string[] = [];
+  for (const { table, column, columns: wantedColumns } of requests) {
+    if (tables.includes(table)) continue;
+    const quoted = table.split('.').map(quoteIdentifier).join('.');
+    const columns = await describeColumns(store, table);
+    if (column !== null && !columns.some((c) => c.name === column)) {
+      throw StoreError.create('UnknownColumn', `cannot digest ${table} by ${column}: it has no such column`, { hint: 'name a column of the table, or pass null to digest it whole' });
+    }
+    const wanted = new Set((wantedColumns ?? []).map((c) => c.toLowerCase()));
+    const projected = wantedColumns !== undefined && [...wanted].every((c) => columns.some((d) => d.name.toLowerCase() === c)) ? columns.filter((c) => wanted.has(c.name.toLowerCase())) : columns;
+    projected.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const key = column === null ? 'CAST(NULL AS VARCHAR)' : `CAST(${quoteIdentifier(column)} AS VARCHAR)`;
+    // Every part reads the one parameter, the values as a JSON list.
+    const where = values !== undefined && column !== null ? ` WHERE ${quoteIdentifier(column)} IN (SELECT unnest(CAST($1 AS JSON)::VARCHAR[]))` : '';
+    // DuckDB's hash of the values themselves, twice (the second salted), summed exactly: no text is built.
+    // No column read at all still leaves the number of rows, which the count keeps.
+    const cells = projected.length === 0 ? '0' : projected.map((c) => quoteIdentifier(c.name)).join(', ');
+    parts.push(
+      `SELECT ${tables.length} AS t, k, CAST(count(*) AS VARCHAR) AS n, CAST(sum(h1) AS VARCHAR) AS high, CAST(sum(h2) AS VARCHAR) AS low
+         FROM (SELECT ${key} AS k, CAST(hash(${cells}) AS HUGEINT) AS h1, CAST(hash(${cells}, 'anatomy') AS HUGEINT) AS h2 FROM ${quoted}${where})
+        GROUP BY k`,
+    );
+    tables.push(table);
   }
-  const wanted = new Set((options.columns ?? []).map((c) => c.toLowerCase()));
-  const projected = options.columns !== undefined && [...wanted].every((c) => columns.some((d) => d.name.toLowerCase() === c)) ? columns.filter((c) => wanted.has(c.name.toLowerCase())) : columns;
-  projected.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const key = column === null ? 'CAST(NULL AS VARCHAR)' : `CAST(${quoteIdentifier(column)} AS VARCHAR)`;
-  const params: QueryParam[] = [];
-  let where = '';
-  if (values !== undefined && column !== null) {
-    where = ` WHERE ${quoteIdentifier(column)} IN (SELECT unnest(CAST(? AS JSON)::VARCHAR[]))`;
-    params.push(JSON.stringify([...values]));
-  }
-  // DuckDB's hash of the values themselves, twice (the second salted), summed exactly: no text is built.
-  // No column read at all still leaves the number of rows, which the count keeps.
-  const cells = projected.length === 0 ? '0' : projected.map((c) => quoteIdentifier(c.name)).join(', ');
-  const rows = await store.query(
-    `SELECT k, CAST(count(*) AS VARCHAR) AS n,
-            CAST(sum(h1) AS VARCHAR) AS high,
-            CAST(sum(h2) AS VARCHAR) AS low
-       FROM (SELECT ${key} AS k, CAST(hash(${cells}) AS HUGEINT) AS h1, CAST(hash(${cells}, 'anatomy') AS HUGEINT) AS h2 FROM ${quoted}${where})
-      GROUP BY k ORDER BY k NULLS FIRST`,
-    params,
-  );
-  const out = new Map<string | null, RowDigest>();
+  const out = new Map<string, Map<string | null, RowDigest>>(tables.map((t) => [t, new Map()]));
+  if (parts.length === 0) return out;
+  const usesValues = values !== undefined && requests.some((r) => r.column !== null);
+  const rows = await store.query(`${parts.map((p) => `(${p})`).join(' UNION ALL ')} ORDER BY t, k NULLS FIRST`, usesValues ? [JSON.stringify([...(values ?? [])])] : undefined);
   for (const row of rows) {
+    const digests = out.get(tables[Number(row['t'])] ?? '');
     const k = row['k'];
-    out.set(k === null || k === undefined ? null : String(k), { rows: BigInt(String(row['n'])), high: BigInt(String(row['high'])), low: BigInt(String(row['low'])) });
+    digests?.set(k === null || k === undefined ? null : String(k), { rows: BigInt(String(row['n'])), high: BigInt(String(row['high'])), low: BigInt(String(row['low'])) });
   }
   return out;
 }

@@ -58,7 +58,7 @@ describe('WriteOutcome', () => {
     try {
       await store.ensureDataset(items);
       const { outcome: ingest, elapsedMs } = await timed(() => store.ingest(items, itemsBatch(ROWS)));
-      expect(ingest).toMatchObject({ target: 'evidence.items', operation: 'ingest', rowsInserted: ROWS, rowsDeleted: 0, tableRowCount: ROWS, storedRowCount: ROWS, rowGroups: 3 });
+      expect(ingest).toMatchObject({ target: 'evidence.items', operation: 'ingest', rowsInserted: ROWS, rowsDeleted: 0, tableRowCount: ROWS, storedRowCount: ROWS });
       expect(ingest.durationMs).toBeGreaterThan(0);
       expect(ingest.durationMs).toBeLessThanOrEqual(elapsedMs);
       expect({ fileBytes: ingest.fileBytes, walBytes: ingest.walBytes }).toEqual(onDisk(path));
@@ -70,6 +70,8 @@ describe('WriteOutcome', () => {
       expect(removal).toMatchObject({ operation: 'delete', rowsInserted: 0, rowsDeleted: ROWS - ROWS / 10, tableRowCount: ROWS / 10, storedRowCount: ROWS });
       expect(removal.walBytes).toBeGreaterThan(ingest.walBytes);
       expect({ fileBytes: removal.fileBytes, walBytes: removal.walBytes }).toEqual(onDisk(path));
+      // The catalog's count of stored rows, which outcomes read, is what DuckDB's storage report counts.
+      expect((await store.storage('evidence.items')).table).toMatchObject({ liveRows: removal.tableRowCount, storedRows: removal.storedRowCount, rowGroups: 3 });
 
       const checkpoint = await store.checkpoint();
       expect(checkpoint.before).toMatchObject({ walBytes: removal.walBytes, freeBlocks: removal.freeBlocks, totalBlocks: removal.totalBlocks });
@@ -83,15 +85,37 @@ describe('WriteOutcome', () => {
     }
   });
 
+  it('counts stored rows inside a transaction as the storage report does', async () => {
+    const { store } = await fileStore();
+    try {
+      await store.ensureDataset(items);
+      await store.ingest(items, itemsBatch(ROWS));
+      await store.transaction(async () => {
+        // Each outcome against DuckDB's storage report taken right after its write.
+        const measured = async (outcome: WriteOutcome): Promise<void> => {
+          const table = (await store.storage('evidence.items')).table;
+          expect({ live: outcome.tableRowCount, stored: outcome.storedRowCount }).toEqual({ live: table?.liveRows, stored: table?.storedRows });
+        };
+        await measured(await store.deleteRows({ table: 'evidence.items', where: 'seq % ? = 0', params: [2] }));
+        const added = await store.ingest(items, itemsBatch(1000));
+        await measured(added);
+        // Rows appended in the open transaction are not in row groups yet: neither count holds them.
+        expect(added).toMatchObject({ rowsInserted: 1000, tableRowCount: ROWS / 2 + 1000, storedRowCount: ROWS });
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('counts the rows a replaced table loses, and reports a view without table figures', async () => {
     const store = await openStore({ path: ':memory:' });
     try {
       const first = await store.materialize({ name: 'out.t', sql: 'SELECT range AS x FROM range(1000)', as: 'table' });
-      expect(first).toMatchObject({ operation: 'materialize-table', rowsInserted: 1000, rowsDeleted: 0, tableRowCount: 1000, rowGroups: 1, fileBytes: 0, walBytes: 0 });
+      expect(first).toMatchObject({ operation: 'materialize-table', rowsInserted: 1000, rowsDeleted: 0, tableRowCount: 1000, storedRowCount: 1000, fileBytes: 0, walBytes: 0 });
       const second = await store.materialize({ name: 'out.t', sql: 'SELECT range AS x FROM range(10)', as: 'table' });
       expect(second).toMatchObject({ rowsInserted: 10, rowsDeleted: 1000, tableRowCount: 10 });
       const view = await store.materialize({ name: 'out.v', sql: 'SELECT x FROM out.t', as: 'view' });
-      expect(view).toMatchObject({ operation: 'materialize-view', rowsInserted: 0, rowsDeleted: 0, tableRowCount: 0, storedRowCount: 0, rowGroups: 0 });
+      expect(view).toMatchObject({ operation: 'materialize-view', rowsInserted: 0, rowsDeleted: 0, tableRowCount: 0, storedRowCount: 0 });
     } finally {
       await store.close();
     }
@@ -99,7 +123,7 @@ describe('WriteOutcome', () => {
 
   it('rejects outcomes with impossible figures', () => {
     const good = {
-      target: 'a.b', operation: 'ingest', rowsInserted: 1, rowsDeleted: 0, tableRowCount: 1, storedRowCount: 1, rowGroups: 1, durationMs: 0.5,
+      target: 'a.b', operation: 'ingest', rowsInserted: 1, rowsDeleted: 0, tableRowCount: 1, storedRowCount: 1, durationMs: 0.5,
       fileBytes: 0, walBytes: 0, blockSize: 262144, totalBlocks: 0, usedBlocks: 0, freeBlocks: 0,
     };
     expect(WriteOutcomeSchema.safeParse(good).success).toBe(true);

@@ -21,8 +21,6 @@ export const WriteOutcomeSchema = z.object({
   tableRowCount: z.number().int().nonnegative(),
   /** Rows the target's row groups hold, deleted ones included, until a rewrite or checkpoint drops them. */
   storedRowCount: z.number().int().nonnegative(),
-  /** Row groups of the target after the write. */
-  rowGroups: z.number().int().nonnegative(),
   durationMs: z.number().nonnegative(),
   /** Size of the database file on disk; 0 in memory. */
   fileBytes: z.number().int().nonnegative(),
