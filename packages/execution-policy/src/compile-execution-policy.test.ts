@@ -159,6 +159,17 @@ describe('compileExecutionPolicy', () => {
     expect(cachePoliciesFromShape({ views: base.views, graph: base.graph, reads, locality })['norm.classes']).toBe('materialized-table');
   });
 
+  it('stores a view that a keyed global view looks up by key, directly or on the way to another relation', () => {
+    const lookup = (foreign: string, via: string[] = []) => ({ local: false, keyed: { probes: [{ foreign, via: via.map((relation) => ({ relation })) }] } });
+    for (const keyed of [lookup('norm.classes'), lookup('norm.other', ['norm.classes'])]) {
+      const decision = cacheOf(compileExecutionPolicy({ ...base, locality: { 'norm.classes': { local: false }, 'out.report': keyed } }))['norm.classes'];
+      expect(decision?.value).toBe('materialized-table');
+      expect(decision?.rationale).toContain('out.report look(s) its rows up by key');
+    }
+    // Looking up another relation leaves it inline.
+    expect(cacheOf(compileExecutionPolicy({ ...base, locality: { 'norm.classes': { local: false }, 'out.report': lookup('norm.other') } }))['norm.classes']?.value).toBe('inline-view');
+  });
+
   it('never decides from names: renaming every view leaves every decision as it was', async () => {
     const renamed = await analyse((name) => `zz.${name.replace('.', '_')}`);
     const before = compileExecutionPolicy(base);

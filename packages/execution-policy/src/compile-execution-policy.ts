@@ -37,9 +37,20 @@ export interface CompileExecutionPolicyInput {
    * than inlined: an incremental build can then measure which files' rows of
    * it changed and recompute its reader for those files only. A view a
    * global view groups (its `grouped` source) is stored too: its changed
-   * rows tell which groups of the reader to recompute.
+   * rows tell which groups of the reader to recompute. So is a view a keyed
+   * global view looks up (a relation of its `keyed` probes): the keys its
+   * changed rows hold tell which files of the reader to recompute.
    */
-  readonly locality?: Readonly<Record<string, { readonly local: boolean; readonly grouped?: { readonly source: { readonly relation: string } } | undefined }>>;
+  readonly locality?: Readonly<
+    Record<
+      string,
+      {
+        readonly local: boolean;
+        readonly grouped?: { readonly source: { readonly relation: string } } | undefined;
+        readonly keyed?: { readonly probes: readonly { readonly foreign: string; readonly via: readonly { readonly relation: string }[] }[] } | undefined;
+      }
+    >
+  >;
 }
 
 /** A decision under construction: mutable, validated when the policy is sealed. */
@@ -154,6 +165,17 @@ function cacheDecision(
       value: 'materialized-table',
       confidence: 0.8,
       rationale: `its rows are grouped by ${groupingReaders.join(', ')}: stored, an incremental build learns which keys its changed rows hold and recomputes only those groups`,
+      evidence,
+    };
+  }
+  // Inlined into a keyed global view looking it up, the keys its changed rows hold could not be known: any change would recompute the reader whole.
+  const lookingUp = readers.filter((reader) => (locality?.[reader]?.keyed?.probes ?? []).some((p) => p.foreign === view.name || p.via.some((v) => v.relation === view.name)));
+  if (lookingUp.length > 0) {
+    evidence.push({ source: 'plan-lineage', detail: `${lookingUp.join(', ')} look(s) its rows up by key` });
+    return {
+      value: 'materialized-table',
+      confidence: 0.8,
+      rationale: `${lookingUp.join(', ')} look(s) its rows up by key: stored, an incremental build learns which keys its changed rows hold and recomputes only the files of ${lookingUp.length === 1 ? 'that reader' : 'those readers'} holding them`,
       evidence,
     };
   }

@@ -12,7 +12,7 @@ import type { SemanticProgram, SemanticProgramManifest } from '@anatomy/semantic
 import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatPlanReport, planInTransaction, planReport, PlanReportSchema, relationFileColumns } from './plan-report.js';
+import { formatPlanReport, localityDecision, planInTransaction, planReport, PlanReportSchema, relationFileColumns } from './plan-report.js';
 
 const stores: Store[] = [];
 const dirs: string[] = [];
@@ -120,9 +120,9 @@ describe('planReport on the python-cpg program', () => {
     const rationale = Object.fromEntries(report.decisions.filter((d) => d.decision === 'file-locality').map((d) => [d.subject, d.rationale]));
     expect(locality['rel.import_module']).toMatchObject({ local: false, keyed: { column: 'file_id', anchors: ['norm.imports'] } });
     expect(rationale['rel.import_module']).toContain('recomputed by file all the same');
-    // A view reading a relation of no file identity carries its rows' file but is recomputed whole, and says why.
-    expect(locality['rel.load_star']).not.toHaveProperty('keyed');
-    expect(rationale['rel.load_star']).toMatch(/recomputed whole when an input changed, not by key: .+/);
+    // Ranking each load's candidates (windows partitioned by the load) keeps a view keyed: its windows never mix files.
+    expect(locality['rel.load_star']).toMatchObject({ local: false, keyed: { column: 'file_id', anchors: ['derived.loads', 'derived.stars'] } });
+    expect(rationale['rel.load_star']).toContain('recomputed by file all the same');
     // norm.defs is read by several views (containers, containment, nodes, properties): computed once into a table.
     const readers = report.tasks.filter((t) => t.inputs.includes('norm.defs')).map((t) => t.name);
     expect(readers.length).toBeGreaterThan(1);
@@ -152,11 +152,11 @@ describe('planReport on the python-cpg program', () => {
       const tasks = new Map(planned.report.tasks.map((t) => [t.name, t]));
       const stored = planned.report.tasks.filter((t) => t.cachePolicy !== 'inline-view').map((t) => t.name);
       // Every view the shape of the graph stores stands in for itself. A global view is stored for a file-local
-      // reader too, and a view for the global view grouping it, which only planning tells: their readers were
-      // planned with them inline.
+      // reader too, and a view for the global view grouping it or looking it up by key, which only planning
+      // tells: their readers were planned with them inline.
       const forLocalReader = new Set(
         planned.report.decisions
-          .filter((d) => d.decision === 'cache-policy' && d.value === 'materialized-table' && (d.rationale.includes('file-local') || d.rationale.includes('grouped by')))
+          .filter((d) => d.decision === 'cache-policy' && d.value === 'materialized-table' && (d.rationale.includes('file-local') || d.rationale.includes('grouped by') || d.rationale.includes('up by key')))
           .map((d) => d.subject),
       );
       expect(forLocalReader.size).toBeGreaterThan(0);
@@ -266,6 +266,23 @@ describe('planReport on the python-cpg program', () => {
     expect(lines[2 + report.tasks.length]).toBe(`critical path (${lines[2 + report.tasks.length]?.match(/\((.+ ms)\)/)?.[1] ?? ''}): ${report.criticalPath.tasks.join(' → ')}`);
     for (const name of report.criticalPath.tasks) expect(rows.find((line) => line.includes(` ${name} `))).toMatch(new RegExp(`\\*\\s+${name.replace('.', '\\.')}\\s`));
     expect(text).toContain(`decisions (${report.decisions.length}, least sure first):`);
+  });
+});
+
+describe('localityDecision', () => {
+  it('says how an incremental build brings each kind of view up to date', () => {
+    const global = { view: 'rel.v', local: false, column: null, reason: 'it reads rel.w, which carries no file identity' };
+    const keyed = { column: 'file_id', source: { relation: 'norm.refs', column: 'file_id', nonNull: true }, anchors: ['norm.refs'], probes: [], reason: 'file_id carries the file of norm.refs' };
+    const grouped = { column: 'name', source: { relation: 'merged.names', column: 'name' }, reason: 'it groups merged.names by name' };
+    const rationale = (locality: Parameters<typeof localityDecision>[0]): string => localityDecision(locality).rationale;
+    expect(rationale({ view: 'rel.v', local: true, column: 'file_id', reason: 'file_id passes through' })).toBe('file-local: file_id passes through');
+    expect(rationale({ ...global, keyed })).toBe(`global: ${global.reason}; recomputed by file all the same, given the keys that changed: ${keyed.reason}`);
+    expect(rationale({ ...global, grouped })).toContain('; recomputed group by group all the same');
+    expect(rationale({ ...global, unkeyed: 'it calls max over windows not partitioned by a column naming the file of a row of norm.refs' })).toBe(
+      `global: ${global.reason}; recomputed whole when an input changed, not by key: it calls max over windows not partitioned by a column naming the file of a row of norm.refs`,
+    );
+    expect(rationale(global)).toBe(`global: ${global.reason}`);
+    expect(localityDecision({ ...global, keyed }).value).toMatchObject({ keyed: { column: 'file_id', anchors: ['norm.refs'], probes: [] } });
   });
 });
 

@@ -284,7 +284,7 @@ async function analyse(
       const naming: Record<string, string[]> = { ...rowFileColumns };
       for (const [table, columns] of Object.entries(fileIdentityColumns)) naming[table] = [...(naming[table] ?? []), ...columns];
       // A global view carrying its rows' file may still be recomputed for some files, given the keys its other inputs changed.
-      const keyed = viewLocality.local || carried === null ? null : keyedUpdate({ lineage: known, parseTree: bundle.parseTree, fileColumn: carried, fileIdentityColumns, naming, groupKeyColumns });
+      const keyed = viewLocality.local || carried === null ? null : keyedUpdate({ lineage: known, parseTree: bundle.parseTree, fileColumn: carried, fileIdentityColumns, naming, groupKeyColumns, relationColumns: catalog.columns });
       // A global view grouping one relation by one of its columns is recomputed for the keys that relation's changed rows hold.
       const grouped = viewLocality.local || (keyed !== null && typeof keyed !== 'string') ? null : groupedUpdate({ lineage: known, parseTree: bundle.parseTree });
       const withGroups = grouped === null || typeof grouped === 'string' ? viewLocality : { ...viewLocality, grouped };
@@ -331,7 +331,8 @@ function flatten(subject: string, decision: string, d: Decided): PlanReportDecis
   };
 }
 
-function localityDecision(locality: FileLocality): Decided {
+/** The file-locality decision of one view, its rationale saying how an incremental build brings it up to date. */
+export function localityDecision(locality: FileLocality): Decided {
   return {
     value: {
       local: locality.local,

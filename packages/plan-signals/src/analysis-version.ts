@@ -7,4 +7,4 @@
  * @example
  * const key = fingerprint({ manifest: manifest.fingerprint, analysis: PLAN_ANALYSIS_VERSION });
  */
-export const PLAN_ANALYSIS_VERSION = 8;
+export const PLAN_ANALYSIS_VERSION = 9;

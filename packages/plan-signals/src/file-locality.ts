@@ -166,7 +166,7 @@ export interface StoredColumn {
 }
 
 /** The CTEs a query node defines, added to the ones of its enclosing queries. */
-function withCtes(node: Json, ctes: ReadonlyMap<string, Json>): Map<string, Json> {
+export function withCtes(node: Json, ctes: ReadonlyMap<string, Json>): Map<string, Json> {
   const out = new Map(ctes);
   const map = isObject(node['cte_map']) && Array.isArray(node['cte_map']['map']) ? (node['cte_map']['map'] as unknown[]) : [];
   for (const entry of map) {
@@ -234,10 +234,12 @@ export function storedRelations(tree: unknown): Json[] {
  * rows of another, from what a parse tree holds beyond joins and
  * aggregates: a subquery expression, a window, a set operation or
  * recursive CTE, a LIMIT or SAMPLE, a table function or DISTINCT ON. Null
- * when it holds none of them.
+ * when it holds none of them; nodes in `allowed` (windows and subqueries
+ * the caller showed harmless) are passed over.
  */
-export function rowCombiner(tree: unknown, unit: string): string | null {
+export function rowCombiner(tree: unknown, unit: string, allowed: ReadonlySet<Json> = new Set()): string | null {
   for (const node of objects(tree)) {
+    if (allowed.has(node)) continue;
     if (node['class'] === 'SUBQUERY') return `a subquery expression can read rows of any ${unit}`;
     if (node['class'] === 'WINDOW') return `a window combines rows of several ${unit}s`;
     if (node['type'] === 'SET_OPERATION_NODE' || node['type'] === 'RECURSIVE_CTE_NODE') return 'a set operation or recursive CTE combines rows of several queries';
@@ -308,6 +310,12 @@ function starReference(list: readonly unknown[], column: string): string[] | nul
   if (!isObject(star) || typeof star['relation_name'] !== 'string' || star['columns'] === true) return null;
   if (['exclude_list', 'replace_list', 'qualified_exclude_list', 'rename_list'].some((key) => Array.isArray(star[key]) && (star[key] as unknown[]).length > 0)) return null;
   return star['relation_name'] === '' ? [column] : [star['relation_name'], column];
+}
+
+/** The stored column a column reference of a SELECT reads, with the FROM items on the way (see {@link traceReference}); null when it cannot be shown. */
+export function traceColumnRef(names: readonly string[], select: Json, ctes: ReadonlyMap<string, Json>): TracedColumn | null {
+  const from = select['from_table'];
+  return isObject(from) ? traceReference(names, from, ctes, 0, from, [], false) : null;
 }
 
 /** The stored column a column reference reads (see {@link traceReference}), without the way there. */
@@ -387,7 +395,7 @@ export function columnNames(expression: unknown): string[] | null {
 const PICKING_AGGREGATES = new Set(['first', 'last', 'any_value', 'arbitrary', 'min', 'max']);
 
 /** The SELECT nodes of a parse tree, each with the CTEs in scope where it stands. */
-function* selectsInScope(value: unknown, ctes: ReadonlyMap<string, Json> = new Map()): Generator<{ readonly node: Json; readonly ctes: ReadonlyMap<string, Json> }> {
+export function* selectsInScope(value: unknown, ctes: ReadonlyMap<string, Json> = new Map()): Generator<{ readonly node: Json; readonly ctes: ReadonlyMap<string, Json> }> {
   if (Array.isArray(value)) {
     for (const item of value) yield* selectsInScope(item, ctes);
     return;
@@ -510,7 +518,7 @@ function pickedFileColumn(tree: unknown, naming: (stored: StoredColumn) => boole
 }
 
 /** The expressions of one SELECT, without descending into the queries nested in them. */
-function* ownExpressions(value: unknown): Generator<Json> {
+export function* ownExpressions(value: unknown): Generator<Json> {
   if (Array.isArray(value)) {
     for (const item of value) yield* ownExpressions(item);
   } else if (isObject(value)) {

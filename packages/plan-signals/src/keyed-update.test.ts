@@ -36,9 +36,10 @@ const naming = {
 
 async function keyedOf(sql: string, groupKeyColumns: Readonly<Record<string, readonly string[]>> = fileIdentityColumns): Promise<KeyedUpdate | string> {
   const view = { name: 'rel.v', sql };
-  const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
+  const catalog = await readLineageCatalog(store);
+  const lineage = await parseLineage(store, view, { catalog });
   const bundle = await explainView(store, view);
-  return keyedUpdate({ lineage, parseTree: bundle.parseTree, fileColumn: 'file_id', fileIdentityColumns, naming, groupKeyColumns });
+  return keyedUpdate({ lineage, parseTree: bundle.parseTree, fileColumn: 'file_id', fileIdentityColumns, naming, groupKeyColumns, relationColumns: catalog.columns });
 }
 
 describe('keyedUpdate', () => {
@@ -92,6 +93,48 @@ describe('keyedUpdate', () => {
       ['SELECT file_id, name FROM evidence.refs UNION ALL SELECT file_id, name FROM evidence.defs', 'set operation'],
       ['SELECT r.file_id, d.def_id FROM evidence.refs AS r JOIN evidence.defs AS d ON d.name = r.name LIMIT 5', 'LIMIT'],
       ["SELECT 'f0' AS file_id, d.def_id FROM evidence.defs AS d", 'does not pass a stored column through'],
+    ];
+    for (const [sql, why] of cases) {
+      const keyed = await keyedOf(sql);
+      expect(typeof keyed, sql).toBe('string');
+      expect(keyed, sql).toContain(why);
+    }
+  });
+
+  // A reference's best candidate: windows ranking each reference's candidates, unless another relation already binds it.
+  const ranked = (window: string, exists: string): string => `
+    WITH candidates AS (
+      SELECT DISTINCT r.file_id AS l_file, r.ref_id AS l_id, d.def_id AS r_id, ${window} AS score
+        FROM evidence.refs AS r JOIN evidence.defs AS d ON d.name = r.name
+    ),
+    kept AS (SELECT *, max(score) OVER (PARTITION BY l_id) AS best FROM candidates WHERE ${exists}),
+    ranked AS (SELECT *, row_number() OVER (PARTITION BY l_file, l_id ORDER BY score DESC, r_id) AS rank FROM kept)
+    SELECT l_file AS file_id, l_id AS src, r_id AS dst FROM ranked WHERE rank = 1`;
+
+  it('keeps a view keyed when its windows are partitioned by an anchor row and its NOT EXISTS looks another relation up by an anchor column', async () => {
+    const keyed = await keyedOf(ranked('max(length(d.def_id)) OVER (PARTITION BY r.ref_id, d.def_id)', 'NOT EXISTS (SELECT 1 FROM evidence.binds AS u WHERE u.ref_id = l_id AND u.def_id IS NOT NULL)'));
+    expect(typeof keyed, String(keyed)).toBe('object');
+    const k = keyed as KeyedUpdate;
+    expect(k.anchors).toEqual(['evidence.refs']);
+    // The subquery's table is one more probe: a changed row of it holding a reference's id recomputes that reference's file.
+    expect(k.probes).toEqual([
+      { relation: 'evidence.refs', column: 'name', foreign: 'evidence.defs', foreignColumn: 'name', via: [] },
+      { relation: 'evidence.refs', column: 'ref_id', foreign: 'evidence.binds', foreignColumn: 'ref_id', via: [] },
+    ]);
+  });
+
+  it('refuses windows and EXISTS that can reach rows of other files', async () => {
+    const none = 'true';
+    const cases: [string, string][] = [
+      // Partitioned by the looked-up side: one partition holds the candidates of references of every file.
+      [ranked('max(length(r.ref_id)) OVER (PARTITION BY d.def_id)', none), 'over windows not partitioned by a column naming the file of a row of evidence.refs'],
+      [ranked('count(*) OVER ()', none), 'over windows not partitioned'],
+      [ranked('row_number() OVER (PARTITION BY r.name)', none), 'row_number'],
+      // Matched on a column of the looked-up side, or on something other than an equality.
+      [ranked('1', 'NOT EXISTS (SELECT 1 FROM evidence.binds AS u WHERE u.def_id = r_id)'), 'an EXISTS subquery'],
+      [ranked('1', 'NOT EXISTS (SELECT 1 FROM evidence.binds AS u WHERE u.ref_id <> l_id)'), 'an EXISTS subquery'],
+      [ranked('1', 'EXISTS (SELECT 1 FROM evidence.binds AS u JOIN evidence.defs AS e ON e.def_id = u.def_id WHERE u.ref_id = l_id)'), 'an EXISTS subquery'],
+      [ranked('1', 'l_id IN (SELECT ref_id FROM evidence.binds)'), 'subquery'],
     ];
     for (const [sql, why] of cases) {
       const keyed = await keyedOf(sql);

@@ -1,4 +1,4 @@
-import { boundTables, conjuncts, fromAlias, isObject, objects, qualifiedColumn, rowCombiner, storedRelations, topQuery, traceOutput } from './file-locality.js';
+import { boundTables, conjuncts, fromAlias, isObject, objects, ownExpressions, qualifiedColumn, rowCombiner, selectsInScope, storedName, storedRelations, topQuery, traceColumnRef, traceOutput } from './file-locality.js';
 import type { FileLocality, Json } from './file-locality.js';
 import type { ViewLineage } from './view-lineage.js';
 
@@ -20,6 +20,123 @@ function joinTree(node: unknown, items: Json[], joins: Json[]): void {
   items.push(node);
 }
 
+type Probe = KeyedUpdate['probes'][number];
+
+/** The windows and EXISTS subqueries of a view that keep the rows of one anchor row (or file) together, with the probes the subqueries add. */
+interface AnchoredParts {
+  readonly allowed: Set<Json>;
+  /** The stored tables the accepted subqueries read. */
+  readonly inner: Set<Json>;
+  readonly probes: Probe[];
+  /** Window functions whose partition could not be shown to hold one anchor row's file. */
+  readonly mixed: string[];
+  /** Why an EXISTS subquery could not be followed, if one could not. */
+  readonly problem: string | null;
+}
+
+/**
+ * The windows partitioned by a column naming the file of an anchor row
+ * (its file identity or its entity id, read from an anchor of the join
+ * tree, not from a relation looked up by key), and the EXISTS / NOT EXISTS
+ * subqueries that read one stored table matched by equalities to columns
+ * of an anchor: a partition then holds rows of one file, and whether a
+ * matching row exists is one more lookup by key (a probe). Each part is
+ * checked in the SELECT it stands in, its column references followed
+ * through the CTEs and subqueries it reads.
+ */
+function anchoredParts(
+  tree: unknown,
+  anchorItems: ReadonlySet<Json>,
+  naming: Readonly<Record<string, readonly string[]>>,
+  fileIdentityColumns: Readonly<Record<string, readonly string[]>>,
+  relationColumns: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+): AnchoredParts {
+  const parts: AnchoredParts = { allowed: new Set(), inner: new Set(), probes: [], mixed: [], problem: null };
+  const seen = new Set<Json>();
+  let problem: string | null = null;
+  const names = (expression: unknown): string[] | null =>
+    isObject(expression) && expression['class'] === 'COLUMN_REF' && Array.isArray(expression['column_names']) ? (expression['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string') : null;
+  for (const { node: select, ctes } of selectsInScope(tree)) {
+    // The anchor column a reference of this SELECT reads, if it reads one.
+    const anchorColumn = (ref: readonly string[]): { table: string; column: string } | null => {
+      const traced = traceColumnRef(ref, select, ctes);
+      const item = traced?.steps[traced.steps.length - 1]?.item;
+      return traced === null || traced.extended || item === undefined || !anchorItems.has(item) ? null : { table: storedName(item), column: traced.column };
+    };
+    for (const key of ['select_list', 'where_clause', 'having', 'qualify', 'group_expressions']) {
+      for (const expression of ownExpressions(select[key])) {
+        if (expression['class'] === 'WINDOW') {
+          seen.add(expression);
+          const partitions = Array.isArray(expression['partitions']) ? (expression['partitions'] as unknown[]) : [];
+          const kept = partitions.some((p) => {
+            const ref = names(p);
+            const column = ref === null ? null : anchorColumn(ref);
+            return column !== null && (naming[column.table] ?? []).includes(column.column);
+          });
+          if (kept) parts.allowed.add(expression);
+          else parts.mixed.push(typeof expression['function_name'] === 'string' ? expression['function_name'] : 'a window');
+          continue;
+        }
+        if (expression['class'] !== 'SUBQUERY' || expression['subquery_type'] !== 'EXISTS') continue;
+        const followed = existsProbes(expression, names, anchorColumn, fileIdentityColumns, relationColumns);
+        if (typeof followed === 'string') {
+          problem ??= followed;
+          continue;
+        }
+        parts.allowed.add(expression);
+        parts.inner.add(followed.table);
+        parts.probes.push(...followed.probes);
+      }
+    }
+  }
+  // A window anywhere else (an ORDER BY modifier, say) was not checked.
+  const windows = [...objects(tree)].filter((node) => node['class'] === 'WINDOW');
+  if (windows.some((w) => !seen.has(w))) parts.mixed.push('a window');
+  return { ...parts, problem };
+}
+
+/** The probes of one EXISTS subquery (see {@link anchoredParts}), or why it cannot be followed. */
+function existsProbes(
+  expression: Json,
+  names: (expression: unknown) => string[] | null,
+  anchorColumn: (ref: readonly string[]) => { table: string; column: string } | null,
+  fileIdentityColumns: Readonly<Record<string, readonly string[]>>,
+  relationColumns: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+): { table: Json; probes: Probe[] } | string {
+  const inner = isObject(expression['subquery']) ? expression['subquery']['node'] : undefined;
+  const refused = 'an EXISTS subquery is not one stored table matched by equalities to columns of an anchor';
+  if (!isObject(inner) || inner['type'] !== 'SELECT_NODE' || !isObject(inner['from_table']) || inner['from_table']['type'] !== 'BASE_TABLE') return refused;
+  const cteMap = isObject(inner['cte_map']) && Array.isArray(inner['cte_map']['map']) ? (inner['cte_map']['map'] as unknown[]) : [];
+  if (cteMap.length > 0 || (Array.isArray(inner['group_expressions']) && inner['group_expressions'].length > 0)) return refused;
+  if ([...objects(inner)].some((node) => node !== inner && (node['class'] === 'SUBQUERY' || node['class'] === 'WINDOW' || node['type'] === 'SELECT_NODE'))) return refused;
+  const table = inner['from_table'];
+  const alias = fromAlias(table);
+  const relation = storedName(table);
+  const columns = relationColumns?.get(relation.toLowerCase());
+  // A name binds inside when the inner table has it; unqualified, that needs the table's columns.
+  const side = (ref: readonly string[]): 'inner' | 'outer' | 'unknown' => {
+    if (ref.length === 2) return ref[0] === alias ? 'inner' : 'outer';
+    if (columns === undefined) return 'unknown';
+    return columns.has((ref[0] ?? '').toLowerCase()) ? 'inner' : 'outer';
+  };
+  const probes: Probe[] = [];
+  for (const conjunct of conjuncts(inner['where_clause'])) {
+    const refs = [...objects(conjunct)].map(names).filter((r): r is string[] => r !== null);
+    if (refs.some((r) => side(r) === 'unknown')) return refused;
+    if (refs.every((r) => side(r) === 'inner')) continue;
+    // The only outer reference a conjunct may hold: one side of an equality whose other side is an inner column.
+    const left = names(conjunct['left']);
+    const right = names(conjunct['right']);
+    if (conjunct['class'] !== 'COMPARISON' || conjunct['type'] !== 'COMPARE_EQUAL' || left === null || right === null) return refused;
+    const [own, outer] = side(left) === 'inner' && side(right) === 'outer' ? [left, right] : side(right) === 'inner' && side(left) === 'outer' ? [right, left] : [null, null];
+    if (own === null || outer === null) return refused;
+    const anchor = anchorColumn(outer);
+    if (anchor === null || (fileIdentityColumns[anchor.table] ?? []).length === 0) return refused;
+    probes.push({ relation: anchor.table, column: anchor.column, foreign: relation, foreignColumn: own[own.length - 1] ?? '', via: [] });
+  }
+  return probes.length === 0 ? refused : { table, probes };
+}
+
 /**
  * Whether, and how, a global view's rows of a file can be recomputed alone:
  * shown from DuckDB's parse tree, never from the view's name. The view's
@@ -34,10 +151,15 @@ function joinTree(node: unknown, items: Json[], joins: Json[]): void {
  * file was added or removed: the rows to recompute are those of the files
  * the anchors changed in and of the files whose anchor rows hold a changed
  * key. Nothing may combine rows beyond the join: no aggregate, GROUP BY,
- * window, subquery expression, set operation, LIMIT, SAMPLE, table
- * function, or join other than INNER and LEFT (an anchor on the right of a
- * LEFT join only when the file column does not come from there). Returns
- * why not, as a sentence, when it cannot be shown.
+ * subquery expression, set operation, LIMIT, SAMPLE, table function, or
+ * join other than INNER and LEFT (an anchor on the right of a LEFT join
+ * only when the file column does not come from there). Two exceptions
+ * keep the rows of a file together: a window partitioned by a column
+ * naming the file of an anchor row (ranking a row's candidates), and an
+ * EXISTS / NOT EXISTS reading one stored table by equalities to columns of
+ * an anchor (a row kept unless another relation holds its id), whose table
+ * is then one more probe. Returns why not, as a sentence, when it cannot
+ * be shown.
  *
  * @example
  * const keyed = keyedUpdate({ lineage, parseTree, fileColumn: 'file_id', fileIdentityColumns, naming, groupKeyColumns });
@@ -54,10 +176,18 @@ export function keyedUpdate(input: {
   readonly naming: Readonly<Record<string, readonly string[]>>;
   /** The columns of `naming` that never hold NULL. */
   readonly groupKeyColumns: Readonly<Record<string, readonly string[]>>;
+  /** The columns of each stored relation (lower case), to tell where an unqualified name in an EXISTS subquery binds. */
+  readonly relationColumns?: ReadonlyMap<string, ReadonlySet<string>>;
 }): KeyedUpdate | string {
-  const combining = input.lineage.functions.filter((f) => f.kind === 'aggregate' || f.kind === 'window' || f.kind === 'table' || f.kind === 'table-macro' || f.name === 'count_star');
+  // A function used only as a window is checked with the windows, once the anchors are known.
+  const uses = (name: string): Json[] => [...objects(input.parseTree)].filter((node) => node['function_name'] === name);
+  const windowOnly = (name: string): boolean => uses(name).length > 0 && uses(name).every((node) => node['class'] === 'WINDOW');
+  const combining = input.lineage.functions.filter(
+    (f) => (f.kind === 'aggregate' || f.kind === 'window' || f.kind === 'table' || f.kind === 'table-macro' || f.name === 'count_star') && !((f.kind === 'aggregate' || f.kind === 'window') && windowOnly(f.name)),
+  );
   if (combining.length > 0) return `it calls ${[...new Set(combining.map((f) => f.name))].sort().join(', ')}, which combine rows or read rows of no relation`;
-  const combined = rowCombiner(input.parseTree, 'file');
+  const deferred = new Set([...objects(input.parseTree)].filter((node) => node['class'] === 'WINDOW' || (node['class'] === 'SUBQUERY' && node['subquery_type'] === 'EXISTS')));
+  const combined = rowCombiner(input.parseTree, 'file', deferred);
   if (combined !== null) return combined;
   if ([...objects(input.parseTree)].some((node) => node['type'] === 'SELECT_NODE' && Array.isArray(node['group_expressions']) && node['group_expressions'].length > 0)) return 'a GROUP BY combines rows';
   const top = topQuery(input.parseTree);
@@ -73,9 +203,7 @@ export function keyedUpdate(input: {
   const items: Json[] = [];
   const joins: Json[] = [];
   joinTree(root, items, joins);
-  // Every stored relation the view reads is read in this one join tree.
   const inTree = new Set(items);
-  if (storedRelations(input.parseTree).some((node) => !inTree.has(node))) return 'it reads stored relations outside the join its file column comes from';
   for (const join of joins) {
     if (!KEPT_JOINS.has(String(join['join_type'])) || join['ref_type'] !== 'REGULAR') return `a ${String(join['join_type'])} ${String(join['ref_type'])} join is not one whose rows follow the rows it matches`;
     if (Array.isArray(join['using_columns']) && join['using_columns'].length > 0) return 'a join USING columns is not followed';
@@ -100,6 +228,11 @@ export function keyedUpdate(input: {
     }
   }
   const anchorTables = new Set([...anchors].map((a) => bound.get(a) ?? ''));
+  const parts = anchoredParts(input.parseTree, new Set(items.filter((item) => anchors.has(fromAlias(item)))), input.naming, input.fileIdentityColumns, input.relationColumns);
+  if (parts.mixed.length > 0) return `it calls ${[...new Set(parts.mixed)].sort().join(', ')} over windows not partitioned by a column naming the file of a row of ${[...anchorTables].sort().join(', ')}`;
+  if (parts.problem !== null) return parts.problem;
+  // Every other stored relation the view reads is read in this one join tree.
+  if (storedRelations(input.parseTree).some((node) => !inTree.has(node) && !parts.inner.has(node))) return 'it reads stored relations outside the join its file column comes from';
   // Every other alias, reached from an anchor whose rows carry a file by a chain of equalities, shortest first:
   // a changed row of it is looked up through the rows of the aliases on the way, back to anchor rows and their files.
   type Ref = { readonly alias: string; readonly column: string };
@@ -131,6 +264,7 @@ export function keyedUpdate(input: {
     }
     probes.push({ relation: bound.get(step.other.alias) ?? '', column: step.other.column, foreign: table, foreignColumn: first.own.column, via });
   }
+  probes.push(...parts.probes);
   const unique = [...new Map(probes.map((p) => [JSON.stringify(p), p])).values()].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
   const reason =
     probes.length === 0
