@@ -201,14 +201,16 @@ function assertDirectory(root: string): void {
 /**
  * Checks with DuckDB's information_schema that every table holds exactly the
  * columns its dataset declares: the schema authority is the only source, and
- * a drift (a table left by another version, say) stops the build.
+ * a drift (a table left by another version, say) stops the build. The
+ * `skipped` datasets (output tables an incremental build keeps in place) are
+ * not checked.
  */
-async function verifyStoredSchemas(store: Store, registry: SchemaRegistry): Promise<void> {
+async function verifyStoredSchemas(store: Store, registry: SchemaRegistry, skipped: ReadonlySet<string> = new Set()): Promise<void> {
   const rows = await store.query(
     `SELECT table_schema || '.' || table_name AS dataset, column_name, data_type, is_nullable
      FROM information_schema.columns WHERE table_catalog = current_database() ORDER BY dataset, ordinal_position`,
   );
-  const issues = registry.list().flatMap((ds) =>
+  const issues = registry.list().filter((ds) => !skipped.has(ds.name)).flatMap((ds) =>
     verifySchema(
       ds,
       rows
@@ -290,6 +292,7 @@ async function executeViews(
   const cache = new Map(planned.report.tasks.map((t) => [t.name, t.cachePolicy]));
   const rows = new Map<string, number>();
   let done = 0;
+  const parseTrees = new Map(planned.bundles.map((b) => [b.view, b.parseTree]));
   // What holds each view's name as execution starts: only a view's own update changes it.
   const held = incremental === undefined ? new Map<string, NameHolder>() : await nameHolders(store, planned.schedule.order);
   // One DuckDB connection writes, so tasks run one at a time in schedule order.
@@ -331,6 +334,8 @@ async function executeViews(
           locality: planned.locality[name],
           affected,
           hasPrevious: incremental.previous.has(name),
+          inPlace: incremental.inPlace === true,
+          parseTree: parseTrees.get(name),
           fileColumns: incremental.fileColumns,
           reads: incremental.reads,
           inline: incremental.inline,
@@ -437,6 +442,8 @@ function modeSummary(increment: IncrementalPlan, extracted: number, evidenceRows
 /** What an incremental build needs to update views rather than rebuild them, and what it did to each. */
 interface IncrementalViews extends AffectedInput {
   readonly previous: ReadonlySet<string>;
+  /** Whether the previous tables stayed under their names (a plan from the cache: see `setAsidePreviousTables`). */
+  readonly inPlace: boolean;
   /** The views some other view reads: only their changes are worth measuring. */
   readonly read: ReadonlySet<string>;
   /** The columns of each relation its readers read, null when not known for sure. */
@@ -550,6 +557,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
       let evidenceRowsDeleted = 0;
       let previous = new Set<string>();
       const changedFiles = increment.mode === 'incremental' ? [...increment.added, ...increment.changed, ...increment.deleted] : [];
+      const inPlace = increment.mode === 'incremental' && planCache.hit !== undefined;
       let evidenceBefore: EvidenceDigests = new Map();
       // A change in a column no view reads reaches no view: only those columns are compared.
       const readColumns = columnsReadBy(lineages.values());
@@ -558,9 +566,11 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         async () => {
           // A full build starts from a generation without the previous build's schemas (see
           // writeScope); an incremental one keeps the evidence of unchanged files and removes the rest.
-          if (increment.mode === 'incremental') previous = await setAsidePreviousTables(store, manifest.views);
+          // A plan from the cache creates no view: the previous tables can stay where they are.
+          if (increment.mode === 'incremental') previous = await setAsidePreviousTables(store, manifest.views, inPlace);
           for (const ds of registry.list()) await store.ensureDataset(ds);
-          await verifyStoredSchemas(store, registry);
+          // A table left in place holds what the same program's SQL made of it (CREATE TABLE AS keeps no NOT NULL): the same manifest, else the build is full.
+          await verifyStoredSchemas(store, registry, inPlace ? previous : new Set());
           if (increment.mode === 'incremental') {
             evidenceBefore = await fileEvidenceDigests(store, registry, changedFiles, readColumns);
             // The scan's own tables are cheap and rewritten whole from this scan.
@@ -588,12 +598,18 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         () => planInTransaction({ manifest, store, registry, lineages, ...(increment.mode === 'incremental' && planCache.hit !== undefined ? { cached: planCache.hit } : {}) }),
         (p) => `policy ${p.policy.fingerprint.slice(0, 12)}${p.fromCache ? ' (plans cached from the previous build)' : ''}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`,
       );
+      if (inPlace && !planned.fromCache) {
+        throw OrchestratorError.create('PlanNotCached', 'the plan of an incremental build was not taken from the cache although its tables were left in place', {
+          hint: 'this is a bug: lookUpPlanCache returns only entries that hold every view; rebuild with --full meanwhile',
+        });
+      }
       if (!planned.fromCache) outcomes.push(...(await writePlanCache(store, planCache.key, analysisOf(lineages, planned))));
       const views: IncrementalViews | undefined =
         increment.mode === 'full'
           ? undefined
           : {
               previous,
+              inPlace,
               inputsOf: new Map(planned.report.tasks.map((t) => [t.name, t.inputs])),
               locality: planned.locality,
               changedFiles,
@@ -617,7 +633,7 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
         'execute',
         async () => {
           const done = await executeViews(store, planned, manifest, progress, outcomes, viewTimings, views);
-          if (views !== undefined) await dropPreviousTables(store, previous, new Set(views.updates.keys()));
+          if (views !== undefined) await dropPreviousTables(store, previous, new Set(views.updates.keys()), views.inPlace === true);
           return done;
         },
         (r) => (views === undefined ? `${r.size} views materialized` : `${r.size} views: ${updateCounts(views.updates)}`),

@@ -105,4 +105,29 @@ describe("fileFilteredSql", () => {
     const plain = 'SELECT name FROM "ev"."lookup"';
     expect(await fileFilteredSql(store, plain, COLUMNS, ["f1"])).toBe(plain);
   });
+
+  it("parses one template for every limited read of a stored table, and takes a parse tree it is given without changing it", async () => {
+    const queries: string[] = [];
+    // The store as it is, its queries recorded.
+    const counting = new Proxy(store, {
+      get(target, key) {
+        const value: unknown = Reflect.get(target, key);
+        if (key === "query") return (sql: string, params?: never) => (queries.push(sql), target.query(sql, params));
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const parsed = JSON.parse(String((await store.query(`SELECT json_serialize_sql('${VIEW.replaceAll("'", "''")}') AS t`))[0]?.["t"])) as unknown;
+    const before = JSON.stringify(parsed);
+    const reads = new Map<string, unknown>();
+    const first = await fileFilteredSql(counting, VIEW, COLUMNS, ["f1", "f3"], reads, new Map(), { limited: 0, inlined: 0 }, parsed);
+    // The template, then the rewritten tree back to SQL: the view's own SQL was not parsed again.
+    expect(queries.filter((q) => q.includes("json_serialize_sql"))).toHaveLength(1);
+    expect(queries.filter((q) => q.includes("json_deserialize_sql"))).toHaveLength(1);
+    expect(JSON.stringify(parsed)).toBe(before);
+    expect(first).toBe(await fileFilteredSql(store, VIEW, COLUMNS, ["f1", "f3"]));
+    expect(await rows(first, ["f1", "f3"])).toEqual(await rows(VIEW, ["f1", "f3"]));
+    // Another view of the same build reuses the template and the reads already limited.
+    await fileFilteredSql(counting, 'SELECT file_id, ref_id FROM "ev"."refs"', COLUMNS, ["f1", "f3"], reads);
+    expect(queries.filter((q) => q.includes("json_serialize_sql"))).toHaveLength(2);
+  });
 });

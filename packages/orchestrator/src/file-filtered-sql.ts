@@ -13,6 +13,57 @@ async function serialized(store: Store, sql: string): Promise<Json | undefined> 
   return tree['error'] === true ? undefined : tree;
 }
 
+/** Placeholders of the limited-read template: a table, its file column and one file id, replaced in each copy. */
+const TEMPLATE = { schema: 'anatomy_template_schema', table: 'anatomy_template_table', column: 'anatomy_template_column', file: 'anatomy_template_file' } as const;
+const TEMPLATE_KEY = '\u0000template';
+
+/** Every object of a JSON tree, depth first. */
+function* nodes(value: unknown): Generator<Json> {
+  if (Array.isArray(value)) {
+    for (const item of value) yield* nodes(item);
+  } else if (isObject(value)) {
+    yield value;
+    for (const inner of Object.values(value)) yield* nodes(inner);
+  }
+}
+
+/**
+ * A limited read of a stored table as DuckDB parses it, built from one
+ * template DuckDB parsed once for the build (kept in `reads`): its table,
+ * file column and file ids put in place of the placeholders. Asking DuckDB
+ * to parse each read took one query per table per build. Undefined when
+ * the template does not have the shape expected of it.
+ */
+async function limitedTableRead(store: Store, reads: Map<string, unknown>, schema: string, table: string, column: string, fileIds: readonly string[]): Promise<Json | undefined> {
+  if (!reads.has(TEMPLATE_KEY)) {
+    const c = quoteIdentifier(TEMPLATE.column);
+    const parsed = await serialized(store, `SELECT * FROM (SELECT * FROM ${quoteIdentifier(TEMPLATE.schema)}.${quoteIdentifier(TEMPLATE.table)} AS anatomy_source WHERE ${c} IN (${sqlString(TEMPLATE.file)}) OR ${c} IS NULL) AS anatomy_files`);
+    const statements = parsed?.['statements'];
+    reads.set(TEMPLATE_KEY, Array.isArray(statements) && isObject(statements[0]) && isObject(statements[0]['node']) ? statements[0]['node']['from_table'] : undefined);
+  }
+  const template = reads.get(TEMPLATE_KEY);
+  if (!isObject(template) || fileIds.length === 0) return undefined;
+  const read = structuredClone(template);
+  let tables = 0;
+  let lists = 0;
+  for (const node of nodes(read)) {
+    if (node['type'] === 'BASE_TABLE' && node['table_name'] === TEMPLATE.table) {
+      node['schema_name'] = schema;
+      node['table_name'] = table;
+      tables += 1;
+    } else if (node['class'] === 'COLUMN_REF' && Array.isArray(node['column_names']) && node['column_names'].length === 1 && node['column_names'][0] === TEMPLATE.column) {
+      node['column_names'] = [column];
+    } else if (node['type'] === 'COMPARE_IN' && Array.isArray(node['children']) && node['children'].length === 2) {
+      const constant: unknown = node['children'][1];
+      const value = isObject(constant) ? constant['value'] : undefined;
+      if (!isObject(constant) || !isObject(value) || value['value'] !== TEMPLATE.file) return undefined;
+      node['children'] = [node['children'][0], ...fileIds.map((id) => ({ ...constant, value: { ...value, value: id } }))];
+      lists += 1;
+    }
+  }
+  return tables === 1 && lists === 1 ? read : undefined;
+}
+
 /** Every object of a parse tree that holds a base-table reference, with the key it sits under. */
 function* tableSlots(value: unknown): Generator<{ readonly holder: Json | unknown[]; readonly key: string | number; readonly ref: Json }> {
   if (Array.isArray(value)) {
@@ -69,8 +120,10 @@ export async function fileFilteredSql(
   inline: ReadonlyMap<string, string> = new Map(),
   /** Counts the reads this call limited, and how many of them read an inline view as its own SQL. */
   tally: LimitedReads = { limited: 0, inlined: 0 },
+  /** DuckDB's parse tree of `sql` when the caller has it (a plan bundle's), not asked for again; it is not changed. */
+  parsed?: unknown,
 ): Promise<string> {
-  const tree = await serialized(store, sql);
+  const tree = isObject(parsed) && parsed['error'] !== true && Array.isArray(parsed['statements']) ? (structuredClone(parsed) as Json) : await serialized(store, sql);
   if (tree === undefined) return sql;
   const list = fileIds.map(sqlString).join(', ');
   let changed = false;
@@ -82,13 +135,17 @@ export async function fileFilteredSql(
     if (!reads.has(read)) {
       const c = quoteIdentifier(column);
       const own = inline.get(relation);
-      // An inline view's own SQL, its inputs limited in turn (the views it reads were planned before it: no cycle).
-      const source = own === undefined ? `${quoteIdentifier(String(ref['schema_name']))}.${quoteIdentifier(String(ref['table_name']))}` : `(${await fileFilteredSql(store, own, fileColumns, fileIds, reads, inline)})`;
-      const limited = `SELECT * FROM (SELECT * FROM ${source} AS anatomy_source WHERE ${c} IN (${list}) OR ${c} IS NULL) AS anatomy_files`;
-      const parsed = await serialized(store, limited);
-      const statements = parsed?.['statements'];
-      const node = Array.isArray(statements) && isObject(statements[0]) && isObject(statements[0]['node']) ? statements[0]['node']['from_table'] : undefined;
-      reads.set(read, isObject(node) ? node : undefined);
+      const table = own === undefined ? await limitedTableRead(store, reads, String(ref['schema_name']), String(ref['table_name']), column, fileIds) : undefined;
+      if (table !== undefined) reads.set(read, table);
+      else {
+        // An inline view's own SQL, its inputs limited in turn (the views it reads were planned before it: no cycle).
+        const source = own === undefined ? `${quoteIdentifier(String(ref['schema_name']))}.${quoteIdentifier(String(ref['table_name']))}` : `(${await fileFilteredSql(store, own, fileColumns, fileIds, reads, inline)})`;
+        const limited = `SELECT * FROM (SELECT * FROM ${source} AS anatomy_source WHERE ${c} IN (${list}) OR ${c} IS NULL) AS anatomy_files`;
+        const parsed = await serialized(store, limited);
+        const statements = parsed?.['statements'];
+        const node = Array.isArray(statements) && isObject(statements[0]) && isObject(statements[0]['node']) ? statements[0]['node']['from_table'] : undefined;
+        reads.set(read, isObject(node) ? node : undefined);
+      }
     }
     const template = reads.get(read);
     if (!isObject(template)) continue;

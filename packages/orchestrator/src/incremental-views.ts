@@ -43,10 +43,16 @@ function quotedName(name: string): string {
  * some of them recomputed. Inside the build's transaction, so a failed
  * build leaves them where they were. Returns the views that have one.
  *
+ * With `inPlace` (a build whose plan comes from the cache, which creates
+ * no view), nothing is renamed: each table is brought up to date where it
+ * is, and the previous rows of a view are its table until its update.
+ * Renaming every table aside and back again took four catalog statements
+ * per stored view, about 0.3 s of a one-file build of the standard library.
+ *
  * @example
  * const previous = await setAsidePreviousTables(store, manifest.views);
  */
-export async function setAsidePreviousTables(store: Store, views: readonly ManifestView[]): Promise<Set<string>> {
+export async function setAsidePreviousTables(store: Store, views: readonly ManifestView[], inPlace = false): Promise<Set<string>> {
   const names = new Set(views.map((v) => v.name as string));
   const rows = await store.query(
     `SELECT table_schema || '.' || table_name AS name FROM information_schema.tables
@@ -56,12 +62,18 @@ export async function setAsidePreviousTables(store: Store, views: readonly Manif
   for (const row of rows) {
     const name = String(row['name']);
     if (!names.has(name)) continue;
-    const { schema, table } = split(name);
-    await store.run(`DROP TABLE IF EXISTS ${quoted(schema, `${table}${PREVIOUS}`)}`);
-    await store.run(`ALTER TABLE ${quoted(schema, table)} RENAME TO ${quoteIdentifier(`${table}${PREVIOUS}`)}`);
     kept.add(name);
+    if (inPlace) continue;
+    const { schema, table } = split(name);
+    await store.run(`DROP TABLE IF EXISTS ${quoted(schema, `${table}${PREVIOUS}`)}; ALTER TABLE ${quoted(schema, table)} RENAME TO ${quoteIdentifier(`${table}${PREVIOUS}`)}`);
   }
   return kept;
+}
+
+/** Where the previous build's rows of a view are until its update: aside under another name, or (in place) its own table. */
+function previousTable(name: string, inPlace: boolean): string {
+  const { schema, table } = split(name);
+  return inPlace ? name : `${schema}.${table}${PREVIOUS}`;
 }
 
 /** What holds a name in the catalog: a view, a table, or nothing. */
@@ -152,6 +164,8 @@ export interface KeyedInput extends AffectedInput {
   readonly changedKeys: ReadonlyMap<string, Readonly<Record<string, readonly (string | null)[]>>>;
   /** The column naming each row's file, by relation (see `relationFileColumns`). */
   readonly fileColumns: ReadonlyMap<string, string>;
+  /** Whether the previous tables were left in place (see {@link setAsidePreviousTables}). */
+  readonly inPlace?: boolean;
 }
 
 /**
@@ -217,8 +231,7 @@ export async function keyedAffected(store: Store, view: string, keyed: KeyedUpda
     // The first NULL settles it: no need to count them all.
     const nulls = async (relation: string, column: string): Promise<boolean> =>
       (await store.query(`SELECT EXISTS (SELECT 1 FROM ${quotedName(relation)} WHERE ${quoteIdentifier(column)} IS NULL) AS found`))[0]?.['found'] !== false;
-    const { schema, table } = split(view);
-    if ((await nulls(keyed.source.relation, keyed.source.column)) || (await nulls(`${schema}.${table}${PREVIOUS}`, keyed.column))) return 'all';
+    if ((await nulls(keyed.source.relation, keyed.source.column)) || (await nulls(previousTable(view, input.inPlace === true), keyed.column))) return 'all';
   }
   return [...files].sort();
 }
@@ -307,6 +320,10 @@ export async function updateView(
     readonly keys?: readonly string[];
     /** A global view's grouped update (see FileLocality's `grouped`): with `affected` a list of group keys, only those groups are recomputed. */
     readonly grouped?: GroupedUpdate;
+    /** Whether its previous table was left under its name (see {@link setAsidePreviousTables}). */
+    readonly inPlace?: boolean;
+    /** DuckDB's parse tree of the view's SQL, from its plan bundle: not asked for again. */
+    readonly parseTree?: unknown;
   },
 ): Promise<{
   readonly update: ViewUpdate;
@@ -323,6 +340,8 @@ export async function updateView(
   const { schema, table } = split(view.name);
   const previous = quoted(schema, `${table}${PREVIOUS}`);
   const restore = async (): Promise<void> => {
+    // Left in place, the previous table already holds the name.
+    if (options.inPlace === true) return;
     // Planning left the name to a DuckDB view of the same SQL, or (a plan from the cache creates
     // no views) to the empty table the schema authority creates for an output dataset.
     const kind = options.held !== undefined ? options.held : ((await nameHolders(store, [view.name])).get(view.name) ?? null);
@@ -368,7 +387,7 @@ export async function updateView(
         : options.fileColumns === undefined || keyed === undefined
           ? options.fileColumns
           : new Map([...options.fileColumns].filter(([r]) => keyed.anchors.includes(r) && !foreign.has(r)));
-    const sql = limitable === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, limitable, files, options.reads, options.inline, tally);
+    const sql = limitable === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, limitable, files, options.reads, options.inline, tally, options.parseTree);
     // Recomputed for a file, a view's rows often come out as they were (an edit that touched no import leaves the imports' views alike):
     // only the rows that differ are written, and they tell which files' rows changed.
     const replaced = await replaceChangedRows(store, {
@@ -407,7 +426,9 @@ export async function updateView(
  * @example
  * await dropPreviousTables(store, previous, taken);
  */
-export async function dropPreviousTables(store: Store, previous: ReadonlySet<string>, taken: ReadonlySet<string>): Promise<void> {
+export async function dropPreviousTables(store: Store, previous: ReadonlySet<string>, taken: ReadonlySet<string>, inPlace = false): Promise<void> {
+  // Left in place, a previous table is renamed nowhere; one the policy now keeps inline gave its name to the view.
+  if (inPlace) return;
   for (const name of previous) {
     if (taken.has(name)) continue;
     const { schema, table } = split(name);

@@ -14,4 +14,5 @@ export const OrchestratorError = errorFamily('orchestrator', 'OrchestratorError'
   'AmbiguousName',
   'NotAGitRepository',
   'UnknownGitRef',
+  'PlanNotCached',
 ] as const);
