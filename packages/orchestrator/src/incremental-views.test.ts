@@ -2,7 +2,7 @@ import type { FileLocality } from '@anatomy/plan-signals';
 import type { ManifestView } from '@anatomy/semantic-ir';
 import { openStore, tableDigest, updateDigest } from '@anatomy/store';
 import { describe, expect, it } from 'vitest';
-import { affectedFiles, dropPreviousTables, groupedAffected, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
+import { affectedFiles, dropPreviousTables, groupedAffected, keyedAffected, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
 
 const local = (view: string): FileLocality => ({ view, local: true, column: 'file_id', reason: 'test' });
 const global = (view: string): FileLocality => ({ view, local: false, column: null, reason: 'test' });
@@ -79,6 +79,46 @@ describe('groupedAffected', () => {
     expect(groupedAffected('derived.symbols', grouped, { inputsOf, changedKeys: new Map() }, new Map([['merged.names', 'all']]))).toBe('all');
     const two = new Map([['derived.symbols', ['merged.names', 'merged.other']]]);
     expect(groupedAffected('derived.symbols', grouped, { inputsOf: two, changedKeys: keys }, new Map([['merged.names', ['file:a']]]))).toBe('all');
+  });
+});
+
+describe('keyedAffected', () => {
+  it('recomputes the files whose anchor rows hold a changed key, directly or through a relation between, whether few keys changed or many', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      await store.run(`CREATE SCHEMA norm; CREATE SCHEMA rel;
+        CREATE TABLE norm.refs AS SELECT 'file:' || (i % 5) AS file_id, 'r' || i AS ref_id, 'n' || (i % 40) AS name FROM range(200) t(i);
+        CREATE TABLE norm.defs AS SELECT 'file:' || (i % 5) AS file_id, 'd' || i AS def_id, 'n' || i AS name FROM range(100) t(i);
+        CREATE TABLE norm.aliases AS SELECT 'a' || i AS alias, 'n' || i AS name FROM range(100) t(i);`);
+      const keyed = {
+        column: 'file_id',
+        source: { relation: 'norm.refs', column: 'file_id', nonNull: true },
+        anchors: ['norm.refs'],
+        probes: [
+          { relation: 'norm.refs', column: 'name', foreign: 'norm.defs', foreignColumn: 'name', via: [] },
+          { relation: 'norm.refs', column: 'name', foreign: 'norm.aliases', foreignColumn: 'alias', via: [{ relation: 'norm.aliases', match: 'alias', pass: 'name' }] },
+        ],
+        reason: 'test',
+      };
+      const input = (defs: (string | null)[], aliases: (string | null)[]) => ({
+        inputsOf: new Map([['rel.v', ['norm.refs', 'norm.defs', 'norm.aliases']]]),
+        locality: { 'rel.v': global('rel.v') },
+        changedFiles: ['file:0'],
+        changedKeys: new Map([['norm.defs', { name: defs }], ['norm.aliases', { alias: aliases }]]),
+        fileColumns: new Map([['norm.refs', 'file_id']]),
+      });
+      const known = new Map([['norm.refs', ['file:0']], ['norm.defs', ['file:3']], ['norm.aliases', ['file:3']]]);
+      // n6 is held by refs of file:1 (r6, r46, …), the alias a7 names n7 (file:2); NULL keys match nothing.
+      expect(await keyedAffected(store, 'rel.v', keyed, input(['n6', null], ['a7']), known)).toEqual(['file:0', 'file:1', 'file:2']);
+      // Past the literal list, the keys go in bound as one list: the same files.
+      const many = Array.from({ length: 1500 }, (_, i) => `zz${i}`);
+      expect(await keyedAffected(store, 'rel.v', keyed, input([...many, 'n6'], [...many, 'a7']), known)).toEqual(['file:0', 'file:1', 'file:2']);
+      expect(await keyedAffected(store, 'rel.v', keyed, input([], []), known)).toEqual(['file:0']);
+      // Keys not known for a changed relation: every file.
+      expect(await keyedAffected(store, 'rel.v', keyed, { ...input([], []), changedKeys: new Map() }, known)).toBe('all');
+    } finally {
+      await store.close();
+    }
   });
 });
 

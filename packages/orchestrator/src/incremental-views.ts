@@ -158,6 +158,9 @@ export function affectedFiles(input: AffectedInput & { readonly order: readonly 
   return affected;
 }
 
+/** Up to this many changed keys are probed as a literal list (on the standard library, 7 ms against 15 ms as a bound JSON list). */
+const LITERAL_KEYS = 1000;
+
 /** What {@link keyedAffected} needs besides what decides {@link viewAffected}. */
 export interface KeyedInput extends AffectedInput {
   /** For each relation updated so far, the values its changed rows hold in the columns its readers look up (see `replaceChangedRows`'s `keys`). */
@@ -213,12 +216,14 @@ export async function keyedAffected(store: Store, view: string, keyed: KeyedUpda
     const keys = values.filter((v): v is string => v !== null);
     if (keys.length === 0) continue;
     // The changed keys, passed on through the relations between (their rows as they are now: a row of theirs that changed is probed by its own keys).
-    let looked = 'SELECT unnest(CAST(? AS JSON)::VARCHAR[])';
+    // A few keys go in as literals, which DuckDB filters in the scan; many as one bound list, joined.
+    const literal = keys.length <= LITERAL_KEYS;
+    let looked = literal ? keys.map(sqlString).join(', ') : 'SELECT unnest(CAST(? AS JSON)::VARCHAR[])';
     for (const v of probe.via) looked = `SELECT CAST(${quoteIdentifier(v.pass)} AS VARCHAR) FROM ${quotedName(v.relation)} WHERE CAST(${quoteIdentifier(v.match)} AS VARCHAR) IN (${looked})`;
     const rows = await store.query(
       `SELECT DISTINCT CAST(${quoteIdentifier(fileColumn)} AS VARCHAR) AS f FROM ${quotedName(probe.relation)}
         WHERE CAST(${quoteIdentifier(probe.column)} AS VARCHAR) IN (${looked})`,
-      [JSON.stringify(keys)],
+      literal ? [] : [JSON.stringify(keys)],
     );
     for (const row of rows) {
       const f = row['f'];
