@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_MAINTENANCE_THRESHOLDS } from '@anatomy/execution-policy';
 import { createScipExtractor, scipEvidenceDatasets } from '@anatomy/extract-scip';
@@ -12,6 +12,7 @@ import { pythonCpgProgram } from '@anatomy/python-cpg';
 import { filesBatch, filesDataset, lineIndexDataset, lineIndexExtractor, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
 import { cpgOutputDatasets, SchemaRegistry, verifySchema } from '@anatomy/schema-authority';
 import type { Extractor } from '@anatomy/schema-authority';
+import type { ScanResult } from '@anatomy/repo-scan';
 import { measureScanPayoff } from '@anatomy/scan-policy';
 import type { ScanPolicyDecision } from '@anatomy/scan-policy';
 import { runSchedule } from '@anatomy/scheduler';
@@ -35,6 +36,7 @@ import type { IncrementalPlan } from './incremental-plan.js';
 import { evidenceChanges, fileEvidenceDigests, removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
 import type { EvidenceDigests } from './replace-file-evidence.js';
 import { sinceReuse, statReuse } from './since-reuse.js';
+import type { SinceReuse } from './since-reuse.js';
 import type { LimitedReads } from './file-filtered-sql.js';
 import { dropPreviousTables, groupedAffected, keyedAffected, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
 import type { NameHolder } from './incremental-views.js';
@@ -512,264 +514,288 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
   const storePath = resolve(options.storePath ?? join(root, STORE_RELATIVE_PATH));
   const timer = new StageTimer(progress);
 
-  const since = options.since === undefined || options.full === true ? undefined : await sinceReuse({ root, storePath, ref: options.since, ...waitOption(options, progress) });
-  const scan = await timer.run(
-    'scan',
-    async () =>
-      scanRepository(
-        { root, ...(options.include ? { include: [...options.include] } : {}), ...(options.exclude ? { exclude: [...options.exclude] } : {}) },
-        // A file whose stat is what it was at the stored build is not read again; `--full` reads every file.
-        since?.reuse ?? (options.full === true ? undefined : await statReuse({ storePath, ...waitOption(options, progress) })),
-        (done, total) => progress.count('scan', done, total, 'files'),
-      ),
-    (s) => `${s.files.length} files (${s.read} read, the others unchanged since the stored build), ${s.diagnostics.length} diagnostics`,
-  );
-  if (scan.files.length === 0) {
-    throw OrchestratorError.create('NoPythonFiles', `no Python files found under ${root}`, {
-      hint: 'check the path, and that the files are not excluded by .gitignore or --exclude',
-    });
-  }
-  const registry = registryOfRun({ scip: options.scip === true || options.scipIndex !== undefined });
-  const manifest = await timer.run('compile', async () => compileForRun({ scip: options.scip === true || options.scipIndex !== undefined }), (m) => `${m.views.length} views, manifest ${m.fingerprint.slice(0, 12)}`);
-
-  const store = await openStore({ path: storePath, ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }), ...waitOption(options, progress) });
+  const open = async (): Promise<Store> => openStore({ path: storePath, ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }), ...waitOption(options, progress) });
+  // A store that exists is opened once, for writing, before the scan, which reads its records; a new
+  // one is created only once the scan found Python files.
+  let opened: Store | undefined = existsSync(storePath) ? await open() : undefined;
   try {
-    const outcomes: WriteOutcome[] = [];
-    const viewTimings: RunTimings['views'][number][] = [];
-    // Reading the stored build decides whether this one is full or incremental, and so how it writes.
-    const planCache = await lookUpPlanCache(store, manifest, registry, options.full === true);
-    const { deps, lineages } = await timer.run(
-      'plan',
-      async () => (planCache.hit === undefined ? lineageDeps(store, manifest) : cachedLineageDeps(manifest, planCache.hit)),
-      (d) => `${d.deps.length} views, inputs from DuckDB plan lineage${planCache.hit === undefined ? '' : ' (cached)'}`,
+    const since =
+      options.since === undefined || options.full === true ? undefined : await sinceReuse({ root, storePath, ref: options.since, ...waitOption(options, progress), ...(opened === undefined ? {} : { store: opened }) });
+    const scan = await timer.run(
+      'scan',
+      async () =>
+        scanRepository(
+          { root, ...(options.include ? { include: [...options.include] } : {}), ...(options.exclude ? { exclude: [...options.exclude] } : {}) },
+          // A file whose stat is what it was at the stored build is not read again; `--full` reads every file.
+          since?.reuse ?? (options.full === true || opened === undefined ? undefined : await statReuse({ storePath, store: opened })),
+          (done, total) => progress.count('scan', done, total, 'files'),
+        ),
+      (s) => `${s.files.length} files (${s.read} read, the others unchanged since the stored build), ${s.diagnostics.length} diagnostics`,
     );
-    const demanded = options.allEvidence === true ? undefined : demandedEvidence(deps, registry);
-    const extractors = extractorsOf(options);
-    const state: BuildState = {
-      manifestFingerprint: manifest.fingerprint,
-      extractors: extractors.map((e) => `${e.descriptor.name}@${e.descriptor.version}`).sort(),
-      demanded: demanded === undefined ? 'all' : [...demanded].sort(),
-      scip: options.scip === true || options.scipIndex !== undefined,
-    };
-    const increment = planIncrement({ stored: await readStoredBuild(store), current: state, files: scan.files, full: options.full === true, unowned: unownedEvidence(registry) });
-    progress.info(increment.mode === 'full' ? `full build: ${increment.reason}` : `incremental build: ${increment.added.length} added, ${increment.changed.length} changed, ${increment.deleted.length} deleted, ${increment.unchanged} unchanged`);
-    const built = await writeScope(store, increment.mode)(async () => {
-      let evidenceRowsDeleted = 0;
-      let previous = new Set<string>();
-      const changedFiles = increment.mode === 'incremental' ? [...increment.added, ...increment.changed, ...increment.deleted] : [];
-      const inPlace = increment.mode === 'incremental' && planCache.hit !== undefined;
-      let evidenceBefore: EvidenceDigests = new Map();
-      // A change in a column no view reads reaches no view: only those columns are compared.
-      const readColumns = columnsReadBy(lineages.values());
-      await timer.run(
-        'prepare store',
-        async () => {
-          // A full build starts from a generation without the previous build's schemas (see
-          // writeScope); an incremental one keeps the evidence of unchanged files and removes the rest.
-          // A plan from the cache creates no view: the previous tables can stay where they are.
-          if (increment.mode === 'incremental') previous = await setAsidePreviousTables(store, manifest.views, inPlace);
-          for (const ds of registry.list()) await store.ensureDataset(ds);
-          // A table left in place holds what the same program's SQL made of it (CREATE TABLE AS keeps no NOT NULL): the same manifest, else the build is full.
-          await verifyStoredSchemas(store, registry, inPlace ? previous : new Set());
-          if (increment.mode === 'incremental') {
-            evidenceBefore = await fileEvidenceDigests(store, registry, changedFiles, readColumns);
-            // The scan's own tables are cheap and rewritten whole from this scan.
-            for (const ds of [filesDataset, scanDiagnosticsDataset]) outcomes.push(await store.deleteRows({ table: ds.name, where: 'true' }));
-            const removed = await removeFileEvidence(store, registry, [...increment.changed, ...increment.deleted]);
-            evidenceRowsDeleted = removed.reduce((n, o) => n + o.rowsDeleted, 0);
-            outcomes.push(...removed);
-          }
-          outcomes.push(await store.ingest(filesDataset, filesBatch(scan.files)));
-          outcomes.push(await store.ingest(scanDiagnosticsDataset, scanDiagnosticsBatch(scan.diagnostics)));
-        },
-        () => `evidence tables ready in ${storePath}`,
-      );
-      const toExtract = filesToExtract(scan.files, increment);
-      const extraction = await timer.run(
-        'extract',
-        () => runExtractors({ extractors, registry, store, root: scan.root, files: toExtract, demanded, progress }),
-        (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
-      );
-      outcomes.push(...extraction.outcomes);
-      // Which evidence tables the edit really changed, for the views reading them.
-      const evidenceChanged = increment.mode === 'incremental' ? evidenceChanges(evidenceBefore, await fileEvidenceDigests(store, registry, changedFiles, readColumns)) : new Map<string, string[]>();
-      const planned = await timer.run(
-        'plan views',
-        () => planInTransaction({ manifest, store, registry, lineages, ...(increment.mode === 'incremental' && planCache.hit !== undefined ? { cached: planCache.hit } : {}) }),
-        (p) => `policy ${p.policy.fingerprint.slice(0, 12)}${p.fromCache ? ' (plans cached from the previous build)' : ''}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`,
-      );
-      if (inPlace && !planned.fromCache) {
-        throw OrchestratorError.create('PlanNotCached', 'the plan of an incremental build was not taken from the cache although its tables were left in place', {
-          hint: 'this is a bug: lookUpPlanCache returns only entries that hold every view; rebuild with --full meanwhile',
-        });
-      }
-      if (!planned.fromCache) outcomes.push(...(await writePlanCache(store, planCache.key, analysisOf(lineages, planned))));
-      const views: IncrementalViews | undefined =
-        increment.mode === 'full'
-          ? undefined
-          : {
-              previous,
-              inPlace,
-              inputsOf: new Map(planned.report.tasks.map((t) => [t.name, t.inputs])),
-              locality: planned.locality,
-              changedFiles,
-              read: new Set(planned.report.tasks.flatMap((t) => t.inputs)),
-              readColumns,
-              changed: new Map<string, AffectedFiles>(evidenceChanged),
-              updates: new Map(),
-              limitedReads: new Map(),
-              changes: new Map(),
-              fileColumns: relationFileColumns(registry, planned.locality, planned.signals),
-              reads: new Map(),
-              inline: new Map(
-                planned.report.tasks
-                  .filter((t) => t.cachePolicy === 'inline-view' && planned.locality[t.name]?.local === true && planned.locality[t.name]?.nullFile === undefined)
-                  .map((t) => [t.name, t.sql]),
-              ),
-              probedKeys: probedKeys(planned.locality),
-              changedKeys: new Map(),
-            };
-      const rows = await timer.run(
-        'execute',
-        async () => {
-          const done = await executeViews(store, planned, manifest, progress, outcomes, viewTimings, views);
-          if (views !== undefined) await dropPreviousTables(store, previous, new Set(views.updates.keys()), views.inPlace === true);
-          return done;
-        },
-        (r) => (views === undefined ? `${r.size} views materialized` : `${r.size} views: ${updateCounts(views.updates)}`),
-      );
-      const digests = await timer.run(
-        'fingerprint outputs',
-        async () => currentOutputDigests(store, OUTPUT_TABLES, increment.mode === 'full' ? new Map() : await readOutputDigests(store), views?.changes ?? new Map()),
-        (d) => `${d.size} output tables`,
-      );
-      outcomes.push(...(await writeOutputDigests(store, digests)));
-      const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
-      const edgeCounts = await store.query('SELECT edge_kind, count(*) AS n FROM cpg.edges GROUP BY edge_kind ORDER BY edge_kind');
-      outcomes.push(...(await writeStoredBuild(store, state, scan.files, scan.stats)));
-      const filesRead = scan.read;
-      const mode: BuildModeSummary = {
-        ...modeSummary(increment, toExtract.length, evidenceRowsDeleted),
-        filesRead,
-        views: views === undefined ? { unchanged: 0, files: 0, full: rows.size } : tally(views.updates),
-        ...(since === undefined || options.since === undefined ? {} : { since: { ref: options.since, changedPaths: since.changedPaths, filesRead } }),
-      };
-      return {
-        planned,
-        rows,
-        updates: views?.updates ?? new Map<string, ViewUpdate>(),
-        limitedReads: views?.limitedReads ?? new Map<string, LimitedReads>(),
-        digests,
-        extraction,
-        extracted: { files: toExtract.length, bytes: toExtract.reduce((sum, f) => sum + f.size, 0) },
-        mode,
-        nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])),
-        edgesByKind: Object.fromEntries(edgeCounts.map((r) => [String(r['edge_kind']), Number(r['n'])])),
-      };
-    });
-
-    const runId = newRunId();
-    const mode = options.maintenance ?? 'run';
-    let decisions: readonly MaintenanceDecision[] = [];
-    let calibration: ThresholdCalibration | undefined;
-    const maintenance =
-      mode === 'off'
-        ? []
-        : await timer.run(
-            'maintain',
-            async () => {
-              const history = (await readMaintenanceLog(store)).map((e) => e.record);
-              calibration = calibrateThresholds(history, DEFAULT_MAINTENANCE_THRESHOLDS);
-              decisions = decideMaintenance(outcomes, calibration.thresholds);
-              return runMaintenance(store, decisions, { dryRun: mode === 'dry-run', runId });
-            },
-            (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
-          );
-
-    const { planned, rows, updates, limitedReads, digests, extraction, extracted, nodesByKind, edgesByKind, mode: buildMode } = built;
-    await timer.run(
-      'record run',
-      async () => {
-        // Kept up to date from the build's own deletions and insertions (see output-digests.ts).
-        const outputFingerprints: OutputFingerprints = fingerprintsOf(digests);
-        const capabilities = await captureCapabilities(store);
-        const scanPayoffs = (planned.fromCache ? await previousScanPayoffs(store, scanDecisions(planned)) : undefined) ?? (await measureScanPayoffs(store, planned));
-        return writeBuildBundle({
-          root,
-          runId,
-          manifest,
-          policy: planned.policy,
-          capabilities,
-          planReport: planned.report,
-          planBundles: planned.bundles,
-          scanPayoffs,
-          schedule: planned.schedule,
-          writeOutcomes: outcomes,
-          maintenanceDecisions: decisions,
-          ...(calibration === undefined ? {} : { calibration }),
-          maintenanceRecords: maintenance,
-          diagnostics: {
-            files: scan.files.length,
-            scanDiagnostics: scan.diagnostics.length,
-            extractors: extraction.reports.map((r) => ({ extractor: r.extractor, version: r.version, status: r.status, ...(r.reason === undefined ? {} : { reason: r.reason }), rows: { ...r.rows } })),
-            nodesByKind,
-          },
-          outputFingerprints,
-          timings: {
-            stages: [...timer.timings()],
-            extractors: extraction.reports.map((r) => ({ extractor: r.extractor, status: r.status, files: r.status === 'ran' ? extracted.files : 0, bytes: r.status === 'ran' ? extracted.bytes : 0, durationMs: r.durationMs })),
-            views: viewTimings,
-            files: slowestFiles(extraction.fileTimes, scan.files),
-          },
-        });
-      },
-      (b) => `run ${runId} recorded in ${b.dir}`,
-    ).then(async (bundle) => {
-      const count = async (table: string): Promise<number> => Number((await store.query(`SELECT count(*) AS n FROM ${table}`))[0]?.['n'] ?? 0);
-      await recordRun(store, {
-        runId,
-        createdAt: new Date().toISOString(),
-        root,
-        bundle: bundle.dir,
-        manifestFingerprint: manifest.fingerprint,
-        policyFingerprint: planned.policy.fingerprint,
-        packageFingerprint: bundle.executionPackage.fingerprint,
-        files: scan.files.length,
-        nodes: await count('cpg.nodes'),
-        edges: await count('cpg.edges'),
+    if (scan.files.length === 0) {
+      throw OrchestratorError.create('NoPythonFiles', `no Python files found under ${root}`, {
+        hint: 'check the path, and that the files are not excluded by .gitignore or --exclude',
       });
-    });
-    const updateOf = (name: string): { update?: ViewUpdate; reads?: LimitedReads } => {
-      const update = updates.get(name);
-      const reads = limitedReads.get(name);
-      return { ...(update === undefined ? {} : { update }), ...(reads === undefined ? {} : { reads: { ...reads } }) };
+    }
+    const registry = registryOfRun({ scip: options.scip === true || options.scipIndex !== undefined });
+    const manifest = await timer.run('compile', async () => compileForRun({ scip: options.scip === true || options.scipIndex !== undefined }), (m) => `${m.views.length} views, manifest ${m.fingerprint.slice(0, 12)}`);
+    opened ??= await open();
+    const store = opened;
+    return await buildInStore(store, { options, root, storePath, timer, progress, scan, since, registry, manifest });
+  } finally {
+    await opened?.close();
+  }
+}
+
+/** What {@link buildCpg} hands the part of the build that writes the store. */
+interface BuildContext {
+  readonly options: BuildOptions;
+  readonly root: string;
+  readonly storePath: string;
+  readonly timer: StageTimer;
+  readonly progress: ProgressReporter;
+  readonly scan: ScanResult;
+  readonly since: SinceReuse | undefined;
+  readonly registry: SchemaRegistry;
+  readonly manifest: SemanticProgramManifest;
+}
+
+/** The build from the scan on: plan, extract, execute, fingerprint, maintain and record, in the open store. */
+async function buildInStore(store: Store, context: BuildContext): Promise<BuildSummary> {
+  const { options, root, storePath, timer, progress, scan, since, registry, manifest } = context;
+  const outcomes: WriteOutcome[] = [];
+  const viewTimings: RunTimings['views'][number][] = [];
+  // Reading the stored build decides whether this one is full or incremental, and so how it writes.
+  const planCache = await lookUpPlanCache(store, manifest, registry, options.full === true);
+  const { deps, lineages } = await timer.run(
+    'plan',
+    async () => (planCache.hit === undefined ? lineageDeps(store, manifest) : cachedLineageDeps(manifest, planCache.hit)),
+    (d) => `${d.deps.length} views, inputs from DuckDB plan lineage${planCache.hit === undefined ? '' : ' (cached)'}`,
+  );
+  const demanded = options.allEvidence === true ? undefined : demandedEvidence(deps, registry);
+  const extractors = extractorsOf(options);
+  const state: BuildState = {
+    manifestFingerprint: manifest.fingerprint,
+    extractors: extractors.map((e) => `${e.descriptor.name}@${e.descriptor.version}`).sort(),
+    demanded: demanded === undefined ? 'all' : [...demanded].sort(),
+    scip: options.scip === true || options.scipIndex !== undefined,
+  };
+  const increment = planIncrement({ stored: await readStoredBuild(store), current: state, files: scan.files, full: options.full === true, unowned: unownedEvidence(registry) });
+  progress.info(increment.mode === 'full' ? `full build: ${increment.reason}` : `incremental build: ${increment.added.length} added, ${increment.changed.length} changed, ${increment.deleted.length} deleted, ${increment.unchanged} unchanged`);
+  const built = await writeScope(store, increment.mode)(async () => {
+    let evidenceRowsDeleted = 0;
+    let previous = new Set<string>();
+    const changedFiles = increment.mode === 'incremental' ? [...increment.added, ...increment.changed, ...increment.deleted] : [];
+    const inPlace = increment.mode === 'incremental' && planCache.hit !== undefined;
+    let evidenceBefore: EvidenceDigests = new Map();
+    // A change in a column no view reads reaches no view: only those columns are compared.
+    const readColumns = columnsReadBy(lineages.values());
+    await timer.run(
+      'prepare store',
+      async () => {
+        // A full build starts from a generation without the previous build's schemas (see
+        // writeScope); an incremental one keeps the evidence of unchanged files and removes the rest.
+        // A plan from the cache creates no view: the previous tables can stay where they are.
+        if (increment.mode === 'incremental') previous = await setAsidePreviousTables(store, manifest.views, inPlace);
+        for (const ds of registry.list()) await store.ensureDataset(ds);
+        // A table left in place holds what the same program's SQL made of it (CREATE TABLE AS keeps no NOT NULL): the same manifest, else the build is full.
+        await verifyStoredSchemas(store, registry, inPlace ? previous : new Set());
+        if (increment.mode === 'incremental') {
+          evidenceBefore = await fileEvidenceDigests(store, registry, changedFiles, readColumns);
+          // The scan's own tables are cheap and rewritten whole from this scan.
+          for (const ds of [filesDataset, scanDiagnosticsDataset]) outcomes.push(await store.deleteRows({ table: ds.name, where: 'true' }));
+          const removed = await removeFileEvidence(store, registry, [...increment.changed, ...increment.deleted]);
+          evidenceRowsDeleted = removed.reduce((n, o) => n + o.rowsDeleted, 0);
+          outcomes.push(...removed);
+        }
+        outcomes.push(await store.ingest(filesDataset, filesBatch(scan.files)));
+        outcomes.push(await store.ingest(scanDiagnosticsDataset, scanDiagnosticsBatch(scan.diagnostics)));
+      },
+      () => `evidence tables ready in ${storePath}`,
+    );
+    const toExtract = filesToExtract(scan.files, increment);
+    const extraction = await timer.run(
+      'extract',
+      () => runExtractors({ extractors, registry, store, root: scan.root, files: toExtract, demanded, progress }),
+      (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
+    );
+    outcomes.push(...extraction.outcomes);
+    // Which evidence tables the edit really changed, for the views reading them.
+    const evidenceChanged = increment.mode === 'incremental' ? evidenceChanges(evidenceBefore, await fileEvidenceDigests(store, registry, changedFiles, readColumns)) : new Map<string, string[]>();
+    const planned = await timer.run(
+      'plan views',
+      () => planInTransaction({ manifest, store, registry, lineages, ...(increment.mode === 'incremental' && planCache.hit !== undefined ? { cached: planCache.hit } : {}) }),
+      (p) => `policy ${p.policy.fingerprint.slice(0, 12)}${p.fromCache ? ' (plans cached from the previous build)' : ''}, critical path ${p.schedule.criticalPath.tasks.join(' → ')}`,
+    );
+    if (inPlace && !planned.fromCache) {
+      throw OrchestratorError.create('PlanNotCached', 'the plan of an incremental build was not taken from the cache although its tables were left in place', {
+        hint: 'this is a bug: lookUpPlanCache returns only entries that hold every view; rebuild with --full meanwhile',
+      });
+    }
+    if (!planned.fromCache) outcomes.push(...(await writePlanCache(store, planCache.key, analysisOf(lineages, planned))));
+    const views: IncrementalViews | undefined =
+      increment.mode === 'full'
+        ? undefined
+        : {
+            previous,
+            inPlace,
+            inputsOf: new Map(planned.report.tasks.map((t) => [t.name, t.inputs])),
+            locality: planned.locality,
+            changedFiles,
+            read: new Set(planned.report.tasks.flatMap((t) => t.inputs)),
+            readColumns,
+            changed: new Map<string, AffectedFiles>(evidenceChanged),
+            updates: new Map(),
+            limitedReads: new Map(),
+            changes: new Map(),
+            fileColumns: relationFileColumns(registry, planned.locality, planned.signals),
+            reads: new Map(),
+            inline: new Map(
+              planned.report.tasks
+                .filter((t) => t.cachePolicy === 'inline-view' && planned.locality[t.name]?.local === true && planned.locality[t.name]?.nullFile === undefined)
+                .map((t) => [t.name, t.sql]),
+            ),
+            probedKeys: probedKeys(planned.locality),
+            changedKeys: new Map(),
+          };
+    const rows = await timer.run(
+      'execute',
+      async () => {
+        const done = await executeViews(store, planned, manifest, progress, outcomes, viewTimings, views);
+        if (views !== undefined) await dropPreviousTables(store, previous, new Set(views.updates.keys()), views.inPlace === true);
+        return done;
+      },
+      (r) => (views === undefined ? `${r.size} views materialized` : `${r.size} views: ${updateCounts(views.updates)}`),
+    );
+    const digests = await timer.run(
+      'fingerprint outputs',
+      async () => currentOutputDigests(store, OUTPUT_TABLES, increment.mode === 'full' ? new Map() : await readOutputDigests(store), views?.changes ?? new Map()),
+      (d) => `${d.size} output tables`,
+    );
+    outcomes.push(...(await writeOutputDigests(store, digests)));
+    const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
+    const edgeCounts = await store.query('SELECT edge_kind, count(*) AS n FROM cpg.edges GROUP BY edge_kind ORDER BY edge_kind');
+    outcomes.push(...(await writeStoredBuild(store, state, scan.files, scan.stats)));
+    const filesRead = scan.read;
+    const mode: BuildModeSummary = {
+      ...modeSummary(increment, toExtract.length, evidenceRowsDeleted),
+      filesRead,
+      views: views === undefined ? { unchanged: 0, files: 0, full: rows.size } : tally(views.updates),
+      ...(since === undefined || options.since === undefined ? {} : { since: { ref: options.since, changedPaths: since.changedPaths, filesRead } }),
     };
     return {
+      planned,
+      rows,
+      updates: views?.updates ?? new Map<string, ViewUpdate>(),
+      limitedReads: views?.limitedReads ?? new Map<string, LimitedReads>(),
+      digests,
+      extraction,
+      extracted: { files: toExtract.length, bytes: toExtract.reduce((sum, f) => sum + f.size, 0) },
+      mode,
+      nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])),
+      edgesByKind: Object.fromEntries(edgeCounts.map((r) => [String(r['edge_kind']), Number(r['n'])])),
+    };
+  });
+
+  const runId = newRunId();
+  const mode = options.maintenance ?? 'run';
+  let decisions: readonly MaintenanceDecision[] = [];
+  let calibration: ThresholdCalibration | undefined;
+  const maintenance =
+    mode === 'off'
+      ? []
+      : await timer.run(
+          'maintain',
+          async () => {
+            const history = (await readMaintenanceLog(store)).map((e) => e.record);
+            calibration = calibrateThresholds(history, DEFAULT_MAINTENANCE_THRESHOLDS);
+            decisions = decideMaintenance(outcomes, calibration.thresholds);
+            return runMaintenance(store, decisions, { dryRun: mode === 'dry-run', runId });
+          },
+          (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
+        );
+
+  const { planned, rows, updates, limitedReads, digests, extraction, extracted, nodesByKind, edgesByKind, mode: buildMode } = built;
+  await timer.run(
+    'record run',
+    async () => {
+      // Kept up to date from the build's own deletions and insertions (see output-digests.ts).
+      const outputFingerprints: OutputFingerprints = fingerprintsOf(digests);
+      const capabilities = await captureCapabilities(store);
+      const scanPayoffs = (planned.fromCache ? await previousScanPayoffs(store, scanDecisions(planned)) : undefined) ?? (await measureScanPayoffs(store, planned));
+      return writeBuildBundle({
+        root,
+        runId,
+        manifest,
+        policy: planned.policy,
+        capabilities,
+        planReport: planned.report,
+        planBundles: planned.bundles,
+        scanPayoffs,
+        schedule: planned.schedule,
+        writeOutcomes: outcomes,
+        maintenanceDecisions: decisions,
+        ...(calibration === undefined ? {} : { calibration }),
+        maintenanceRecords: maintenance,
+        diagnostics: {
+          files: scan.files.length,
+          scanDiagnostics: scan.diagnostics.length,
+          extractors: extraction.reports.map((r) => ({ extractor: r.extractor, version: r.version, status: r.status, ...(r.reason === undefined ? {} : { reason: r.reason }), rows: { ...r.rows } })),
+          nodesByKind,
+        },
+        outputFingerprints,
+        timings: {
+          stages: [...timer.timings()],
+          extractors: extraction.reports.map((r) => ({ extractor: r.extractor, status: r.status, files: r.status === 'ran' ? extracted.files : 0, bytes: r.status === 'ran' ? extracted.bytes : 0, durationMs: r.durationMs })),
+          views: viewTimings,
+          files: slowestFiles(extraction.fileTimes, scan.files),
+        },
+      });
+    },
+    (b) => `run ${runId} recorded in ${b.dir}`,
+  ).then(async (bundle) => {
+    const count = async (table: string): Promise<number> => Number((await store.query(`SELECT count(*) AS n FROM ${table}`))[0]?.['n'] ?? 0);
+    await recordRun(store, {
       runId,
+      createdAt: new Date().toISOString(),
       root,
-      storePath,
-      files: scan.files.length,
-      scanDiagnostics: scan.diagnostics.length,
-      extractors: extraction.reports,
-      nodesByKind,
-      edgesByKind,
+      bundle: bundle.dir,
       manifestFingerprint: manifest.fingerprint,
       policyFingerprint: planned.policy.fingerprint,
-      tasks: planned.report.tasks.map((t) => ({
-        name: t.name,
-        cachePolicy: t.cachePolicy,
-        materializedAs: t.cachePolicy === 'inline-view' ? ('view' as const) : ('table' as const),
-        inputs: t.inputs,
-        planFingerprint: t.planFingerprint,
-        rows: rows.get(t.name) ?? 0,
-        ...updateOf(t.name),
-      })),
-      order: planned.schedule.order,
-      maintenance,
-      stages: timer.timings(),
-      build: buildMode,
-    };
-  } finally {
-    await store.close();
-  }
+      packageFingerprint: bundle.executionPackage.fingerprint,
+      files: scan.files.length,
+      nodes: await count('cpg.nodes'),
+      edges: await count('cpg.edges'),
+    });
+  });
+  const updateOf = (name: string): { update?: ViewUpdate; reads?: LimitedReads } => {
+    const update = updates.get(name);
+    const reads = limitedReads.get(name);
+    return { ...(update === undefined ? {} : { update }), ...(reads === undefined ? {} : { reads: { ...reads } }) };
+  };
+  return {
+    runId,
+    root,
+    storePath,
+    files: scan.files.length,
+    scanDiagnostics: scan.diagnostics.length,
+    extractors: extraction.reports,
+    nodesByKind,
+    edgesByKind,
+    manifestFingerprint: manifest.fingerprint,
+    policyFingerprint: planned.policy.fingerprint,
+    tasks: planned.report.tasks.map((t) => ({
+      name: t.name,
+      cachePolicy: t.cachePolicy,
+      materializedAs: t.cachePolicy === 'inline-view' ? ('view' as const) : ('table' as const),
+      inputs: t.inputs,
+      planFingerprint: t.planFingerprint,
+      rows: rows.get(t.name) ?? 0,
+      ...updateOf(t.name),
+    })),
+    order: planned.schedule.order,
+    maintenance,
+    stages: timer.timings(),
+    build: buildMode,
+  };
 }

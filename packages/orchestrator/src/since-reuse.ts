@@ -27,8 +27,10 @@ type Reusable = { record: FileRecord; problems: { code: ScanDiagnosticCode; mess
  * moment of reading. Undefined when there is no store, or it holds none.
  */
 async function storedRecords(
-  options: { readonly storePath: string; readonly wait?: LockWait | undefined; readonly skip?: ReadonlySet<string>; readonly stats: boolean },
+  options: { readonly storePath: string; readonly wait?: LockWait | undefined; readonly skip?: ReadonlySet<string>; readonly stats: boolean; readonly store?: Store | undefined },
 ): Promise<ScanReuse | undefined> {
+  // A store the build already holds open is read where it is.
+  if (options.store !== undefined) return recordsOf(options.store, options);
   if (!existsSync(options.storePath)) return undefined;
   const store = await openStore({ path: options.storePath, readOnly: true, ...(options.wait === undefined ? {} : { wait: options.wait }) });
   try {
@@ -77,11 +79,13 @@ async function recordsOf(store: Store, options: { readonly skip?: ReadonlySet<st
  * read as {@link storedRecords} says. No store, or one without stats,
  * gives nothing to reuse (every file is read).
  *
+ * With `store`, that open store is read instead of opening the file.
+ *
  * @example
  * const reuse = await statReuse({ storePath });
  * const scan = await scanRepository({ root }, reuse);
  */
-export async function statReuse(options: { readonly storePath: string; readonly wait?: LockWait }): Promise<ScanReuse | undefined> {
+export async function statReuse(options: { readonly storePath: string; readonly wait?: LockWait; readonly store?: Store }): Promise<ScanReuse | undefined> {
   return storedRecords({ ...options, stats: true });
 }
 
@@ -89,14 +93,15 @@ export async function statReuse(options: { readonly storePath: string; readonly 
  * The scan records `--since <ref>` lets a build keep: those of the stored
  * build's files that git reports unchanged since `ref`, with their scan
  * problems, so only the changed ones are read and hashed again. The store
- * is opened read-only for the moment of reading. No store, or a store with
- * no file manifest, gives nothing to reuse (every file is read).
+ * is opened read-only for the moment of reading (or `store`, already open,
+ * is read). No store, or a store with no file manifest, gives nothing to
+ * reuse (every file is read).
  *
  * @example
  * const { reuse } = await sinceReuse({ root, storePath, ref: 'HEAD~1' });
  * const scan = await scanRepository({ root }, reuse);
  */
-export async function sinceReuse(options: { readonly root: string; readonly storePath: string; readonly ref: string; readonly wait?: LockWait }): Promise<SinceReuse> {
+export async function sinceReuse(options: { readonly root: string; readonly storePath: string; readonly ref: string; readonly wait?: LockWait; readonly store?: Store }): Promise<SinceReuse> {
   const changed = changedSince(options.root, options.ref);
-  return { reuse: await storedRecords({ storePath: options.storePath, wait: options.wait, skip: changed, stats: false }), changedPaths: changed.size };
+  return { reuse: await storedRecords({ storePath: options.storePath, wait: options.wait, skip: changed, stats: false, store: options.store }), changedPaths: changed.size };
 }
