@@ -135,6 +135,11 @@ describe('keyedUpdate', () => {
       [ranked('1', 'NOT EXISTS (SELECT 1 FROM evidence.binds AS u WHERE u.ref_id <> l_id)'), 'an EXISTS subquery'],
       [ranked('1', 'EXISTS (SELECT 1 FROM evidence.binds AS u JOIN evidence.defs AS e ON e.def_id = u.def_id WHERE u.ref_id = l_id)'), 'an EXISTS subquery'],
       [ranked('1', 'l_id IN (SELECT ref_id FROM evidence.binds)'), 'subquery'],
+      // An EXISTS in a join condition is not followed.
+      [
+        `SELECT r.file_id, d.def_id FROM evidence.refs AS r JOIN evidence.defs AS d ON d.name = r.name AND NOT EXISTS (SELECT 1 FROM evidence.binds AS u WHERE u.ref_id = r.ref_id)`,
+        'an EXISTS subquery outside',
+      ],
     ];
     for (const [sql, why] of cases) {
       const keyed = await keyedOf(sql);

@@ -231,6 +231,8 @@ export function keyedUpdate(input: {
   const parts = anchoredParts(input.parseTree, new Set(items.filter((item) => anchors.has(fromAlias(item)))), input.naming, input.fileIdentityColumns, input.relationColumns);
   if (parts.mixed.length > 0) return `it calls ${[...new Set(parts.mixed)].sort().join(', ')} over windows not partitioned by a column naming the file of a row of ${[...anchorTables].sort().join(', ')}`;
   if (parts.problem !== null) return parts.problem;
+  // An EXISTS standing anywhere else (a join condition, an ORDER BY) was not followed.
+  if ([...deferred].some((node) => node['class'] === 'SUBQUERY' && !parts.allowed.has(node))) return 'an EXISTS subquery outside a SELECT list, WHERE, HAVING or QUALIFY is not followed';
   // Every other stored relation the view reads is read in this one join tree.
   if (storedRelations(input.parseTree).some((node) => !inTree.has(node) && !parts.inner.has(node))) return 'it reads stored relations outside the join its file column comes from';
   // Every other alias, reached from an anchor whose rows carry a file by a chain of equalities, shortest first:
