@@ -1,4 +1,5 @@
 import { sqlString } from '@anatomy/contracts';
+import { parseTreeObjects } from '@anatomy/plan-signals';
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { Store } from '@anatomy/store';
 
@@ -16,16 +17,6 @@ async function serialized(store: Store, sql: string): Promise<Json | undefined> 
 /** Placeholders of the limited-read template: a table, its file column and one file id, replaced in each copy. */
 const TEMPLATE = { schema: 'anatomy_template_schema', table: 'anatomy_template_table', column: 'anatomy_template_column', file: 'anatomy_template_file' } as const;
 const TEMPLATE_KEY = '\u0000template';
-
-/** Every object of a JSON tree, depth first. */
-function* nodes(value: unknown): Generator<Json> {
-  if (Array.isArray(value)) {
-    for (const item of value) yield* nodes(item);
-  } else if (isObject(value)) {
-    yield value;
-    for (const inner of Object.values(value)) yield* nodes(inner);
-  }
-}
 
 /**
  * A limited read of a stored table as DuckDB parses it, built from one
@@ -46,7 +37,7 @@ async function limitedTableRead(store: Store, reads: Map<string, unknown>, schem
   const read = structuredClone(template);
   let tables = 0;
   let lists = 0;
-  for (const node of nodes(read)) {
+  for (const node of parseTreeObjects(read)) {
     if (node['type'] === 'BASE_TABLE' && node['table_name'] === TEMPLATE.table) {
       node['schema_name'] = schema;
       node['table_name'] = table;

@@ -44,7 +44,7 @@ export { profileView } from './profile-view.js';
 export { DatasetReadSchema, datasetReads } from './dataset-reads.js';
 export type { DatasetRead } from './dataset-reads.js';
 export { FilePartitioningSchema, PlanSignalsSchema, planSignals } from './plan-signals.js';
-export { FileLocalitySchema, fileLocality, fileNamingColumns, idFileClaims } from './file-locality.js';
+export { FileLocalitySchema, fileLocality, fileNamingColumns, idFileClaims, objects as parseTreeObjects } from './file-locality.js';
 export type { FileLocality, IdFileClaims } from './file-locality.js';
 export { keyedUpdate } from './keyed-update.js';
 export type { KeyedUpdate } from './keyed-update.js';

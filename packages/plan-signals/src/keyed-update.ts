@@ -180,8 +180,12 @@ export function keyedUpdate(input: {
   readonly relationColumns?: ReadonlyMap<string, ReadonlySet<string>>;
 }): KeyedUpdate | string {
   // A function used only as a window is checked with the windows, once the anchors are known.
-  const uses = (name: string): Json[] => [...objects(input.parseTree)].filter((node) => node['function_name'] === name);
-  const windowOnly = (name: string): boolean => uses(name).length > 0 && uses(name).every((node) => node['class'] === 'WINDOW');
+  // Walked once: for each function name, whether every call of it is a window.
+  const calls = new Map<string, boolean>();
+  for (const node of objects(input.parseTree)) {
+    if (typeof node['function_name'] === 'string') calls.set(node['function_name'], (calls.get(node['function_name']) ?? true) && node['class'] === 'WINDOW');
+  }
+  const windowOnly = (name: string): boolean => calls.get(name) === true;
   const combining = input.lineage.functions.filter(
     (f) => (f.kind === 'aggregate' || f.kind === 'window' || f.kind === 'table' || f.kind === 'table-macro' || f.name === 'count_star') && !((f.kind === 'aggregate' || f.kind === 'window') && windowOnly(f.name)),
   );
