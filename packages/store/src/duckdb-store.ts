@@ -175,7 +175,8 @@ export class DuckDbStore implements Store {
     // CREATE OR REPLACE cannot turn a view into a table or back: drop the other kind first.
     if (request.as === 'table' && type === 'VIEW') await this.run(`DROP VIEW ${name.quoted}`);
     if (request.as === 'view' && type !== undefined && type !== 'VIEW') await this.run(`DROP TABLE ${name.quoted}`);
-    await this.run(`CREATE OR REPLACE ${request.as === 'table' ? 'TABLE' : 'VIEW'} ${name.quoted} AS ${request.sql}`);
+    const sql = request.as === 'table' && request.clusterBy !== undefined ? `SELECT * FROM (${request.sql}) AS anatomy_rows ORDER BY ${quoteIdentifier(request.clusterBy)}` : request.sql;
+    await this.run(`CREATE OR REPLACE ${request.as === 'table' ? 'TABLE' : 'VIEW'} ${name.quoted} AS ${sql}`);
     if (request.as === 'view') return this.#outcome(request.name, 'materialize-view', 0, 0, started);
     // The rows inserted are the new table's live rows, which the outcome's snapshot counts.
     return this.#outcome(request.name, 'materialize-table', null, before, started);

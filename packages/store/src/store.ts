@@ -19,6 +19,12 @@ export interface MaterializeRequest {
   readonly name: string;
   readonly sql: string;
   readonly as: 'table' | 'view';
+  /**
+   * A table's rows stored in the order of this column, so the rows of one
+   * value sit together and a read of a few values skips the row groups
+   * whose statistics rule them out. Ignored for a view.
+   */
+  readonly clusterBy?: string;
 }
 
 /** Which rows to delete: a schema-qualified table and a SQL condition with bound parameters. */
