@@ -23,7 +23,7 @@ import type { LockWaitInfo, Store, WriteOutcome } from '@anatomy/store';
 import { lastValueFrom, tap } from 'rxjs';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
-import { carriedFileColumn, planInTransaction, relationFileColumns } from './plan-report.js';
+import { carriedFileColumn, planInTransaction, relationFileColumns, viewFileColumn } from './plan-report.js';
 import type { PlannedExecution } from './plan-report.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import { OUTPUT_TABLES } from './run-artifacts.js';
@@ -359,7 +359,9 @@ async function executeViews(
         if (result.reads !== undefined) incremental.limitedReads.set(name, result.reads);
         return { rows: result.rows };
       }
-      const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
+      // Stored in file order: an incremental build's reads of a few files' rows then skip the rest (see viewFileColumn).
+      const clusterBy = viewFileColumn(planned.signals[name], planned.locality[name]);
+      const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) });
       outcomes.push(outcome);
       rows.set(name, outcome.rowsInserted);
       return { rows: outcome.rowsInserted };

@@ -19,6 +19,19 @@ const TEMPLATE = { schema: 'anatomy_template_schema', table: 'anatomy_template_t
 const TEMPLATE_KEY = '\u0000template';
 
 /**
+ * The SQL of a limited read of a stored table: its rows of the listed files
+ * and its rows of no file, as two scans. One scan filtered by
+ * `file IN (…) OR file IS NULL` reads every row group. Apart, the file
+ * list skips the row groups whose value ranges rule it out (on a table
+ * stored in file order, all but one or two: 3 ms instead of 40 ms for one
+ * file of `cpg.props`, 9.8 million rows), and the NULL test reads nothing
+ * when the table's statistics say the column holds no NULL.
+ */
+function tableRead(table: string, column: string, list: string): string {
+  return `SELECT * FROM (SELECT * FROM ${table} AS anatomy_source WHERE ${column} IN (${list}) UNION ALL SELECT * FROM ${table} AS anatomy_source WHERE ${column} IS NULL) AS anatomy_files`;
+}
+
+/**
  * A limited read of a stored table as DuckDB parses it, built from one
  * template DuckDB parsed once for the build (kept in `reads`): its table,
  * file column and file ids put in place of the placeholders. Asking DuckDB
@@ -28,7 +41,7 @@ const TEMPLATE_KEY = '\u0000template';
 async function limitedTableRead(store: Store, reads: Map<string, unknown>, schema: string, table: string, column: string, fileIds: readonly string[]): Promise<Json | undefined> {
   if (!reads.has(TEMPLATE_KEY)) {
     const c = quoteIdentifier(TEMPLATE.column);
-    const parsed = await serialized(store, `SELECT * FROM (SELECT * FROM ${quoteIdentifier(TEMPLATE.schema)}.${quoteIdentifier(TEMPLATE.table)} AS anatomy_source WHERE ${c} IN (${sqlString(TEMPLATE.file)}) OR ${c} IS NULL) AS anatomy_files`);
+    const parsed = await serialized(store, tableRead(`${quoteIdentifier(TEMPLATE.schema)}.${quoteIdentifier(TEMPLATE.table)}`, c, sqlString(TEMPLATE.file)));
     const statements = parsed?.['statements'];
     reads.set(TEMPLATE_KEY, Array.isArray(statements) && isObject(statements[0]) && isObject(statements[0]['node']) ? statements[0]['node']['from_table'] : undefined);
   }
@@ -52,7 +65,7 @@ async function limitedTableRead(store: Store, reads: Map<string, unknown>, schem
       lists += 1;
     }
   }
-  return tables === 1 && lists === 1 ? read : undefined;
+  return tables === 2 && lists === 1 ? read : undefined;
 }
 
 /** Every object of a parse tree that holds a base-table reference, with the key it sits under. */
@@ -130,8 +143,11 @@ export async function fileFilteredSql(
       if (table !== undefined) reads.set(read, table);
       else {
         // An inline view's own SQL, its inputs limited in turn (the views it reads were planned before it: no cycle).
-        const source = own === undefined ? `${quoteIdentifier(String(ref['schema_name']))}.${quoteIdentifier(String(ref['table_name']))}` : `(${await fileFilteredSql(store, own, fileColumns, fileIds, reads, inline)})`;
-        const limited = `SELECT * FROM (SELECT * FROM ${source} AS anatomy_source WHERE ${c} IN (${list}) OR ${c} IS NULL) AS anatomy_files`;
+        // An inline view's SQL is read once, with one filter: two scans would compute it twice.
+        const limited =
+          own === undefined
+            ? tableRead(`${quoteIdentifier(String(ref['schema_name']))}.${quoteIdentifier(String(ref['table_name']))}`, c, list)
+            : `SELECT * FROM (SELECT * FROM (${await fileFilteredSql(store, own, fileColumns, fileIds, reads, inline)}) AS anatomy_source WHERE ${c} IN (${list}) OR ${c} IS NULL) AS anatomy_files`;
         const parsed = await serialized(store, limited);
         const statements = parsed?.['statements'];
         const node = Array.isArray(statements) && isObject(statements[0]) && isObject(statements[0]['node']) ? statements[0]['node']['from_table'] : undefined;

@@ -420,7 +420,9 @@ export async function updateView(
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : { kind: 'rewritten' };
     return { update: 'full', ...(await written(replaced)), change, changed };
   }
-  const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table' });
+  // In file order, as a full build stores it (see viewFileColumn).
+  const clusterBy = options.locality?.local === true && options.locality.column !== null ? options.locality.column : (options.fileColumn ?? null);
+  const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) });
   return { update: 'full', rows: outcome.rowsInserted, outcomes: [outcome], change: { kind: 'rewritten' }, changed: 'all' };
 }
 

@@ -184,10 +184,21 @@ export function relationFileColumns(registry: SchemaRegistry, locality: Readonly
   const columns = new Map<string, string>();
   for (const [dataset, identity] of Object.entries(fileColumnsOf(registry).fileIdentity)) if (identity[0] !== undefined) columns.set(dataset, identity[0]);
   for (const [view, l] of Object.entries(locality)) {
-    const column = l.local && l.column !== null ? l.column : carriedFileColumn(signals[view], l);
+    const column = viewFileColumn(signals[view], l);
     if (column !== null) columns.set(view, column);
   }
   return columns;
+}
+
+/**
+ * The column an incremental build reads a view's rows by file with: a
+ * file-local view's file column, else the one it hands its rows' file on
+ * in (see {@link carriedFileColumn}); null for a view of neither. A table
+ * stored in this column's order keeps each file's rows together, so those
+ * reads skip the row groups of other files.
+ */
+export function viewFileColumn(signals: PlanSignals | undefined, locality: FileLocality | undefined): string | null {
+  return locality?.local === true && locality.column !== null ? locality.column : carriedFileColumn(signals, locality);
 }
 
 interface Analysis {
