@@ -20,7 +20,6 @@ import { compileProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import { maintenanceLogDataset, openStore } from '@anatomy/store';
 import type { LockWaitInfo, Store, WriteOutcome } from '@anatomy/store';
-import { lastValueFrom, tap } from 'rxjs';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
 import { carriedFileColumn, planInTransaction, relationFileColumns, viewFileColumn } from './plan-report.js';
@@ -369,17 +368,19 @@ async function executeViews(
     { concurrency: 1 },
   );
   // The scheduler's events drive the progress lines: one tick per finished view.
-  await lastValueFrom(
-    events.pipe(
-      tap((event) => {
+  await new Promise<void>((resolve, reject) => {
+    events.subscribe({
+      next: (event) => {
         if (event.type === 'finished') {
           timings.push({ view: event.task, durationMs: event.durationMs, rows: event.rows ?? null });
           progress.tick(++done, planned.schedule.order.length);
         }
         if (event.type === 'failed') progress.info(`${event.task} failed: ${event.error.message}`);
-      }),
-    ),
-  );
+      },
+      error: reject,
+      complete: resolve,
+    });
+  });
   return rows;
 }
 
