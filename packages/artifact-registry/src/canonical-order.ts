@@ -13,35 +13,69 @@
  * canonicalOrder({ b: 1, a: { d: 2, c: undefined } }); // { a: { d: 2 }, b: 1 }
  */
 export function canonicalOrder(value: unknown, path = '$'): unknown {
-  if (value === null) return null;
-  switch (typeof value) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'bigint':
-      return value;
-    case 'object': {
-      if (Array.isArray(value)) return value.map((item, i) => canonicalOrder(item, `${path}[${i}]`));
-      if (value instanceof Uint8Array || value instanceof Date) return value;
-      const proto: unknown = Object.getPrototypeOf(value);
-      if (proto !== Object.prototype && proto !== null) {
-        throw new TypeError(`${path} is a ${(value as object).constructor?.name ?? 'non-plain object'}, which msgpack cannot round-trip; use plain objects and arrays`);
-      }
-      const record = value as Record<string, unknown>;
-      const ordered: Record<string, unknown> = {};
-      for (const key of Object.keys(record).sort()) {
-        if (record[key] === undefined) continue;
-        // defineProperty, not assignment: a '__proto__' key must stay data.
-        Object.defineProperty(ordered, key, {
-          value: canonicalOrder(record[key], `${path}.${key}`),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      }
-      return ordered;
-    }
-    default:
-      throw new TypeError(`${path} is ${typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`}, which msgpack cannot round-trip`);
+  try {
+    return ordered(value);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    // Walked again, tracking paths this time, to name where the value msgpack cannot carry sits.
+    return orderedAt(value, path);
   }
+}
+
+/** Where a value that has no msgpack form was met: thrown by the fast walk, which tracks no path. */
+function problem(value: unknown): string | undefined {
+  if (typeof value === 'object' && value !== null) {
+    if (Array.isArray(value) || value instanceof Uint8Array || value instanceof Date) return undefined;
+    const proto: unknown = Object.getPrototypeOf(value);
+    return proto !== Object.prototype && proto !== null ? `is a ${(value as object).constructor?.name ?? 'non-plain object'}, which msgpack cannot round-trip; use plain objects and arrays` : undefined;
+  }
+  return value === null || ['string', 'number', 'boolean', 'bigint'].includes(typeof value)
+    ? undefined
+    : `is ${typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`}, which msgpack cannot round-trip`;
+}
+
+/** An object with `value` set under `key`: defined rather than assigned, so a '__proto__' key stays data. */
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/**
+ * The ordering walk, building no path: payloads such as plan bundles hold
+ * DuckDB parse trees of tens of thousands of nodes, and composing a path
+ * string for each of them took most of the time of encoding them.
+ */
+function ordered(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) {
+    if (problem(value) !== undefined) throw new TypeError('no msgpack form');
+    return value;
+  }
+  if (Array.isArray(value)) {
+    const copy = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) copy[i] = ordered(value[i]);
+    return copy;
+  }
+  if (value instanceof Uint8Array || value instanceof Date) return value;
+  if (problem(value) !== undefined) throw new TypeError('no msgpack form');
+  const record = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) {
+    const item = record[key];
+    if (item !== undefined) put(copy, key, ordered(item));
+  }
+  return copy;
+}
+
+/** The same walk, tracking the path of every value to report the first without a msgpack form. */
+function orderedAt(value: unknown, path: string): unknown {
+  const wrong = problem(value);
+  if (wrong !== undefined) throw new TypeError(`${path} ${wrong}`);
+  if (typeof value !== 'object' || value === null || value instanceof Uint8Array || value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((item, i) => orderedAt(item, `${path}[${i}]`));
+  const record = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) {
+    if (record[key] !== undefined) put(copy, key, orderedAt(record[key], `${path}.${key}`));
+  }
+  return copy;
 }
