@@ -12,10 +12,22 @@ import type { Fingerprint } from './branded-id.js';
  * canonicalJson({ b: 1, a: [2n] }); // '{"a":[{"$bigint":"2"}],"b":1}'
  */
 export function canonicalJson(value: unknown): string {
-  return write(value, '$');
+  try {
+    return write(value, null);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    // Written again with paths, to say where the value with no canonical form sits.
+    return write(value, '$');
+  }
 }
 
-function write(value: unknown, path: string): string {
+/**
+ * Writes one value; `path` is null on the first pass, which composes no
+ * path for each value (fingerprinted payloads hold DuckDB parse trees of
+ * tens of thousands of nodes), and a path on the pass that reports a value
+ * with no canonical form.
+ */
+function write(value: unknown, path: string | null): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
@@ -28,7 +40,7 @@ function write(value: unknown, path: string): string {
       return `{"$bigint":${JSON.stringify(value.toString())}}`;
     case 'object': {
       if (Array.isArray(value)) {
-        return `[${value.map((v, i) => (v === undefined ? 'null' : write(v, `${path}[${i}]`))).join(',')}]`;
+        return `[${value.map((v, i) => (v === undefined ? 'null' : write(v, path === null ? null : `${path}[${i}]`))).join(',')}]`;
       }
       const proto: unknown = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
@@ -37,7 +49,7 @@ function write(value: unknown, path: string): string {
       const entries = Object.keys(value)
         .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
         .sort()
-        .map((k) => `${JSON.stringify(k)}:${write((value as Record<string, unknown>)[k], `${path}.${k}`)}`);
+        .map((k) => `${JSON.stringify(k)}:${write((value as Record<string, unknown>)[k], path === null ? null : `${path}.${k}`)}`);
       return `{${entries.join(',')}}`;
     }
     default:
