@@ -593,7 +593,19 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     let evidenceBefore: EvidenceDigests = new Map();
     // A change in a column no view reads reaches no view: only those columns are compared.
     const readColumns = columnsReadBy(lineages.values());
-    await timer.run(
+    // The extractors start now, their workers parsing while the store is prepared; they write once it is ready.
+    const toExtract = filesToExtract(scan.files, increment);
+    let markPrepared: (value: unknown) => void = () => undefined;
+    let markFailed: (reason: unknown) => void = () => undefined;
+    const prepared = new Promise((resolve, reject) => {
+      markPrepared = resolve;
+      markFailed = reject;
+    });
+    const stopExtraction = new AbortController();
+    const extracting = runExtractors({ extractors, registry, store, root: scan.root, files: toExtract, demanded, progress, ready: prepared, signal: stopExtraction.signal });
+    // Awaited below; until then a failure must not count as unhandled.
+    extracting.catch(() => undefined);
+    const preparing = timer.run(
       'prepare store',
       async () => {
         // A full build starts from a generation without the previous build's schemas (see
@@ -616,10 +628,18 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
       },
       () => `evidence tables ready in ${storePath}`,
     );
-    const toExtract = filesToExtract(scan.files, increment);
+    try {
+      await preparing;
+      markPrepared(undefined);
+    } catch (error) {
+      markFailed(error);
+      stopExtraction.abort(error);
+      await extracting.catch(() => undefined);
+      throw error;
+    }
     const extraction = await timer.run(
       'extract',
-      () => runExtractors({ extractors, registry, store, root: scan.root, files: toExtract, demanded, progress }),
+      () => extracting,
       (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
     );
     outcomes.push(...extraction.outcomes);

@@ -28,6 +28,9 @@ export interface ExtractionResult {
  * `demanded` is undefined), side by side, and writes their batches into the
  * store as they arrive. Writes go through one queue because the store has
  * one connection; the extractors' own workers keep the cores busy meanwhile.
+ * With `ready`, the first write waits for it: the extractors start (their
+ * workers and processes, the parsing) while the caller still prepares the
+ * store, and a rejected `ready` stops them. `signal` stops them too.
  */
 export async function runExtractors(options: {
   readonly extractors: readonly Extractor[];
@@ -37,11 +40,16 @@ export async function runExtractors(options: {
   readonly files: readonly ExtractableFile[];
   readonly demanded: ReadonlySet<string> | undefined;
   readonly progress: ProgressReporter;
+  /** Settles when the store may be written to. */
+  readonly ready?: Promise<unknown>;
+  readonly signal?: AbortSignal;
 }): Promise<ExtractionResult> {
   const { store, registry, progress } = options;
   const outcomes: WriteOutcome[] = [];
   const fileTimes = new Map<string, Record<string, number>>();
-  let writes: Promise<unknown> = Promise.resolve();
+  // Handled here at once: a `ready` rejected before any write waits on it must not count as unhandled.
+  options.ready?.catch(() => undefined);
+  let writes: Promise<unknown> = options.ready ?? Promise.resolve();
   const write = (batch: ColumnBatch): Promise<WriteOutcome> => {
     const next = writes.then(() => store.ingest(registry.get(batch.dataset), batch));
     writes = next.catch(() => undefined);
@@ -76,6 +84,7 @@ export async function runExtractors(options: {
       root: options.root,
       files: options.files,
       datasets: wanted,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
       // The reporter decides how often to show it: bars redraw in place, plain lines are throttled.
       onProgress: (done, total) => progress.count(name, done, total, 'files', bytesTotal),
       onFileTimed: (fileId, ms) => {
@@ -91,6 +100,8 @@ export async function runExtractors(options: {
   };
 
   const reports = await Promise.all(options.extractors.map(runOne));
+  // A rejected `ready` was swallowed by the queue: an extractor that wrote nothing must still fail.
+  await options.ready;
   await writes;
   return { reports, outcomes, fileTimes };
 }
