@@ -342,6 +342,7 @@ async function executeViews(
           inline: incremental.inline,
           digest: OUTPUT_TABLES.includes(name),
           fileColumn: carriedFileColumn(planned.signals[name], planned.locality[name]),
+          clusterBy: viewFileColumn(planned.signals[name], planned.locality[name]),
           measure: incremental.read.has(name),
           columns: incremental.readColumns.get(name) ?? null,
           held: held.get(name) ?? null,

@@ -307,6 +307,8 @@ export async function updateView(
     readonly digest?: boolean;
     /** The column carrying each row's file identity to the view's readers, global views included; null when none does. */
     readonly fileColumn?: string | null;
+    /** The column a table created anew is stored in the order of (see `viewFileColumn`); none when absent or null. */
+    readonly clusterBy?: string | null;
     /** Measure which files' rows changed when the view is recomputed whole (worth it only when something reads it). */
     readonly measure?: boolean;
     /** The only columns its readers read (see `columnsReadBy`): a change in another one reaches none of them. */
@@ -420,8 +422,7 @@ export async function updateView(
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : { kind: 'rewritten' };
     return { update: 'full', ...(await written(replaced)), change, changed };
   }
-  // In file order, as a full build stores it (see viewFileColumn).
-  const clusterBy = options.locality?.local === true && options.locality.column !== null ? options.locality.column : (options.fileColumn ?? null);
+  const clusterBy = options.clusterBy ?? null;
   const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) });
   return { update: 'full', rows: outcome.rowsInserted, outcomes: [outcome], change: { kind: 'rewritten' }, changed: 'all' };
 }
