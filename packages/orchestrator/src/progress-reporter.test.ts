@@ -55,6 +55,24 @@ describe('barProgress', () => {
     ]);
   });
 
+  it('carries a counter still running into the next stage, its rate counted from its start, and drops finished ones', () => {
+    const { stream, text } = capture();
+    let clock = 0;
+    const progress = barProgress(stream, { now: () => clock, everyMs: 100, columns: 80 });
+    progress.stage('prepare store');
+    progress.count('tree-sitter', 0, 4, 'files', 4000);
+    progress.count('scan', 2, 2, 'files');
+    clock = 1000;
+    progress.stageDone('prepare store', 'ready', 1000);
+    progress.stage('extract');
+    clock = 2000;
+    progress.count('tree-sitter', 4, 4, 'files', 4000);
+    const last = text().split(new RegExp(`${ESC}\\[\\d+F${ESC}\\[J`)).at(-1) ?? '';
+    // Four files in the two seconds since the counter started, not since the stage did.
+    expect(last).toMatch(/^» extract 1\.0 s\n {2}tree-sitter {2}\[█+\] {2}4\/4 files {2}2\.0 files\/s/);
+    expect(last).not.toContain('scan');
+  });
+
   it('keeps notes above the bars', () => {
     const { stream, text } = capture();
     const progress = barProgress(stream, { now: () => 0, columns: 80 });

@@ -97,6 +97,11 @@ export function barProgress(stream: NodeJS.WritableStream, options: BarProgressO
     stream.write(`${erase()}${lines.map((l) => `${l}\n`).join('')}`);
     drawn = lines.length;
   };
+  // A counter still running when a stage starts or ends stays, with its start (the extractors start while the
+  // store is prepared, and their rates count from then); finished ones go.
+  const dropFinished = (): void => {
+    for (const [label, counter] of counters) if (counter.done >= counter.total) counters.delete(label);
+  };
   const update = (label: string, done: number, total: number, unit: string, bytesTotal?: number): void => {
     const before = counters.get(label);
     counters.set(label, { label, done, total, unit, startedMs: before?.startedMs ?? now(), ...(bytesTotal === undefined ? {} : { bytesTotal }) });
@@ -106,7 +111,7 @@ export function barProgress(stream: NodeJS.WritableStream, options: BarProgressO
     stage(name) {
       stage = name;
       stageStartedMs = now();
-      counters.clear();
+      dropFinished();
       draw(true);
     },
     tick(done, total) {
@@ -119,7 +124,7 @@ export function barProgress(stream: NodeJS.WritableStream, options: BarProgressO
       stream.write(`${erase()}✓ ${name}: ${summary} (${formatDuration(durationMs)})\n`);
       drawn = 0;
       stage = '';
-      counters.clear();
+      dropFinished();
     },
     info(message) {
       stream.write(`${erase()}  ${message}\n`);
