@@ -302,6 +302,8 @@ async function executeViews(
     planned.graph,
     async (name) => {
       const view = byName.get(name);
+      // A table created anew is stored in file order: an incremental build's reads of a few files' rows then skip the rest.
+      const clusterBy = viewFileColumn(planned.signals[name], planned.locality[name]);
       if (view === undefined) {
         throw OrchestratorError.create('ViewMissing', `the schedule names ${name}, which the manifest does not hold`, {
           hint: 'this is a bug: the task graph must come from the same manifest',
@@ -342,7 +344,7 @@ async function executeViews(
           inline: incremental.inline,
           digest: OUTPUT_TABLES.includes(name),
           fileColumn: carriedFileColumn(planned.signals[name], planned.locality[name]),
-          clusterBy: viewFileColumn(planned.signals[name], planned.locality[name]),
+          clusterBy,
           measure: incremental.read.has(name),
           columns: incremental.readColumns.get(name) ?? null,
           held: held.get(name) ?? null,
@@ -359,8 +361,6 @@ async function executeViews(
         if (result.reads !== undefined) incremental.limitedReads.set(name, result.reads);
         return { rows: result.rows };
       }
-      // Stored in file order: an incremental build's reads of a few files' rows then skip the rest (see viewFileColumn).
-      const clusterBy = viewFileColumn(planned.signals[name], planned.locality[name]);
       const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) });
       outcomes.push(outcome);
       rows.set(name, outcome.rowsInserted);
@@ -594,18 +594,6 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     let evidenceBefore: EvidenceDigests = new Map();
     // A change in a column no view reads reaches no view: only those columns are compared.
     const readColumns = columnsReadBy(lineages.values());
-    // The extractors start now, their workers parsing while the store is prepared; they write once it is ready.
-    const toExtract = filesToExtract(scan.files, increment);
-    let markPrepared: (value: unknown) => void = () => undefined;
-    let markFailed: (reason: unknown) => void = () => undefined;
-    const prepared = new Promise((resolve, reject) => {
-      markPrepared = resolve;
-      markFailed = reject;
-    });
-    const stopExtraction = new AbortController();
-    const extracting = runExtractors({ extractors, registry, store, root: scan.root, files: toExtract, demanded, progress, ready: prepared, signal: stopExtraction.signal });
-    // Awaited below; until then a failure must not count as unhandled.
-    extracting.catch(() => undefined);
     const preparing = timer.run(
       'prepare store',
       async () => {
@@ -629,11 +617,16 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
       },
       () => `evidence tables ready in ${storePath}`,
     );
+    // The extractors start now, their workers parsing while the store is prepared; they write once it is ready.
+    const toExtract = filesToExtract(scan.files, increment);
+    const stopExtraction = new AbortController();
+    const extracting = runExtractors({ extractors, registry, store, root: scan.root, files: toExtract, demanded, progress, ready: preparing, signal: stopExtraction.signal });
+    // Awaited below; until then a failure must not count as unhandled.
+    extracting.catch(() => undefined);
     try {
       await preparing;
-      markPrepared(undefined);
     } catch (error) {
-      markFailed(error);
+      // Stopped at once rather than at their first write.
       stopExtraction.abort(error);
       await extracting.catch(() => undefined);
       throw error;
@@ -778,7 +771,8 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     },
     (b) => `run ${runId} recorded in ${b.dir}`,
   ).then(async (bundle) => {
-    const count = async (table: string): Promise<number> => Number((await store.query(`SELECT count(*) AS n FROM ${table}`))[0]?.['n'] ?? 0);
+    // The kind counts of the build, summed: maintenance since then moved rows, it added or removed none.
+    const total = (byKind: Readonly<Record<string, number>>): number => Object.values(byKind).reduce((a, b) => a + b, 0);
     await recordRun(store, {
       runId,
       createdAt: new Date().toISOString(),
@@ -788,8 +782,8 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
       policyFingerprint: planned.policy.fingerprint,
       packageFingerprint: bundle.executionPackage.fingerprint,
       files: scan.files.length,
-      nodes: await count('cpg.nodes'),
-      edges: await count('cpg.edges'),
+      nodes: total(nodesByKind),
+      edges: total(edgesByKind),
     });
   });
   const updateOf = (name: string): { update?: ViewUpdate; reads?: LimitedReads } => {

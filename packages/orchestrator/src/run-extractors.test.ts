@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stableId } from '@anatomy/contracts';
 import { createTreeSitterExtractor } from '@anatomy/extract-tree-sitter';
+import type { Extractor } from '@anatomy/schema-authority';
 import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registryOfRun } from './build-cpg.js';
 import { silentProgress } from './progress-reporter.js';
-import type { ProgressReporter } from './progress-reporter.js';
 import { runExtractors } from './run-extractors.js';
 
 let root: string;
@@ -39,12 +39,22 @@ describe('runExtractors', () => {
     const ready = new Promise<void>((resolve) => {
       open = resolve;
     });
-    let started = false;
-    const progress: ProgressReporter = { ...silentProgress(), count: () => void (started = true) };
-    const running = runExtractors({ extractors: [createTreeSitterExtractor()], registry, store, root, files, demanded, progress, ready });
-    // Long enough for the worker to parse the file and hand its rows over.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(started).toBe(true);
+    // The real extractor, its batches counted as it hands them over.
+    const inner = createTreeSitterExtractor();
+    let handed = 0;
+    const extractor: Extractor = {
+      descriptor: inner.descriptor,
+      capability: () => inner.capability(),
+      async *extract(request) {
+        for await (const batch of inner.extract(request)) {
+          handed += 1;
+          yield batch;
+        }
+      },
+    };
+    const running = runExtractors({ extractors: [extractor], registry, store, root, files, demanded, progress: silentProgress(), ready });
+    // The worker has parsed the file and handed a batch over, which now waits for the store.
+    while (handed === 0) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await defs()).toBe(0);
     open();
     const result = await running;
