@@ -1,7 +1,5 @@
 import { AnatomyError } from '@anatomy/contracts';
-// The class alone, from its own module (a subpath rxjs exports): Node resolves 'rxjs' to its
-// CommonJS index, 223 modules loaded at every start of the CLI (35–100 ms) for this one class.
-import { Observable } from 'rxjs/internal/Observable';
+import { Observable } from 'rxjs';
 import { z } from 'zod';
 import type { Schedule } from './schedule.js';
 import { SchedulerError } from './scheduler-error.js';
