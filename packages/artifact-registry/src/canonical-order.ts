@@ -22,16 +22,16 @@ export function canonicalOrder(value: unknown, path = '$'): unknown {
   }
 }
 
-/** Where a value that has no msgpack form was met: thrown by the fast walk, which tracks no path. */
+/** The primitive types msgpack carries as they are. */
+const PRIMITIVES: ReadonlySet<string> = new Set(['string', 'number', 'boolean', 'bigint']);
+
+/** Why a value has no msgpack form that decodes back to it, or undefined when it has one. */
 function problem(value: unknown): string | undefined {
-  if (typeof value === 'object' && value !== null) {
-    if (Array.isArray(value) || value instanceof Uint8Array || value instanceof Date) return undefined;
-    const proto: unknown = Object.getPrototypeOf(value);
-    return proto !== Object.prototype && proto !== null ? `is a ${(value as object).constructor?.name ?? 'non-plain object'}, which msgpack cannot round-trip; use plain objects and arrays` : undefined;
-  }
-  return value === null || ['string', 'number', 'boolean', 'bigint'].includes(typeof value)
-    ? undefined
-    : `is ${typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`}, which msgpack cannot round-trip`;
+  if (value === null || PRIMITIVES.has(typeof value)) return undefined;
+  if (typeof value !== 'object') return `is ${typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`}, which msgpack cannot round-trip`;
+  if (Array.isArray(value) || value instanceof Uint8Array || value instanceof Date) return undefined;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto !== Object.prototype && proto !== null ? `is a ${(value as object).constructor?.name ?? 'non-plain object'}, which msgpack cannot round-trip; use plain objects and arrays` : undefined;
 }
 
 /** An object with `value` set under `key`: defined rather than assigned, so a '__proto__' key stays data. */
@@ -47,7 +47,7 @@ function put(target: Record<string, unknown>, key: string, value: unknown): void
  */
 function ordered(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) {
-    if (problem(value) !== undefined) throw new TypeError('no msgpack form');
+    if (value !== null && !PRIMITIVES.has(typeof value)) throw new TypeError('no msgpack form');
     return value;
   }
   if (Array.isArray(value)) {
@@ -56,7 +56,8 @@ function ordered(value: unknown): unknown {
     return copy;
   }
   if (value instanceof Uint8Array || value instanceof Date) return value;
-  if (problem(value) !== undefined) throw new TypeError('no msgpack form');
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw new TypeError('no msgpack form');
   const record = value as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(record).sort()) {
