@@ -19,7 +19,7 @@ import { runSchedule } from '@anatomy/scheduler';
 import { compileProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import { maintenanceLogDataset, openStore } from '@anatomy/store';
-import type { LockWaitInfo, Store, WriteOutcome } from '@anatomy/store';
+import type { LockWaitInfo, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
 import { carriedFileColumn, planInTransaction, relationFileColumns, viewFileColumn } from './plan-report.js';
@@ -285,7 +285,7 @@ async function executeViews(
   planned: PlannedExecution,
   manifest: SemanticProgramManifest,
   progress: ProgressReporter,
-  outcomes: WriteOutcome[],
+  outcomes: (WriteOutcome | PendingWrite)[],
   timings: RunTimings['views'][number][],
   incremental?: IncrementalViews,
 ): Promise<Map<string, number>> {
@@ -564,10 +564,28 @@ interface BuildContext {
   readonly manifest: SemanticProgramManifest;
 }
 
+/**
+ * The build's writes in their order, those left pending measured now with
+ * one query (a measure per write cost 2–5 ms each, dozens per build): their
+ * counts are those after all the build's writes, which is what maintenance
+ * reads of a table (its last write's).
+ */
+async function completeWrites(store: Store, writes: readonly (WriteOutcome | PendingWrite)[]): Promise<WriteOutcome[]> {
+  const measured = await store.measureWrites(writes.filter((w): w is PendingWrite => !('tableRowCount' in w)));
+  let next = 0;
+  return writes.map((w) => {
+    if ('tableRowCount' in w) return w;
+    const outcome = measured[next++];
+    if (outcome === undefined) throw new Error('measureWrites returned fewer outcomes than writes');
+    return outcome;
+  });
+}
+
 /** The build from the scan on: plan, extract, execute, fingerprint, maintain and record, in the open store. */
 async function buildInStore(store: Store, context: BuildContext): Promise<BuildSummary> {
   const { options, root, storePath, timer, progress, scan, since, registry, manifest } = context;
-  const outcomes: WriteOutcome[] = [];
+  // Writes whose measuring can wait are measured together at the end of the build's writes (see completeWrites).
+  const outcomes: (WriteOutcome | PendingWrite)[] = [];
   const viewTimings: RunTimings['views'][number][] = [];
   // Reading the stored build decides whether this one is full or incremental, and so how it writes.
   const planCache = await lookUpPlanCache(store, manifest, registry, options.full === true);
@@ -607,13 +625,13 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
         if (increment.mode === 'incremental') {
           evidenceBefore = await fileEvidenceDigests(store, registry, changedFiles, readColumns);
           // The scan's own tables are cheap and rewritten whole from this scan.
-          for (const ds of [filesDataset, scanDiagnosticsDataset]) outcomes.push(await store.deleteRows({ table: ds.name, where: 'true' }));
+          for (const ds of [filesDataset, scanDiagnosticsDataset]) outcomes.push(await store.deleteRows({ table: ds.name, where: 'true' }, { measure: false }));
           const removed = await removeFileEvidence(store, registry, [...increment.changed, ...increment.deleted]);
           evidenceRowsDeleted = removed.reduce((n, o) => n + o.rowsDeleted, 0);
           outcomes.push(...removed);
         }
-        outcomes.push(await store.ingest(filesDataset, filesBatch(scan.files)));
-        outcomes.push(await store.ingest(scanDiagnosticsDataset, scanDiagnosticsBatch(scan.diagnostics)));
+        outcomes.push(await store.ingest(filesDataset, filesBatch(scan.files), { measure: false }));
+        outcomes.push(await store.ingest(scanDiagnosticsDataset, scanDiagnosticsBatch(scan.diagnostics), { measure: false }));
       },
       () => `evidence tables ready in ${storePath}`,
     );
@@ -636,7 +654,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
       () => extracting,
       (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
     );
-    outcomes.push(...extraction.outcomes);
+    outcomes.push(...extraction.writes);
     // Which evidence tables the edit really changed, for the views reading them.
     const evidenceChanged = increment.mode === 'incremental' ? evidenceChanges(evidenceBefore, await fileEvidenceDigests(store, registry, changedFiles, readColumns)) : new Map<string, string[]>();
     const planned = await timer.run(
@@ -693,6 +711,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
     const edgeCounts = await store.query('SELECT edge_kind, count(*) AS n FROM cpg.edges GROUP BY edge_kind ORDER BY edge_kind');
     outcomes.push(...(await writeStoredBuild(store, state, scan.files, scan.stats)));
+    const writeOutcomes = await completeWrites(store, outcomes);
     const filesRead = scan.read;
     const mode: BuildModeSummary = {
       ...modeSummary(increment, toExtract.length, evidenceRowsDeleted),
@@ -711,6 +730,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
       mode,
       nodesByKind: Object.fromEntries(counts.map((r) => [String(r['node_kind']), Number(r['n'])])),
       edgesByKind: Object.fromEntries(edgeCounts.map((r) => [String(r['edge_kind']), Number(r['n'])])),
+      writeOutcomes,
     };
   });
 
@@ -726,7 +746,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
           async () => {
             const history = (await readMaintenanceLog(store)).map((e) => e.record);
             calibration = calibrateThresholds(history, DEFAULT_MAINTENANCE_THRESHOLDS);
-            decisions = decideMaintenance(outcomes, calibration.thresholds);
+            decisions = decideMaintenance(built.writeOutcomes, calibration.thresholds);
             return runMaintenance(store, decisions, { dryRun: mode === 'dry-run', runId });
           },
           (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
@@ -750,7 +770,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
         planBundles: planned.bundles,
         scanPayoffs,
         schedule: planned.schedule,
-        writeOutcomes: outcomes,
+        writeOutcomes: built.writeOutcomes,
         maintenanceDecisions: decisions,
         ...(calibration === undefined ? {} : { calibration }),
         maintenanceRecords: maintenance,

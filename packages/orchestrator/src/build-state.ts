@@ -1,7 +1,7 @@
 import { columnBatch, defineDataset } from '@anatomy/schema-authority';
 import type { DatasetSchema } from '@anatomy/schema-authority';
 import type { FileStat } from '@anatomy/repo-scan';
-import type { Store, WriteOutcome } from '@anatomy/store';
+import type { PendingWrite, Store } from '@anatomy/store';
 
 /**
  * `meta.file_manifest`: the files the stored CPG was built from, with their
@@ -140,14 +140,17 @@ export async function readStoredBuild(store: Store): Promise<StoredBuild> {
  *
  * @example
  * await writeStoredBuild(store, state, scan.files);
+ *
+ * Its writes are left unmeasured for `store.measureWrites` (see `PendingWrite`).
  */
-export async function writeStoredBuild(store: Store, state: BuildState, files: readonly ManifestFile[], stats: ReadonlyMap<string, FileStat> = new Map()): Promise<WriteOutcome[]> {
-  const outcomes: WriteOutcome[] = [];
+export async function writeStoredBuild(store: Store, state: BuildState, files: readonly ManifestFile[], stats: ReadonlyMap<string, FileStat> = new Map()): Promise<PendingWrite[]> {
+  const writes: PendingWrite[] = [];
+  const unmeasured = { measure: false } as const;
   for (const ds of [buildStateDataset, fileManifestDataset, fileStatsDataset]) {
     await store.ensureDataset(ds);
-    outcomes.push(await store.deleteRows({ table: ds.name, where: 'true' }));
+    writes.push(await store.deleteRows({ table: ds.name, where: 'true' }, unmeasured));
   }
-  outcomes.push(
+  writes.push(
     await store.ingest(
       buildStateDataset,
       columnBatch(buildStateDataset, {
@@ -157,12 +160,14 @@ export async function writeStoredBuild(store: Store, state: BuildState, files: r
         demanded: [JSON.stringify(state.demanded)],
         scip: [state.scip],
       }),
+      unmeasured,
     ),
   );
-  outcomes.push(
+  writes.push(
     await store.ingest(
       fileManifestDataset,
       columnBatch(fileManifestDataset, { file_id: files.map((f) => f.file_id), path: files.map((f) => f.path), sha256: files.map((f) => f.sha256) }),
+      unmeasured,
     ),
   );
   const statted = files.flatMap((f) => {
@@ -170,7 +175,7 @@ export async function writeStoredBuild(store: Store, state: BuildState, files: r
     // An inode number beyond BIGINT (some file systems hand out 64-bit ones) is not kept: that file is read again.
     return stat === undefined || stat.ino >= 1n << 63n ? [] : [{ path: f.path, stat }];
   });
-  outcomes.push(
+  writes.push(
     await store.ingest(
       fileStatsDataset,
       columnBatch(fileStatsDataset, {
@@ -180,7 +185,8 @@ export async function writeStoredBuild(store: Store, state: BuildState, files: r
         ctime_ns: statted.map((s) => s.stat.ctimeNs),
         ino: statted.map((s) => s.stat.ino),
       }),
+      unmeasured,
     ),
   );
-  return outcomes;
+  return writes;
 }

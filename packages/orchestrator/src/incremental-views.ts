@@ -3,7 +3,7 @@ import type { FileLocality, GroupedUpdate, KeyedUpdate } from '@anatomy/plan-sig
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { ManifestView } from '@anatomy/semantic-ir';
 import { replaceChangedRows } from '@anatomy/store';
-import type { ReplacedRows, Store, WriteOutcome } from '@anatomy/store';
+import type { PendingWrite, ReplacedRows, Store, WriteOutcome } from '@anatomy/store';
 import { fileFilteredSql } from './file-filtered-sql.js';
 import type { LimitedReads } from './file-filtered-sql.js';
 import type { DigestChange } from './output-digests.js';
@@ -335,7 +335,8 @@ export async function updateView(
 ): Promise<{
   readonly update: ViewUpdate;
   readonly rows: number;
-  readonly outcomes: WriteOutcome[];
+  /** Its writes, left for `store.measureWrites` (see `PendingWrite`); a table materialized whole is measured at once. */
+  readonly outcomes: (WriteOutcome | PendingWrite)[];
   readonly change: DigestChange;
   /** The files whose rows may differ from the previous build's, for the view's readers. */
   readonly changed: AffectedFiles;
@@ -365,18 +366,17 @@ export async function updateView(
   const affected = options.affected;
   const files = affected === 'all' ? 'all' : 'nulls' in affected ? affected.files : affected;
   const nulls = affected !== 'all' && 'nulls' in affected;
-  // The rows a write left, or the table's rows when nothing was written.
-  const rowsAfter = async (outcome: WriteOutcome | null): Promise<number> =>
-    outcome?.tableRowCount ?? Number((await store.query(`SELECT count(*) AS n FROM ${quoted(schema, table)}`))[0]?.['n'] ?? 0);
+  // The table's rows now: its writes are measured later, with the build's others.
+  const rowsAfter = async (): Promise<number> => Number((await store.query(`SELECT count(*) AS n FROM ${quoted(schema, table)}`))[0]?.['n'] ?? 0);
   // What a replacement of the rows that differ wrote, and the keys its changed rows hold.
-  const written = async (replaced: ReplacedRows): Promise<{ rows: number; outcomes: WriteOutcome[]; changedKeys?: Readonly<Record<string, readonly (string | null)[]>> }> => ({
-    rows: await rowsAfter(replaced.outcome),
+  const written = async (replaced: ReplacedRows<PendingWrite>): Promise<{ rows: number; outcomes: PendingWrite[]; changedKeys?: Readonly<Record<string, readonly (string | null)[]>> }> => ({
+    rows: await rowsAfter(),
     outcomes: replaced.outcome === null ? [] : [replaced.outcome],
     ...(replaced.changedKeys === undefined ? {} : { changedKeys: replaced.changedKeys }),
   });
   if (options.hasPrevious && files !== 'all' && files.length === 0 && !nulls) {
     await restore();
-    return { update: 'unchanged', rows: await rowsAfter(null), outcomes: [], change: { kind: 'unchanged' }, changed: [], ...(options.keys === undefined ? {} : { changedKeys: Object.fromEntries(options.keys.map((k) => [k, []])) }) };
+    return { update: 'unchanged', rows: await rowsAfter(), outcomes: [], change: { kind: 'unchanged' }, changed: [], ...(options.keys === undefined ? {} : { changedKeys: Object.fromEntries(options.keys.map((k) => [k, []])) }) };
   }
   if (options.hasPrevious && files !== 'all' && column !== null) {
     await restore();
@@ -405,7 +405,7 @@ export async function updateView(
       ...projection,
       ...keys,
       digest: options.digest === true,
-    });
+    }, { measure: false });
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : replaced.digests === undefined ? { kind: 'rewritten' } : { kind: 'rows', ...replaced.digests };
     const changed = options.measure === true ? measuredChange(replaced.changedGroups) : grouped === undefined ? affected : 'all';
     return { update: 'files', ...(await written(replaced)), change, changed, reads: tally };
@@ -417,7 +417,7 @@ export async function updateView(
     // rows instead of 30 thousand). Only the rows that differ are written: most come out as they were.
     await restore();
     const by = options.fileColumn ?? null;
-    const replaced = await replaceChangedRows(store, { table: view.name, sql: view.sql, by, ...projection, ...keys });
+    const replaced = await replaceChangedRows(store, { table: view.name, sql: view.sql, by, ...projection, ...keys }, { measure: false });
     const changed: AffectedFiles = options.measure === true ? measuredChange(replaced.changedGroups) : 'all';
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : { kind: 'rewritten' };
     return { update: 'full', ...(await written(replaced)), change, changed };

@@ -2,7 +2,7 @@ import type { Fingerprint } from '@anatomy/contracts';
 import { columnBatch, defineDataset } from '@anatomy/schema-authority';
 import type { DatasetSchema } from '@anatomy/schema-authority';
 import { fingerprintOfDigest, tableDigest, updateDigest } from '@anatomy/store';
-import type { RowDigest, Store, TableDigest, WriteOutcome } from '@anatomy/store';
+import type { PendingWrite, RowDigest, Store, TableDigest } from '@anatomy/store';
 
 /**
  * `meta.output_digests`: the running digest (row count and the sums of the
@@ -83,11 +83,13 @@ export async function currentOutputDigests(
  * build's transaction.
  *
  * @example
- * outcomes.push(...(await writeOutputDigests(store, digests)));
+ * writes.push(...(await writeOutputDigests(store, digests)));
+ *
+ * Its writes are left unmeasured for `store.measureWrites`.
  */
-export async function writeOutputDigests(store: Store, digests: ReadonlyMap<string, TableDigest>): Promise<WriteOutcome[]> {
+export async function writeOutputDigests(store: Store, digests: ReadonlyMap<string, TableDigest>): Promise<PendingWrite[]> {
   await store.ensureDataset(outputDigestsDataset);
-  const removed = await store.deleteRows({ table: outputDigestsDataset.name, where: 'true' });
+  const removed = await store.deleteRows({ table: outputDigestsDataset.name, where: 'true' }, { measure: false });
   const entries = [...digests].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const added = await store.ingest(
     outputDigestsDataset,
@@ -98,6 +100,7 @@ export async function writeOutputDigests(store: Store, digests: ReadonlyMap<stri
       high_sum: entries.map(([, d]) => String(d.digest.high)),
       low_sum: entries.map(([, d]) => String(d.digest.low)),
     }),
+    { measure: false },
   );
   return [removed, added];
 }

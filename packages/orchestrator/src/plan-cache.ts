@@ -4,7 +4,7 @@ import type { InferredDeps, ViewLineage } from '@anatomy/plan-signals';
 import { columnBatch, defineDataset, schemaFingerprint } from '@anatomy/schema-authority';
 import type { DatasetSchema, SchemaRegistry } from '@anatomy/schema-authority';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
-import type { Store, WriteOutcome } from '@anatomy/store';
+import type { PendingWrite, Store } from '@anatomy/store';
 import { z } from 'zod';
 import type { PlannedExecution } from './plan-report.js';
 
@@ -83,11 +83,13 @@ export async function readPlanCache(store: Store, key: string): Promise<PlanAnal
  *
  * @example
  * await writePlanCache(store, key, analysis);
+ *
+ * Its writes are left unmeasured for `store.measureWrites`.
  */
-export async function writePlanCache(store: Store, key: string, analysis: PlanAnalysis): Promise<WriteOutcome[]> {
+export async function writePlanCache(store: Store, key: string, analysis: PlanAnalysis): Promise<PendingWrite[]> {
   await store.ensureDataset(planCacheDataset);
-  const removed = await store.deleteRows({ table: planCacheDataset.name, where: 'true' });
-  const added = await store.ingest(planCacheDataset, columnBatch(planCacheDataset, { cache_key: [key], analysis: [JSON.stringify(analysis)] }));
+  const removed = await store.deleteRows({ table: planCacheDataset.name, where: 'true' }, { measure: false });
+  const added = await store.ingest(planCacheDataset, columnBatch(planCacheDataset, { cache_key: [key], analysis: [JSON.stringify(analysis)] }), { measure: false });
   return [removed, added];
 }
 

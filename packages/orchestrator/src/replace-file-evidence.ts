@@ -2,7 +2,7 @@ import { repoScanDatasets } from '@anatomy/repo-scan';
 import { columnsWithRole } from '@anatomy/schema-authority';
 import type { SchemaRegistry } from '@anatomy/schema-authority';
 import { changedGroups, deleteFileRows, groupDigestsOfTables } from '@anatomy/store';
-import type { GroupDigestRequest, RowDigest, Store, WriteOutcome } from '@anatomy/store';
+import type { GroupDigestRequest, PendingWrite, RowDigest, Store } from '@anatomy/store';
 
 /**
  * The evidence datasets whose rows no file owns (no `file-identity`
@@ -27,19 +27,22 @@ export function unownedEvidence(registry: SchemaRegistry): string[] {
  * tables are left alone because the scan rewrites them whole.
  *
  * @example
- * outcomes.push(...(await removeFileEvidence(store, registry, [...plan.changed, ...plan.deleted])));
+ * const outcomes = await store.measureWrites(await removeFileEvidence(store, registry, [...plan.changed, ...plan.deleted]));
+ *
+ * The deletes are left unmeasured: measure them with `store.measureWrites`,
+ * together with the build's other writes.
  */
-export async function removeFileEvidence(store: Store, registry: SchemaRegistry, fileIds: readonly string[]): Promise<WriteOutcome[]> {
+export async function removeFileEvidence(store: Store, registry: SchemaRegistry, fileIds: readonly string[]): Promise<PendingWrite[]> {
   const scanOwned = new Set(repoScanDatasets.map((ds) => ds.name));
-  const outcomes: WriteOutcome[] = [];
-  if (fileIds.length === 0) return outcomes;
+  const writes: PendingWrite[] = [];
+  if (fileIds.length === 0) return writes;
   for (const ds of registry.list()) {
     if (!ds.name.startsWith('evidence.') || scanOwned.has(ds.name)) continue;
     const owner = columnsWithRole(ds, 'file-identity')[0];
     if (owner === undefined) continue;
-    outcomes.push(await deleteFileRows(store, { table: ds.name, column: owner.name, fileIds }));
+    writes.push(await deleteFileRows(store, { table: ds.name, column: owner.name, fileIds }, { measure: false }));
   }
-  return outcomes;
+  return writes;
 }
 
 /** Per-file row digests of the evidence tables, by table (see {@link fileEvidenceDigests}). */

@@ -1,5 +1,5 @@
 import type { ColumnBatch, ExtractableFile, ExtractorCapability, Extractor, SchemaRegistry } from '@anatomy/schema-authority';
-import type { Store, WriteOutcome } from '@anatomy/store';
+import type { PendingWrite, Store } from '@anatomy/store';
 import type { ProgressReporter } from './progress-reporter.js';
 
 /** What one extractor did in a build. */
@@ -18,7 +18,8 @@ export interface ExtractorReport {
 /** Everything the extraction stage produced. */
 export interface ExtractionResult {
   readonly reports: readonly ExtractorReport[];
-  readonly outcomes: readonly WriteOutcome[];
+  /** The batches written, left for `store.measureWrites` to measure with the build's other writes. */
+  readonly writes: readonly PendingWrite[];
   /** Each extracted file's time in each extractor's workers, by file id. */
   readonly fileTimes: ReadonlyMap<string, Readonly<Record<string, number>>>;
 }
@@ -45,14 +46,14 @@ export async function runExtractors(options: {
   readonly signal?: AbortSignal;
 }): Promise<ExtractionResult> {
   const { store, registry, progress } = options;
-  const outcomes: WriteOutcome[] = [];
+  const writes: PendingWrite[] = [];
   const fileTimes = new Map<string, Record<string, number>>();
   // Handled here at once: a `ready` rejected before any write waits on it must not count as unhandled.
   options.ready?.catch(() => undefined);
-  let writes: Promise<unknown> = options.ready ?? Promise.resolve();
-  const write = (batch: ColumnBatch): Promise<WriteOutcome> => {
-    const next = writes.then(() => store.ingest(registry.get(batch.dataset), batch));
-    writes = next.catch(() => undefined);
+  let queue: Promise<unknown> = options.ready ?? Promise.resolve();
+  const write = (batch: ColumnBatch): Promise<PendingWrite> => {
+    const next = queue.then(() => store.ingest(registry.get(batch.dataset), batch, { measure: false }));
+    queue = next.catch(() => undefined);
     return next;
   };
 
@@ -94,7 +95,7 @@ export async function runExtractors(options: {
       },
     })) {
       rows[batch.dataset] = (rows[batch.dataset] ?? 0) + batch.rowCount;
-      outcomes.push(await write(batch));
+      writes.push(await write(batch));
     }
     return { extractor: name, version, status: 'ran', rows, durationMs: performance.now() - started };
   };
@@ -102,6 +103,6 @@ export async function runExtractors(options: {
   const reports = await Promise.all(options.extractors.map(runOne));
   // A rejected `ready` was swallowed by the queue: an extractor that wrote nothing must still fail.
   await options.ready;
-  await writes;
-  return { reports, outcomes, fileTimes };
+  await queue;
+  return { reports, writes, fileTimes };
 }

@@ -7,13 +7,13 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '
 import { toPlainValue } from './duckdb-value.js';
 import type { MaintenanceAction, MaintenanceOutcome } from './maintenance-outcome.js';
 import { replaceFileAtomically } from './replace-file-atomically.js';
-import { measureStorage, measureWrite } from './storage-snapshot.js';
+import { measureStorage, measureTables, measureWrite } from './storage-snapshot.js';
 import type { StorageSnapshot } from './storage-snapshot.js';
 import type { DeleteRequest, InsertSelectRequest, MaterializeRequest, ReplaceRowsRequest, QueryParams, Row, Store } from './store.js';
 import { StoreError } from './store-error.js';
 import { lockConflict, lockedError } from './store-lock.js';
 import { tableCopyDdl } from './table-copy-ddl.js';
-import type { WriteOperation, WriteOutcome } from './write-outcome.js';
+import type { DeferMeasure, PendingWrite, WriteOperation, WriteOutcome } from './write-outcome.js';
 
 const CHUNK_ROWS = 2048;
 
@@ -119,7 +119,9 @@ export class DuckDbStore implements Store {
     await this.run(createTableSql(ds));
   }
 
-  async ingest(ds: DatasetSchema, batch: ColumnBatch): Promise<WriteOutcome> {
+  async ingest(ds: DatasetSchema, batch: ColumnBatch): Promise<WriteOutcome>;
+  async ingest(ds: DatasetSchema, batch: ColumnBatch, options: DeferMeasure): Promise<PendingWrite>;
+  async ingest(ds: DatasetSchema, batch: ColumnBatch, options?: DeferMeasure): Promise<WriteOutcome | PendingWrite> {
     this.#assertOpen();
     const started = performance.now();
     const { schema, table } = tableName(ds.name);
@@ -148,7 +150,7 @@ export class DuckDbStore implements Store {
         hint: 'the table may predate this schema version; rebuild with a fresh store',
       });
     }
-    return this.#outcome(ds.name, 'ingest', batch.rowCount, 0, started);
+    return this.#written(options, ds.name, 'ingest', batch.rowCount, 0, started);
   }
 
   async ingestRows(ds: DatasetSchema, rows: readonly Readonly<Record<string, CellValue>>[]): Promise<WriteOutcome> {
@@ -182,27 +184,65 @@ export class DuckDbStore implements Store {
     return this.#outcome(request.name, 'materialize-table', null, before, started);
   }
 
-  async deleteRows(request: DeleteRequest): Promise<WriteOutcome> {
+  async deleteRows(request: DeleteRequest): Promise<WriteOutcome>;
+  async deleteRows(request: DeleteRequest, options: DeferMeasure): Promise<PendingWrite>;
+  async deleteRows(request: DeleteRequest, options?: DeferMeasure): Promise<WriteOutcome | PendingWrite> {
     this.#assertOpen();
     const started = performance.now();
     const deleted = await this.#rowsChanged(`DELETE FROM ${tableName(request.table).quoted} WHERE ${request.where}`, request.params);
-    return this.#outcome(request.table, 'delete', 0, deleted, started);
+    return this.#written(options, request.table, 'delete', 0, deleted, started);
   }
 
-  async insertSelect(request: InsertSelectRequest): Promise<WriteOutcome> {
+  async insertSelect(request: InsertSelectRequest): Promise<WriteOutcome>;
+  async insertSelect(request: InsertSelectRequest, options: DeferMeasure): Promise<PendingWrite>;
+  async insertSelect(request: InsertSelectRequest, options?: DeferMeasure): Promise<WriteOutcome | PendingWrite> {
     this.#assertOpen();
     const started = performance.now();
     const inserted = await this.#rowsChanged(`INSERT INTO ${tableName(request.table).quoted} ${request.sql}`, request.params);
-    return this.#outcome(request.table, 'ingest', inserted, 0, started);
+    return this.#written(options, request.table, 'ingest', inserted, 0, started);
   }
 
-  async replaceRows(request: ReplaceRowsRequest): Promise<WriteOutcome> {
+  async replaceRows(request: ReplaceRowsRequest): Promise<WriteOutcome>;
+  async replaceRows(request: ReplaceRowsRequest, options: DeferMeasure): Promise<PendingWrite>;
+  async replaceRows(request: ReplaceRowsRequest, options?: DeferMeasure): Promise<WriteOutcome | PendingWrite> {
     this.#assertOpen();
     const started = performance.now();
     const target = tableName(request.table).quoted;
     const deleted = await this.#rowsChanged(`DELETE FROM ${target} WHERE ${request.where}`, request.whereParams);
     const inserted = await this.#rowsChanged(`INSERT INTO ${target} ${request.sql}`, request.params);
-    return this.#outcome(request.table, 'replace', inserted, deleted, started);
+    return this.#written(options, request.table, 'replace', inserted, deleted, started);
+  }
+
+  async measureWrites(writes: readonly PendingWrite[]): Promise<WriteOutcome[]> {
+    this.#assertOpen();
+    if (writes.length === 0) return [];
+    const query = (sql: string, params?: readonly string[]): Promise<Row[]> => this.query(sql, params);
+    const targets = [...new Set(writes.map((w) => w.target))].map((key) => ({ key, ...tableName(key) }));
+    const measured = await measureTables(query, this.#fileBeingWritten(), targets);
+    return writes.map((w) => {
+      const table = measured.tables.get(w.target) ?? { liveRows: 0, storedRows: 0 };
+      return Object.freeze({
+        target: w.target,
+        operation: w.operation,
+        rowsInserted: w.rowsInserted,
+        rowsDeleted: w.rowsDeleted,
+        tableRowCount: table.liveRows,
+        storedRowCount: table.storedRows,
+        durationMs: w.durationMs,
+        fileBytes: measured.database.fileBytes,
+        walBytes: measured.database.walBytes,
+        blockSize: measured.database.blockSize,
+        totalBlocks: measured.database.totalBlocks,
+        usedBlocks: measured.database.usedBlocks,
+        freeBlocks: measured.database.freeBlocks,
+      });
+    });
+  }
+
+  /** A write's result: measured now, or (with `{ measure: false }`) pending for {@link measureWrites}. */
+  #written(options: DeferMeasure | undefined, target: string, operation: PendingWrite['operation'], inserted: number, deleted: number, started: number): Promise<WriteOutcome> | PendingWrite {
+    if (options?.measure !== false) return this.#outcome(target, operation, inserted, deleted, started);
+    return Object.freeze({ target, operation, rowsInserted: inserted, rowsDeleted: deleted, durationMs: performance.now() - started });
   }
 
   /** Runs one DELETE, INSERT or UPDATE with bound parameters and returns the rows it changed. */

@@ -5,7 +5,7 @@ export { StoreError } from './store-error.js';
 export { LockHolderSchema, DEFAULT_LOCK_POLL_MS } from './store-lock.js';
 export type { LockHolder, LockWait, LockWaitInfo } from './store-lock.js';
 export { WriteOutcomeSchema, WriteOperationSchema } from './write-outcome.js';
-export type { WriteOutcome, WriteOperation } from './write-outcome.js';
+export type { DeferMeasure, PendingWrite, WriteOutcome, WriteOperation } from './write-outcome.js';
 export { StorageSnapshotSchema, TableStorageSchema } from './storage-snapshot.js';
 export type { StorageSnapshot, TableStorage } from './storage-snapshot.js';
 export { MaintenanceActionSchema, MaintenanceOutcomeSchema } from './maintenance-outcome.js';

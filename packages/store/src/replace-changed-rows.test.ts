@@ -37,6 +37,13 @@ describe('replaceChangedRows', () => {
       // The same rows again write nothing and change no group.
       const again = await replaceChangedRows(store, { table: 'rel.t', sql, by: 'file_id' });
       expect([again.outcome, again.changedGroups]).toEqual([null, []]);
+      // Asked not to measure, it leaves a pending write that measureWrites completes.
+      const pending = await replaceChangedRows(store, { table: 'rel.t', sql: `${sql} WHERE n <> 5`, by: 'file_id' }, { measure: false });
+      expect(pending.outcome).toMatchObject({ target: 'rel.t', operation: 'replace', rowsDeleted: 1, rowsInserted: 0 });
+      expect(pending.outcome !== null && 'tableRowCount' in pending.outcome).toBe(false);
+      expect(pending.changedGroups).toEqual(['file:c']);
+      const [measured] = await store.measureWrites(pending.outcome === null ? [] : [pending.outcome]);
+      expect(measured).toMatchObject({ target: 'rel.t', rowsDeleted: 1, tableRowCount: 4 });
     });
   });
 

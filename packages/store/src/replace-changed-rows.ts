@@ -4,16 +4,16 @@ import type { QueryParams, Store } from './store.js';
 import { StoreError } from './store-error.js';
 import { EMPTY_DIGEST, rowsDigest } from './table-digest.js';
 import type { RowDigest } from './table-digest.js';
-import type { WriteOutcome } from './write-outcome.js';
+import type { DeferMeasure, PendingWrite, WriteOutcome } from './write-outcome.js';
 
 /** What {@link replaceChangedRows} wrote, and where the rows changed. */
-export interface ReplacedRows {
+export interface ReplacedRows<W extends WriteOutcome | PendingWrite = WriteOutcome> {
   /**
    * One `replace`: the old rows that are not among the new ones deleted, the
    * new ones that were not among the old inserted; null when no row differed,
-   * so nothing was written.
+   * so nothing was written. Pending (unmeasured) when asked with `{ measure: false }`.
    */
-  readonly outcome: WriteOutcome | null;
+  readonly outcome: W | null;
   /**
    * The values of `by` whose rows changed, sorted, `null` first (rows whose
    * column is NULL, or every row when there is no `by`). With `columns`, a
@@ -75,8 +75,12 @@ const CHANGED = 'temp.main.anatomy_replace_changed';
  *
  * @example
  * const { outcome, changedGroups } = await replaceChangedRows(store, { table: 'rel.calls', sql: 'SELECT …', by: 'file_id' });
+ *
+ * With `{ measure: false }` its write is left for `store.measureWrites`.
  */
-export async function replaceChangedRows(store: Store, request: ReplaceChangedRowsRequest): Promise<ReplacedRows> {
+export async function replaceChangedRows(store: Store, request: ReplaceChangedRowsRequest): Promise<ReplacedRows>;
+export async function replaceChangedRows(store: Store, request: ReplaceChangedRowsRequest, options: DeferMeasure): Promise<ReplacedRows<PendingWrite>>;
+export async function replaceChangedRows(store: Store, request: ReplaceChangedRowsRequest, options?: DeferMeasure): Promise<ReplacedRows<WriteOutcome | PendingWrite>> {
   const columns = await describeColumns(store, request.table);
   const by = request.by ?? null;
   if (by !== null && !columns.some((c) => c.name === by)) {
@@ -140,7 +144,8 @@ export async function replaceChangedRows(store: Store, request: ReplaceChangedRo
     const changedKeys = keys.length === 0 ? {} : { changedKeys: Object.fromEntries(keys.map((k, i) => [k, sorted(groups.map((g) => text(g[`anatomy_k${i}`])))])) };
     const digests =
       request.digest === true ? { removed: await rowsDigest(store, columns, `SELECT ${list} FROM ${target} WHERE ${gone}`), added: await rowsDigest(store, columns, came) } : undefined;
-    const outcome = await store.replaceRows({ table: request.table, where: gone, sql: came });
+    const replacement = { table: request.table, where: gone, sql: came };
+    const outcome = options === undefined ? await store.replaceRows(replacement) : await store.replaceRows(replacement, options);
     return { outcome, changedGroups, ...changedKeys, ...(digests === undefined ? {} : { digests }) };
   } finally {
     // One statement for the three: each round trip costs about a millisecond, and a build replaces rows of dozens of views.

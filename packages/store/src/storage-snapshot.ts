@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import { sqlString } from '@anatomy/contracts';
 import { z } from 'zod';
 
 /**
@@ -134,4 +135,42 @@ export async function measureStorage(query: SnapshotQuery, path: string | null, 
     ...(table === undefined ? {} : { table: await measureTable(query, table.name, table.quoted) }),
   };
   return Object.freeze(snapshot);
+}
+
+/** What {@link measureTables} found: the database's figures and, by table, its live and stored rows. */
+export interface TablesMeasure {
+  readonly database: Omit<WriteMeasure, 'liveRows' | 'storedRows'>;
+  readonly tables: ReadonlyMap<string, { readonly liveRows: number; readonly storedRows: number }>;
+}
+
+/**
+ * {@link measureWrite} for several tables in one query: the catalog's
+ * estimates are read once (`duckdb_tables()` costs about as much for one
+ * table as for all), each table's live rows are counted, and the
+ * database's block accounting is read once. Tables are keyed by `key`.
+ */
+export async function measureTables(
+  query: SnapshotQuery,
+  path: string | null,
+  tables: readonly { readonly key: string; readonly schema: string; readonly table: string; readonly quoted: string }[],
+): Promise<TablesMeasure> {
+  const live = tables.map((t, i) => `SELECT ${i} AS i, ${sqlString(t.schema)} AS schema_name, ${sqlString(t.table)} AS table_name, (SELECT count(*) FROM ${t.quoted}) AS live_rows`);
+  const rows =
+    tables.length === 0
+      ? []
+      : await query(
+          `WITH sizes AS MATERIALIZED (SELECT schema_name, table_name, estimated_size FROM duckdb_tables() WHERE database_name = current_database()),
+                live AS (${live.join(' UNION ALL ')})
+           SELECT live.i, live.live_rows, coalesce(sizes.estimated_size, 0) AS stored_rows, d.block_size, d.total_blocks, d.used_blocks, d.free_blocks
+             FROM live LEFT JOIN sizes USING (schema_name, table_name)
+            CROSS JOIN (SELECT * FROM pragma_database_size() WHERE database_name = current_database()) AS d
+            ORDER BY live.i`,
+        );
+  const size = rows[0] ?? (await query('SELECT block_size, total_blocks, used_blocks, free_blocks FROM pragma_database_size() WHERE database_name = current_database()'))[0] ?? {};
+  const measured = new Map<string, { liveRows: number; storedRows: number }>();
+  for (const row of rows) {
+    const t = tables[Number(row['i'])];
+    if (t !== undefined) measured.set(t.key, { liveRows: Number(row['live_rows'] ?? 0), storedRows: Number(row['stored_rows'] ?? 0) });
+  }
+  return { database: databaseFigures(size, path), tables: measured };
 }

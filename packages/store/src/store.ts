@@ -3,7 +3,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { PlainValue } from './duckdb-value.js';
 import type { MaintenanceOutcome } from './maintenance-outcome.js';
 import type { StorageSnapshot } from './storage-snapshot.js';
-import type { WriteOutcome } from './write-outcome.js';
+import type { DeferMeasure, PendingWrite, WriteOutcome } from './write-outcome.js';
 
 /** A row read from the store, keyed by column name. */
 export type Row = Record<string, PlainValue>;
@@ -67,19 +67,26 @@ export interface Store {
   query(sql: string, params?: QueryParams): Promise<Row[]>;
   /** Creates a dataset's schema and table unless they exist. */
   ensureDataset(ds: DatasetSchema): Promise<void>;
-  /** Appends a batch to its dataset's table through DuckDB data chunks. */
+  /**
+   * Appends a batch to its dataset's table through DuckDB data chunks. Like
+   * every write that takes `{ measure: false }`, it then returns a
+   * {@link PendingWrite} for `measureWrites` instead of measuring at once.
+   */
   ingest(ds: DatasetSchema, batch: ColumnBatch): Promise<WriteOutcome>;
+  ingest(ds: DatasetSchema, batch: ColumnBatch, options: DeferMeasure): Promise<PendingWrite>;
   /** Appends rows given as records, checked against the dataset like a batch. */
   ingestRows(ds: DatasetSchema, rows: readonly Readonly<Record<string, CellValue>>[]): Promise<WriteOutcome>;
   /** Replaces a table or view with the result of a SELECT. */
   materialize(request: MaterializeRequest): Promise<WriteOutcome>;
   /** Deletes the rows of a table that match a condition. */
   deleteRows(request: DeleteRequest): Promise<WriteOutcome>;
+  deleteRows(request: DeleteRequest, options: DeferMeasure): Promise<PendingWrite>;
   /**
    * Appends the rows of a SELECT to an existing table whose columns it
    * matches by position; the outcome is an `ingest` of that many rows.
    */
   insertSelect(request: InsertSelectRequest): Promise<WriteOutcome>;
+  insertSelect(request: InsertSelectRequest, options: DeferMeasure): Promise<PendingWrite>;
   /**
    * Deletes the rows a condition picks and appends the rows of a SELECT in
    * one `replace` write, measured once after both (a delete and an insert
@@ -87,6 +94,15 @@ export interface Store {
    * The SELECT runs after the delete.
    */
   replaceRows(request: ReplaceRowsRequest): Promise<WriteOutcome>;
+  replaceRows(request: ReplaceRowsRequest, options: DeferMeasure): Promise<PendingWrite>;
+  /**
+   * Completes writes done with `{ measure: false }` into outcomes, in their
+   * order, with one query for all of them: each target's live and stored rows
+   * and the database's sizes and blocks as they are now, after every write of
+   * the list (so the outcomes of two writes to one table report the same
+   * counts, those after the later). Every target must still exist.
+   */
+  measureWrites(writes: readonly PendingWrite[]): Promise<WriteOutcome[]>;
   /**
    * Runs `fn` inside one transaction on the store's connection: everything it
    * wrote becomes visible at once when it resolves, and nothing of it remains

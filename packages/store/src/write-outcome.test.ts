@@ -121,6 +121,49 @@ describe('WriteOutcome', () => {
     }
   });
 
+  it('measures writes left pending with one query, as an immediate measure after the last would', async () => {
+    const { store, path } = await fileStore();
+    const other = defineDataset({ ...items, name: 'evidence.others' });
+    try {
+      await store.ensureDataset(items);
+      await store.ensureDataset(other);
+      const pending = [
+        await store.ingest(items, itemsBatch(ROWS), { measure: false }),
+        await store.ingest(other, itemsBatch(1_000), { measure: false }),
+        await store.deleteRows({ table: items.name, where: 'seq % 3 = 0' }, { measure: false }),
+        await store.insertSelect({ table: other.name, sql: 'SELECT seq + 1000, label FROM evidence.items WHERE seq < 10' /* six left of ten */ }, { measure: false }),
+        await store.replaceRows({ table: other.name, where: 'seq < 5', sql: 'SELECT 5000, ?', params: ['new'] }, { measure: false }),
+      ];
+      // Nothing measured yet: a pending write carries only what the write itself knew.
+      expect(pending.map((w) => [w.target, w.operation, w.rowsInserted, w.rowsDeleted])).toEqual([
+        ['evidence.items', 'ingest', ROWS, 0],
+        ['evidence.others', 'ingest', 1_000, 0],
+        ['evidence.items', 'delete', 0, ROWS / 3],
+        ['evidence.others', 'ingest', 6, 0],
+        ['evidence.others', 'replace', 1, 5],
+      ]);
+      expect(pending.every((w) => !('tableRowCount' in w) && w.durationMs >= 0)).toBe(true);
+      const outcomes = (await store.measureWrites(pending)).map((o) => WriteOutcomeSchema.parse(o));
+      // What a write measured at once reports now, after every pending write; a second write to each table is measured against it.
+      const itemsNow = await store.deleteRows({ table: items.name, where: 'false' });
+      const othersNow = await store.deleteRows({ table: other.name, where: 'false' });
+      expect(outcomes.map((o) => o.target)).toEqual(pending.map((w) => w.target));
+      expect(outcomes.map((o) => o.durationMs)).toEqual(pending.map((w) => w.durationMs));
+      for (const o of outcomes) {
+        const now = o.target === items.name ? itemsNow : othersNow;
+        expect([o.tableRowCount, o.storedRowCount, o.totalBlocks, o.freeBlocks, o.blockSize]).toEqual([now.tableRowCount, now.storedRowCount, now.totalBlocks, now.freeBlocks, now.blockSize]);
+        expect(o.walBytes).toBe(onDisk(path).walBytes);
+      }
+      expect(outcomes[0]?.tableRowCount).toBe(ROWS - ROWS / 3);
+      expect(outcomes[0]?.storedRowCount).toBe(ROWS);
+      expect(outcomes[1]?.tableRowCount).toBe(1_000 + 6 - 5 + 1);
+      expect(await store.measureWrites([])).toEqual([]);
+      await expect(store.measureWrites([{ target: 'evidence.gone', operation: 'delete', rowsInserted: 0, rowsDeleted: 1, durationMs: 1 }])).rejects.toThrow(/gone/);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('rejects outcomes with impossible figures', () => {
     const good = {
       target: 'a.b', operation: 'ingest', rowsInserted: 1, rowsDeleted: 0, tableRowCount: 1, storedRowCount: 1, durationMs: 0.5,

@@ -32,3 +32,23 @@ export const WriteOutcomeSchema = z.object({
   freeBlocks: z.number().int().nonnegative(),
 });
 export type WriteOutcome = z.infer<typeof WriteOutcomeSchema>;
+
+/**
+ * A write done with its measuring left for later (a write method's
+ * `{ measure: false }`): what it did, timed, but not yet what the table and
+ * the database look like after it. `Store.measureWrites` completes a list of
+ * them into outcomes with one query, where measuring each write at once
+ * costs a query of 2–5 ms per write.
+ */
+export interface PendingWrite {
+  readonly target: string;
+  readonly operation: Exclude<WriteOperation, 'materialize-table' | 'materialize-view'>;
+  readonly rowsInserted: number;
+  readonly rowsDeleted: number;
+  readonly durationMs: number;
+}
+
+/** Asks a write method to leave its measuring to `Store.measureWrites` and return a {@link PendingWrite}. */
+export interface DeferMeasure {
+  readonly measure: false;
+}
