@@ -22,7 +22,7 @@ import { maintenanceLogDataset, openStore } from '@anatomy/store';
 import type { LockWaitInfo, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
-import { carriedFileColumn, planInTransaction, relationFileColumns, viewFileColumn } from './plan-report.js';
+import { carriedFileColumn, nullFreeFileColumns, planInTransaction, relationFileColumns, viewFileColumn } from './plan-report.js';
 import type { PlannedExecution } from './plan-report.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import { OUTPUT_TABLES } from './run-artifacts.js';
@@ -340,6 +340,7 @@ async function executeViews(
           inPlace: incremental.inPlace === true,
           parseTree: parseTrees.get(name),
           fileColumns: incremental.fileColumns,
+          nullFree: incremental.nullFree,
           reads: incremental.reads,
           inline: incremental.inline,
           digest: OUTPUT_TABLES.includes(name),
@@ -463,6 +464,8 @@ interface IncrementalViews extends AffectedInput {
   readonly changes: Map<string, DigestChange>;
   /** The column naming each row's file, of every relation that has one: evidence by its role, file-local views by their locality. */
   readonly fileColumns: ReadonlyMap<string, string>;
+  /** Those relations whose file column cannot hold NULL (see `nullFreeFileColumns`). */
+  readonly nullFree: ReadonlySet<string>;
   /** Limited reads of those relations, parsed once for the build. */
   readonly reads: Map<string, unknown>;
   /** The SQL of the file-local views kept inline, which a limited read expands with their own inputs limited. */
@@ -684,6 +687,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
             limitedReads: new Map(),
             changes: new Map(),
             fileColumns: relationFileColumns(registry, planned.locality, planned.signals),
+            nullFree: nullFreeFileColumns(registry, planned.locality),
             reads: new Map(),
             inline: new Map(
               planned.report.tasks

@@ -108,6 +108,33 @@ describe("fileFilteredSql", () => {
     expect(await rows(limited, ["g007"])).toEqual(await rows(view, ["g007"]));
   });
 
+  it("reads a table whose file column cannot hold NULL with the file list alone, also while a transaction writes it", async () => {
+    await store.run(`CREATE TABLE ev.owned (file_id VARCHAR NOT NULL, n BIGINT)`);
+    await store.run(`INSERT INTO ev.owned SELECT 'h' || lpad(CAST(i // 15000 AS VARCHAR), 3, '0'), i FROM range(600000) r(i)`);
+    const view = 'SELECT o.file_id, count(*) AS rows, sum(o.n) AS total FROM "ev"."owned" AS o GROUP BY ALL';
+    const columns = new Map([["ev.owned", "file_id"]]);
+    const scanned = async (sql: string): Promise<number> => {
+      const plan = await store.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`);
+      const walk = (node: { operator_rows_scanned?: number; children?: unknown[] }): number =>
+        (node.operator_rows_scanned ?? 0) + (node.children ?? []).reduce<number>((sum, child) => sum + walk(child as typeof node), 0);
+      return walk(JSON.parse(String(plan[0]?.["explain_value"])) as { children?: unknown[] });
+    };
+    const files = ["h007", "h047"];
+    const both = await fileFilteredSql(store, view, columns, files);
+    const alone = await fileFilteredSql(store, view, columns, files, new Map(), new Map(), { limited: 0, inlined: 0 }, undefined, new Set(["ev.owned"]));
+    expect(both).toMatch(/IS NULL/);
+    expect(alone).not.toMatch(/IS NULL/);
+    expect(alone.match(/"?owned"?/g)).toHaveLength(1);
+    await store.transaction(async () => {
+      // Rows written in the running transaction: the NULL test reads them all, the file list its own row groups.
+      await store.run(`INSERT INTO ev.owned SELECT 'h' || lpad(CAST(i // 15000 AS VARCHAR), 3, '0'), i FROM range(600000, 1200000) r(i)`);
+      expect(await rows(alone, files)).toEqual(await rows(view, files));
+      expect(await rows(alone, files)).toHaveLength(2);
+      expect(await scanned(alone)).toBeLessThan(await scanned(both));
+    });
+    await store.run("DROP TABLE ev.owned");
+  });
+
   it("keeps the rows with no file, which any file may join", async () => {
     const sql =
       'SELECT d.file_id, count(r.ref_id) AS refs FROM "ev"."defs" AS d LEFT JOIN "ev"."refs" AS r ON r.def_id = d.def_id GROUP BY d.file_id';

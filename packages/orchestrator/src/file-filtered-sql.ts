@@ -17,6 +17,8 @@ async function serialized(store: Store, sql: string): Promise<Json | undefined> 
 /** Placeholders of the limited-read template: a table, its file column and one file id, replaced in each copy. */
 const TEMPLATE = { schema: 'anatomy_template_schema', table: 'anatomy_template_table', column: 'anatomy_template_column', file: 'anatomy_template_file' } as const;
 const TEMPLATE_KEY = '\u0000template';
+/** The template of a read without the scan of rows of no file (see {@link tableRead}'s `nullFree`). */
+const NULL_FREE_TEMPLATE_KEY = '\u0000template\u0000null-free';
 
 /**
  * The SQL of a limited read of a stored table: its rows of the listed files
@@ -26,9 +28,16 @@ const TEMPLATE_KEY = '\u0000template';
  * stored in file order, all but one or two: 3 ms instead of 40 ms for one
  * file of `cpg.props`, 9.8 million rows), and the NULL test reads nothing
  * when the table's statistics say the column holds no NULL.
+ *
+ * A table whose file column cannot hold NULL (`nullFree`) is read with the
+ * file list alone. Its NULL test would read nothing on a stored table, but
+ * a table written in the running transaction (the evidence of the changed
+ * files) is scanned whole by it, and a union under a join keeps DuckDB from
+ * filtering the join's other side by the keys this side found.
  */
-function tableRead(table: string, column: string, list: string): string {
-  return `SELECT * FROM (SELECT * FROM ${table} AS anatomy_source WHERE ${column} IN (${list}) UNION ALL SELECT * FROM ${table} AS anatomy_source WHERE ${column} IS NULL) AS anatomy_files`;
+function tableRead(table: string, column: string, list: string, nullFree: boolean): string {
+  const files = `SELECT * FROM ${table} AS anatomy_source WHERE ${column} IN (${list})`;
+  return `SELECT * FROM (${nullFree ? files : `${files} UNION ALL SELECT * FROM ${table} AS anatomy_source WHERE ${column} IS NULL`}) AS anatomy_files`;
 }
 
 /**
@@ -38,14 +47,15 @@ function tableRead(table: string, column: string, list: string): string {
  * to parse each read took one query per table per build. Undefined when
  * the template does not have the shape expected of it.
  */
-async function limitedTableRead(store: Store, reads: Map<string, unknown>, schema: string, table: string, column: string, fileIds: readonly string[]): Promise<Json | undefined> {
-  if (!reads.has(TEMPLATE_KEY)) {
+async function limitedTableRead(store: Store, reads: Map<string, unknown>, schema: string, table: string, column: string, fileIds: readonly string[], nullFree: boolean): Promise<Json | undefined> {
+  const key = nullFree ? NULL_FREE_TEMPLATE_KEY : TEMPLATE_KEY;
+  if (!reads.has(key)) {
     const c = quoteIdentifier(TEMPLATE.column);
-    const parsed = await serialized(store, tableRead(`${quoteIdentifier(TEMPLATE.schema)}.${quoteIdentifier(TEMPLATE.table)}`, c, sqlString(TEMPLATE.file)));
+    const parsed = await serialized(store, tableRead(`${quoteIdentifier(TEMPLATE.schema)}.${quoteIdentifier(TEMPLATE.table)}`, c, sqlString(TEMPLATE.file), nullFree));
     const statements = parsed?.['statements'];
-    reads.set(TEMPLATE_KEY, Array.isArray(statements) && isObject(statements[0]) && isObject(statements[0]['node']) ? statements[0]['node']['from_table'] : undefined);
+    reads.set(key, Array.isArray(statements) && isObject(statements[0]) && isObject(statements[0]['node']) ? statements[0]['node']['from_table'] : undefined);
   }
-  const template = reads.get(TEMPLATE_KEY);
+  const template = reads.get(key);
   if (!isObject(template) || fileIds.length === 0) return undefined;
   const read = structuredClone(template);
   let tables = 0;
@@ -65,7 +75,7 @@ async function limitedTableRead(store: Store, reads: Map<string, unknown>, schem
       lists += 1;
     }
   }
-  return tables === 2 && lists === 1 ? read : undefined;
+  return tables === (nullFree ? 1 : 2) && lists === 1 ? read : undefined;
 }
 
 /** Every object of a parse tree that holds a base-table reference, with the key it sits under. */
@@ -126,6 +136,8 @@ export async function fileFilteredSql(
   tally: LimitedReads = { limited: 0, inlined: 0 },
   /** DuckDB's parse tree of `sql` when the caller has it (a plan bundle's), not asked for again; it is not changed. */
   parsed?: unknown,
+  /** The relations whose file column cannot hold NULL (see `nullFreeFileColumns`): read without a scan for rows of no file. */
+  nullFree: ReadonlySet<string> = new Set(),
 ): Promise<string> {
   const tree = isObject(parsed) && parsed['error'] !== true && Array.isArray(parsed['statements']) ? (structuredClone(parsed) as Json) : await serialized(store, sql);
   if (tree === undefined) return sql;
@@ -139,15 +151,15 @@ export async function fileFilteredSql(
     if (!reads.has(read)) {
       const c = quoteIdentifier(column);
       const own = inline.get(relation);
-      const table = own === undefined ? await limitedTableRead(store, reads, String(ref['schema_name']), String(ref['table_name']), column, fileIds) : undefined;
+      const table = own === undefined ? await limitedTableRead(store, reads, String(ref['schema_name']), String(ref['table_name']), column, fileIds, nullFree.has(relation)) : undefined;
       if (table !== undefined) reads.set(read, table);
       else {
         // An inline view's own SQL, its inputs limited in turn (the views it reads were planned before it: no cycle).
         // An inline view's SQL is read once, with one filter: two scans would compute it twice.
         const limited =
           own === undefined
-            ? tableRead(`${quoteIdentifier(String(ref['schema_name']))}.${quoteIdentifier(String(ref['table_name']))}`, c, list)
-            : `SELECT * FROM (SELECT * FROM (${await fileFilteredSql(store, own, fileColumns, fileIds, reads, inline)}) AS anatomy_source WHERE ${c} IN (${list}) OR ${c} IS NULL) AS anatomy_files`;
+            ? tableRead(`${quoteIdentifier(String(ref['schema_name']))}.${quoteIdentifier(String(ref['table_name']))}`, c, list, nullFree.has(relation))
+            : `SELECT * FROM (SELECT * FROM (${await fileFilteredSql(store, own, fileColumns, fileIds, reads, inline, undefined, undefined, nullFree)}) AS anatomy_source WHERE ${c} IN (${list}) OR ${c} IS NULL) AS anatomy_files`;
         const parsed = await serialized(store, limited);
         const statements = parsed?.['statements'];
         const node = Array.isArray(statements) && isObject(statements[0]) && isObject(statements[0]['node']) ? statements[0]['node']['from_table'] : undefined;

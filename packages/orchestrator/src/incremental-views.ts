@@ -315,6 +315,8 @@ export async function updateView(
     readonly columns?: readonly string[] | null;
     /** The file column of each relation that has one: a view updated by file reads only those files' rows of them (see `fileFilteredSql`). */
     readonly fileColumns?: ReadonlyMap<string, string>;
+    /** Relations of `fileColumns` whose file column cannot hold NULL, read without a scan for rows of no file. */
+    readonly nullFree?: ReadonlySet<string>;
     /** Parsed limited reads shared by the views of one build (see `fileFilteredSql`). */
     readonly reads?: Map<string, unknown>;
     /** The SQL of file-local views kept inline, read with their own inputs limited (see `fileFilteredSql`). */
@@ -394,7 +396,7 @@ export async function updateView(
         : options.fileColumns === undefined || keyed === undefined
           ? options.fileColumns
           : new Map([...options.fileColumns].filter(([r]) => keyed.anchors.includes(r) && !foreign.has(r)));
-    const sql = limitable === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, limitable, files, options.reads, options.inline, tally, options.parseTree);
+    const sql = limitable === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, limitable, files, options.reads, options.inline, tally, options.parseTree, options.nullFree);
     // Recomputed for a file, a view's rows often come out as they were (an edit that touched no import leaves the imports' views alike):
     // only the rows that differ are written, and they tell which files' rows changed.
     const replaced = await replaceChangedRows(store, {

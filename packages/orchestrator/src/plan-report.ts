@@ -191,6 +191,25 @@ export function relationFileColumns(registry: SchemaRegistry, locality: Readonly
 }
 
 /**
+ * The relations of {@link relationFileColumns} whose file column cannot
+ * hold NULL: registered datasets (not views, whose tables DuckDB creates
+ * without constraints) that declare their file identity not nullable, a
+ * constraint the table enforces. A limited read of one needs no scan for
+ * its rows of no file (see `fileFilteredSql`).
+ *
+ * @example
+ * nullFreeFileColumns(registry, planned.locality).has('evidence.py_defs'); // true
+ */
+export function nullFreeFileColumns(registry: SchemaRegistry, locality: Readonly<Record<string, FileLocality>>): Set<string> {
+  const free = new Set<string>();
+  for (const ds of registry.list()) {
+    const identity = columnsWithRole(ds, 'file-identity')[0];
+    if (identity !== undefined && !identity.nullable && locality[ds.name] === undefined) free.add(ds.name);
+  }
+  return free;
+}
+
+/**
  * The column an incremental build reads a view's rows by file with: a
  * file-local view's file column, else the one it hands its rows' file on
  * in (see {@link carriedFileColumn}); null for a view of neither. A table
