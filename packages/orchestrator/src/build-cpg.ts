@@ -37,7 +37,7 @@ import type { EvidenceDigests } from './replace-file-evidence.js';
 import { sinceReuse, statReuse } from './since-reuse.js';
 import type { SinceReuse } from './since-reuse.js';
 import type { LimitedReads } from './file-filtered-sql.js';
-import { dropPreviousTables, groupedAffected, keyedAffected, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
+import { dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFreeStoredViews, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
 import type { NameHolder } from './incremental-views.js';
 import type { AffectedFiles, AffectedInput, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
@@ -354,6 +354,7 @@ async function executeViews(
           ...(incremental.probedKeys.get(name) === undefined ? {} : { keys: incremental.probedKeys.get(name) ?? [] }),
         });
         incremental.changed.set(name, result.changed);
+        if (!result.keepsNullFree) incremental.nullFree.delete(name);
         if (result.changedKeys !== undefined) incremental.changedKeys.set(name, result.changedKeys);
         incremental.changes.set(name, result.change);
         outcomes.push(...result.outcomes);
@@ -464,8 +465,12 @@ interface IncrementalViews extends AffectedInput {
   readonly changes: Map<string, DigestChange>;
   /** The column naming each row's file, of every relation that has one: evidence by its role, file-local views by their locality. */
   readonly fileColumns: ReadonlyMap<string, string>;
-  /** Those relations whose file column cannot hold NULL (see `nullFreeFileColumns`). */
-  readonly nullFree: ReadonlySet<string>;
+  /**
+   * Those relations whose file column holds no NULL: evidence that cannot
+   * (see `nullFreeFileColumns`), and views whose stored table held none as
+   * the build began and whose updates so far kept it so (see `nullFreeStoredViews`).
+   */
+  readonly nullFree: Set<string>;
   /** Limited reads of those relations, parsed once for the build. */
   readonly reads: Map<string, unknown>;
   /** The SQL of the file-local views kept inline, which a limited read expands with their own inputs limited. */
@@ -671,6 +676,10 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
       });
     }
     if (!planned.fromCache) outcomes.push(...(await writePlanCache(store, planCache.key, analysisOf(lineages, planned))));
+    const fileColumns = relationFileColumns(registry, planned.locality, planned.signals);
+    // Views stored again by this build, except those whose rows of no file are expected (a NULL file column in some branch).
+    const storedViews = new Set(planned.report.tasks.filter((t) => t.cachePolicy !== 'inline-view').map((t) => t.name));
+    const storedFileColumns = new Map([...fileColumns].filter(([r]) => previous.has(r) && storedViews.has(r) && planned.locality[r]?.nullFile === undefined));
     const views: IncrementalViews | undefined =
       increment.mode === 'full'
         ? undefined
@@ -686,8 +695,8 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
             updates: new Map(),
             limitedReads: new Map(),
             changes: new Map(),
-            fileColumns: relationFileColumns(registry, planned.locality, planned.signals),
-            nullFree: nullFreeFileColumns(registry, planned.locality),
+            fileColumns,
+            nullFree: new Set([...nullFreeFileColumns(registry, planned.locality), ...(await nullFreeStoredViews(store, storedFileColumns, inPlace))]),
             reads: new Map(),
             inline: new Map(
               planned.report.tasks

@@ -2,7 +2,7 @@ import type { FileLocality } from '@anatomy/plan-signals';
 import type { ManifestView } from '@anatomy/semantic-ir';
 import { openStore, tableDigest, updateDigest } from '@anatomy/store';
 import { describe, expect, it } from 'vitest';
-import { affectedFiles, dropPreviousTables, groupedAffected, keyedAffected, nameHolders, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
+import { affectedFiles, dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFreeStoredViews, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
 
 const local = (view: string): FileLocality => ({ view, local: true, column: 'file_id', reason: 'test' });
 const global = (view: string): FileLocality => ({ view, local: false, column: null, reason: 'test' });
@@ -139,6 +139,27 @@ describe('nameHolders', () => {
   });
 });
 
+describe('nullFreeStoredViews', () => {
+  it('names the stored views whose file column holds no NULL, set aside or in place', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      await store.run(`CREATE SCHEMA norm;
+        CREATE TABLE norm.a AS SELECT * FROM (VALUES ('file:1', 1), ('file:2', 2)) v(file_id, n);
+        CREATE TABLE norm.b AS SELECT * FROM (VALUES ('file:1', 1), (NULL, 2)) v(file_id, n);
+        CREATE TABLE norm.c AS SELECT * FROM (VALUES (NULL, 'file:1')) v(file_id, owner)`);
+      const columns = new Map([['norm.a', 'file_id'], ['norm.b', 'file_id'], ['norm.c', 'owner']]);
+      expect([...(await nullFreeStoredViews(store, columns, true))]).toEqual(['norm.a', 'norm.c']);
+      expect([...(await nullFreeStoredViews(store, new Map(), true))]).toEqual([]);
+      // Set aside, the previous tables are asked under their own names.
+      const views = ['norm.a', 'norm.b', 'norm.c'].map((name) => ({ name }) as unknown as ManifestView);
+      await setAsidePreviousTables(store, views);
+      expect([...(await nullFreeStoredViews(store, columns, false))]).toEqual(['norm.a', 'norm.c']);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('updateView', () => {
   it('measures which files’ rows of a view recomputed whole changed, by its file column, so its readers update only those', async () => {
     const store = await openStore({ path: ':memory:' });
@@ -218,21 +239,22 @@ describe('updateView', () => {
       expect([...(await setAsidePreviousTables(store, [view, total]))].sort()).toEqual(['norm.a', 'norm.t']);
       for (const v of [view, total]) await store.materialize({ name: v.name, sql: v.sql, as: 'view' });
 
-      const patched = await updateView(store, view, { locality: local('norm.a'), affected: ['file:1', 'file:3'], hasPrevious: true });
-      expect(patched).toMatchObject({ update: 'files', rows: 2, changed: ['file:1', 'file:3'] });
+      const patched = await updateView(store, view, { locality: local('norm.a'), affected: ['file:1', 'file:3'], hasPrevious: true, fileColumns: new Map([['norm.a', 'file_id']]) });
+      // Written by its file column, the rows all name a file: a table free of NULLs there stays so.
+      expect(patched).toMatchObject({ update: 'files', rows: 2, changed: ['file:1', 'file:3'], keepsNullFree: true });
       // One write of the rows that differ: file:1's two old rows and file:3's go, file:1's new one comes.
       expect(patched.outcomes.map((o) => [o.operation, o.rowsDeleted, o.rowsInserted])).toEqual([['replace', 3, 1]]);
       expect(await rows('SELECT file_id, n FROM norm.a ORDER BY n')).toEqual([{ file_id: 'file:2', n: 30 }, { file_id: 'file:1', n: 70 }]);
 
       const whole = await updateView(store, total, { locality: global('norm.t'), affected: 'all', hasPrevious: true });
-      expect(whole).toMatchObject({ update: 'full', rows: 1 });
+      expect(whole).toMatchObject({ update: 'full', rows: 1, keepsNullFree: false });
       expect(await rows('SELECT n FROM norm.t')).toEqual([{ n: 2n }]);
       expect(await rows("SELECT table_name FROM information_schema.tables WHERE table_name LIKE '%anatomy_prev'")).toEqual([]);
 
       // Nothing changed: the previous table comes back as it was.
       expect([...(await setAsidePreviousTables(store, [view]))]).toEqual(['norm.a']);
       await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
-      expect(await updateView(store, view, { locality: local('norm.a'), affected: [], hasPrevious: true })).toMatchObject({ update: 'unchanged', rows: 2, outcomes: [] });
+      expect(await updateView(store, view, { locality: local('norm.a'), affected: [], hasPrevious: true })).toMatchObject({ update: 'unchanged', rows: 2, outcomes: [], keepsNullFree: true });
       expect((await rows("SELECT table_type FROM information_schema.tables WHERE table_schema = 'norm' AND table_name = 'a'"))[0]).toEqual({ table_type: 'BASE TABLE' });
 
       // A view with rows of no file: the affected files' rows and the NULL ones are recomputed, the digest follows both.
@@ -250,8 +272,9 @@ describe('updateView', () => {
       await setAsidePreviousTables(store, [nodes]);
       await store.materialize({ name: nodes.name, sql: nodes.sql, as: 'view' });
       const withNulls: FileLocality = { view: nodes.name, local: true, column: 'file_id', nullFile: { inputs: ['evidence.s'] }, reason: 'test' };
-      const nulls = await updateView(store, nodes, { locality: withNulls, affected: { files: ['file:2'], nulls: true }, hasPrevious: true, digest: true });
-      expect(nulls).toMatchObject({ update: 'files', rows: 5 });
+      const nulls = await updateView(store, nodes, { locality: withNulls, affected: { files: ['file:2'], nulls: true }, hasPrevious: true, digest: true, fileColumns: new Map([['norm.n', 'file_id']]) });
+      // Its rows of no file were written too.
+      expect(nulls).toMatchObject({ update: 'files', rows: 5, keepsNullFree: false });
       // Of the recomputed rows (file:2's and those of no file), file:2's old row goes, its new one and s333's come; the two rows of 2 stay.
       expect(nulls.outcomes.map((o) => [o.operation, o.rowsDeleted, o.rowsInserted])).toEqual([['replace', 1, 2]]);
       expect(await rows('SELECT file_id, n FROM norm.n ORDER BY n, file_id')).toEqual([

@@ -76,6 +76,26 @@ function previousTable(name: string, inPlace: boolean): string {
   return inPlace ? name : `${schema}.${table}${PREVIOUS}`;
 }
 
+/**
+ * Which of the given views' stored tables (the previous build's, `view` →
+ * its file column) hold no NULL in their file column, in one query. Asked
+ * before any of them is updated, so DuckDB answers most from the tables'
+ * statistics without reading a row; a view stays free of NULLs while its
+ * updates write only rows of named files (see `updateView`'s
+ * `keepsNullFree`), and a limited read of it then needs no scan for rows
+ * of no file (see `fileFilteredSql`).
+ *
+ * @example
+ * await nullFreeStoredViews(store, new Map([['derived.loads', 'file_id']]), true); // Set { 'derived.loads' }
+ */
+export async function nullFreeStoredViews(store: Store, views: ReadonlyMap<string, string>, inPlace: boolean): Promise<Set<string>> {
+  const names = [...views.keys()].sort();
+  if (names.length === 0) return new Set();
+  const probes = names.map((name, i) => `SELECT ${i} AS i, EXISTS (SELECT 1 FROM ${quotedName(previousTable(name, inPlace))} WHERE ${quoteIdentifier(views.get(name) ?? '')} IS NULL) AS found`);
+  const rows = await store.query(probes.join(' UNION ALL '));
+  return new Set(rows.filter((r) => r['found'] === false).map((r) => names[Number(r['i'])] ?? ''));
+}
+
 /** What holds a name in the catalog: a view, a table, or nothing. */
 export type NameHolder = 'VIEW' | 'BASE TABLE' | null;
 
@@ -346,6 +366,11 @@ export async function updateView(
   readonly reads?: LimitedReads;
   /** With `keys`, the values the changed rows hold in them; absent when not measured. */
   readonly changedKeys?: Readonly<Record<string, readonly (string | null)[]>>;
+  /**
+   * Whether the update wrote only rows whose file column (`fileColumns`'
+   * entry for the view) names a file: a table free of NULLs there stays so.
+   */
+  readonly keepsNullFree: boolean;
 }> {
   const { schema, table } = split(view.name);
   const previous = quoted(schema, `${table}${PREVIOUS}`);
@@ -378,7 +403,7 @@ export async function updateView(
   });
   if (options.hasPrevious && files !== 'all' && files.length === 0 && !nulls) {
     await restore();
-    return { update: 'unchanged', rows: await rowsAfter(), outcomes: [], change: { kind: 'unchanged' }, changed: [], ...(options.keys === undefined ? {} : { changedKeys: Object.fromEntries(options.keys.map((k) => [k, []])) }) };
+    return { update: 'unchanged', keepsNullFree: true, rows: await rowsAfter(), outcomes: [], change: { kind: 'unchanged' }, changed: [], ...(options.keys === undefined ? {} : { changedKeys: Object.fromEntries(options.keys.map((k) => [k, []])) }) };
   }
   if (options.hasPrevious && files !== 'all' && column !== null) {
     await restore();
@@ -410,7 +435,9 @@ export async function updateView(
     }, { measure: false });
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : replaced.digests === undefined ? { kind: 'rewritten' } : { kind: 'rows', ...replaced.digests };
     const changed = options.measure === true ? measuredChange(replaced.changedGroups) : grouped === undefined ? affected : 'all';
-    return { update: 'files', ...(await written(replaced)), change, changed, reads: tally };
+    // Rows written were picked by `column` naming one of the files: its own file column, unless the view is grouped by another.
+    const keepsNullFree = !nulls && column === options.fileColumns?.get(view.name);
+    return { update: 'files', keepsNullFree, ...(await written(replaced)), change, changed, reads: tally };
   }
   if (options.hasPrevious) {
     // Brought up to date in place rather than created anew: DuckDB estimates a table created in the
@@ -422,11 +449,11 @@ export async function updateView(
     const replaced = await replaceChangedRows(store, { table: view.name, sql: view.sql, by, ...projection, ...keys }, { measure: false });
     const changed: AffectedFiles = options.measure === true ? measuredChange(replaced.changedGroups) : 'all';
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : { kind: 'rewritten' };
-    return { update: 'full', ...(await written(replaced)), change, changed };
+    return { update: 'full', keepsNullFree: false, ...(await written(replaced)), change, changed };
   }
   const clusterBy = options.clusterBy ?? null;
   const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) });
-  return { update: 'full', rows: outcome.rowsInserted, outcomes: [outcome], change: { kind: 'rewritten' }, changed: 'all' };
+  return { update: 'full', keepsNullFree: false, rows: outcome.rowsInserted, outcomes: [outcome], change: { kind: 'rewritten' }, changed: 'all' };
 }
 
 /**
