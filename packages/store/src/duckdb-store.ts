@@ -119,6 +119,10 @@ export class DuckDbStore implements Store {
     await this.run(createTableSql(ds));
   }
 
+  async ensureDatasets(datasets: readonly DatasetSchema[]): Promise<void> {
+    if (datasets.length > 0) await this.run(datasets.map(createTableSql).join('\n'));
+  }
+
   async ingest(ds: DatasetSchema, batch: ColumnBatch): Promise<WriteOutcome>;
   async ingest(ds: DatasetSchema, batch: ColumnBatch, options: DeferMeasure): Promise<PendingWrite>;
   async ingest(ds: DatasetSchema, batch: ColumnBatch, options?: DeferMeasure): Promise<WriteOutcome | PendingWrite> {

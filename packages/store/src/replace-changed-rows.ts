@@ -1,5 +1,6 @@
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import { describeColumns } from './describe-columns.js';
+import type { DescribedColumn } from './describe-columns.js';
 import type { QueryParams, Store } from './store.js';
 import { StoreError } from './store-error.js';
 import { EMPTY_DIGEST, rowsDigest } from './table-digest.js';
@@ -47,6 +48,8 @@ export interface ReplaceChangedRowsRequest {
   readonly digest?: boolean;
   /** Columns whose values in the changed rows to report (see `changedKeys`). */
   readonly keys?: readonly string[];
+  /** The table's columns as `describeColumns` gives them, when the caller has them: not asked for again. */
+  readonly described?: readonly DescribedColumn[];
 }
 
 // Session-local scratch tables (the temp catalog is never written to the database file).
@@ -81,7 +84,7 @@ const CHANGED = 'temp.main.anatomy_replace_changed';
 export async function replaceChangedRows(store: Store, request: ReplaceChangedRowsRequest): Promise<ReplacedRows>;
 export async function replaceChangedRows(store: Store, request: ReplaceChangedRowsRequest, options: DeferMeasure): Promise<ReplacedRows<PendingWrite>>;
 export async function replaceChangedRows(store: Store, request: ReplaceChangedRowsRequest, options?: DeferMeasure): Promise<ReplacedRows<WriteOutcome | PendingWrite>> {
-  const columns = await describeColumns(store, request.table);
+  const columns = request.described ?? (await describeColumns(store, request.table));
   const by = request.by ?? null;
   if (by !== null && !columns.some((c) => c.name === by)) {
     throw StoreError.create('UnknownColumn', `cannot report changes of ${request.table} by ${by}: it has no such column`, { hint: 'name a column of the table, or pass null' });

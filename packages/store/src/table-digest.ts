@@ -4,7 +4,7 @@ import type { Fingerprint } from '@anatomy/contracts';
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import { z } from 'zod';
 import type { QueryParam, QueryParams, Store } from './store.js';
-import { describeColumns } from './describe-columns.js';
+import { describeColumns, describeTables } from './describe-columns.js';
 import type { DescribedColumn } from './describe-columns.js';
 import { StoreError } from './store-error.js';
 
@@ -180,10 +180,12 @@ export interface GroupDigestRequest {
 export async function groupDigestsOfTables(store: Store, requests: readonly GroupDigestRequest[], values?: readonly string[]): Promise<Map<string, Map<string | null, RowDigest>>> {
   const parts: string[] = [];
   const tables: string[] = [];
+  // Every table's columns from one catalog query rather than a DESCRIBE each.
+  const described = await describeTables(store, requests.map((r) => r.table));
   for (const { table, column, columns: wantedColumns } of requests) {
     if (tables.includes(table)) continue;
     const quoted = table.split('.').map(quoteIdentifier).join('.');
-    const columns = await describeColumns(store, table);
+    const columns = [...(described.get(table) ?? [])];
     if (column !== null && !columns.some((c) => c.name === column)) {
       throw StoreError.create('UnknownColumn', `cannot digest ${table} by ${column}: it has no such column`, { hint: 'name a column of the table, or pass null to digest it whole' });
     }

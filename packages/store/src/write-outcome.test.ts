@@ -125,8 +125,10 @@ describe('WriteOutcome', () => {
     const { store, path } = await fileStore();
     const other = defineDataset({ ...items, name: 'evidence.others' });
     try {
-      await store.ensureDataset(items);
-      await store.ensureDataset(other);
+      // Both tables in one statement, and again without harm.
+      await store.ensureDatasets([items, other]);
+      await store.ensureDatasets([items, other]);
+      await store.ensureDatasets([]);
       const pending = [
         await store.ingest(items, itemsBatch(ROWS), { measure: false }),
         await store.ingest(other, itemsBatch(1_000), { measure: false }),
