@@ -19,7 +19,7 @@ import { runSchedule } from '@anatomy/scheduler';
 import { compileProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import { maintenanceLogDataset, openStore } from '@anatomy/store';
-import type { LockWaitInfo, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
+import type { DescribedColumn, LockWaitInfo, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
 import { carriedFileColumn, nullFreeFileColumns, planInTransaction, relationFileColumns, viewFileColumn } from './plan-report.js';
@@ -37,7 +37,7 @@ import type { EvidenceDigests } from './replace-file-evidence.js';
 import { sinceReuse, statReuse } from './since-reuse.js';
 import type { SinceReuse } from './since-reuse.js';
 import type { LimitedReads } from './file-filtered-sql.js';
-import { dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFreeStoredViews, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
+import { dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFreeStoredViews, setAsidePreviousTables, storedViewColumns, storedViewRows, updateView, viewAffected } from './incremental-views.js';
 import type { NameHolder } from './incremental-views.js';
 import type { AffectedFiles, AffectedInput, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
@@ -341,6 +341,8 @@ async function executeViews(
           parseTree: parseTrees.get(name),
           fileColumns: incremental.fileColumns,
           nullFree: incremental.nullFree,
+          ...describedOf(incremental.described, name),
+          ...(incremental.rowsBefore.has(name) ? { rowsBefore: incremental.rowsBefore.get(name) ?? 0 } : {}),
           reads: incremental.reads,
           inline: incremental.inline,
           digest: OUTPUT_TABLES.includes(name),
@@ -471,6 +473,10 @@ interface IncrementalViews extends AffectedInput {
    * the build began and whose updates so far kept it so (see `nullFreeStoredViews`).
    */
   readonly nullFree: Set<string>;
+  /** The columns of the previous build's tables of the views stored again, by view (see `storedViewColumns`). */
+  readonly described: ReadonlyMap<string, readonly DescribedColumn[]>;
+  /** Their live rows as the build began (see `storedViewRows`). */
+  readonly rowsBefore: ReadonlyMap<string, number>;
   /** Limited reads of those relations, parsed once for the build. */
   readonly reads: Map<string, unknown>;
   /** The SQL of the file-local views kept inline, which a limited read expands with their own inputs limited. */
@@ -572,6 +578,12 @@ interface BuildContext {
   readonly manifest: SemanticProgramManifest;
 }
 
+/** A view's stored columns as an `updateView` option, when known. */
+function describedOf(described: ReadonlyMap<string, readonly DescribedColumn[]>, name: string): { described?: readonly DescribedColumn[] } {
+  const columns = described.get(name);
+  return columns === undefined ? {} : { described: columns };
+}
+
 /**
  * The build's writes in their order, those left pending measured now with
  * one query (a measure per write cost 2–5 ms each, dozens per build): their
@@ -627,7 +639,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
         // writeScope); an incremental one keeps the evidence of unchanged files and removes the rest.
         // A plan from the cache creates no view: the previous tables can stay where they are.
         if (increment.mode === 'incremental') previous = await setAsidePreviousTables(store, manifest.views, inPlace);
-        for (const ds of registry.list()) await store.ensureDataset(ds);
+        await store.ensureDatasets(registry.list());
         // A table left in place holds what the same program's SQL made of it (CREATE TABLE AS keeps no NOT NULL): the same manifest, else the build is full.
         await verifyStoredSchemas(store, registry, inPlace ? previous : new Set());
         if (increment.mode === 'incremental') {
@@ -696,6 +708,8 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
             limitedReads: new Map(),
             changes: new Map(),
             fileColumns,
+            described: await storedViewColumns(store, [...previous].filter((v) => storedViews.has(v)), inPlace),
+            rowsBefore: await storedViewRows(store, [...previous].filter((v) => storedViews.has(v)).sort(), inPlace),
             nullFree: new Set([...nullFreeFileColumns(registry, planned.locality), ...(await nullFreeStoredViews(store, storedFileColumns, inPlace))]),
             reads: new Map(),
             inline: new Map(

@@ -2,7 +2,7 @@ import type { FileLocality } from '@anatomy/plan-signals';
 import type { ManifestView } from '@anatomy/semantic-ir';
 import { openStore, tableDigest, updateDigest } from '@anatomy/store';
 import { describe, expect, it } from 'vitest';
-import { affectedFiles, dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFreeStoredViews, setAsidePreviousTables, updateView, viewAffected } from './incremental-views.js';
+import { affectedFiles, dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFreeStoredViews, setAsidePreviousTables, storedViewRows, updateView, viewAffected } from './incremental-views.js';
 
 const local = (view: string): FileLocality => ({ view, local: true, column: 'file_id', reason: 'test' });
 const global = (view: string): FileLocality => ({ view, local: false, column: null, reason: 'test' });
@@ -239,7 +239,9 @@ describe('updateView', () => {
       expect([...(await setAsidePreviousTables(store, [view, total]))].sort()).toEqual(['norm.a', 'norm.t']);
       for (const v of [view, total]) await store.materialize({ name: v.name, sql: v.sql, as: 'view' });
 
-      const patched = await updateView(store, view, { locality: local('norm.a'), affected: ['file:1', 'file:3'], hasPrevious: true, fileColumns: new Map([['norm.a', 'file_id']]) });
+      // Its stored rows counted before the update (four), the rows after follow from the write: 4 − 3 + 1.
+      expect(await storedViewRows(store, ['norm.a'], false)).toEqual(new Map([['norm.a', 4]]));
+      const patched = await updateView(store, view, { locality: local('norm.a'), affected: ['file:1', 'file:3'], hasPrevious: true, fileColumns: new Map([['norm.a', 'file_id']]), rowsBefore: 4 });
       // Written by its file column, the rows all name a file: a table free of NULLs there stays so.
       expect(patched).toMatchObject({ update: 'files', rows: 2, changed: ['file:1', 'file:3'], keepsNullFree: true });
       // One write of the rows that differ: file:1's two old rows and file:3's go, file:1's new one comes.

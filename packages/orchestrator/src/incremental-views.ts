@@ -2,8 +2,8 @@ import { sqlString } from '@anatomy/contracts';
 import type { FileLocality, GroupedUpdate, KeyedUpdate } from '@anatomy/plan-signals';
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { ManifestView } from '@anatomy/semantic-ir';
-import { replaceChangedRows } from '@anatomy/store';
-import type { PendingWrite, ReplacedRows, Store, WriteOutcome } from '@anatomy/store';
+import { describeTables, replaceChangedRows } from '@anatomy/store';
+import type { DescribedColumn, PendingWrite, ReplacedRows, Store, WriteOutcome } from '@anatomy/store';
 import { fileFilteredSql } from './file-filtered-sql.js';
 import type { LimitedReads } from './file-filtered-sql.js';
 import type { DigestChange } from './output-digests.js';
@@ -88,6 +88,34 @@ function previousTable(name: string, inPlace: boolean): string {
  * @example
  * await nullFreeStoredViews(store, new Map([['derived.loads', 'file_id']]), true); // Set { 'derived.loads' }
  */
+/**
+ * The live rows of the given views' stored tables (the previous build's,
+ * set aside or in place), by view, in one query before any is updated:
+ * each update then knows its rows after it from what it deleted and
+ * inserted, rather than counting them.
+ *
+ * @example
+ * (await storedViewRows(store, ['rel.calls'], true)).get('rel.calls'); // 83826
+ */
+export async function storedViewRows(store: Store, views: readonly string[], inPlace: boolean): Promise<Map<string, number>> {
+  if (views.length === 0) return new Map();
+  const rows = await store.query(views.map((v, i) => `SELECT ${i} AS i, count(*) AS n FROM ${quotedName(previousTable(v, inPlace))}`).join(' UNION ALL '));
+  return new Map(rows.map((r) => [views[Number(r['i'])] ?? '', Number(r['n'])]));
+}
+
+/**
+ * The columns of the given views' stored tables (the previous build's,
+ * set aside or in place), by view, from one catalog query: each update
+ * would otherwise describe its table on its own.
+ *
+ * @example
+ * (await storedViewColumns(store, ['rel.calls'], true)).get('rel.calls'); // [{ name: 'edge_id', type: 'VARCHAR' }, …]
+ */
+export async function storedViewColumns(store: Store, views: readonly string[], inPlace: boolean): Promise<Map<string, DescribedColumn[]>> {
+  const described = await describeTables(store, views.map((v) => previousTable(v, inPlace)));
+  return new Map(views.map((v) => [v, described.get(previousTable(v, inPlace)) ?? []]));
+}
+
 export async function nullFreeStoredViews(store: Store, views: ReadonlyMap<string, string>, inPlace: boolean): Promise<Set<string>> {
   const names = [...views.keys()].sort();
   if (names.length === 0) return new Set();
@@ -335,6 +363,10 @@ export async function updateView(
     readonly columns?: readonly string[] | null;
     /** The file column of each relation that has one: a view updated by file reads only those files' rows of them (see `fileFilteredSql`). */
     readonly fileColumns?: ReadonlyMap<string, string>;
+    /** The live rows of its stored table before the update, when known (see `storedViewRows`): not counted after it. */
+    readonly rowsBefore?: number;
+    /** The columns of its stored table, when known (see `describeTables`): not asked for again. */
+    readonly described?: readonly DescribedColumn[];
     /** Relations of `fileColumns` whose file column cannot hold NULL, read without a scan for rows of no file. */
     readonly nullFree?: ReadonlySet<string>;
     /** Parsed limited reads shared by the views of one build (see `fileFilteredSql`). */
@@ -393,17 +425,20 @@ export async function updateView(
   const affected = options.affected;
   const files = affected === 'all' ? 'all' : 'nulls' in affected ? affected.files : affected;
   const nulls = affected !== 'all' && 'nulls' in affected;
-  // The table's rows now: its writes are measured later, with the build's others.
-  const rowsAfter = async (): Promise<number> => Number((await store.query(`SELECT count(*) AS n FROM ${quoted(schema, table)}`))[0]?.['n'] ?? 0);
+  // The table's rows now: the stored rows less those deleted plus those inserted, or counted when the stored rows are not known.
+  const rowsAfter = async (write: PendingWrite | null): Promise<number> =>
+    options.rowsBefore !== undefined
+      ? options.rowsBefore - (write?.rowsDeleted ?? 0) + (write?.rowsInserted ?? 0)
+      : Number((await store.query(`SELECT count(*) AS n FROM ${quoted(schema, table)}`))[0]?.['n'] ?? 0);
   // What a replacement of the rows that differ wrote, and the keys its changed rows hold.
   const written = async (replaced: ReplacedRows<PendingWrite>): Promise<{ rows: number; outcomes: PendingWrite[]; changedKeys?: Readonly<Record<string, readonly (string | null)[]>> }> => ({
-    rows: await rowsAfter(),
+    rows: await rowsAfter(replaced.outcome),
     outcomes: replaced.outcome === null ? [] : [replaced.outcome],
     ...(replaced.changedKeys === undefined ? {} : { changedKeys: replaced.changedKeys }),
   });
   if (options.hasPrevious && files !== 'all' && files.length === 0 && !nulls) {
     await restore();
-    return { update: 'unchanged', keepsNullFree: true, rows: await rowsAfter(), outcomes: [], change: { kind: 'unchanged' }, changed: [], ...(options.keys === undefined ? {} : { changedKeys: Object.fromEntries(options.keys.map((k) => [k, []])) }) };
+    return { update: 'unchanged', keepsNullFree: true, rows: await rowsAfter(null), outcomes: [], change: { kind: 'unchanged' }, changed: [], ...(options.keys === undefined ? {} : { changedKeys: Object.fromEntries(options.keys.map((k) => [k, []])) }) };
   }
   if (options.hasPrevious && files !== 'all' && column !== null) {
     await restore();
@@ -432,6 +467,7 @@ export async function updateView(
       ...projection,
       ...keys,
       digest: options.digest === true,
+      ...(options.described === undefined ? {} : { described: options.described }),
     }, { measure: false });
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : replaced.digests === undefined ? { kind: 'rewritten' } : { kind: 'rows', ...replaced.digests };
     const changed = options.measure === true ? measuredChange(replaced.changedGroups) : grouped === undefined ? affected : 'all';
@@ -446,7 +482,7 @@ export async function updateView(
     // rows instead of 30 thousand). Only the rows that differ are written: most come out as they were.
     await restore();
     const by = options.fileColumn ?? null;
-    const replaced = await replaceChangedRows(store, { table: view.name, sql: view.sql, by, ...projection, ...keys }, { measure: false });
+    const replaced = await replaceChangedRows(store, { table: view.name, sql: view.sql, by, ...projection, ...keys, ...(options.described === undefined ? {} : { described: options.described }) }, { measure: false });
     const changed: AffectedFiles = options.measure === true ? measuredChange(replaced.changedGroups) : 'all';
     const change: DigestChange = replaced.outcome === null ? { kind: 'unchanged' } : { kind: 'rewritten' };
     return { update: 'full', keepsNullFree: false, ...(await written(replaced)), change, changed };
