@@ -77,18 +77,6 @@ function previousTable(name: string, inPlace: boolean): string {
 }
 
 /**
- * Which of the given views' stored tables (the previous build's, `view` →
- * its file column) hold no NULL in their file column, in one query. Asked
- * before any of them is updated, so DuckDB answers most from the tables'
- * statistics without reading a row; a view stays free of NULLs while its
- * updates write only rows of named files (see `updateView`'s
- * `keepsNullFree`), and a limited read of it then needs no scan for rows
- * of no file (see `fileFilteredSql`).
- *
- * @example
- * await nullFreeStoredViews(store, new Map([['derived.loads', 'file_id']]), true); // Set { 'derived.loads' }
- */
-/**
  * The live rows of the given views' stored tables (the previous build's,
  * set aside or in place), by view, in one query before any is updated:
  * each update then knows its rows after it from what it deleted and
@@ -116,6 +104,18 @@ export async function storedViewColumns(store: Store, views: readonly string[], 
   return new Map(views.map((v) => [v, described.get(previousTable(v, inPlace)) ?? []]));
 }
 
+/**
+ * Which of the given views' stored tables (the previous build's, `view` →
+ * its file column) hold no NULL in their file column, in one query. Asked
+ * before any of them is updated, so DuckDB answers most from the tables'
+ * statistics without reading a row; a view stays free of NULLs while its
+ * updates write only rows of named files (see `updateView`'s
+ * `keepsNullFree`), and a limited read of it then needs no scan for rows
+ * of no file (see `fileFilteredSql`).
+ *
+ * @example
+ * await nullFreeStoredViews(store, new Map([['derived.loads', 'file_id']]), true); // Set { 'derived.loads' }
+ */
 export async function nullFreeStoredViews(store: Store, views: ReadonlyMap<string, string>, inPlace: boolean): Promise<Set<string>> {
   const names = [...views.keys()].sort();
   if (names.length === 0) return new Set();
