@@ -32,7 +32,7 @@ import { buildStateDataset, fileManifestDataset, fileStatsDataset, readStoredBui
 import type { BuildState } from './build-state.js';
 import { planIncrement } from './incremental-plan.js';
 import type { IncrementalPlan } from './incremental-plan.js';
-import { evidenceChanges, fileEvidenceDigests, removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
+import { evidenceChanges, evidenceChangesByReader, fileEvidenceDigests, removeFileEvidence, unownedEvidence } from './replace-file-evidence.js';
 import type { EvidenceDigests } from './replace-file-evidence.js';
 import { sinceReuse, statReuse } from './since-reuse.js';
 import type { SinceReuse } from './since-reuse.js';
@@ -41,7 +41,7 @@ import { dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFr
 import type { NameHolder } from './incremental-views.js';
 import type { AffectedFiles, AffectedInput, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
-import { columnsReadBy } from './read-columns.js';
+import { columnsReadBy, columnsReadByView } from './read-columns.js';
 import { previousScanPayoffs } from './previous-scan-payoffs.js';
 import { currentOutputDigests, fingerprintsOf, outputDigestsDataset, readOutputDigests, writeOutputDigests } from './output-digests.js';
 import type { DigestChange } from './output-digests.js';
@@ -632,6 +632,8 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     let evidenceBefore: EvidenceDigests = new Map();
     // A change in a column no view reads reaches no view: only those columns are compared.
     const readColumns = columnsReadBy(lineages.values());
+    // And view by view: an evidence table's change reaches a reader only through the columns it reads.
+    const readers = columnsReadByView(lineages.values());
     const preparing = timer.run(
       'prepare store',
       async () => {
@@ -643,7 +645,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
         // A table left in place holds what the same program's SQL made of it (CREATE TABLE AS keeps no NOT NULL): the same manifest, else the build is full.
         await verifyStoredSchemas(store, registry, inPlace ? previous : new Set());
         if (increment.mode === 'incremental') {
-          evidenceBefore = await fileEvidenceDigests(store, registry, changedFiles, readColumns);
+          evidenceBefore = await fileEvidenceDigests(store, registry, changedFiles, readers);
           // The scan's own tables are cheap and rewritten whole from this scan.
           for (const ds of [filesDataset, scanDiagnosticsDataset]) outcomes.push(await store.deleteRows({ table: ds.name, where: 'true' }, { measure: false }));
           const removed = await removeFileEvidence(store, registry, [...increment.changed, ...increment.deleted]);
@@ -676,7 +678,10 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     );
     outcomes.push(...extraction.writes);
     // Which evidence tables the edit really changed, for the views reading them.
-    const evidenceChanged = increment.mode === 'incremental' ? evidenceChanges(evidenceBefore, await fileEvidenceDigests(store, registry, changedFiles, readColumns)) : new Map<string, string[]>();
+    const evidenceChanged = evidenceChangesByReader(
+      increment.mode === 'incremental' ? evidenceChanges(evidenceBefore, await fileEvidenceDigests(store, registry, changedFiles, readers)) : new Map<string, string[]>(),
+      readers,
+    );
     const planned = await timer.run(
       'plan views',
       () => planInTransaction({ manifest, store, registry, lineages, ...(increment.mode === 'incremental' && planCache.hit !== undefined ? { cached: planCache.hit } : {}) }),
@@ -703,7 +708,8 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
             changedFiles,
             read: new Set(planned.report.tasks.flatMap((t) => t.inputs)),
             readColumns,
-            changed: new Map<string, AffectedFiles>(evidenceChanged),
+            changed: new Map<string, AffectedFiles>(evidenceChanged.byTable),
+            readerChanges: evidenceChanged.byReader,
             updates: new Map(),
             limitedReads: new Map(),
             changes: new Map(),

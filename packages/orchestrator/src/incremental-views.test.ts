@@ -2,6 +2,8 @@ import type { FileLocality } from '@anatomy/plan-signals';
 import type { ManifestView } from '@anatomy/semantic-ir';
 import { openStore, tableDigest, updateDigest } from '@anatomy/store';
 import { describe, expect, it } from 'vitest';
+import { evidenceChangesByReader, evidenceReadKey } from './replace-file-evidence.js';
+import type { AffectedFiles } from './incremental-views.js';
 import { affectedFiles, dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFreeStoredViews, setAsidePreviousTables, storedViewRows, updateView, viewAffected } from './incremental-views.js';
 
 const local = (view: string): FileLocality => ({ view, local: true, column: 'file_id', reason: 'test' });
@@ -41,6 +43,30 @@ describe('affectedFiles', () => {
     const onlyGlobal = affectedFiles({ order, inputsOf: new Map([...inputsOf, ['rel.g', ['meta.other']]]), locality, changedFiles: [] });
     expect(onlyGlobal.get('cpg.n')).toEqual({ files: [], nulls: true });
     expect(affectedFiles({ order, inputsOf, locality, changedFiles: [] }).get('cpg.n')).toEqual([]);
+  });
+});
+
+describe('evidenceChangesByReader', () => {
+  it('tells each reader the files its own columns of an evidence table changed in, and every reader the union', () => {
+    const readers = new Map<string, Map<string, readonly string[] | null>>([
+      ['derived.paths', new Map([['evidence.files', ['file_id', 'path']]])],
+      ['cpg.nodes', new Map<string, readonly string[] | null>([['evidence.files', null], ['evidence.defs', ['file_id', 'name']]])],
+    ]);
+    // A file's size changed (only the whole read sees it); a def's name changed in another.
+    const changes = new Map([
+      [evidenceReadKey('evidence.files', ['file_id', 'path']), []],
+      [evidenceReadKey('evidence.files', null), ['file:1']],
+      [evidenceReadKey('evidence.defs', ['file_id', 'name']), ['file:2']],
+    ]);
+    const { byTable, byReader } = evidenceChangesByReader(changes, readers);
+    expect(Object.fromEntries(byTable)).toEqual({ 'evidence.files': ['file:1'], 'evidence.defs': ['file:2'] });
+    expect(byReader.get('derived.paths')?.get('evidence.files')).toEqual([]);
+    expect(byReader.get('cpg.nodes')?.get('evidence.files')).toEqual(['file:1']);
+    // The reader's own answer wins over the table's in viewAffected.
+    const input = { inputsOf: new Map([['derived.paths', ['evidence.files']]]), locality: { 'derived.paths': global('derived.paths') }, changedFiles: ['file:1'] };
+    const known = new Map<string, AffectedFiles>(byTable);
+    expect(viewAffected('derived.paths', input, known)).toBe('all');
+    expect(viewAffected('derived.paths', { ...input, readerChanges: byReader }, known)).toEqual([]);
   });
 });
 

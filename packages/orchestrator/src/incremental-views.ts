@@ -151,6 +151,12 @@ export interface AffectedInput {
   readonly locality: Readonly<Record<string, FileLocality>>;
   /** File ids added, changed or deleted since the previous build. */
   readonly changedFiles: readonly string[];
+  /**
+   * For a view, the files whose rows of an evidence table it reads changed
+   * in the columns it reads (see `evidenceChangesByReader`): narrower than
+   * what the table's entry in `known` says for every reader.
+   */
+  readonly readerChanges?: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
 }
 
 /**
@@ -170,7 +176,10 @@ export interface AffectedInput {
  */
 export function viewAffected(view: string, input: AffectedInput, known: ReadonlyMap<string, AffectedFiles>): AffectedFiles {
   const changed = [...new Set(input.changedFiles)].sort();
+  const own = input.readerChanges?.get(view);
   const of = (relation: string): readonly string[] | 'all' => {
+    const read = own?.get(relation);
+    if (read !== undefined) return read;
     const seen = known.get(relation);
     if (seen !== undefined) return seen !== 'all' && 'nulls' in seen ? 'all' : seen;
     // Stored tables that are not views of the program: evidence is owned by files, anything else is not.

@@ -3,7 +3,7 @@ import type { ViewLineage } from '@anatomy/plan-signals';
 import type { ManifestView } from '@anatomy/semantic-ir';
 import { openStore } from '@anatomy/store';
 import { describe, expect, it } from 'vitest';
-import { columnsReadBy } from './read-columns.js';
+import { columnsReadBy, columnsReadByView } from './read-columns.js';
 
 describe('columnsReadBy', () => {
   it('lists the columns every reader reads, and none for a relation some reader reads whole or through a NATURAL join', async () => {
@@ -25,6 +25,15 @@ describe('columnsReadBy', () => {
       expect(Object.fromEntries(read)).toEqual({ 'e.files': ['file_id', 'path'], 'e.defs': ['file_id', 'name'], 'e.refs': ['name'] });
       const widened = columnsReadBy(lineages);
       expect(Object.fromEntries(widened)).toEqual({ 'e.files': null, 'e.defs': null, 'e.refs': null });
+      // View by view, each keeps its own columns.
+      const byView = columnsReadByView(lineages);
+      expect(Object.fromEntries([...byView].map(([view, reads]) => [view, Object.fromEntries(reads)]))).toEqual({
+        'v.paths': { 'e.files': ['file_id', 'path'] },
+        'v.named': { 'e.defs': ['file_id', 'name'], 'e.files': ['file_id', 'path'], 'e.refs': ['name'] },
+        'v.count': { 'e.defs': [] },
+        'v.natural': { 'e.refs': null, 'e.defs': null },
+        'v.all': { 'e.files': null },
+      });
     } finally {
       await store.close();
     }

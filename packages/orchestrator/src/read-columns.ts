@@ -17,19 +17,35 @@ const NAMED_JOINS = new Set(['REGULAR', 'CROSS']);
  */
 export function columnsReadBy(lineages: Iterable<ViewLineage>): Map<string, readonly string[] | null> {
   const read = new Map<string, string[] | null>();
-  for (const lineage of lineages) {
-    const { requiredColumns } = inferDeps(lineage);
-    const listed = !lineage.columns.some((use) => use.relation === null) && lineage.joins.every((join) => NAMED_JOINS.has(join.refType.toUpperCase()));
-    for (const table of lineage.tables) {
-      const columns = requiredColumns[table] ?? [];
+  for (const reads of columnsReadByView(lineages).values()) {
+    for (const [table, columns] of reads) {
       const known = read.get(table);
       if (known === null) continue;
-      if (!listed || columns.includes('*')) {
-        read.set(table, null);
-        continue;
-      }
-      read.set(table, [...new Set([...(known ?? []), ...columns])].sort());
+      read.set(table, columns === null ? null : [...new Set([...(known ?? []), ...columns])].sort());
     }
   }
   return read;
+}
+
+/**
+ * {@link columnsReadBy} view by view: for each view, the columns it reads of
+ * each stored relation it reads (sorted), `null` where it reads the
+ * relation whole or its lineage cannot list them for sure.
+ *
+ * @example
+ * columnsReadByView(lineages.values()).get('derived.top_imports')?.get('evidence.files'); // ['file_id', 'path']
+ */
+export function columnsReadByView(lineages: Iterable<ViewLineage>): Map<string, Map<string, readonly string[] | null>> {
+  const byView = new Map<string, Map<string, readonly string[] | null>>();
+  for (const lineage of lineages) {
+    const { requiredColumns } = inferDeps(lineage);
+    const listed = !lineage.columns.some((use) => use.relation === null) && lineage.joins.every((join) => NAMED_JOINS.has(join.refType.toUpperCase()));
+    const reads = new Map<string, readonly string[] | null>();
+    for (const table of lineage.tables) {
+      const columns = requiredColumns[table] ?? [];
+      reads.set(table, !listed || columns.includes('*') ? null : [...new Set(columns)].sort());
+    }
+    byView.set(lineage.view, reads);
+  }
+  return byView;
 }

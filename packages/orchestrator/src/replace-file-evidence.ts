@@ -45,36 +45,81 @@ export async function removeFileEvidence(store: Store, registry: SchemaRegistry,
   return writes;
 }
 
-/** Per-file row digests of the evidence tables, by table (see {@link fileEvidenceDigests}). */
+/** Per-file row digests of the evidence tables, by read (see {@link evidenceReadKey} and {@link fileEvidenceDigests}). */
 export type EvidenceDigests = ReadonlyMap<string, ReadonlyMap<string | null, RowDigest>>;
+
+/** The key of one read of an evidence table: the table and the columns its reader reads (`*` for all). */
+export function evidenceReadKey(table: string, columns: readonly string[] | null): string {
+  return `${table}\u0000${columns === null ? '*' : columns.join(',')}`;
+}
 
 /**
  * Digests, file by file, the rows the given files own in every evidence
- * table (scan's own tables included), projected on the columns the views
- * read: taken before their evidence is
- * removed and again once it was extracted anew, the two tell in which
- * tables an edit changed nothing (see {@link evidenceChanges}).
+ * table (scan's own tables included), once for each set of columns a view
+ * reads of it (see `columnsReadByView`; a table no view reads, whole):
+ * taken before their evidence is removed and again once it was extracted
+ * anew, the two tell which readers an edit reached through which tables
+ * (see {@link evidenceChanges}). A view reading a file's path is not
+ * reached by that file's new size. Keyed by {@link evidenceReadKey}.
  *
  * @example
- * const before = await fileEvidenceDigests(store, registry, changedFiles);
+ * const before = await fileEvidenceDigests(store, registry, changedFiles, columnsReadByView(lineages.values()));
  */
 export async function fileEvidenceDigests(
   store: Store,
   registry: SchemaRegistry,
   fileIds: readonly string[],
-  /** The only columns of each table its readers read (see `columnsReadBy`); every column when absent or null. */
-  readColumns: ReadonlyMap<string, readonly string[] | null> = new Map(),
+  /** For each view, the columns it reads of each relation; a table absent here is digested whole. */
+  readers: ReadonlyMap<string, ReadonlyMap<string, readonly string[] | null>> = new Map(),
 ): Promise<EvidenceDigests> {
   const requests: GroupDigestRequest[] = [];
   for (const ds of registry.list()) {
     if (!ds.name.startsWith('evidence.')) continue;
     const owner = columnsWithRole(ds, 'file-identity')[0];
     if (owner === undefined) continue;
-    const columns = readColumns.get(ds.name);
-    requests.push({ table: ds.name, column: owner.name, ...(columns === undefined || columns === null ? {} : { columns }) });
+    const reads = new Map<string, readonly string[] | null>();
+    for (const read of readers.values()) {
+      const columns = read.get(ds.name);
+      if (columns !== undefined) reads.set(evidenceReadKey(ds.name, columns), columns);
+    }
+    if (reads.size === 0) reads.set(evidenceReadKey(ds.name, null), null);
+    for (const [key, columns] of [...reads].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      requests.push({ table: ds.name, key, column: owner.name, ...(columns === null ? {} : { columns }) });
+    }
   }
   // One query for every table: a query per table cost about 5 ms each, twice per build.
   return groupDigestsOfTables(store, requests, fileIds);
+}
+
+/**
+ * What {@link evidenceChanges} found, by table (the files any reader's
+ * columns changed in: what a reader whose own read is not known must
+ * assume) and by reader (the files its own columns changed in).
+ *
+ * @example
+ * const { byTable, byReader } = evidenceChangesByReader(evidenceChanges(before, after), readers);
+ * byReader.get('derived.top_imports')?.get('evidence.files'); // [] when only a file's size changed
+ */
+export function evidenceChangesByReader(
+  changes: ReadonlyMap<string, readonly string[]>,
+  readers: ReadonlyMap<string, ReadonlyMap<string, readonly string[] | null>>,
+): { byTable: Map<string, string[]>; byReader: Map<string, Map<string, readonly string[]>> } {
+  const byTable = new Map<string, string[]>();
+  for (const [key, files] of changes) {
+    const table = key.slice(0, key.indexOf('\u0000'));
+    byTable.set(table, [...new Set([...(byTable.get(table) ?? []), ...files])].sort());
+  }
+  const byReader = new Map<string, Map<string, readonly string[]>>();
+  for (const [view, reads] of readers) {
+    for (const [table, columns] of reads) {
+      const files = changes.get(evidenceReadKey(table, columns));
+      if (files === undefined) continue;
+      const own = byReader.get(view) ?? new Map<string, readonly string[]>();
+      own.set(table, files);
+      byReader.set(view, own);
+    }
+  }
+  return { byTable, byReader };
 }
 
 /**

@@ -141,6 +141,12 @@ describe('groupDigests', () => {
       expect(all.get('b')).toEqual(await groupDigests(store, 'b', null));
       expect(await groupDigestsOfTables(store, [], values)).toEqual(new Map());
       await expect(groupDigestsOfTables(store, [{ table: 'a', column: 'file_id' }, { table: 'b', column: 'nope' }], values)).rejects.toMatchObject({ code: 'store/UnknownColumn' });
+      // Two projections of one table under two keys: each as digested alone.
+      const keyed = await groupDigestsOfTables(store, [{ table: 'b', key: 'b:m', column: 'owner', columns: ['m'] }, { table: 'b', key: 'b:s', column: 'owner', columns: ['s'] }], values);
+      expect([...keyed.keys()]).toEqual(['b:m', 'b:s']);
+      expect(keyed.get('b:m')).toEqual(await groupDigests(store, 'b', 'owner', { values, columns: ['m'] }));
+      expect(keyed.get('b:s')).toEqual(await groupDigests(store, 'b', 'owner', { values, columns: ['s'] }));
+      expect(keyed.get('b:m')).not.toEqual(keyed.get('b:s'));
     } finally {
       await store.close();
     }

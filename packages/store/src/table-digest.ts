@@ -159,9 +159,15 @@ export async function groupDigests(
   return digests.get(table) ?? new Map();
 }
 
-/** One table of {@link groupDigestsOfTables}: digested by `column` (null: whole), each row projected on `columns` (all when absent). */
+/**
+ * One table of {@link groupDigestsOfTables}: digested by `column` (null:
+ * whole), each row projected on `columns` (all when absent), reported under
+ * `key` (the table's name when absent; two projections of one table need
+ * two keys).
+ */
 export interface GroupDigestRequest {
   readonly table: string;
+  readonly key?: string;
   readonly column: string | null;
   readonly columns?: readonly string[];
 }
@@ -171,8 +177,8 @@ export interface GroupDigestRequest {
  * same `values` of its own column (the rows of a few files in every
  * evidence table, say): one statement that DuckDB runs with all its
  * threads instead of one small query per table, each paying its own
- * round trip. Digests by table name; a table appears once even when asked
- * twice.
+ * round trip. Digests by request key (the table's name unless given); a
+ * key appears once even when asked twice.
  *
  * @example
  * const digests = await groupDigestsOfTables(store, [{ table: 'evidence.a', column: 'file_id' }, { table: 'evidence.b', column: 'path_id' }], ['file:1']);
@@ -182,8 +188,9 @@ export async function groupDigestsOfTables(store: Store, requests: readonly Grou
   const tables: string[] = [];
   // Every table's columns from one catalog query rather than a DESCRIBE each.
   const described = await describeTables(store, requests.map((r) => r.table));
-  for (const { table, column, columns: wantedColumns } of requests) {
-    if (tables.includes(table)) continue;
+  for (const { table, key: asked, column, columns: wantedColumns } of requests) {
+    const name = asked ?? table;
+    if (tables.includes(name)) continue;
     const quoted = table.split('.').map(quoteIdentifier).join('.');
     const columns = [...(described.get(table) ?? [])];
     if (column !== null && !columns.some((c) => c.name === column)) {
@@ -203,7 +210,7 @@ export async function groupDigestsOfTables(store: Store, requests: readonly Grou
          FROM (SELECT ${key} AS k, CAST(hash(${cells}) AS HUGEINT) AS h1, CAST(hash(${cells}, 'anatomy') AS HUGEINT) AS h2 FROM ${quoted}${where})
         GROUP BY k`,
     );
-    tables.push(table);
+    tables.push(name);
   }
   const out = new Map<string, Map<string | null, RowDigest>>(tables.map((t) => [t, new Map()]));
   if (parts.length === 0) return out;
