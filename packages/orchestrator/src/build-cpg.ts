@@ -47,6 +47,8 @@ import { currentOutputDigests, fingerprintsOf, outputDigestsDataset, readOutputD
 import type { DigestChange } from './output-digests.js';
 import { analysisOf, cachedLineageDeps, lookUpPlanCache, planCacheDataset, writePlanCache } from './plan-cache.js';
 import { runExtractors } from './run-extractors.js';
+import { limitedSqlDataset, readLimitedSqlCache, writeLimitedSqlCache } from './limited-sql-cache.js';
+import type { LimitedSqlCache } from './limited-sql-cache.js';
 import { recordRun, runsDataset } from './run-record.js';
 import type { ExtractorReport } from './run-extractors.js';
 import { StageTimer } from './stage-timer.js';
@@ -163,6 +165,7 @@ export function registryOfRun(options: { readonly scip?: boolean } = {}): Schema
   registry.register(fileStatsDataset);
   registry.register(buildStateDataset);
   registry.register(planCacheDataset);
+  registry.register(limitedSqlDataset);
   registry.register(outputDigestsDataset);
   return registry;
 }
@@ -342,6 +345,7 @@ async function executeViews(
           fileColumns: incremental.fileColumns,
           nullFree: incremental.nullFree,
           ...describedOf(incremental.described, name),
+          limitedCache: incremental.limitedCache,
           ...(incremental.rowsBefore.has(name) ? { rowsBefore: incremental.rowsBefore.get(name) ?? 0 } : {}),
           reads: incremental.reads,
           inline: incremental.inline,
@@ -477,6 +481,8 @@ interface IncrementalViews extends AffectedInput {
   readonly described: ReadonlyMap<string, readonly DescribedColumn[]>;
   /** Their live rows as the build began (see `storedViewRows`). */
   readonly rowsBefore: ReadonlyMap<string, number>;
+  /** The views' limited SQL kept between builds of one program (see `readLimitedSqlCache`). */
+  readonly limitedCache: LimitedSqlCache;
   /** Limited reads of those relations, parsed once for the build. */
   readonly reads: Map<string, unknown>;
   /** The SQL of the file-local views kept inline, which a limited read expands with their own inputs limited. */
@@ -715,6 +721,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
             changes: new Map(),
             fileColumns,
             described: await storedViewColumns(store, [...previous].filter((v) => storedViews.has(v)), inPlace),
+            limitedCache: await readLimitedSqlCache(store, planCache.key),
             rowsBefore: await storedViewRows(store, [...previous].filter((v) => storedViews.has(v)).sort(), inPlace),
             nullFree: new Set([...nullFreeFileColumns(registry, planned.locality), ...(await nullFreeStoredViews(store, storedFileColumns, inPlace))]),
             reads: new Map(),
@@ -741,6 +748,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
       (d) => `${d.size} output tables`,
     );
     outcomes.push(...(await writeOutputDigests(store, digests)));
+    if (views !== undefined) outcomes.push(...(await writeLimitedSqlCache(store, views.limitedCache)));
     const counts = await store.query('SELECT node_kind, count(*) AS n FROM cpg.nodes GROUP BY node_kind ORDER BY node_kind');
     const edgeCounts = await store.query('SELECT edge_kind, count(*) AS n FROM cpg.edges GROUP BY edge_kind ORDER BY edge_kind');
     outcomes.push(...(await writeStoredBuild(store, state, scan.files, scan.stats)));

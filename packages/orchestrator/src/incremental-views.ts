@@ -7,6 +7,8 @@ import type { DescribedColumn, PendingWrite, ReplacedRows, Store, WriteOutcome }
 import { fileFilteredSql } from './file-filtered-sql.js';
 import type { LimitedReads } from './file-filtered-sql.js';
 import type { DigestChange } from './output-digests.js';
+import { CHANGED_FILES_PLACEHOLDER, limitedSqlKey, withChangedFiles } from './limited-sql-cache.js';
+import type { LimitedSqlCache } from './limited-sql-cache.js';
 
 /** The suffix under which an incremental build keeps the previous build's table of a view while it plans. */
 const PREVIOUS = '__anatomy_prev';
@@ -372,6 +374,8 @@ export async function updateView(
     readonly columns?: readonly string[] | null;
     /** The file column of each relation that has one: a view updated by file reads only those files' rows of them (see `fileFilteredSql`). */
     readonly fileColumns?: ReadonlyMap<string, string>;
+    /** Limited SQL kept between builds (see `readLimitedSqlCache`): taken from it, or added to it. */
+    readonly limitedCache?: LimitedSqlCache;
     /** The live rows of its stored table before the update, when known (see `storedViewRows`): not counted after it. */
     readonly rowsBefore?: number;
     /** The columns of its stored table, when known (see `describeTables`): not asked for again. */
@@ -465,7 +469,7 @@ export async function updateView(
         : options.fileColumns === undefined || keyed === undefined
           ? options.fileColumns
           : new Map([...options.fileColumns].filter(([r]) => keyed.anchors.includes(r) && !foreign.has(r)));
-    const sql = limitable === undefined || nulls ? view.sql : await fileFilteredSql(store, view.sql, limitable, files, options.reads, options.inline, tally, options.parseTree, options.nullFree);
+    const sql = limitable === undefined || nulls ? view.sql : await limitedSql(store, view, limitable, files, options, tally);
     // Recomputed for a file, a view's rows often come out as they were (an edit that touched no import leaves the imports' views alike):
     // only the rows that differ are written, and they tell which files' rows changed.
     const replaced = await replaceChangedRows(store, {
@@ -499,6 +503,35 @@ export async function updateView(
   const clusterBy = options.clusterBy ?? null;
   const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) });
   return { update: 'full', keepsNullFree: false, rows: outcome.rowsInserted, outcomes: [outcome], change: { kind: 'rewritten' }, changed: 'all' };
+}
+
+/**
+ * A view's SQL with its reads limited to the changed files (see
+ * `fileFilteredSql`): from the cache when it holds the rewriting of the
+ * same view with the same limits, else rewritten with the placeholder for
+ * the files, added to the cache, and the files put in.
+ */
+async function limitedSql(
+  store: Store,
+  view: ManifestView,
+  limitable: ReadonlyMap<string, string>,
+  files: readonly string[],
+  options: { readonly reads?: Map<string, unknown>; readonly inline?: ReadonlyMap<string, string>; readonly parseTree?: unknown; readonly nullFree?: ReadonlySet<string>; readonly limitedCache?: LimitedSqlCache },
+  tally: LimitedReads,
+): Promise<string> {
+  const cache = options.limitedCache;
+  if (cache === undefined) return fileFilteredSql(store, view.sql, limitable, files, options.reads, options.inline, tally, options.parseTree, options.nullFree);
+  const key = limitedSqlKey(view.name, limitable, options.nullFree ?? new Set(), options.inline?.keys() ?? []);
+  let cached = cache.entries.get(key);
+  if (cached === undefined) {
+    const reads: LimitedReads = { limited: 0, inlined: 0 };
+    cached = { sql: await fileFilteredSql(store, view.sql, limitable, [CHANGED_FILES_PLACEHOLDER], options.reads, options.inline, reads, options.parseTree, options.nullFree), reads };
+    cache.entries.set(key, cached);
+    cache.added.add(key);
+  }
+  tally.limited += cached.reads.limited;
+  tally.inlined += cached.reads.inlined;
+  return withChangedFiles(cached.sql, files);
 }
 
 /**
