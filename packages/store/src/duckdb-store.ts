@@ -7,7 +7,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '
 import { toPlainValue } from './duckdb-value.js';
 import type { MaintenanceAction, MaintenanceOutcome } from './maintenance-outcome.js';
 import { replaceFileAtomically } from './replace-file-atomically.js';
-import { measureStorage, measureTables, measureWrite } from './storage-snapshot.js';
+import { measureStorage, measureTables } from './storage-snapshot.js';
 import type { StorageSnapshot } from './storage-snapshot.js';
 import type { DeleteRequest, InsertSelectRequest, MaterializeRequest, ReplaceRowsRequest, QueryParams, Row, Store } from './store.js';
 import { StoreError } from './store-error.js';
@@ -219,28 +219,7 @@ export class DuckDbStore implements Store {
 
   async measureWrites(writes: readonly PendingWrite[]): Promise<WriteOutcome[]> {
     this.#assertOpen();
-    if (writes.length === 0) return [];
-    const query = (sql: string, params?: readonly string[]): Promise<Row[]> => this.query(sql, params);
-    const targets = [...new Set(writes.map((w) => w.target))].map((key) => ({ key, ...tableName(key) }));
-    const measured = await measureTables(query, this.#fileBeingWritten(), targets);
-    return writes.map((w) => {
-      const table = measured.tables.get(w.target) ?? { liveRows: 0, storedRows: 0 };
-      return Object.freeze({
-        target: w.target,
-        operation: w.operation,
-        rowsInserted: w.rowsInserted,
-        rowsDeleted: w.rowsDeleted,
-        tableRowCount: table.liveRows,
-        storedRowCount: table.storedRows,
-        durationMs: w.durationMs,
-        fileBytes: measured.database.fileBytes,
-        walBytes: measured.database.walBytes,
-        blockSize: measured.database.blockSize,
-        totalBlocks: measured.database.totalBlocks,
-        usedBlocks: measured.database.usedBlocks,
-        freeBlocks: measured.database.freeBlocks,
-      });
-    });
+    return writes.length === 0 ? [] : this.#completed(writes);
   }
 
   /** A write's result: measured now, or (with `{ measure: false }`) pending for {@link measureWrites}. */
@@ -528,26 +507,33 @@ export class DuckDbStore implements Store {
   }
 
   async #outcome(target: string, operation: WriteOperation, inserted: number | null, deleted: number, started: number): Promise<WriteOutcome> {
-    const durationMs = performance.now() - started;
-    // The target was just written, so it exists: measure it without asking the catalog again.
+    const [outcome] = await this.#completed([{ target, operation, rowsInserted: inserted, rowsDeleted: deleted, durationMs: performance.now() - started }]);
+    return outcome as WriteOutcome;
+  }
+
+  /**
+   * Writes completed into outcomes with one measuring query: each written
+   * table's live and stored rows (a view has none) and the database's
+   * figures, as they are now. A write of unknown inserted rows (a table
+   * materialized whole) inserted its table's live rows.
+   */
+  async #completed(writes: readonly { readonly target: string; readonly operation: WriteOperation; readonly rowsInserted: number | null; readonly rowsDeleted: number; readonly durationMs: number }[]): Promise<WriteOutcome[]> {
     const query = (sql: string, params?: readonly string[]): Promise<Row[]> => this.query(sql, params);
-    const file = this.#fileBeingWritten();
-    const name = tableName(target);
-    const snapshot = await measureWrite(query, file, operation === 'materialize-view' ? undefined : { schema: name.schema, table: name.table, quoted: name.quoted });
-    return Object.freeze({
-      target,
-      operation,
-      rowsInserted: inserted ?? snapshot.liveRows,
-      rowsDeleted: deleted,
-      tableRowCount: snapshot.liveRows,
-      storedRowCount: snapshot.storedRows,
-      durationMs,
-      fileBytes: snapshot.fileBytes,
-      walBytes: snapshot.walBytes,
-      blockSize: snapshot.blockSize,
-      totalBlocks: snapshot.totalBlocks,
-      usedBlocks: snapshot.usedBlocks,
-      freeBlocks: snapshot.freeBlocks,
+    const tables = [...new Set(writes.filter((w) => w.operation !== 'materialize-view').map((w) => w.target))].map((key) => ({ key, ...tableName(key) }));
+    const measured = await measureTables(query, this.#fileBeingWritten(), tables);
+    return writes.map((w) => {
+      const table = measured.tables.get(w.target) ?? { liveRows: 0, storedRows: 0 };
+      return Object.freeze({
+        target: w.target,
+        operation: w.operation,
+        rowsInserted: w.rowsInserted ?? table.liveRows,
+        rowsDeleted: w.rowsDeleted,
+        tableRowCount: table.liveRows,
+        storedRowCount: table.storedRows,
+        durationMs: w.durationMs,
+        ...measured.database,
+      });
     });
   }
+
 }

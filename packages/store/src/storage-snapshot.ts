@@ -87,46 +87,6 @@ function databaseFigures(size: Record<string, unknown>, path: string | null): Om
   };
 }
 
-/** What a write's outcome records of its target and of the database, measured at once (see {@link measureWrite}). */
-export interface WriteMeasure {
-  readonly fileBytes: number;
-  readonly walBytes: number;
-  readonly blockSize: number;
-  readonly totalBlocks: number;
-  readonly usedBlocks: number;
-  readonly freeBlocks: number;
-  /** Live rows of the table; 0 without one. */
-  readonly liveRows: number;
-  /** Rows its row groups hold, deleted ones included; 0 without a table. */
-  readonly storedRows: number;
-}
-
-/**
- * Measures, in one query, what a write outcome records: the database's
- * block accounting, and for a table its live rows and the rows its row
- * groups hold. DuckDB's catalog estimate of a table's size counts exactly
- * those stored rows (deleted ones included, as `pragma_storage_info` does),
- * so no storage report is read: that report walks every column segment,
- * 5–50 ms for a table of a million rows or more, after every write.
- */
-export async function measureWrite(query: SnapshotQuery, path: string | null, table?: { readonly schema: string; readonly table: string; readonly quoted: string }): Promise<WriteMeasure> {
-  const rows = await query(
-    table === undefined
-      ? 'SELECT block_size, total_blocks, used_blocks, free_blocks, 0 AS live_rows, 0 AS stored_rows FROM pragma_database_size() WHERE database_name = current_database()'
-      : `SELECT d.block_size, d.total_blocks, d.used_blocks, d.free_blocks,
-                (SELECT count(*) FROM ${table.quoted}) AS live_rows,
-                coalesce((SELECT t.estimated_size FROM duckdb_tables() AS t WHERE t.database_name = current_database() AND t.schema_name = ? AND t.table_name = ?), 0) AS stored_rows
-           FROM pragma_database_size() AS d WHERE d.database_name = current_database()`,
-    table === undefined ? undefined : [table.schema, table.table],
-  );
-  const row = rows[0] ?? {};
-  return Object.freeze({
-    ...databaseFigures(row, path),
-    liveRows: Number(row['live_rows'] ?? 0),
-    storedRows: Number(row['stored_rows'] ?? 0),
-  });
-}
-
 /** Measures the database (and optionally one table) now. `path` is null for an in-memory store. */
 export async function measureStorage(query: SnapshotQuery, path: string | null, table?: { readonly name: string; readonly quoted: string }): Promise<StorageSnapshot> {
   const size = (await query('SELECT block_size, total_blocks, used_blocks, free_blocks FROM pragma_database_size() WHERE database_name = current_database()'))[0] ?? {};
@@ -139,15 +99,20 @@ export async function measureStorage(query: SnapshotQuery, path: string | null, 
 
 /** What {@link measureTables} found: the database's figures and, by table, its live and stored rows. */
 export interface TablesMeasure {
-  readonly database: Omit<WriteMeasure, 'liveRows' | 'storedRows'>;
+  readonly database: Omit<StorageSnapshot, 'table'>;
   readonly tables: ReadonlyMap<string, { readonly liveRows: number; readonly storedRows: number }>;
 }
 
 /**
- * {@link measureWrite} for several tables in one query: the catalog's
- * estimates are read once (`duckdb_tables()` costs about as much for one
- * table as for all), each table's live rows are counted, and the
- * database's block accounting is read once. Tables are keyed by `key`.
+ * Measures, in one query, what write outcomes record: the database's block
+ * accounting, and for each table its live rows and the rows its row groups
+ * hold. DuckDB's catalog estimate of a table's size counts exactly those
+ * stored rows (deleted ones included, as `pragma_storage_info` does), so no
+ * storage report is read: that report walks every column segment, 5–50 ms
+ * for a table of a million rows or more. The catalog is read once
+ * (`duckdb_tables()` costs about as much for one table as for all), so
+ * measuring many writes together costs little more than one. Tables are
+ * keyed by `key`; without any, only the database is measured.
  */
 export async function measureTables(
   query: SnapshotQuery,
