@@ -76,7 +76,7 @@ describe("fileFilteredSql", () => {
     const columns = new Map([...COLUMNS, ["ev.inline_refs", "file_id"]]);
     const inline = new Map([["ev.inline_refs", VIEW]]);
     const tally = { limited: 0, inlined: 0 };
-    const expanded = await fileFilteredSql(store, reader, columns, ["f1"], new Map(), inline, tally);
+    const expanded = await fileFilteredSql(store, reader, columns, ["f1"], { inline, tally });
     // The view's three limited reads, the reader's own read of ev.defs, and the limit on the view's rows.
     expect(expanded).not.toContain("inline_refs");
     expect(expanded.match(/IN \('f1'\)/g)).toHaveLength(5);
@@ -85,7 +85,7 @@ describe("fileFilteredSql", () => {
     // Without its SQL, the view is read by name and limited as a whole.
     expect(await fileFilteredSql(store, reader, columns, ["f1"])).toContain("inline_refs");
     for (const files of [["f0"], ["f1", "f3"], ["f9"]]) {
-      expect(await rows(await fileFilteredSql(store, reader, columns, files, new Map(), inline), files)).toEqual(await rows(reader, files));
+      expect(await rows(await fileFilteredSql(store, reader, columns, files, { inline }), files)).toEqual(await rows(reader, files));
     }
     expect((await rows(reader, ["f1"])).length).toBeGreaterThan(10);
   });
@@ -121,7 +121,7 @@ describe("fileFilteredSql", () => {
     };
     const files = ["h007", "h047"];
     const both = await fileFilteredSql(store, view, columns, files);
-    const alone = await fileFilteredSql(store, view, columns, files, new Map(), new Map(), { limited: 0, inlined: 0 }, undefined, new Set(["ev.owned"]));
+    const alone = await fileFilteredSql(store, view, columns, files, { nullFree: new Set(["ev.owned"]) });
     expect(both).toMatch(/IS NULL/);
     expect(alone).not.toMatch(/IS NULL/);
     expect(alone.match(/"?owned"?/g)).toHaveLength(1);
@@ -164,7 +164,7 @@ describe("fileFilteredSql", () => {
     const parsed = JSON.parse(String((await store.query(`SELECT json_serialize_sql('${VIEW.replaceAll("'", "''")}') AS t`))[0]?.["t"])) as unknown;
     const before = JSON.stringify(parsed);
     const reads = new Map<string, unknown>();
-    const first = await fileFilteredSql(counting, VIEW, COLUMNS, ["f1", "f3"], reads, new Map(), { limited: 0, inlined: 0 }, parsed);
+    const first = await fileFilteredSql(counting, VIEW, COLUMNS, ["f1", "f3"], { reads, parseTree: parsed });
     // The template, then the rewritten tree back to SQL: the view's own SQL was not parsed again.
     expect(queries.filter((q) => q.includes("json_serialize_sql"))).toHaveLength(1);
     expect(queries.filter((q) => q.includes("json_deserialize_sql"))).toHaveLength(1);
@@ -172,7 +172,7 @@ describe("fileFilteredSql", () => {
     expect(first).toBe(await fileFilteredSql(store, VIEW, COLUMNS, ["f1", "f3"]));
     expect(await rows(first, ["f1", "f3"])).toEqual(await rows(VIEW, ["f1", "f3"]));
     // Another view of the same build reuses the template and the reads already limited.
-    await fileFilteredSql(counting, 'SELECT file_id, ref_id FROM "ev"."refs"', COLUMNS, ["f1", "f3"], reads);
+    await fileFilteredSql(counting, 'SELECT file_id, ref_id FROM "ev"."refs"', COLUMNS, ["f1", "f3"], { reads });
     expect(queries.filter((q) => q.includes("json_serialize_sql"))).toHaveLength(2);
   });
 });

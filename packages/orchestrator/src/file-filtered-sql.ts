@@ -100,6 +100,20 @@ export interface LimitedReads {
   inlined: number;
 }
 
+/** What `fileFilteredSql` may be given besides the SQL, its file columns and the files. */
+export interface FileFilterOptions {
+  /** Parsed limited reads kept between calls of one build (views of one build share their files and inputs). */
+  readonly reads?: Map<string, unknown>;
+  /** The SQL of every file-local view kept inline whose rows all name a file (no `nullFile`), by name. */
+  readonly inline?: ReadonlyMap<string, string>;
+  /** Counts the reads this call limited, and how many of them read an inline view as its own SQL. */
+  readonly tally?: LimitedReads;
+  /** DuckDB's parse tree of the SQL when the caller has it (a plan bundle's), not asked for again; it is not changed. */
+  readonly parseTree?: unknown;
+  /** The relations whose file column cannot hold NULL (see `nullFreeFileColumns`): read without a scan for rows of no file. */
+  readonly nullFree?: ReadonlySet<string>;
+}
+
 /**
  * A view's SQL with every read of a relation that has a file column limited
  * to the given files (and the rows of no file): `"s"."t" AS a` becomes
@@ -128,17 +142,9 @@ export async function fileFilteredSql(
   sql: string,
   fileColumns: ReadonlyMap<string, string>,
   fileIds: readonly string[],
-  /** Parsed limited reads kept between calls of one build (views of one build share their files and inputs). */
-  reads: Map<string, unknown> = new Map(),
-  /** The SQL of every file-local view kept inline whose rows all name a file (no `nullFile`), by name. */
-  inline: ReadonlyMap<string, string> = new Map(),
-  /** Counts the reads this call limited, and how many of them read an inline view as its own SQL. */
-  tally: LimitedReads = { limited: 0, inlined: 0 },
-  /** DuckDB's parse tree of `sql` when the caller has it (a plan bundle's), not asked for again; it is not changed. */
-  parsed?: unknown,
-  /** The relations whose file column cannot hold NULL (see `nullFreeFileColumns`): read without a scan for rows of no file. */
-  nullFree: ReadonlySet<string> = new Set(),
+  options: FileFilterOptions = {},
 ): Promise<string> {
+  const { reads = new Map<string, unknown>(), inline = new Map<string, string>(), tally = { limited: 0, inlined: 0 }, parseTree: parsed, nullFree = new Set<string>() } = options;
   const tree = isObject(parsed) && parsed['error'] !== true && Array.isArray(parsed['statements']) ? (structuredClone(parsed) as Json) : await serialized(store, sql);
   if (tree === undefined) return sql;
   const list = fileIds.map(sqlString).join(', ');
@@ -159,7 +165,7 @@ export async function fileFilteredSql(
         const limited =
           own === undefined
             ? tableRead(`${quoteIdentifier(String(ref['schema_name']))}.${quoteIdentifier(String(ref['table_name']))}`, c, list, nullFree.has(relation))
-            : `SELECT * FROM (SELECT * FROM (${await fileFilteredSql(store, own, fileColumns, fileIds, reads, inline, undefined, undefined, nullFree)}) AS anatomy_source WHERE ${c} IN (${list}) OR ${c} IS NULL) AS anatomy_files`;
+            : `SELECT * FROM (SELECT * FROM (${await fileFilteredSql(store, own, fileColumns, fileIds, { reads, inline, nullFree })}) AS anatomy_source WHERE ${c} IN (${list}) OR ${c} IS NULL) AS anatomy_files`;
         const parsed = await serialized(store, limited);
         const statements = parsed?.['statements'];
         const node = Array.isArray(statements) && isObject(statements[0]) && isObject(statements[0]['node']) ? statements[0]['node']['from_table'] : undefined;

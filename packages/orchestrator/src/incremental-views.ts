@@ -5,7 +5,7 @@ import type { ManifestView } from '@anatomy/semantic-ir';
 import { describeTables, replaceChangedRows } from '@anatomy/store';
 import type { DescribedColumn, PendingWrite, ReplacedRows, Store, WriteOutcome } from '@anatomy/store';
 import { fileFilteredSql } from './file-filtered-sql.js';
-import type { LimitedReads } from './file-filtered-sql.js';
+import type { FileFilterOptions, LimitedReads } from './file-filtered-sql.js';
 import type { DigestChange } from './output-digests.js';
 import { CHANGED_FILES_PLACEHOLDER, limitedSqlKey, withChangedFiles } from './limited-sql-cache.js';
 import type { LimitedSqlCache } from './limited-sql-cache.js';
@@ -516,16 +516,16 @@ async function limitedSql(
   view: ManifestView,
   limitable: ReadonlyMap<string, string>,
   files: readonly string[],
-  options: { readonly reads?: Map<string, unknown>; readonly inline?: ReadonlyMap<string, string>; readonly parseTree?: unknown; readonly nullFree?: ReadonlySet<string>; readonly limitedCache?: LimitedSqlCache },
+  options: FileFilterOptions & { readonly limitedCache?: LimitedSqlCache },
   tally: LimitedReads,
 ): Promise<string> {
   const cache = options.limitedCache;
-  if (cache === undefined) return fileFilteredSql(store, view.sql, limitable, files, options.reads, options.inline, tally, options.parseTree, options.nullFree);
+  if (cache === undefined) return fileFilteredSql(store, view.sql, limitable, files, { ...options, tally });
   const key = limitedSqlKey(view.name, limitable, options.nullFree ?? new Set(), options.inline?.keys() ?? []);
   let cached = cache.entries.get(key);
   if (cached === undefined) {
     const reads: LimitedReads = { limited: 0, inlined: 0 };
-    cached = { sql: await fileFilteredSql(store, view.sql, limitable, [CHANGED_FILES_PLACEHOLDER], options.reads, options.inline, reads, options.parseTree, options.nullFree), reads };
+    cached = { sql: await fileFilteredSql(store, view.sql, limitable, [CHANGED_FILES_PLACEHOLDER], { ...options, tally: reads }), reads };
     cache.entries.set(key, cached);
     cache.added.add(key);
   }
