@@ -41,7 +41,7 @@ import { dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFr
 import type { NameHolder } from './incremental-views.js';
 import type { AffectedFiles, AffectedInput, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
-import { columnsReadBy, columnsReadByView } from './read-columns.js';
+import { columnsReadByView, mergedReads } from './read-columns.js';
 import { previousScanPayoffs } from './previous-scan-payoffs.js';
 import { currentOutputDigests, fingerprintsOf, outputDigestsDataset, readOutputDigests, writeOutputDigests } from './output-digests.js';
 import type { DigestChange } from './output-digests.js';
@@ -637,9 +637,9 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     const inPlace = increment.mode === 'incremental' && planCache.hit !== undefined;
     let evidenceBefore: EvidenceDigests = new Map();
     // A change in a column no view reads reaches no view: only those columns are compared.
-    const readColumns = columnsReadBy(lineages.values());
-    // And view by view: an evidence table's change reaches a reader only through the columns it reads.
+    // View by view too: an evidence table's change reaches a reader only through the columns it reads.
     const readers = columnsReadByView(lineages.values());
+    const readColumns = mergedReads(readers);
     const preparing = timer.run(
       'prepare store',
       async () => {
@@ -702,7 +702,9 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     const fileColumns = relationFileColumns(registry, planned.locality, planned.signals);
     // Views stored again by this build, except those whose rows of no file are expected (a NULL file column in some branch).
     const storedViews = new Set(planned.report.tasks.filter((t) => t.cachePolicy !== 'inline-view').map((t) => t.name));
-    const storedFileColumns = new Map([...fileColumns].filter(([r]) => previous.has(r) && storedViews.has(r) && planned.locality[r]?.nullFile === undefined));
+    // The previous build's tables this build stores again: described and counted once, before any update.
+    const storedAgain = [...previous].filter((v) => storedViews.has(v)).sort();
+    const storedFileColumns = new Map([...fileColumns].filter(([r]) => storedAgain.includes(r) && planned.locality[r]?.nullFile === undefined));
     const views: IncrementalViews | undefined =
       increment.mode === 'full'
         ? undefined
@@ -720,9 +722,9 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
             limitedReads: new Map(),
             changes: new Map(),
             fileColumns,
-            described: await storedViewColumns(store, [...previous].filter((v) => storedViews.has(v)), inPlace),
+            described: await storedViewColumns(store, storedAgain, inPlace),
             limitedCache: await readLimitedSqlCache(store, planCache.key),
-            rowsBefore: await storedViewRows(store, [...previous].filter((v) => storedViews.has(v)).sort(), inPlace),
+            rowsBefore: await storedViewRows(store, storedAgain, inPlace),
             nullFree: new Set([...nullFreeFileColumns(registry, planned.locality), ...(await nullFreeStoredViews(store, storedFileColumns, inPlace))]),
             reads: new Map(),
             inline: new Map(

@@ -16,8 +16,20 @@ const NAMED_JOINS = new Set(['REGULAR', 'CROSS']);
  * columnsReadBy(lineages.values()).get('derived.modules'); // ['file_id', 'module_id', 'path', 'qualified_name']
  */
 export function columnsReadBy(lineages: Iterable<ViewLineage>): Map<string, readonly string[] | null> {
+  return mergedReads(columnsReadByView(lineages));
+}
+
+/**
+ * {@link columnsReadBy} from what {@link columnsReadByView} found, for a
+ * caller that has both to compute (each lineage's columns are inferred once).
+ *
+ * @example
+ * const readers = columnsReadByView(lineages.values());
+ * mergedReads(readers).get('evidence.files'); // every column some view reads of it, or null
+ */
+export function mergedReads(readers: ReadonlyMap<string, ReadonlyMap<string, readonly string[] | null>>): Map<string, readonly string[] | null> {
   const read = new Map<string, string[] | null>();
-  for (const reads of columnsReadByView(lineages).values()) {
+  for (const reads of readers.values()) {
     for (const [table, columns] of reads) {
       const known = read.get(table);
       if (known === null) continue;
