@@ -4,7 +4,7 @@ import { openStore, tableDigest, updateDigest } from '@anatomy/store';
 import { describe, expect, it } from 'vitest';
 import { evidenceChangesByReader, evidenceReadKey } from './replace-file-evidence.js';
 import type { AffectedFiles } from './incremental-views.js';
-import { affectedFiles, dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFreeStoredViews, setAsidePreviousTables, storedViewRows, updateView, viewAffected } from './incremental-views.js';
+import { affectedFiles, dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFreeStoredViews, setAsidePreviousTables, storedViewColumns, storedViewRows, updateView, viewAffected } from './incremental-views.js';
 
 const local = (view: string): FileLocality => ({ view, local: true, column: 'file_id', reason: 'test' });
 const global = (view: string): FileLocality => ({ view, local: false, column: null, reason: 'test' });
@@ -265,9 +265,20 @@ describe('updateView', () => {
       expect([...(await setAsidePreviousTables(store, [view, total]))].sort()).toEqual(['norm.a', 'norm.t']);
       for (const v of [view, total]) await store.materialize({ name: v.name, sql: v.sql, as: 'view' });
 
-      // Its stored rows counted before the update (four), the rows after follow from the write: 4 − 3 + 1.
+      // Its stored rows counted and its columns described before the update, the update asks for neither: its rows after follow from the write (4 − 3 + 1).
       expect(await storedViewRows(store, ['norm.a'], false)).toEqual(new Map([['norm.a', 4]]));
-      const patched = await updateView(store, view, { locality: local('norm.a'), affected: ['file:1', 'file:3'], hasPrevious: true, fileColumns: new Map([['norm.a', 'file_id']]), rowsBefore: 4 });
+      const described = (await storedViewColumns(store, ['norm.a'], false)).get('norm.a') ?? [];
+      expect(described.map((c) => c.name)).toEqual(['file_id', 'n']);
+      const queries: string[] = [];
+      const watched = new Proxy(store, {
+        get(target, key) {
+          const value: unknown = Reflect.get(target, key);
+          if (key === 'query') return (sql: string, params?: never) => (queries.push(sql), target.query(sql, params));
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const patched = await updateView(watched, view, { locality: local('norm.a'), affected: ['file:1', 'file:3'], hasPrevious: true, fileColumns: new Map([['norm.a', 'file_id']]), rowsBefore: 4, described });
+      expect(queries.filter((q) => /DESCRIBE|count\(\*\) AS n FROM "norm"\."a"/.test(q))).toEqual([]);
       // Written by its file column, the rows all name a file: a table free of NULLs there stays so.
       expect(patched).toMatchObject({ update: 'files', rows: 2, changed: ['file:1', 'file:3'], keepsNullFree: true });
       // One write of the rows that differ: file:1's two old rows and file:3's go, file:1's new one comes.
