@@ -376,6 +376,8 @@ def report_warnings(result, caught, filename, stage):
 # ---------------------------------------------------------------- ast evidence
 
 SKIPPED = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+# Field values that are never nodes nor lists of them: the walk passes over them at once.
+SCALARS = frozenset([str, int, type(None), bool, float, complex, bytes, type(Ellipsis)])
 CTX = {ast.Load: "load", ast.Store: "store", ast.Del: "del"}
 DEF_KINDS = {ast.FunctionDef: "function", ast.AsyncFunctionDef: "async_function", ast.ClassDef: "class"}
 DOC_OWNERS = {ast.Module: "module", ast.FunctionDef: "function", ast.AsyncFunctionDef: "async_function", ast.ClassDef: "class"}
@@ -468,8 +470,13 @@ def ast_evidence(tree, source_map, file_id, wanted, scopes=None):
         pre = preorder
         preorder += 1
         cls = type(node)
-        this_id = node_id.of_int(pre)
-        pos = span(node)
+        # A node's id and span are only worked out when a row needs them: without
+        # py_ast_nodes most nodes (names, constants, operators) give no row at all.
+        if want_nodes or cls in ROW_NODES:
+            this_id = node_id.of_int(pre)
+            pos = span(node)
+        else:
+            this_id = pos = None
         if scopes is not None and (cls in DEF_KINDS or cls in SCOPE_NODE_NAMES):
             key = (node.name if cls in DEF_KINDS else SCOPE_NODE_NAMES[cls], node.lineno)
             scopes[key] = None if key in scopes else pos[4:]
@@ -537,6 +544,8 @@ def ast_evidence(tree, source_map, file_id, wanted, scopes=None):
         children = []
         for fname in cls._fields:
             value = getattr(node, fname, None)
+            if value.__class__ in SCALARS:
+                continue
             if isinstance(value, ast.AST):
                 if not isinstance(value, SKIPPED):
                     children.append((value, this_id, fname, None, depth + 1, child_owner, child_prefix))
@@ -559,6 +568,8 @@ SYMBOL_FLAGS = (
     "is_imported", "is_assigned", "is_referenced", "is_annotated", "is_namespace",
 )
 ANONYMOUS_SCOPES = ("lambda", "listcomp", "setcomp", "dictcomp", "genexpr")
+# Each flag's method of symtable.Symbol, looked up once; None where this Python lacks it (the flag is then False).
+FLAG_TESTS = tuple(getattr(symtable.Symbol, flag, None) for flag in SYMBOL_FLAGS)
 
 
 def _scope_type(table):
@@ -571,6 +582,11 @@ SCOPE_NODE_NAMES = {
     ast.Lambda: "lambda", ast.ListComp: "listcomp", ast.SetComp: "setcomp", ast.DictComp: "dictcomp",
     ast.GeneratorExp: "genexpr",
 }
+
+# The node classes that give a row of some ast table other than py_ast_nodes, or
+# a py_scopes span: without py_ast_nodes the walk works out the id and span of
+# these nodes only.
+ROW_NODES = frozenset(DEF_KINDS) | frozenset(DOC_OWNERS) | frozenset(SCOPE_NODE_NAMES) | frozenset([ast.Import, ast.ImportFrom, ast.Call])
 
 
 def scope_spans(tree, source_map):
@@ -591,8 +607,7 @@ def scope_spans(tree, source_map):
     return found
 
 
-def symtable_evidence(source, filename, file_id, wanted, spans):
-    top = symtable.symtable(source, filename, "exec")
+def symtable_evidence(top, source, file_id, wanted, spans):
     scope_id = IdMaker("py_scope", file_id)
     symbol_id = IdMaker("py_symbol", file_id)
     scopes, symbols = [], []
@@ -614,8 +629,7 @@ def symtable_evidence(source, filename, file_id, wanted, spans):
         if want_symbols:
             for symbol in table.get_symbols():
                 name = symbol.get_name()
-                flags = tuple(bool(getattr(symbol, flag)()) if hasattr(symbol, flag) else False for flag in SYMBOL_FLAGS)
-                symbols.append((symbol_id(this, name), file_id, this, name) + flags)
+                symbols.append((symbol_id(this, name), file_id, this, name) + tuple([bool(test(symbol)) if test else False for test in FLAG_TESTS]))
         children = []
         for child in table.get_children():
             name = child.get_name()
@@ -655,7 +669,7 @@ def declared_all(tree):
     return names
 
 
-def star_exports(tree, source, filename, file_id):
+def star_exports(tree, top, file_id):
     """What ``from <this module> import *`` binds: the names of a literal
     ``__all__``, else every name bound at the top of the module that does not
     start with an underscore (symtable's local symbols of the module block)."""
@@ -664,7 +678,6 @@ def star_exports(tree, source, filename, file_id):
     if listed is not None:
         names, source_kind = list(dict.fromkeys(listed)), "__all__"
     else:
-        top = symtable.symtable(source, filename, "exec")
         names = sorted(s.get_name() for s in top.get_symbols() if s.is_local() and not s.get_name().startswith("_"))
         source_kind = "public"
     return [(make(name), file_id, name, source_kind) for name in names]
@@ -886,9 +899,11 @@ def extract_file(request, tables):
                     spans = {}
                 else:
                     spans = walked_spans if walked_spans is not None else scope_spans(tree, source_map)
-                rows = symtable_evidence(data, filename, result.file_id, tables, spans)
+                # One symbol table serves the scopes, the symbols and the star exports.
+                top = symtable.symtable(data, filename, "exec")
+                rows = symtable_evidence(top, data, result.file_id, tables, spans)
                 if "py_star_exports" in tables:
-                    rows["py_star_exports"] = star_exports(tree, data, filename, result.file_id)
+                    rows["py_star_exports"] = star_exports(tree, top, result.file_id)
             for table, table_rows in rows.items():
                 result.put(table, table_rows)
         except Exception as error:  # noqa: BLE001

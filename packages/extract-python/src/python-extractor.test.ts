@@ -173,6 +173,34 @@ describe('pythonExtractor.extract', () => {
     expect(large.filter((b) => b.dataset === 'evidence.py_defs')).toHaveLength(1);
   });
 
+  it('gives every other table the same rows whether py_ast_nodes is demanded or not', async () => {
+    // Without py_ast_nodes the walk works out ids and spans only for the nodes that give rows.
+    const repo = await repository({
+      'mixed.py': [
+        '"""doc"""',
+        'import os.path as p, sys',
+        'from . import (a, b as c)',
+        '@decorate(1)',
+        'class K(Base, mod.Other, metaclass=M):',
+        '    """k"""',
+        '    def m(self, x=[i for i in range(3)]):',
+        '        return f(lambda y: {k: v for k, v in y}, *x, **{"z": (g(j) for j in x)})',
+        'async def h():',
+        '    await call().chain(1)',
+        '',
+      ].join('\n'),
+    });
+    dirs.push(repo.dir);
+    const tables = ['py_defs', 'py_imports', 'py_calls', 'py_docstrings', 'py_decorators', 'py_class_bases', 'py_scopes', 'py_symbols', 'py_star_exports'];
+    const without = await collect(repo.scan, new Set(tables.map((t) => `evidence.${t}`)));
+    const withNodes = await collect(repo.scan, new Set([...tables, 'py_ast_nodes'].map((t) => `evidence.${t}`)));
+    expect(rowsOf(withNodes, 'py_ast_nodes').length).toBeGreaterThan(50);
+    for (const table of tables) {
+      expect(rowsOf(without, table).length, table).toBeGreaterThan(0);
+      expect(rowsOf(without, table), table).toEqual(rowsOf(withNodes, table));
+    }
+  });
+
   it('records docstrings and decorators with their text', async () => {
     const repo = await repository({
       'd.py': '"""Top."""\n@functools.wraps(f)\n@register\nclass C:\n    """First line.\n\n        Indented.\n    """\n    def m(self): pass\n',
