@@ -119,8 +119,25 @@ describe('span-contains: the innermost enclosing scope', () => {
     // Views call no semantic macro, so they run on connections where only the store's stable-id macro exists.
     expect(view.sql).not.toMatch(/anatomy_(span|confidence|merge)/);
     expect(view.sql).toContain('CASE WHEN "r_end" - "r_start" = min("r_end" - "r_start") OVER (PARTITION BY "l_id") THEN 2 ELSE 0 END');
-    expect(view.sql).toContain('row_number() OVER (PARTITION BY "rule", "l_id" ORDER BY "confidence" DESC, "r_length" ASC NULLS LAST, "r_id" ASC) AS "rank"');
-    expect(view.sql).toMatch(/FROM "ranked"\nWHERE "rank" = 1$/);
+    expect(view.sql).toContain('QUALIFY row_number() OVER (PARTITION BY "rule", "l_id" ORDER BY {\'c0\': "confidence" IS NULL, \'c\': -"confidence", \'n0\': "r_length" IS NULL');
+    expect(view.sql).toMatch(/FROM "ranked"$/);
+  });
+
+  it('keeps the best row with a hash aggregate, no sort of each partition, in the order of confidence, span length and id', async () => {
+    const plan = await db.rows(`EXPLAIN ${view.sql}`);
+    const text = plan.map((r) => String(r['explain_value'])).join('\n');
+    expect(text).toMatch(/arg_min/);
+    // The one sort key orders rows as confidence DESC, r_length ASC NULLS LAST, r_id ASC, NULLs last in each.
+    const key = /ORDER BY (\{'c0'.*?\})\) = 1/.exec(view.sql)?.[1];
+    expect(key).toBeDefined();
+    const values = [
+      [0.75, 10, 'b'], [0.75, 10, 'a'], [0.75, 3, 'z'], [0.5, 1, 'a'], [null, 1, 'a'], [0.75, null, 'a'], [0.9, null, 'c'], [0.9, 20, 'd'],
+      [null, null, 'e'], [0.5, 2, null], [0.5, 2, 'y'], [-0.25, 1, 'a'], [0, 1, 'a'], [-0.0, 1, 'b'],
+    ].map(([c, n, i]) => `(${c === null ? 'NULL' : `CAST(${String(c)} AS DOUBLE)`}, ${n === null ? 'NULL' : String(n)}, ${i === null ? 'NULL' : `'${String(i)}'`})`);
+    const table = `(VALUES ${values.join(', ')}) AS t("confidence", "r_length", "r_id")`;
+    const byKey = await db.rows(`SELECT row_number() OVER (ORDER BY ${key ?? ''}) AS k, row_number() OVER (ORDER BY "confidence" DESC, "r_length" ASC NULLS LAST, "r_id" ASC) AS o FROM ${table}`);
+    expect(byKey.length).toBe(values.length);
+    for (const r of byKey) expect(r['k']).toBe(r['o']);
   });
 
   it('records the join, confidence and ranking as decisions', () => {

@@ -176,6 +176,22 @@ function memberSql(plan: RelateJoin, member: RelateMember, cte: string): string 
   return `${q(cte)} AS (\n  SELECT\n    ${columns.join(',\n    ')}\n  FROM ${q('candidates')}${where}\n)`;
 }
 
+/**
+ * One struct that sorts candidates as `confidence DESC, r_length ASC NULLS LAST, r_id ASC`
+ * (NULLs last in each): each value comes after a flag that is true for NULL, and the
+ * confidence is negated so that ascending order puts the highest first.
+ */
+function bestRowKeySql(rightSpan: boolean): string {
+  const fields = [
+    `'c0': ${q('confidence')} IS NULL`,
+    `'c': -${q('confidence')}`,
+    ...(rightSpan ? [`'n0': ${q('r_length')} IS NULL`, `'n': ${q('r_length')}`] : []),
+    `'i0': ${q('r_id')} IS NULL`,
+    `'i': ${q('r_id')}`,
+  ];
+  return `{${fields.join(', ')}}`;
+}
+
 function joinSql(plan: RelateJoin): string {
   const ctes = [candidatesSql(plan)];
   const names = plan.members.map((_, i) => `rule_${i}`);
@@ -192,11 +208,18 @@ function joinSql(plan: RelateJoin): string {
     const rightSpan = plan.right.start !== undefined && plan.right.end !== undefined;
     const order = [`${q('confidence')} DESC`, ...(rightSpan ? [`${q('r_length')} ASC NULLS LAST`] : []), `${q('r_id')} ASC`];
     from = 'ranked';
-    ctes.push(
-      `${q(from)} AS (\n  SELECT\n    *,\n    row_number() OVER (PARTITION BY ${q('rule')}, ${q('l_id')} ORDER BY ${order.join(', ')}) AS ${q('rank')}\n  FROM ${q(scored)}\n)`,
-    );
     const all = plan.members.filter((m) => m.keep === 'all').map((m) => sqlLiteral(m.rule));
-    where = all.length === 0 ? `\nWHERE ${q('rank')} = 1` : `\nWHERE ${q('rank')} = 1 OR ${q('rule')} IN (${all.join(', ')})`;
+    if (all.length === 0) {
+      // Only the best row of each (rule, left) pair stays. With one sort key DuckDB turns this
+      // row_number() = 1 into a hash aggregate (arg_min) instead of sorting every partition; the
+      // key orders rows exactly as the column list above, NULLs last field by field.
+      ctes.push(`${q(from)} AS (\n  SELECT *\n  FROM ${q(scored)}\n  QUALIFY row_number() OVER (PARTITION BY ${q('rule')}, ${q('l_id')} ORDER BY ${bestRowKeySql(rightSpan)}) = 1\n)`);
+    } else {
+      ctes.push(
+        `${q(from)} AS (\n  SELECT\n    *,\n    row_number() OVER (PARTITION BY ${q('rule')}, ${q('l_id')} ORDER BY ${order.join(', ')}) AS ${q('rank')}\n  FROM ${q(scored)}\n)`,
+      );
+      where = `\nWHERE ${q('rank')} = 1 OR ${q('rule')} IN (${all.join(', ')})`;
+    }
   }
   const id = stableIdSql(EDGE_NAMESPACE, [q('edge_kind'), q('src'), q('dst')]);
   const select = [
