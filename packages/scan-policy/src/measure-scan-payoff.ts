@@ -40,11 +40,16 @@ async function columnTypes(store: SqlQueryable, source: string): Promise<{ name:
   return rows.map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
 }
 
-/** Average uncompressed bytes per row of some columns of a relation (0 for an empty relation). */
-async function averageWidth(store: SqlQueryable, from: string, columns: readonly { name: string; type: string }[]): Promise<number> {
-  if (columns.length === 0) return 0;
-  const row = (await store.query(`SELECT coalesce(avg(${columns.map((c) => widthOf(c.name, c.type)).join(' + ')}), 0) AS w FROM ${from}`))[0];
-  return Number(row?.['w'] ?? 0);
+type Column = { readonly name: string; readonly type: string };
+
+/**
+ * A relation's row count and the average uncompressed bytes per row of each
+ * set of its columns (0 for an empty relation or set), from one scan.
+ */
+async function rowsAndWidths(store: SqlQueryable, from: string, columnSets: readonly (readonly Column[])[]): Promise<{ rows: number; widths: number[] }> {
+  const widths = columnSets.map((columns, i) => `coalesce(avg(${columns.length === 0 ? '0' : columns.map((c) => widthOf(c.name, c.type)).join(' + ')}), 0) AS w${i}`);
+  const row = (await store.query(`SELECT ${['count(*) AS n', ...widths].join(', ')} FROM ${from}`))[0];
+  return { rows: Number(row?.['n'] ?? 0), widths: columnSets.map((_, i) => Number(row?.[`w${i}`] ?? 0)) };
 }
 
 /**
@@ -105,15 +110,16 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
     const wanted = decision.columns.value.includes('*') ? all : all.filter((c) => decision.columns.value.includes(c.name));
     const projected = wanted.length === 0 ? all : wanted;
     const list = projected.map((c) => quoted(c.name)).join(', ');
-    const datasetRows = Number((await store.query(`SELECT count(*) AS n FROM ${source}`))[0]?.['n'] ?? 0);
+    // The count and both widths in one scan of the dataset.
+    const measured = await rowsAndWidths(store, source, [all, projected]);
+    const datasetRows = measured.rows;
     if (datasetRows === 0) {
       // Every scan of an empty dataset reads nothing, with or without the policy: exact
       // without profiling each read site (a small project leaves many datasets empty).
       const none = { rowsScannedWith: 0, rowsScannedWithout: 0, bytesScannedWith: 0, bytesScannedWithout: 0, datasetRows: 0 };
       return deepFreeze(ScanPolicyDecisionSchema.parse({ ...decision, payoff: decision.candidateSubset === null ? none : { ...none, subsetRows: 0 } }));
     }
-    const fullWidth = await averageWidth(store, source, all);
-    const projectedWidth = await averageWidth(store, source, projected);
+    const [fullWidth = 0, projectedWidth = 0] = measured.widths;
     const subset = decision.candidateSubset;
     const sharing = new Set(subset?.readers ?? []);
 
@@ -147,8 +153,9 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
       bytesWith += built * projectedWidth;
       await store.query(`CREATE OR REPLACE TEMP TABLE ${SUBSET_TABLE} AS ${build}`);
       try {
-        subsetRows = Number((await store.query(`SELECT count(*) AS n FROM ${SUBSET_TABLE}`))[0]?.['n'] ?? 0);
-        const subsetWidth = await averageWidth(store, SUBSET_TABLE, projected);
+        const inSubset = await rowsAndWidths(store, SUBSET_TABLE, [projected]);
+        subsetRows = inSubset.rows;
+        const [subsetWidth = 0] = inSubset.widths;
         for (const site of subsetSites) {
           const rest = site.filter((p) => !subset.predicates.includes(p));
           const scanned = await rowsScanned(`SELECT ${list} FROM ${SUBSET_TABLE}${whereOf(rest)}`);
