@@ -389,4 +389,38 @@ describe('idFileClaims', () => {
     expect((await localityWith({ 'rel.a': { edge_id: ['edge#1'] } })).local).toBe(false);
     expect((await localityWith(undefined)).local).toBe(false);
   });
+
+  it('keeps file-local a merge whose lone rows pass the file through and whose shared ids are grouped, each half reading the shared ids through an EXISTS', async () => {
+    // The shape of an edge fusion with a path for lone rows: the union once, the ids found more than once, two halves.
+    const fusion = (correlate: string, lonePick = 'file_id'): string => `
+      WITH merged AS MATERIALIZED (
+        SELECT 0 AS source_order, s.edge_id, s.file_id, s.confidence FROM rel.a AS s
+        UNION ALL SELECT 1 AS source_order, s.edge_id, s.file_id, s.confidence FROM rel.b AS s),
+      shared AS (SELECT edge_id FROM merged GROUP BY edge_id HAVING count(*) > 1)
+      SELECT edge_id, ${lonePick} AS file_id, confidence FROM merged WHERE NOT EXISTS (SELECT 1 FROM shared AS x WHERE ${correlate})
+      UNION ALL
+      SELECT edge_id, first(file_id ORDER BY source_order) AS file_id, max(confidence) AS confidence FROM merged
+      WHERE EXISTS (SELECT 1 FROM shared AS x WHERE ${correlate}) GROUP BY edge_id`;
+    const localityOfFusion = async (sql: string, claims: IdFileClaims | undefined): Promise<FileLocality> => {
+      const view = { name: 'cpg.e', sql };
+      const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
+      const bundle = await explainView(store, view);
+      const fileIdentityColumns = { ...known, 'rel.a': ['file_id'], 'rel.b': ['file_id'] };
+      const signals = planSignals(bundle, lineage, { fileIdentityColumns });
+      return fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns, groupKeyColumns: fileIdentityColumns, ...(claims === undefined ? {} : { idFileClaims: claims }) });
+    };
+    const claims = { 'rel.a': { edge_id: ['edge#1'] }, 'rel.b': { edge_id: ['edge#1', 'edge#2'] } };
+    const local = await localityOfFusion(fusion('x.edge_id = merged.edge_id'), claims);
+    expect(local.local, local.reason).toBe(true);
+    expect(local.column).toBe('file_id');
+    expect(local.reason).toContain('every EXISTS matches rows of the same file');
+    // Ids claimed differently may lie in two files; without claims nothing says an id lies in one.
+    expect((await localityOfFusion(fusion('x.edge_id = merged.edge_id'), { 'rel.a': { edge_id: ['edge#1'] }, 'rel.b': { edge_id: ['edge#2'] } })).local).toBe(false);
+    expect((await localityOfFusion(fusion('x.edge_id = merged.edge_id'), undefined)).local).toBe(false);
+    // Matched on another column, or not at all, a shared id may come from another file.
+    expect((await localityOfFusion(fusion('x.edge_id = merged.confidence::VARCHAR'), claims)).local).toBe(false);
+    expect((await localityOfFusion(fusion('x.edge_id IS NOT NULL'), claims)).local).toBe(false);
+    // A lone half that does not pass the file through carries none.
+    expect((await localityOfFusion(fusion('x.edge_id = merged.edge_id', 'lower(file_id)'), claims)).local).toBe(false);
+  });
 });

@@ -453,6 +453,7 @@ function fileCorrelatedExists(
   tree: unknown,
   naming: (stored: StoredColumn) => boolean,
   relationColumns: ReadonlyMap<string, ReadonlySet<string>> | undefined,
+  claims?: IdFileClaims,
 ): Set<Json> {
   const kept = new Set<Json>();
   for (const { node: select, ctes } of selectsInScope(tree)) {
@@ -461,6 +462,10 @@ function fileCorrelatedExists(
         if (expression['class'] !== 'SUBQUERY' || expression['subquery_type'] !== 'EXISTS') continue;
         const inner = isObject(expression['subquery']) ? expression['subquery']['node'] : undefined;
         if (!isObject(inner) || inner['type'] !== 'SELECT_NODE') continue;
+        if (cteCorrelatedOnFile(select, inner, ctes, naming, claims)) {
+          kept.add(expression);
+          continue;
+        }
         const bound = boundTables(inner['from_table'], new Set(withCtes(inner, ctes).keys()));
         if (bound === null || bound.size !== 1) continue;
         const [alias, table] = [...bound][0] ?? ['', ''];
@@ -487,16 +492,77 @@ function fileCorrelatedExists(
 }
 
 /**
- * The result column of a query grouped by a file-naming key that picks a
- * file identity of its group's rows (`first(file_id)`, say): every row of
- * a group lies in one file, so the value picked is that file's identity.
+ * Whether an EXISTS subquery reading one CTE matches rows of the outer row's
+ * file only: among the top-level conjuncts of its WHERE, a column of the CTE
+ * equals a column of the enclosing query, and both trace (through the CTEs
+ * and the union branches they read) to columns naming their row's file, or
+ * to ids that every branch claims alike (see {@link idFileClaims}). Rows
+ * equal on such a column lie in one file.
+ */
+function cteCorrelatedOnFile(
+  outer: Json,
+  inner: Json,
+  ctes: ReadonlyMap<string, Json>,
+  naming: (stored: StoredColumn) => boolean,
+  claims: IdFileClaims | undefined,
+): boolean {
+  const from = inner['from_table'];
+  const innerCtes = withCtes(inner, ctes);
+  if (!isObject(from) || from['type'] !== 'BASE_TABLE' || (typeof from['schema_name'] === 'string' && from['schema_name'] !== '')) return false;
+  if (!innerCtes.has(String(from['table_name']))) return false;
+  const alias = fromAlias(from);
+  const claimed = [...new Set(Object.values(claims ?? {}).flatMap((columns) => Object.values(columns).flat()))].sort();
+  const tests: ((stored: StoredColumn) => boolean)[] = [naming, ...claimed.map((claim) => (s: StoredColumn): boolean => naming(s) || (claims?.[s.table]?.[s.column] ?? []).includes(claim))];
+  return conjuncts(inner['where_clause']).some((c) => {
+    if (c['class'] !== 'COMPARISON' || c['type'] !== 'COMPARE_EQUAL') return false;
+    const sides = [columnNames(c['left']), columnNames(c['right'])];
+    return [sides, [...sides].reverse()].some(([a, b]) => {
+      if (a === null || b === null || a === undefined || b === undefined || a.length !== 2 || a[0] !== alias || (b.length === 2 && b[0] === alias)) return false;
+      return tests.some((accepted) => referenceIs(a, from, innerCtes, accepted, 0) && referenceIs(b, outer['from_table'], ctes, accepted, 0));
+    });
+  });
+}
+
+/**
+ * The result column that carries the file identity of a query's rows: one
+ * picked per group of a query grouped by a file-naming key (`first(file_id)`,
+ * say: every row of a group lies in one file, so the value picked is that
+ * file's identity). For a UNION, every branch gives the column at the same
+ * position, either picked per group like that or passed through from a file
+ * identity it reads (a CTE's or subquery's column included).
  */
 function pickedFileColumn(tree: unknown, naming: (stored: StoredColumn) => boolean, fileIdentity: (stored: StoredColumn) => boolean, claims?: IdFileClaims): string | null {
   const top = topQuery(tree);
-  if (top?.['type'] !== 'SELECT_NODE' || !Array.isArray(top['select_list'])) return null;
+  if (top === undefined) return null;
   const ctes = withCtes(top, new Map());
-  if (!groupsByFile(top, ctes, naming, claims)) return null;
-  for (const item of top['select_list'] as unknown[]) {
+  if (top['type'] === 'SELECT_NODE') {
+    const position = pickedPosition(top, ctes, naming, fileIdentity, claims);
+    return position === null ? null : (itemName((top['select_list'] as unknown[])[position]) ?? null);
+  }
+  const branches = unionBranches(top);
+  if (branches === null || branches.length < 2) return null;
+  const positions = branches.map((branch) => {
+    const inScope = withCtes(branch, ctes);
+    return pickedPosition(branch, inScope, naming, fileIdentity, claims) ?? passedPosition(branch, inScope, fileIdentity);
+  });
+  const [first] = positions;
+  if (first === null || first === undefined || positions.some((p) => p !== first)) return null;
+  const list = branches[0]?.['select_list'];
+  return Array.isArray(list) ? (itemName(list[first]) ?? null) : null;
+}
+
+/** The position of the select-list item that picks a file identity per group of a SELECT grouped by a file-naming key, or null. */
+function pickedPosition(
+  select: Json,
+  ctes: ReadonlyMap<string, Json>,
+  naming: (stored: StoredColumn) => boolean,
+  fileIdentity: (stored: StoredColumn) => boolean,
+  claims?: IdFileClaims,
+): number | null {
+  if (select['type'] !== 'SELECT_NODE' || !Array.isArray(select['select_list'])) return null;
+  if (!groupsByFile(select, ctes, naming, claims)) return null;
+  const list = select['select_list'] as unknown[];
+  for (const [position, item] of list.entries()) {
     if (!isObject(item) || item['class'] !== 'FUNCTION' || typeof item['function_name'] !== 'string' || !PICKING_AGGREGATES.has(item['function_name'])) continue;
     if (item['distinct'] === true || !Array.isArray(item['children']) || item['children'].length !== 1) continue;
     const child = (item['children'] as unknown[])[0];
@@ -511,8 +577,19 @@ function pickedFileColumn(tree: unknown, naming: (stored: StoredColumn) => boole
         filter['type'] === 'OPERATOR_IS_NOT_NULL' &&
         Array.isArray(filter['children']) &&
         JSON.stringify(columnNames((filter['children'] as unknown[])[0])) === JSON.stringify(names));
-    const name = itemName(item);
-    if (filterKept && name !== undefined && referenceIs(names, top['from_table'], ctes, fileIdentity, 0)) return name;
+    if (filterKept && itemName(item) !== undefined && referenceIs(names, select['from_table'], ctes, fileIdentity, 0)) return position;
+  }
+  return null;
+}
+
+/** The position of the select-list item of a SELECT that does not group which passes a file identity through unchanged, or null. */
+function passedPosition(select: Json, ctes: ReadonlyMap<string, Json>, fileIdentity: (stored: StoredColumn) => boolean): number | null {
+  if (select['type'] !== 'SELECT_NODE' || !Array.isArray(select['select_list'])) return null;
+  if (Array.isArray(select['group_expressions']) && select['group_expressions'].length > 0) return null;
+  const list = select['select_list'] as unknown[];
+  for (const [position, item] of list.entries()) {
+    const names = columnNames(item);
+    if (names !== null && referenceIs(names, select['from_table'], ctes, fileIdentity, 0)) return position;
   }
   return null;
 }
@@ -680,7 +757,7 @@ export function fileLocality(input: {
     view: lineage.view,
     local: true,
     column,
-    reason: `${carried}, every join equates file identities${fileCorrelatedExists(input.parseTree, namesFile, input.relationColumns).size > 0 ? ', every EXISTS matches rows of the same file' : ''} and nothing combines rows across files`,
+    reason: `${carried}, every join equates file identities${fileCorrelatedExists(input.parseTree, namesFile, input.relationColumns, input.idFileClaims).size > 0 ? ', every EXISTS matches rows of the same file' : ''} and nothing combines rows across files`,
   };
 }
 
@@ -727,7 +804,7 @@ function combinesFiles(input: {
   if (input.tableFunctions.length > 0) return `it reads table functions (${input.tableFunctions.join(', ')}), whose rows belong to no file`;
   const unowned = input.tables.filter((t) => input.fileIdentityColumns[t] === undefined);
   if (unowned.length > 0) return `it reads ${unowned.join(', ')}, which carries no file identity`;
-  const sameFileExists = fileCorrelatedExists(tree, namesFile, input.relationColumns);
+  const sameFileExists = fileCorrelatedExists(tree, namesFile, input.relationColumns, input.idFileClaims);
   for (const node of objects(tree)) {
     if (node['class'] === 'SUBQUERY' && !sameFileExists.has(node)) return 'a subquery expression can read rows of any file';
     if (node['type'] === 'LIMIT_MODIFIER' || node['type'] === 'LIMIT_PERCENT_MODIFIER') return 'a LIMIT keeps rows depending on the rows of other files';
