@@ -14,14 +14,23 @@ const ORDER = q('source_order');
  * floating-point product does not depend on row order), and the other
  * columns take the value of the first source.
  *
+ * Most identities have one row. The union is therefore computed once (a
+ * materialized CTE), the identities with more than one row are counted out
+ * of it (a GROUP BY of the identity alone), and only their rows go through
+ * the fusing aggregate, whose string and list states DuckDB can neither
+ * spill nor build cheaply; a lone row takes, column by column, the value the
+ * aggregate would give a group of one.
+ *
  * @example
  * emitEdgeFusionSql(cpgEdges, cpgEdges.fusion, selects);
- * // SELECT "edge_id", …, array_to_string(list_sort(list_distinct(list("rule"))), '+') AS "rule", … FROM (SELECT 0 AS "source_order", … UNION ALL …) AS "rows" GROUP BY "edge_id"
+ * // WITH "rows" AS MATERIALIZED (SELECT 0 AS "source_order", … UNION ALL …), "shared" AS (…)
+ * // SELECT … FROM "rows" WHERE NOT EXISTS (…) UNION ALL SELECT "edge_id", …, array_to_string(list_sort(list_distinct(list("rule"))), '+') AS "rule", … GROUP BY "edge_id"
  */
 export function emitEdgeFusionSql(view: InferredProject, fusion: EdgeFusion, selects: readonly string[]): string {
   const numbered = selects.map((sql, i) => sql.replace(/^SELECT\n/, `SELECT\n  ${i} AS ${ORDER},\n`).replaceAll('\n', '\n  '));
   const rule = q(fusion.rule);
-  const columns = view.output.columns.map((c) => {
+  const identity = q(fusion.identity);
+  const fused = view.output.columns.map((c) => {
     const name = q(c.name);
     if (c.name === fusion.identity) return name;
     if (c.name === fusion.provenance) return `${mergeOriginSql(`list(${name})`)} AS ${name}`;
@@ -31,6 +40,21 @@ export function emitEdgeFusionSql(view: InferredProject, fusion: EdgeFusion, sel
     }
     return `first(${name} ORDER BY ${ORDER}, ${rule}) AS ${name}`;
   });
-  // A subquery, not a CTE: DuckDB numbers CTEs with a counter of the session, which would make equal plans look different.
-  return `SELECT\n  ${columns.join(',\n  ')}\nFROM (\n  ${numbered.join('\n  UNION ALL\n  ')}\n) AS ${q('rows')}\nGROUP BY ${q(fusion.identity)}`;
+  // What the aggregate gives a group of one row: '' for a NULL rule or provenance (the lists drop
+  // NULLs), the value itself when it holds no '+', the merge of its parts otherwise.
+  const lone = view.output.columns.map((c) => {
+    const name = q(c.name);
+    if (c.name === fusion.provenance) return `CASE WHEN ${name} IS NULL THEN '' WHEN NOT contains(${name}, '+') THEN ${name} ELSE ${mergeOriginSql(`[${name}]`)} END AS ${name}`;
+    if (c.name === fusion.rule) return `coalesce(${name}, '') AS ${name}`;
+    return name;
+  });
+  const rows = q('rows');
+  const shared = q('shared');
+  return (
+    `WITH ${rows} AS MATERIALIZED (\n  ${numbered.join('\n  UNION ALL\n  ')}\n),\n` +
+    `${shared} AS (\n  SELECT ${identity} FROM ${rows} GROUP BY ${identity} HAVING count(*) > 1\n)\n` +
+    `SELECT\n  ${lone.join(',\n  ')}\nFROM ${rows}\nWHERE NOT EXISTS (SELECT 1 FROM ${shared} AS ${q('s')} WHERE ${q('s')}.${identity} = ${rows}.${identity})\n` +
+    `UNION ALL\n` +
+    `SELECT\n  ${fused.join(',\n  ')}\nFROM ${rows}\nWHERE EXISTS (SELECT 1 FROM ${shared} AS ${q('s')} WHERE ${q('s')}.${identity} = ${rows}.${identity})\nGROUP BY ${identity}`
+  );
 }
