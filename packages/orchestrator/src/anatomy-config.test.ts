@@ -102,6 +102,21 @@ describe('loadConfig', () => {
     expect(buildOptionsFromConfig(root, flags.config)).toEqual({ root, scip: true, maintenance: 'run' });
   });
 
+  it('takes a memory cap from the file, the environment or a flag, and refuses one that is not a size', () => {
+    const root = repo({ 'anatomy.config.json': JSON.stringify({ memoryLimit: '3GB' }) });
+    const file = loadConfig({ root, env: {} });
+    if (!file.ok) throw new Error(JSON.stringify(file.issues));
+    expect(buildOptionsFromConfig(root, file.config)).toEqual({ root, maintenance: 'run', memoryLimit: '3GB' });
+    const env = loadConfig({ root, env: { ANATOMY_MEMORY_LIMIT: '512MiB' } });
+    expect(env.ok && buildOptionsFromConfig(root, env.config).memoryLimit).toBe('512MiB');
+    const flag = loadConfig({ root, env: { ANATOMY_MEMORY_LIMIT: '512MiB' }, flags: { memoryLimit: '1.5GB' } });
+    expect(flag.ok && flag.sources['memoryLimit']).toBe('flags');
+    const bad = loadConfig({ root, env: { ANATOMY_MEMORY_LIMIT: 'lots' } });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([expect.stringMatching(/^ANATOMY_MEMORY_LIMIT: .*must be a size such as '2GB'/)]);
+  });
+
   it('lists every problem of every place, prefixed by the place', () => {
     const root = repo({ 'anatomy.config.json': JSON.stringify({ include: ['', 'ok'], wait: -1, scip: 'sometimes', colour: 'red' }) });
     const loaded = loadConfig({ root, env: { ANATOMY_WAIT: 'soon', ANATOMY_ALL_EVIDENCE: 'maybe', ANATOMY_FORMAT: 'xml' }, flags: { maintenance: 'always' as 'run' } });

@@ -4,6 +4,7 @@ import { validate } from '@anatomy/contracts';
 import type { ValidationIssue } from '@anatomy/contracts';
 import { z } from 'zod';
 import type { BuildOptions } from './build-cpg.js';
+import { DEFAULT_FULL_BUILD_MEMORY_LIMIT } from './memory-cap.js';
 import { readTomlTable } from './read-toml-table.js';
 
 const nonEmpty = z.string().min(1, 'must not be empty');
@@ -48,6 +49,11 @@ export const AnatomyConfigSchema = z
       .max(86_400, 'must be at most 86400 seconds (one day)')
       .default(0)
       .describe('Seconds to wait for another build holding the store; 0 fails at once. Flag --wait, variable ANATOMY_WAIT.'),
+    memoryLimit: z
+      .string()
+      .regex(/^\s*\d+(\.\d+)?\s*([KMGT]i?)?B\s*$/, "must be a size such as '2GB' or '512MiB' (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)")
+      .optional()
+      .describe(`DuckDB's memory cap during a build (a size such as 2GB or 512MiB). Default: ${DEFAULT_FULL_BUILD_MEMORY_LIMIT} for a full build, whose views DuckDB can spill (one that still needs more is built again without the cap), and DuckDB's own default for an incremental build. Flag --memory-limit, variable ANATOMY_MEMORY_LIMIT.`),
     maintenance: z
       .enum(['run', 'dry-run', 'off'])
       .default('run')
@@ -112,6 +118,7 @@ export const CONFIG_ENV_VARS = Object.freeze({
   ANATOMY_SCIP_INDEX: 'scip.index',
   ANATOMY_WAIT: 'wait',
   ANATOMY_MAINTENANCE: 'maintenance',
+  ANATOMY_MEMORY_LIMIT: 'memoryLimit',
   ANATOMY_FORMAT: 'output.format',
   ANATOMY_JSON: 'output.json',
 } as const);
@@ -224,7 +231,7 @@ function keysOf(values: Record<string, unknown>): ConfigKey[] {
   });
 }
 
-const ALL_KEYS: readonly ConfigKey[] = ['store', 'include', 'exclude', 'allEvidence', 'scip', 'wait', 'maintenance', 'output.format', 'output.json'];
+const ALL_KEYS: readonly ConfigKey[] = ['store', 'include', 'exclude', 'allEvidence', 'scip', 'wait', 'maintenance', 'memoryLimit', 'output.format', 'output.json'];
 
 /**
  * Loads the configuration of a repository: `anatomy.config.json` or the
@@ -295,6 +302,7 @@ export function buildOptionsFromConfig(root: string, config: AnatomyConfig): Bui
     ...(typeof config.scip === 'object' ? { scipIndex: config.scip.index } : {}),
     ...(config.wait > 0 ? { waitMs: Math.round(config.wait * 1000) } : {}),
     maintenance: config.maintenance,
+    ...(config.memoryLimit === undefined ? {} : { memoryLimit: config.memoryLimit.trim() }),
   };
 }
 

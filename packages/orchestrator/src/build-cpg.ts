@@ -20,6 +20,7 @@ import { compileProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import { maintenanceLogDataset, openStore } from '@anatomy/store';
 import type { DescribedColumn, LockWaitInfo, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
+import { DEFAULT_FULL_BUILD_MEMORY_LIMIT, setMemoryLimit, withMemoryFallback } from './memory-cap.js';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
 import { carriedFileColumn, nullFreeFileColumns, planInTransaction, relationFileColumns, viewFileColumn } from './plan-report.js';
@@ -76,11 +77,14 @@ export interface BuildOptions {
   /** What to do about store maintenance after the build. */
   readonly maintenance?: 'run' | 'dry-run' | 'off';
   /**
-   * DuckDB's memory cap in DuckDB's notation (`'2GB'`); DuckDB's default when
-   * absent. A full build commits as it goes, so DuckDB spills its tables
-   * beyond the cap; an incremental build is one transaction whose tables
-   * DuckDB cannot evict. Either fails with DuckDB's "Out of Memory" error
-   * when an operator that cannot spill needs more (see docs/benchmarks.md).
+   * DuckDB's memory cap in DuckDB's notation (`'2GB'`). A full build commits
+   * as it goes, so DuckDB evicts and spills its tables beyond the cap; one
+   * view that still needs more is built again without it (the summary's
+   * `memory.raised` names it). When absent, a full build is capped at
+   * `DEFAULT_FULL_BUILD_MEMORY_LIMIT` and an incremental build (one
+   * transaction, whose tables DuckDB cannot evict) has DuckDB's default.
+   * An incremental build under a given cap fails with DuckDB's "Out of
+   * Memory" error when it needs more.
    */
   readonly memoryLimit?: string;
   /** Rebuild everything even when the store holds a compatible build. */
@@ -125,6 +129,8 @@ export interface BuildSummary {
   readonly stages: readonly StageTiming[];
   /** Whether the build was full or incremental, why, and what it extracted again. */
   readonly build: BuildModeSummary;
+  /** DuckDB's memory cap of the build (null: DuckDB's default), and the views built again without it. */
+  readonly memory: { readonly limit: string | null; readonly raised: readonly { readonly view: string; readonly reason: string }[] };
 }
 
 /** The `build` part of a summary: the mode, its reason and the file counts of the diff. */
@@ -291,6 +297,7 @@ async function executeViews(
   outcomes: (WriteOutcome | PendingWrite)[],
   timings: RunTimings['views'][number][],
   incremental?: IncrementalViews,
+  memory: MemoryCap = { limit: null, raised: [] },
 ): Promise<Map<string, number>> {
   const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
   const cache = new Map(planned.report.tasks.map((t) => [t.name, t.cachePolicy]));
@@ -369,7 +376,16 @@ async function executeViews(
         if (result.reads !== undefined) incremental.limitedReads.set(name, result.reads);
         return { rows: result.rows };
       }
-      const outcome = await store.materialize({ name: view.name, sql: view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) });
+      // A full build's view is one statement committed on its own: under a cap it can run again without it.
+      const outcome = await withMemoryFallback(
+        store,
+        memory.limit,
+        () => store.materialize({ name: view.name, sql: view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) }),
+        (reason) => {
+          memory.raised.push({ view: name, reason });
+          progress.info(`${name}: ${reason}`);
+        },
+      );
       outcomes.push(outcome);
       rows.set(name, outcome.rowsInserted);
       return { rows: outcome.rowsInserted };
@@ -391,6 +407,12 @@ async function executeViews(
     });
   });
   return rows;
+}
+
+/** The memory cap views are built under, and the views built again without it. */
+interface MemoryCap {
+  readonly limit: string | null;
+  readonly raised: { view: string; reason: string }[];
 }
 
 /** The schemas a full build rewrites whole; every other table (runs, maintenance log) is carried over. */
@@ -630,6 +652,9 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
   };
   const increment = planIncrement({ stored: await readStoredBuild(store), current: state, files: scan.files, full: options.full === true, unowned: unownedEvidence(registry) });
   progress.info(increment.mode === 'full' ? `full build: ${increment.reason}` : `incremental build: ${increment.added.length} added, ${increment.changed.length} changed, ${increment.deleted.length} deleted, ${increment.unchanged} unchanged`);
+  // A full build is capped by default; an incremental one only by a configured cap (set when the store opened).
+  const memory: MemoryCap = { limit: increment.mode === 'full' ? (options.memoryLimit ?? DEFAULT_FULL_BUILD_MEMORY_LIMIT) : (options.memoryLimit ?? null), raised: [] };
+  if (increment.mode === 'full' && options.memoryLimit === undefined) await setMemoryLimit(store, DEFAULT_FULL_BUILD_MEMORY_LIMIT);
   const built = await writeScope(store, increment.mode)(async () => {
     let evidenceRowsDeleted = 0;
     let previous = new Set<string>();
@@ -738,7 +763,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     const rows = await timer.run(
       'execute',
       async () => {
-        const done = await executeViews(store, planned, manifest, progress, outcomes, viewTimings, views);
+        const done = await executeViews(store, planned, manifest, progress, outcomes, viewTimings, views, increment.mode === 'full' ? memory : { limit: null, raised: memory.raised });
         if (views !== undefined) await dropPreviousTables(store, previous, new Set(views.updates.keys()), views.inPlace === true);
         return done;
       },
@@ -878,5 +903,6 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     maintenance,
     stages: timer.timings(),
     build: buildMode,
+    memory: { limit: memory.limit, raised: memory.raised },
   };
 }

@@ -12,6 +12,7 @@ import { OrchestratorError } from './orchestrator-error.js';
 import type { BuildSummary } from './build-cpg.js';
 import { ExitCode } from './exit-code.js';
 import { formatRows } from './format-rows.js';
+import { DEFAULT_FULL_BUILD_MEMORY_LIMIT } from './memory-cap.js';
 import type { GraphQuestion } from './graph-questions.js';
 import type { RowFormat } from './format-rows.js';
 import { barProgress, formatDuration, lineProgress, silentProgress } from './progress-reporter.js';
@@ -82,6 +83,7 @@ function printBuildSummary(summary: BuildSummary, io: CliIo): void {
   if (summary.maintenance.length > 0) {
     out.write(`  maintenance: ${summary.maintenance.map((r) => `${r.decision.action} ${r.status}`).join(', ')}\n`);
   }
+  for (const raised of summary.memory.raised) out.write(`  memory: ${raised.view}: ${raised.reason}\n`);
   out.write(`  time: ${summary.stages.map((s) => `${s.stage} ${formatDuration(s.durationMs)}`).join(', ')}\n`);
 }
 
@@ -212,6 +214,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--wait [seconds]', 'wait for another build on the same store to finish (default 600 s)')
     .option('--no-wait', 'fail at once when another build holds the store (the default)')
     .addOption(new Option('--maintenance <mode>', 'store maintenance after the build (default run)').choices(['run', 'dry-run', 'off']))
+    .option('--memory-limit <size>', `DuckDB's memory cap, such as 3GB or 512MiB (default ${DEFAULT_FULL_BUILD_MEMORY_LIMIT} for a full build, DuckDB's own for an incremental one)`)
     .option('--full', 'rebuild everything even when the store holds a build it could update file by file')
     .addOption(new Option('--since <git-ref>', 'only read files git reports changed since this ref (and untracked ones); the rest keep their stored records').conflicts('full'))
     .option('--json', 'print the build summary as JSON on stdout')
@@ -227,6 +230,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           scipIndex?: string;
           wait?: boolean | string;
           maintenance?: 'run' | 'dry-run' | 'off';
+          memoryLimit?: string;
           full?: boolean;
           since?: string;
           json?: boolean;
@@ -242,6 +246,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
         ...(opts.scipIndex ? { scip: { index: opts.scipIndex } } : opts.scip === true ? { scip: 'run' as const } : {}),
         ...(waitSeconds === undefined ? {} : { wait: waitSeconds }),
         ...(opts.maintenance === undefined ? {} : { maintenance: opts.maintenance }),
+        ...(opts.memoryLimit === undefined ? {} : { memoryLimit: opts.memoryLimit }),
         ...(opts.json === true ? { output: { json: true } } : {}),
       };
       const loaded = loadConfig({ root: dir, env: process.env, flags });

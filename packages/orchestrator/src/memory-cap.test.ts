@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '@anatomy/store';
+import type { Store } from '@anatomy/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isOutOfMemory, withMemoryFallback } from './memory-cap.js';
+
+// list() states cannot spill: a million groups of them need far more than 32 MB.
+const HUNGRY = "SELECT i % 1000000 AS g, list(repeat('x', 40) || i) AS l FROM range(3000000) t(i) GROUP BY g";
+
+describe('withMemoryFallback', () => {
+  let dir: string;
+  let store: Store;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'anatomy-memory-cap-'));
+    store = await openStore({ path: join(dir, 'store.duckdb'), memoryLimit: '32MB' });
+  });
+  afterAll(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const limit = async (): Promise<string> => String((await store.query("SELECT current_setting('memory_limit') AS m"))[0]?.['m']);
+
+  it('builds a view again without the cap when DuckDB runs out of memory under it, then sets the cap again', async () => {
+    const capped = await limit();
+    // The view alone fails under the cap: the fallback is what makes it pass.
+    const failure = await store.materialize({ name: 'main.hungry', sql: HUNGRY, as: 'table' }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(isOutOfMemory(failure)).toBe(true);
+    const reasons: string[] = [];
+    const outcome = await withMemoryFallback(store, '32MB', () => store.materialize({ name: 'main.hungry', sql: HUNGRY, as: 'table' }), (why) => reasons.push(why));
+    expect(outcome.rowsInserted).toBe(1_000_000);
+    expect(reasons).toEqual([expect.stringMatching(/^DuckDB ran out of memory under the 32MB cap \(.*Out of Memory Error.*\); built again without it$/)]);
+    expect(await limit()).toBe(capped);
+  });
+
+  it('runs a write once when it fits, and passes other errors and uncapped failures on untouched', async () => {
+    const reasons: string[] = [];
+    const small = await withMemoryFallback(store, '32MB', () => store.materialize({ name: 'main.small', sql: 'SELECT 1 AS x', as: 'table' }), (why) => reasons.push(why));
+    expect(small.rowsInserted).toBe(1);
+    let runs = 0;
+    const wrong = withMemoryFallback(
+      store,
+      '32MB',
+      () => {
+        runs++;
+        return store.query('SELECT * FROM main.missing');
+      },
+      (why) => reasons.push(why),
+    );
+    await expect(wrong).rejects.toThrow(/missing/);
+    expect(runs).toBe(1);
+    await expect(withMemoryFallback(store, null, () => store.materialize({ name: 'main.hungry2', sql: HUNGRY, as: 'table' }), (why) => reasons.push(why))).rejects.toSatisfy(isOutOfMemory);
+    expect(reasons).toEqual([]);
+  });
+});

@@ -1,0 +1,61 @@
+import { totalmem } from 'node:os';
+import type { Store } from '@anatomy/store';
+
+/**
+ * The DuckDB memory cap of a full build when none is configured. A full build
+ * commits view by view, so DuckDB can evict what it wrote and spill what it
+ * computes; a view that still needs more is built again without the cap (see
+ * {@link withMemoryFallback}), so the cap bounds memory without failing a build.
+ */
+export const DEFAULT_FULL_BUILD_MEMORY_LIMIT = '2GB';
+
+/** Whether an error (or one it wraps) is DuckDB running out of memory under its cap. */
+export function isOutOfMemory(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e.message.includes('Out of Memory Error')) return true;
+  }
+  return false;
+}
+
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * DuckDB's own default cap, 80% of the machine's memory. (`RESET memory_limit`
+ * would give back the cap the database was opened with, when it was given one.)
+ */
+export function uncappedMemoryLimit(): string {
+  return `${Math.floor((totalmem() * 0.8) / 2 ** 20)}MiB`;
+}
+
+/** Sets DuckDB's memory cap of a store's database instance; `null` lifts it to DuckDB's default. */
+export async function setMemoryLimit(store: Store, limit: string | null): Promise<void> {
+  await store.query(`SET memory_limit = ${sqlString(limit ?? uncappedMemoryLimit())}`);
+}
+
+/**
+ * Runs one write of a full build under the memory cap `limit`. When DuckDB
+ * runs out of memory under it, `raised` is told why, the cap is lifted, the
+ * write runs once more, and the cap is set again, whether or not the second
+ * run succeeds. Only for writes that leave nothing behind when they fail (one
+ * statement committed on its own, like a view materialized by a full build):
+ * inside a transaction the failed statement would abort it.
+ *
+ * @example
+ * const outcome = await withMemoryFallback(store, '1GB', () => store.materialize(request), (why) => progress.info(`cpg.edges: ${why}`));
+ */
+export async function withMemoryFallback<T>(store: Store, limit: string | null, write: () => Promise<T>, raised: (reason: string) => void): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (limit === null || !isOutOfMemory(error)) throw error;
+    raised(`DuckDB ran out of memory under the ${limit} cap (${(error as Error).message.split('\n')[0] ?? ''}); built again without it`);
+    await setMemoryLimit(store, null);
+    try {
+      return await write();
+    } finally {
+      await setMemoryLimit(store, limit);
+    }
+  }
+}
