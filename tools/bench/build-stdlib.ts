@@ -162,6 +162,7 @@ interface BuildJson {
   readonly extractors: readonly { extractor: string; status: string; durationMs: number; rows: Record<string, number> }[];
   readonly nodesByKind: Record<string, number>;
   readonly runId: string;
+  readonly memory?: { readonly limit: string | null; readonly raised: readonly { view: string; reason: string }[] };
 }
 
 interface WriteOutcomeRow {
@@ -250,6 +251,10 @@ try {
   );
   console.log(`\n  ratio build / floor: ${(build.ms / floorMs).toFixed(2)}  (target ≤ 1.50)`);
   console.log(`  peak RSS of the build's process tree: ${mib(build.peakRss)} MiB  (target ≤ 1024)`);
+  if (summary.memory !== undefined) {
+    const raised = summary.memory.raised.map((r) => r.view);
+    console.log(`  DuckDB memory cap of the build: ${summary.memory.limit ?? 'DuckDB default'}; views built again without it: ${raised.length === 0 ? 'none' : raised.join(', ')}`);
+  }
   if (scipAlone !== undefined) {
     console.log(`  ratio build --scip / scip-python alone: ${(build.ms / scipAlone.ms).toFixed(2)}  (target ≤ 1.10)`);
     // A build extracts only the evidence its program reads: when that is no scip_* table, --scip runs nothing.
