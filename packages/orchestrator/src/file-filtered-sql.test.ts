@@ -2,6 +2,7 @@ import { openStore } from "@anatomy/store";
 import type { Store } from "@anatomy/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fileFilteredSql } from "./file-filtered-sql.js";
+import { recordingQueries } from "./recording-store.test-support.js";
 
 let store: Store;
 
@@ -152,15 +153,7 @@ describe("fileFilteredSql", () => {
   });
 
   it("parses one template for every limited read of a stored table, and takes a parse tree it is given without changing it", async () => {
-    const queries: string[] = [];
-    // The store as it is, its queries recorded.
-    const counting = new Proxy(store, {
-      get(target, key) {
-        const value: unknown = Reflect.get(target, key);
-        if (key === "query") return (sql: string, params?: never) => (queries.push(sql), target.query(sql, params));
-        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
+    const { store: counting, queries } = recordingQueries(store);
     const parsed = JSON.parse(String((await store.query(`SELECT json_serialize_sql('${VIEW.replaceAll("'", "''")}') AS t`))[0]?.["t"])) as unknown;
     const before = JSON.stringify(parsed);
     const reads = new Map<string, unknown>();

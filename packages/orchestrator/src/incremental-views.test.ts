@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { evidenceChangesByReader, evidenceReadKey } from './replace-file-evidence.js';
 import type { AffectedFiles } from './incremental-views.js';
 import { affectedFiles, dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFreeStoredViews, setAsidePreviousTables, storedViewColumns, storedViewRows, updateView, viewAffected } from './incremental-views.js';
+import { recordingQueries } from './recording-store.test-support.js';
 
 const local = (view: string): FileLocality => ({ view, local: true, column: 'file_id', reason: 'test' });
 const global = (view: string): FileLocality => ({ view, local: false, column: null, reason: 'test' });
@@ -269,14 +270,7 @@ describe('updateView', () => {
       expect(await storedViewRows(store, ['norm.a'], false)).toEqual(new Map([['norm.a', 4]]));
       const described = (await storedViewColumns(store, ['norm.a'], false)).get('norm.a') ?? [];
       expect(described.map((c) => c.name)).toEqual(['file_id', 'n']);
-      const queries: string[] = [];
-      const watched = new Proxy(store, {
-        get(target, key) {
-          const value: unknown = Reflect.get(target, key);
-          if (key === 'query') return (sql: string, params?: never) => (queries.push(sql), target.query(sql, params));
-          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-        },
-      });
+      const { store: watched, queries } = recordingQueries(store);
       const patched = await updateView(watched, view, { locality: local('norm.a'), affected: ['file:1', 'file:3'], hasPrevious: true, fileColumns: new Map([['norm.a', 'file_id']]), rowsBefore: 4, described });
       expect(queries.filter((q) => /DESCRIBE|count\(\*\) AS n FROM "norm"\."a"/.test(q))).toEqual([]);
       // Written by its file column, the rows all name a file: a table free of NULLs there stays so.

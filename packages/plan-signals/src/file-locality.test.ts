@@ -337,6 +337,20 @@ describe('idFileClaims', () => {
     const bundle = await explainView(store, { name: 'rel.v', sql });
     return idFileClaims({ parseTree: bundle.parseTree, fileColumn: 'file_id', fileIdentityColumns: known, naming, groupKeyColumns });
   };
+  /** The locality of a view merging two relations of edges, rel.a and rel.b (made here), given what their ids claim. */
+  const mergeLocality = async (sql: string, claims: IdFileClaims | undefined): Promise<FileLocality> => {
+    await store.run(`
+      CREATE SCHEMA IF NOT EXISTS rel;
+      CREATE OR REPLACE TABLE rel.a AS SELECT 'edge:' || i AS edge_id, 'f' || (i % 4) AS file_id, 0.5 AS confidence FROM range(20) t(i);
+      CREATE OR REPLACE TABLE rel.b AS SELECT 'edge:' || (i * 2) AS edge_id, 'f' || (i % 4) AS file_id, 0.9 AS confidence FROM range(20) t(i);
+    `);
+    const view = { name: 'cpg.e', sql };
+    const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
+    const bundle = await explainView(store, view);
+    const fileIdentityColumns = { ...known, 'rel.a': ['file_id'], 'rel.b': ['file_id'] };
+    const signals = planSignals(bundle, lineage, { fileIdentityColumns });
+    return fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns, groupKeyColumns: fileIdentityColumns, ...(claims === undefined ? {} : { idFileClaims: claims }) });
+  };
   // The compiler's shape of a relation: candidates paired by a join, a rule naming source, target and file, the id hashed last.
   const relation = (join: string, src: string, file = 'l_file'): string => `
     WITH candidates AS (SELECT l.ent_id AS l_id, l.parent_id AS l_parent, l.file_id AS l_file, r.ent_id AS r_id, r.file_id AS r_file FROM evidence.ents AS l ${join}),
@@ -364,23 +378,11 @@ describe('idFileClaims', () => {
   });
 
   it('keeps file-local a merge by id of relations that all claim one part, global when they claim different parts', async () => {
-    await store.run(`
-      CREATE SCHEMA IF NOT EXISTS rel;
-      CREATE OR REPLACE TABLE rel.a AS SELECT 'edge:' || i AS edge_id, 'f' || (i % 4) AS file_id, 0.5 AS confidence FROM range(20) t(i);
-      CREATE OR REPLACE TABLE rel.b AS SELECT 'edge:' || (i * 2) AS edge_id, 'f' || (i % 4) AS file_id, 0.9 AS confidence FROM range(20) t(i);
-    `);
     const sql = `SELECT edge_id, first(file_id ORDER BY source_order) AS file_id, max(confidence) AS confidence
       FROM (SELECT 0 AS source_order, s.edge_id, s.file_id, s.confidence FROM rel.a AS s
             UNION ALL SELECT 1 AS source_order, s.edge_id, s.file_id, s.confidence FROM rel.b AS s) AS merged
       GROUP BY edge_id`;
-    const localityWith = async (claims: IdFileClaims | undefined): Promise<FileLocality> => {
-      const view = { name: 'cpg.e', sql };
-      const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
-      const bundle = await explainView(store, view);
-      const fileIdentityColumns = { ...known, 'rel.a': ['file_id'], 'rel.b': ['file_id'] };
-      const signals = planSignals(bundle, lineage, { fileIdentityColumns });
-      return fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns, groupKeyColumns: fileIdentityColumns, ...(claims === undefined ? {} : { idFileClaims: claims }) });
-    };
+    const localityWith = (claims: IdFileClaims | undefined): Promise<FileLocality> => mergeLocality(sql, claims);
     const shared = await localityWith({ 'rel.a': { edge_id: ['edge#1'] }, 'rel.b': { edge_id: ['edge#1', 'edge#2'] } });
     expect(shared.local, shared.reason).toBe(true);
     expect(shared.column).toBe('file_id');
@@ -401,26 +403,18 @@ describe('idFileClaims', () => {
       UNION ALL
       SELECT edge_id, first(file_id ORDER BY source_order) AS file_id, max(confidence) AS confidence FROM merged
       WHERE EXISTS (SELECT 1 FROM shared AS x WHERE ${correlate}) GROUP BY edge_id`;
-    const localityOfFusion = async (sql: string, claims: IdFileClaims | undefined): Promise<FileLocality> => {
-      const view = { name: 'cpg.e', sql };
-      const lineage = await parseLineage(store, view, { catalog: await readLineageCatalog(store) });
-      const bundle = await explainView(store, view);
-      const fileIdentityColumns = { ...known, 'rel.a': ['file_id'], 'rel.b': ['file_id'] };
-      const signals = planSignals(bundle, lineage, { fileIdentityColumns });
-      return fileLocality({ lineage, parseTree: bundle.parseTree, partitioning: signals.filePartitioning, fileIdentityColumns, groupKeyColumns: fileIdentityColumns, ...(claims === undefined ? {} : { idFileClaims: claims }) });
-    };
     const claims = { 'rel.a': { edge_id: ['edge#1'] }, 'rel.b': { edge_id: ['edge#1', 'edge#2'] } };
-    const local = await localityOfFusion(fusion('x.edge_id = merged.edge_id'), claims);
+    const local = await mergeLocality(fusion('x.edge_id = merged.edge_id'), claims);
     expect(local.local, local.reason).toBe(true);
     expect(local.column).toBe('file_id');
     expect(local.reason).toContain('every EXISTS matches rows of the same file');
     // Ids claimed differently may lie in two files; without claims nothing says an id lies in one.
-    expect((await localityOfFusion(fusion('x.edge_id = merged.edge_id'), { 'rel.a': { edge_id: ['edge#1'] }, 'rel.b': { edge_id: ['edge#2'] } })).local).toBe(false);
-    expect((await localityOfFusion(fusion('x.edge_id = merged.edge_id'), undefined)).local).toBe(false);
+    expect((await mergeLocality(fusion('x.edge_id = merged.edge_id'), { 'rel.a': { edge_id: ['edge#1'] }, 'rel.b': { edge_id: ['edge#2'] } })).local).toBe(false);
+    expect((await mergeLocality(fusion('x.edge_id = merged.edge_id'), undefined)).local).toBe(false);
     // Matched on another column, or not at all, a shared id may come from another file.
-    expect((await localityOfFusion(fusion('x.edge_id = merged.confidence::VARCHAR'), claims)).local).toBe(false);
-    expect((await localityOfFusion(fusion('x.edge_id IS NOT NULL'), claims)).local).toBe(false);
+    expect((await mergeLocality(fusion('x.edge_id = merged.confidence::VARCHAR'), claims)).local).toBe(false);
+    expect((await mergeLocality(fusion('x.edge_id IS NOT NULL'), claims)).local).toBe(false);
     // A lone half that does not pass the file through carries none.
-    expect((await localityOfFusion(fusion('x.edge_id = merged.edge_id', 'lower(file_id)'), claims)).local).toBe(false);
+    expect((await mergeLocality(fusion('x.edge_id = merged.edge_id', 'lower(file_id)'), claims)).local).toBe(false);
   });
 });
