@@ -414,6 +414,8 @@ describe('idFileClaims', () => {
     // Matched on another column, or not at all, a shared id may come from another file.
     expect((await mergeLocality(fusion('x.edge_id = merged.confidence::VARCHAR'), claims)).local).toBe(false);
     expect((await mergeLocality(fusion('x.edge_id IS NOT NULL'), claims)).local).toBe(false);
+    // An unqualified name binds inside the subquery first: compared with itself, it matches every row.
+    expect((await mergeLocality(fusion('x.edge_id = edge_id'), claims)).local).toBe(false);
     // A lone half that does not pass the file through carries none.
     expect((await mergeLocality(fusion('x.edge_id = merged.edge_id', 'lower(file_id)'), claims)).local).toBe(false);
   });

@@ -412,6 +412,18 @@ export function* selectsInScope(value: unknown, ctes: ReadonlyMap<string, Json> 
 }
 
 /**
+ * The tests of a column whose value names its row's file: one for columns
+ * naming it outright, then one per claim of stable ids (`edge#1`, say; see
+ * {@link idFileClaims}) for columns every branch reads with that claim, or
+ * naming the file outright. Rows equal on a column passing one test lie in
+ * one file.
+ */
+function fileNamingTests(naming: (stored: StoredColumn) => boolean, claims: IdFileClaims | undefined): ((stored: StoredColumn) => boolean)[] {
+  const claimed = [...new Set(Object.values(claims ?? {}).flatMap((columns) => Object.values(columns).flat()))].sort();
+  return [naming, ...claimed.map((claim) => (s: StoredColumn): boolean => naming(s) || (claims?.[s.table]?.[s.column] ?? []).includes(claim))];
+}
+
+/**
  * Whether a SELECT groups by a column naming its rows' file in every
  * grouping set, so that each group holds rows of one file only and its
  * aggregates combine nothing across files. The key must be one known never
@@ -419,17 +431,13 @@ export function* selectsInScope(value: unknown, ctes: ReadonlyMap<string, Json> 
  */
 function groupsByFile(select: Json, ctes: ReadonlyMap<string, Json>, naming: (stored: StoredColumn) => boolean, claims?: IdFileClaims): boolean {
   const keys = Array.isArray(select['group_expressions']) ? (select['group_expressions'] as unknown[]) : [];
-  // Any claim (`edge#1`, say) every branch makes of the key it reads, or that reads a key naming its file outright.
-  const claimed = [...new Set(Object.values(claims ?? {}).flatMap((columns) => Object.values(columns).flat()))].sort();
-  const claimedBy =
-    (claim: string) =>
-    (s: StoredColumn): boolean => naming(s) || (claims?.[s.table]?.[s.column] ?? []).includes(claim);
+  const tests = fileNamingTests(naming, claims);
   const fileKeys = new Set(
     keys
       .map((key, index) => ({ key, index }))
       .filter(({ key }) => {
         const ref = isObject(key) && key['class'] === 'COLUMN_REF' && Array.isArray(key['column_names']) ? (key['column_names'] as unknown[]).filter((n): n is string => typeof n === 'string') : null;
-        return ref !== null && (referenceIs(ref, select['from_table'], ctes, naming, 0) || claimed.some((claim) => referenceIs(ref, select['from_table'], ctes, claimedBy(claim), 0)));
+        return ref !== null && tests.some((accepted) => referenceIs(ref, select['from_table'], ctes, accepted, 0));
       })
       .map(({ index }) => index),
   );
@@ -511,13 +519,13 @@ function cteCorrelatedOnFile(
   if (!isObject(from) || from['type'] !== 'BASE_TABLE' || (typeof from['schema_name'] === 'string' && from['schema_name'] !== '')) return false;
   if (!innerCtes.has(String(from['table_name']))) return false;
   const alias = fromAlias(from);
-  const claimed = [...new Set(Object.values(claims ?? {}).flatMap((columns) => Object.values(columns).flat()))].sort();
-  const tests: ((stored: StoredColumn) => boolean)[] = [naming, ...claimed.map((claim) => (s: StoredColumn): boolean => naming(s) || (claims?.[s.table]?.[s.column] ?? []).includes(claim))];
+  const tests = fileNamingTests(naming, claims);
   return conjuncts(inner['where_clause']).some((c) => {
     if (c['class'] !== 'COMPARISON' || c['type'] !== 'COMPARE_EQUAL') return false;
     const sides = [columnNames(c['left']), columnNames(c['right'])];
     return [sides, [...sides].reverse()].some(([a, b]) => {
-      if (a === null || b === null || a === undefined || b === undefined || a.length !== 2 || a[0] !== alias || (b.length === 2 && b[0] === alias)) return false;
+      // Both sides qualified, by the CTE's alias and by another: an unqualified name could bind inside.
+      if (a === null || b === null || a === undefined || b === undefined || a.length !== 2 || a[0] !== alias || b.length !== 2 || b[0] === alias) return false;
       return tests.some((accepted) => referenceIs(a, from, innerCtes, accepted, 0) && referenceIs(b, outer['from_table'], ctes, accepted, 0));
     });
   });
