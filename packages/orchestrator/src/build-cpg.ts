@@ -20,7 +20,8 @@ import { compileProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import { maintenanceLogDataset, openStore } from '@anatomy/store';
 import type { DescribedColumn, LockWaitInfo, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
-import { DEFAULT_FULL_BUILD_MEMORY_LIMIT, setMemoryLimit, withMemoryFallback } from './memory-cap.js';
+import { applyBuildMemoryCap, withMemoryFallback } from './memory-cap.js';
+import type { MemoryCap } from './memory-cap.js';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
 import { carriedFileColumn, nullFreeFileColumns, planInTransaction, relationFileColumns, viewFileColumn } from './plan-report.js';
@@ -409,12 +410,6 @@ async function executeViews(
   return rows;
 }
 
-/** The memory cap views are built under, and the views built again without it. */
-interface MemoryCap {
-  readonly limit: string | null;
-  readonly raised: { view: string; reason: string }[];
-}
-
 /** The schemas a full build rewrites whole; every other table (runs, maintenance log) is carried over. */
 const BUILD_SCHEMAS = ['cpg', 'norm', 'derived', 'rel', 'merged', 'diag', 'evidence'] as const;
 
@@ -653,8 +648,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
   const increment = planIncrement({ stored: await readStoredBuild(store), current: state, files: scan.files, full: options.full === true, unowned: unownedEvidence(registry) });
   progress.info(increment.mode === 'full' ? `full build: ${increment.reason}` : `incremental build: ${increment.added.length} added, ${increment.changed.length} changed, ${increment.deleted.length} deleted, ${increment.unchanged} unchanged`);
   // A full build is capped by default; an incremental one only by a configured cap (set when the store opened).
-  const memory: MemoryCap = { limit: increment.mode === 'full' ? (options.memoryLimit ?? DEFAULT_FULL_BUILD_MEMORY_LIMIT) : (options.memoryLimit ?? null), raised: [] };
-  if (increment.mode === 'full' && options.memoryLimit === undefined) await setMemoryLimit(store, DEFAULT_FULL_BUILD_MEMORY_LIMIT);
+  const memory = await applyBuildMemoryCap(store, increment.mode, options.memoryLimit);
   const built = await writeScope(store, increment.mode)(async () => {
     let evidenceRowsDeleted = 0;
     let previous = new Set<string>();

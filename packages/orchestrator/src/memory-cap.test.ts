@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isOutOfMemory, withMemoryFallback } from './memory-cap.js';
+import { applyBuildMemoryCap, isOutOfMemory, withMemoryFallback } from './memory-cap.js';
 
 // list() states cannot spill: a million groups of them need far more than 32 MB.
 const HUNGRY = "SELECT i % 1000000 AS g, list(repeat('x', 40) || i) AS l FROM range(3000000) t(i) GROUP BY g";
@@ -56,5 +56,24 @@ describe('withMemoryFallback', () => {
     expect(runs).toBe(1);
     await expect(withMemoryFallback(store, null, () => store.materialize({ name: 'main.hungry2', sql: HUNGRY, as: 'table' }), (why) => reasons.push(why))).rejects.toSatisfy(isOutOfMemory);
     expect(reasons).toEqual([]);
+  });
+});
+
+describe('applyBuildMemoryCap', () => {
+  it('caps a full build at the default on DuckDB itself, keeps a configured cap, and leaves an incremental build alone', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      const setting = async (): Promise<string> => String((await store.query("SELECT current_setting('memory_limit') AS m"))[0]?.['m']);
+      const uncapped = await setting();
+      expect(await applyBuildMemoryCap(store, 'incremental', undefined)).toEqual({ limit: null, raised: [] });
+      expect(await setting()).toBe(uncapped);
+      expect(await applyBuildMemoryCap(store, 'full', '3GB')).toEqual({ limit: '3GB', raised: [] });
+      expect(await setting()).toBe(uncapped);
+      expect(await applyBuildMemoryCap(store, 'full', undefined)).toEqual({ limit: '2GB', raised: [] });
+      // DuckDB reports 2GB (10^9 bytes) in GiB.
+      expect(await setting()).toBe('1.8 GiB');
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { totalmem } from 'node:os';
+import { sqlString } from '@anatomy/contracts';
 import type { Store } from '@anatomy/store';
 
 /**
@@ -17,10 +18,6 @@ export function isOutOfMemory(error: unknown): boolean {
   return false;
 }
 
-function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
-}
-
 /**
  * DuckDB's own default cap, 80% of the machine's memory. (`RESET memory_limit`
  * would give back the cap the database was opened with, when it was given one.)
@@ -32,6 +29,27 @@ export function uncappedMemoryLimit(): string {
 /** Sets DuckDB's memory cap of a store's database instance; `null` lifts it to DuckDB's default. */
 export async function setMemoryLimit(store: Store, limit: string | null): Promise<void> {
   await store.query(`SET memory_limit = ${sqlString(limit ?? uncappedMemoryLimit())}`);
+}
+
+/** The memory cap a build's views are built under, and the views built again without it. */
+export interface MemoryCap {
+  readonly limit: string | null;
+  readonly raised: { view: string; reason: string }[];
+}
+
+/**
+ * Sets the memory cap of a build on its store and returns it: the configured
+ * one (already set when the store was opened) or, for a full build, the
+ * default; an incremental build without one keeps DuckDB's default (null).
+ *
+ * @example
+ * const memory = await applyBuildMemoryCap(store, 'full', undefined); // { limit: '2GB', raised: [] }
+ */
+export async function applyBuildMemoryCap(store: Store, mode: 'full' | 'incremental', configured: string | undefined): Promise<MemoryCap> {
+  if (configured !== undefined) return { limit: configured, raised: [] };
+  if (mode === 'incremental') return { limit: null, raised: [] };
+  await setMemoryLimit(store, DEFAULT_FULL_BUILD_MEMORY_LIMIT);
+  return { limit: DEFAULT_FULL_BUILD_MEMORY_LIMIT, raised: [] };
 }
 
 /**
