@@ -50,11 +50,12 @@ export function emitEdgeFusionSql(view: InferredProject, fusion: EdgeFusion, sel
   });
   const rows = q('rows');
   const shared = q('shared');
+  const isShared = `EXISTS (SELECT 1 FROM ${shared} AS ${q('s')} WHERE ${q('s')}.${identity} = ${rows}.${identity})`;
   return (
     `WITH ${rows} AS MATERIALIZED (\n  ${numbered.join('\n  UNION ALL\n  ')}\n),\n` +
     `${shared} AS (\n  SELECT ${identity} FROM ${rows} GROUP BY ${identity} HAVING count(*) > 1\n)\n` +
-    `SELECT\n  ${lone.join(',\n  ')}\nFROM ${rows}\nWHERE NOT EXISTS (SELECT 1 FROM ${shared} AS ${q('s')} WHERE ${q('s')}.${identity} = ${rows}.${identity})\n` +
+    `SELECT\n  ${lone.join(',\n  ')}\nFROM ${rows}\nWHERE NOT ${isShared}\n` +
     `UNION ALL\n` +
-    `SELECT\n  ${fused.join(',\n  ')}\nFROM ${rows}\nWHERE EXISTS (SELECT 1 FROM ${shared} AS ${q('s')} WHERE ${q('s')}.${identity} = ${rows}.${identity})\nGROUP BY ${identity}`
+    `SELECT\n  ${fused.join(',\n  ')}\nFROM ${rows}\nWHERE ${isShared}\nGROUP BY ${identity}`
   );
 }
