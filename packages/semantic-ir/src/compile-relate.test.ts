@@ -118,7 +118,10 @@ describe('span-contains: the innermost enclosing scope', () => {
     );
     // Views call no semantic macro, so they run on connections where only the store's stable-id macro exists.
     expect(view.sql).not.toMatch(/anatomy_(span|confidence|merge)/);
-    expect(view.sql).toContain('CASE WHEN "r_end" - "r_start" = min("r_end" - "r_start") OVER (PARTITION BY "l_id") THEN 2 ELSE 0 END');
+    // Only the innermost candidate is kept, and it has the smallest span: its confidence is the prior plus the feature's
+    // weight, with no window over each left row's candidates.
+    expect(view.sql).not.toContain(' OVER (PARTITION BY "l_id")');
+    expect(view.sql).toContain('round(CAST((\n      3\n    ) AS DOUBLE)');
     expect(view.sql).toContain('QUALIFY row_number() OVER (PARTITION BY "rule", "l_id" ORDER BY {\'c0\': "confidence" IS NULL, \'c\': -"confidence", \'n0\': "r_length" IS NULL');
     expect(view.sql).toMatch(/FROM "ranked"$/);
   });
@@ -227,6 +230,11 @@ describe('self pairs', () => {
       expect(Number(parents[0]?.['n'])).toBeGreaterThan(0);
       const refs = await db.rows('SELECT count(*) AS n FROM rel.ref_in');
       expect(Number(refs[0]?.['n'])).toBeGreaterThan(0);
+      // Both sides' origins are literals: merged once by the compiler, as DuckDB would merge them for each row.
+      expect(sql('rel.ref_in')).toContain(`'tree-sitter' AS "origin"`);
+      expect(sql('rel.ref_in')).not.toContain('list_sort');
+      expect(sql('rel.def_parent')).toContain('list_sort');
+      expect(await db.rows('SELECT DISTINCT origin FROM rel.ref_in')).toEqual([{ origin: 'tree-sitter' }]);
     } finally {
       db.close();
     }
@@ -269,6 +277,8 @@ describe('confidence discriminates', () => {
       ['def outer', 0.75],
       ['module pkg/mod.py', 0.5],
     ]);
+    // Keeping every candidate, each needs its own left row's smallest span.
+    expect(manifest.views.find((v) => v.name === 'rel.enclosing')?.sql).toContain('CASE WHEN "r_end" - "r_start" = min("r_end" - "r_start") OVER (PARTITION BY "l_id") THEN 2 ELSE 0 END');
   });
 
   it('matches names within the file, and raises confidence where a second relationship agrees', async () => {
