@@ -296,6 +296,17 @@ describe('fileLocality', () => {
                                      UNION ALL SELECT 1 AS k, e.ent_id, e.parent_id, e.file_id, e.name FROM evidence.ents AS e)
         SELECT ent_id, first(parent_id ORDER BY k) AS parent_id, first(file_id) AS file_id, first(name) AS name, count(*) AS n FROM inputs GROUP BY ent_id`),
     ).toEqual(['ent_id', 'parent_id', 'file_id']);
+    // The same merge with the ids held by one row passed through and only the others grouped: a UNION whose
+    // branches name the file at one position, passing it on or picking it per group. A name does not.
+    const lone = (picked: string): string => `WITH inputs AS MATERIALIZED (SELECT 0 AS k, e.ent_id, e.parent_id, e.file_id, e.name FROM evidence.ents AS e
+                                   UNION ALL SELECT 1 AS k, e.ent_id, e.parent_id, e.file_id, e.name FROM evidence.ents AS e),
+        shared AS (SELECT ent_id FROM inputs GROUP BY ent_id HAVING count(*) > 1)
+      SELECT ent_id, parent_id, file_id, name FROM inputs WHERE NOT EXISTS (SELECT 1 FROM shared AS s WHERE s.ent_id = inputs.ent_id)
+      UNION ALL
+      SELECT ent_id, ${picked} AS parent_id, first(file_id) AS file_id, first(name) AS name FROM inputs WHERE EXISTS (SELECT 1 FROM shared AS s WHERE s.ent_id = inputs.ent_id) GROUP BY ent_id`;
+    expect(await namingOf(lone('first(parent_id ORDER BY k)'))).toEqual(['ent_id', 'parent_id', 'file_id']);
+    // One branch making a new value where the other passes an id on: that column names no file.
+    expect(await namingOf(lone('lower(first(parent_id))'))).toEqual(['ent_id', 'file_id']);
     // A stable id hashed from a parent id that may be NULL (hashed to a fixed text) is the same in every file.
     expect(
       await namingOf(`SELECT anatomy_stable_id('up', CAST(list_value(CAST(parent_id AS VARCHAR), CAST(name AS VARCHAR)) AS VARCHAR[])) AS up_id,

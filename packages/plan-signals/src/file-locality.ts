@@ -962,19 +962,39 @@ export function fileNamingColumns(input: {
   };
   const accepted = (s: StoredColumn): boolean => names(s);
   const groupKeys = input.groupKeyColumns ?? {};
-  const grouped = top?.['type'] === 'SELECT_NODE' && groupsByFile(top, ctes, (s) => (groupKeys[s.table] ?? []).includes(s.column));
   // Grouped by a file-naming key, every row of a group lies in one file: a key or a value picked
   // from the group's rows (`first(src_node_id)`, say) that names its input row's file names that file.
-  const perGroup = (column: string): boolean => {
-    if (!grouped || top === undefined || !Array.isArray(top['select_list'])) return false;
-    const item = (top['select_list'] as unknown[]).find((e) => itemName(e) === column);
-    if (!isObject(item)) return false;
+  const pickedInGroup = (select: Json, inScope: ReadonlyMap<string, Json>, item: unknown): boolean => {
+    if (!isObject(item) || !groupsByFile(select, inScope, (s) => (groupKeys[s.table] ?? []).includes(s.column))) return false;
     const picked = item['class'] === 'FUNCTION' && typeof item['function_name'] === 'string' && PICKING_AGGREGATES.has(item['function_name']) && item['distinct'] !== true;
     const operand = item['class'] === 'COLUMN_REF' ? item : picked && Array.isArray(item['children']) && item['children'].length === 1 ? (item['children'] as unknown[])[0] : undefined;
     const ref = columnNames(operand);
     // A FILTER could leave a group with nothing to pick, and so NULL.
     if (input.nonNull === true && item['class'] === 'FUNCTION' && item['filter'] !== null && item['filter'] !== undefined) return false;
-    return ref !== null && referenceIs(ref, top['from_table'], ctes, accepted, 0);
+    return ref !== null && referenceIs(ref, select['from_table'], inScope, accepted, 0);
+  };
+  const perGroup = (column: string): boolean => {
+    if (top?.['type'] !== 'SELECT_NODE' || !Array.isArray(top['select_list'])) return false;
+    return pickedInGroup(top, ctes, (top['select_list'] as unknown[]).find((e) => itemName(e) === column));
+  };
+  // A UNION whose every branch names the file at the column's position, picking it per group like that or passing it
+  // through ungrouped (a merge whose identities held by one row pass through and the others are grouped, say).
+  const perBranch = (column: string): boolean => {
+    const branches = top === undefined || top['type'] === 'SELECT_NODE' ? null : unionBranches(top);
+    const list = branches?.[0]?.['select_list'];
+    if (branches === null || branches.length < 2 || !Array.isArray(list)) return false;
+    const position = (list as unknown[]).findIndex((e) => itemName(e) === column);
+    return (
+      position >= 0 &&
+      branches.every((branch) => {
+        const inScope = withCtes(branch, ctes);
+        const item = Array.isArray(branch['select_list']) ? (branch['select_list'] as unknown[])[position] : undefined;
+        const ungrouped = !Array.isArray(branch['group_expressions']) || branch['group_expressions'].length === 0;
+        const ref = columnNames(item);
+        if (ungrouped) return ref !== null && referenceIs(ref, branch['from_table'], inScope, accepted, 0);
+        return pickedInGroup(branch, inScope, item);
+      })
+    );
   };
   return input.lineage.outputs
     .filter((o) => o.name !== '' && o.name !== '*')
@@ -982,7 +1002,8 @@ export function fileNamingColumns(input: {
       (o) =>
         (o.sources.every((s) => s !== null && s.relation?.kind === 'table' && names({ table: s.relation.name, column: s.column })) && readInEveryRow(o.name)) ||
         hashed(o.name) ||
-        perGroup(o.name),
+        perGroup(o.name) ||
+        perBranch(o.name),
     )
     .map((o) => o.name);
 }

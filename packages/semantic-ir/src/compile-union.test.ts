@@ -97,6 +97,14 @@ describe('union', () => {
       { def_id: defId(ts('hello')), name: 'hello', kind: 'function', qualname: null, line: 10, origin: 'tree-sitter' },
       { def_id: defId(ts('fact')), name: 'fact', kind: 'function', qualname: null, line: 13, origin: 'tree-sitter' },
     ]);
+    // Only the identities several rows hold go through the ordered aggregates; the others pass through as they are.
+    const sql = view('merged.defs').sql;
+    expect(sql).toMatch(/^WITH "inputs" AS MATERIALIZED \(/);
+    expect(sql).toContain('"shared" AS (\n  SELECT "def_id" FROM "inputs" GROUP BY "def_id" HAVING count(*) > 1\n)');
+    // def_id is never NULL, so `=` matches it (NULL ids would form one group, as GROUP BY makes them).
+    expect(sql).toContain('WHERE NOT EXISTS (SELECT 1 FROM "shared" AS "s" WHERE "s"."def_id" = "inputs"."def_id")');
+    const shared = await db.rows(`SELECT count(*) AS n FROM (SELECT def_id FROM merged.defs GROUP BY def_id HAVING count(*) > 1)`);
+    expect(shared).toEqual([{ n: 0n }]);
   });
 
   it('appends rows when an input has no identity, with NULL for what it lacks', async () => {

@@ -37,10 +37,21 @@ function branchSql(branch: UnionBranch, position: number | undefined): string {
  * the first non-NULL value in declaration order, and the provenance lists
  * every source that saw the entity (the body of `anatomy_merge_origin`, inlined).
  *
+ * The ordered aggregates are costly, and wasted on the identities that only
+ * one input holds (all of them where relationships exclude each other): the
+ * inputs are computed once (a materialized CTE), the identities held by more
+ * than one row are counted out of them, and only those rows are grouped; a
+ * lone row takes, column by column, the value the aggregate would give a
+ * group of one. Over the standard library `merged.load_symbols` (631,626
+ * rows, none shared) went from 2.5 s to 1.4 s and `merged.binders` from
+ * 1.0 s to 0.4 s; with every identity in two inputs (1.2 million rows) the
+ * time is the same as grouping them all.
+ *
  * @example
  * emitUnionSql(mergedDefs);
- * // WITH "inputs" AS (SELECT 0 AS "union_input", … UNION ALL SELECT 1 AS "union_input", …)
- * // SELECT "def_id", first("name" ORDER BY "union_input") FILTER (WHERE "name" IS NOT NULL) AS "name", … GROUP BY "def_id"
+ * // WITH "inputs" AS MATERIALIZED (SELECT 0 AS "union_input", … UNION ALL SELECT 1 AS "union_input", …), "shared" AS (…)
+ * // SELECT "def_id", "name", … FROM "inputs" WHERE NOT EXISTS (…)
+ * // UNION ALL SELECT "def_id", first("name" ORDER BY "union_input") FILTER (WHERE "name" IS NOT NULL) AS "name", … GROUP BY "def_id"
  */
 export function emitUnionSql(view: InferredUnion): string {
   if (view.mode === 'append') return view.branches.map((b) => branchSql(b, undefined)).join('\nUNION ALL\n');
@@ -52,5 +63,23 @@ export function emitUnionSql(view: InferredUnion): string {
     if (c.name === view.provenance) return `${mergeOriginSql(`list(${name} ORDER BY ${ORDER})`)} AS ${name}`;
     return `first(${name} ORDER BY ${ORDER}) FILTER (WHERE ${name} IS NOT NULL) AS ${name}`;
   });
-  return `WITH ${q('inputs')} AS (\n  ${inputs}\n)\nSELECT\n  ${columns.join(',\n  ')}\nFROM ${q('inputs')}\nGROUP BY ${q(identity)}`;
+  // A group of one: its own value for each column ('' for a NULL provenance, which the list drops), its provenance
+  // merged only when it holds several sources.
+  const lone = view.output.columns.map((c) => {
+    const name = q(c.name);
+    if (c.name !== view.provenance) return name;
+    return `CASE WHEN ${name} IS NULL THEN '' WHEN NOT contains(${name}, '+') THEN ${name} ELSE ${mergeOriginSql(`[${name}]`)} END AS ${name}`;
+  });
+  const [rows, shared, id] = [q('inputs'), q('shared'), q(identity)];
+  // NULL identities form one group, as GROUP BY makes them; an identity that is never NULL is matched with `=`, which
+  // plan-signals' file-locality reads as a match of the same entity.
+  const nullable = view.output.columns.find((c) => c.name === identity)?.nullable !== false;
+  const isShared = `EXISTS (SELECT 1 FROM ${shared} AS ${q('s')} WHERE ${q('s')}.${id} ${nullable ? 'IS NOT DISTINCT FROM' : '='} ${rows}.${id})`;
+  return (
+    `WITH ${rows} AS MATERIALIZED (\n  ${inputs}\n),\n` +
+    `${shared} AS (\n  SELECT ${id} FROM ${rows} GROUP BY ${id} HAVING count(*) > 1\n)\n` +
+    `SELECT\n  ${lone.join(',\n  ')}\nFROM ${rows}\nWHERE NOT ${isShared}\n` +
+    `UNION ALL\n` +
+    `SELECT\n  ${columns.join(',\n  ')}\nFROM ${rows}\nWHERE ${isShared}\nGROUP BY ${id}`
+  );
 }
