@@ -135,10 +135,11 @@ function bridgeOrigins(plan: RelateJoin): string[] {
 }
 
 /**
- * The origin of a member's edges: `anatomy_merge_origin` of both sides' origins and the bridges'. Where the sides'
- * origins are literals (the producers of their datasets) it is the same value for every row, worked out here: over
- * the standard library, evaluating the list lambdas for each candidate cost 1.9 s of `cpg.edges`' 6.6 s. Only names of
- * lowercase letters, digits, `.`, `_` and `-` are merged here, which sort alike under any collation.
+ * The origin of a relationship's edges: `anatomy_merge_origin` of both sides' origins and the bridges'. Where the
+ * sides' origins are literals (the producers of their datasets) it is the same value for every row, worked out here:
+ * over the standard library, evaluating the list lambdas for each candidate cost 1.9 s of `cpg.edges`' 6.6 s. Only
+ * names of lowercase letters, digits, `.`, `_` and `-` are merged here, which sort alike under any collation. Otherwise
+ * it is merged in the final SELECT, for the rows kept rather than for every candidate.
  */
 function originSql(plan: RelateJoin): string {
   const { left, right } = plan;
@@ -184,7 +185,9 @@ function memberSql(plan: RelateJoin, member: RelateMember, cte: string): string 
     `${location('file', plan.location.file, 'utf8')} AS ${q('file_id')}`,
     `${location('start', plan.location.span, 'int64')} AS ${q('bstart')}`,
     `${location('end', plan.location.span, 'int64')} AS ${q('bend')}`,
-    `${originSql(plan)} AS ${q('origin')}`,
+    // The origin is merged from these in the final SELECT, for the rows kept only.
+    q('l_origin'),
+    q('r_origin'),
     `${confidenceSql(`(\n      ${score}\n    )`)} AS ${q('confidence')}`,
   ];
   const u = q('unless');
@@ -256,7 +259,9 @@ function joinSql(plan: RelateJoin): string {
     q('edge_kind'),
     `${q('src')} AS ${q('src_node_id')}`,
     `${q('dst')} AS ${q('dst_node_id')}`,
-    ...['file_id', 'bstart', 'bend', 'origin', 'rule', 'confidence'].map(q),
+    ...['file_id', 'bstart', 'bend'].map(q),
+    `${originSql(plan)} AS ${q('origin')}`,
+    ...['rule', 'confidence'].map(q),
   ];
   return `WITH ${ctes.join(',\n')}\nSELECT\n  ${select.join(',\n  ')}\nFROM ${q(from)}${where}`;
 }
