@@ -122,7 +122,8 @@ describe('span-contains: the innermost enclosing scope', () => {
     // weight, with no window over each left row's candidates.
     expect(view.sql).not.toContain(' OVER (PARTITION BY "l_id")');
     expect(view.sql).toContain('round(CAST((\n      3\n    ) AS DOUBLE)');
-    expect(view.sql).toContain('QUALIFY row_number() OVER (PARTITION BY "rule", "l_id" ORDER BY {\'c0\': "confidence" IS NULL, \'c\': -"confidence", \'n0\': "r_length" IS NULL');
+    // Its one confidence leaves the sort key with the span length and the id.
+    expect(view.sql).toContain('QUALIFY row_number() OVER (PARTITION BY "rule", "l_id" ORDER BY {\'n0\': "r_length" IS NULL, \'n\': "r_length", \'i0\': "r_id" IS NULL, \'i\': "r_id"}) = 1');
     expect(view.sql).toMatch(/FROM "ranked"$/);
   });
 
@@ -130,8 +131,10 @@ describe('span-contains: the innermost enclosing scope', () => {
     const plan = await db.rows(`EXPLAIN ${view.sql}`);
     const text = plan.map((r) => String(r['explain_value'])).join('\n');
     expect(text).toMatch(/arg_min/);
-    // The one sort key orders rows as confidence DESC, r_length ASC NULLS LAST, r_id ASC, NULLs last in each.
-    const key = /ORDER BY (\{'c0'.*?\})\) = 1/.exec(view.sql)?.[1];
+    // The one sort key orders rows as confidence DESC, r_length ASC NULLS LAST, r_id ASC, NULLs last in each
+    // (a view whose confidence varies, as a second feature makes it, keeps the confidence in its key).
+    const varied = compileProgram(program('varied', Relate.create({ ...defParent, name: 'def_parent_named', score: { innermost: 2, 'same-name': 1 } })), registry);
+    const key = /ORDER BY (\{'c0'.*?\})\) = 1/.exec(varied.views.find((v) => v.name === 'rel.def_parent_named')?.sql ?? '')?.[1];
     expect(key).toBeDefined();
     const values = [
       [0.75, 10, 'b'], [0.75, 10, 'a'], [0.75, 3, 'z'], [0.5, 1, 'a'], [null, 1, 'a'], [0.75, null, 'a'], [0.9, null, 'c'], [0.9, 20, 'd'],

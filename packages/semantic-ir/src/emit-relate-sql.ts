@@ -235,12 +235,13 @@ function memberSql(plan: RelateJoin, member: RelateMember, cte: string): string 
  * One struct that sorts candidates as `confidence DESC, r_length ASC NULLS LAST, r_id ASC`
  * (NULLs last in each): each value comes after a flag that is true for NULL, and the
  * confidence is negated so that ascending order puts the highest first. With `byStart`,
- * `rank_start ASC NULLS LAST` comes after the confidence.
+ * `rank_start ASC NULLS LAST` comes after the confidence. Without `byConfidence` (every
+ * candidate of a partition has the same one) the confidence is left out: a smaller key
+ * for the aggregate (over the standard library `rel.refs_container` alone 2.04 → 1.84 s).
  */
-function bestRowKeySql(rightSpan: boolean, byStart: boolean): string {
+function bestRowKeySql(rightSpan: boolean, byStart: boolean, byConfidence: boolean): string {
   const fields = [
-    `'c0': ${q('confidence')} IS NULL`,
-    `'c': -${q('confidence')}`,
+    ...(byConfidence ? [`'c0': ${q('confidence')} IS NULL`, `'c': -${q('confidence')}`] : []),
     ...(byStart ? [`'s0': ${q('rank_start')} IS NULL`, `'s': ${q('rank_start')}`] : []),
     ...(rightSpan ? [`'n0': ${q('r_length')} IS NULL`, `'n': ${q('r_length')}`] : []),
     `'i0': ${q('r_id')} IS NULL`,
@@ -268,10 +269,12 @@ function joinSql(plan: RelateJoin): string {
     from = 'ranked';
     const all = plan.members.filter((m) => m.keep === 'all').map((m) => sqlLiteral(m.rule));
     if (all.length === 0) {
+      // A partition holds one member's rows: where each member gives all its rows one confidence, ranking by it is moot.
+      const constant = best.every((m) => innermostOnly(plan, m));
       // Only the best row of each (rule, left) pair stays. With one sort key DuckDB turns this
       // row_number() = 1 into a hash aggregate (arg_min) instead of sorting every partition; the
       // key orders rows exactly as the column list above, NULLs last field by field.
-      ctes.push(`${q(from)} AS (\n  SELECT *\n  FROM ${q(scored)}\n  QUALIFY row_number() OVER (PARTITION BY ${q('rule')}, ${q('l_id')} ORDER BY ${bestRowKeySql(rightSpan, byStart)}) = 1\n)`);
+      ctes.push(`${q(from)} AS (\n  SELECT *\n  FROM ${q(scored)}\n  QUALIFY row_number() OVER (PARTITION BY ${q('rule')}, ${q('l_id')} ORDER BY ${bestRowKeySql(rightSpan, byStart, !constant)}) = 1\n)`);
     } else {
       ctes.push(
         `${q(from)} AS (\n  SELECT\n    *,\n    row_number() OVER (PARTITION BY ${q('rule')}, ${q('l_id')} ORDER BY ${order.join(', ')}) AS ${q('rank')}\n  FROM ${q(scored)}\n)`,
