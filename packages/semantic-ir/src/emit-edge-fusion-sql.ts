@@ -1,5 +1,6 @@
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { EdgeFusion, InferredProject } from './inferred-view.js';
+import { loneOrGroupedSql, loneProvenanceSql } from './lone-rows-sql.js';
 import { mergeOriginSql } from './semantic-macros.js';
 
 const q = quoteIdentifier;
@@ -29,7 +30,6 @@ const ORDER = q('source_order');
 export function emitEdgeFusionSql(view: InferredProject, fusion: EdgeFusion, selects: readonly string[]): string {
   const numbered = selects.map((sql, i) => sql.replace(/^SELECT\n/, `SELECT\n  ${i} AS ${ORDER},\n`).replaceAll('\n', '\n  '));
   const rule = q(fusion.rule);
-  const identity = q(fusion.identity);
   const fused = view.output.columns.map((c) => {
     const name = q(c.name);
     if (c.name === fusion.identity) return name;
@@ -40,22 +40,13 @@ export function emitEdgeFusionSql(view: InferredProject, fusion: EdgeFusion, sel
     }
     return `first(${name} ORDER BY ${ORDER}, ${rule}) AS ${name}`;
   });
-  // What the aggregate gives a group of one row: '' for a NULL rule or provenance (the lists drop
-  // NULLs), the value itself when it holds no '+', the merge of its parts otherwise.
+  // What the aggregate gives a group of one row: '' for a NULL rule or provenance (the lists drop NULLs).
   const lone = view.output.columns.map((c) => {
     const name = q(c.name);
-    if (c.name === fusion.provenance) return `CASE WHEN ${name} IS NULL THEN '' WHEN NOT contains(${name}, '+') THEN ${name} ELSE ${mergeOriginSql(`[${name}]`)} END AS ${name}`;
+    if (c.name === fusion.provenance) return `${loneProvenanceSql(name)} AS ${name}`;
     if (c.name === fusion.rule) return `coalesce(${name}, '') AS ${name}`;
     return name;
   });
-  const rows = q('rows');
-  const shared = q('shared');
-  const isShared = `EXISTS (SELECT 1 FROM ${shared} AS ${q('s')} WHERE ${q('s')}.${identity} = ${rows}.${identity})`;
-  return (
-    `WITH ${rows} AS MATERIALIZED (\n  ${numbered.join('\n  UNION ALL\n  ')}\n),\n` +
-    `${shared} AS (\n  SELECT ${identity} FROM ${rows} GROUP BY ${identity} HAVING count(*) > 1\n)\n` +
-    `SELECT\n  ${lone.join(',\n  ')}\nFROM ${rows}\nWHERE NOT ${isShared}\n` +
-    `UNION ALL\n` +
-    `SELECT\n  ${fused.join(',\n  ')}\nFROM ${rows}\nWHERE ${isShared}\nGROUP BY ${identity}`
-  );
+  const nullable = view.output.columns.find((c) => c.name === fusion.identity)?.nullable !== false;
+  return loneOrGroupedSql({ cte: 'rows', rows: numbered.join('\n  UNION ALL\n  '), identity: fusion.identity, nullable, lone, grouped: fused });
 }

@@ -2,6 +2,7 @@ import { stableIdSql } from '@anatomy/contracts';
 import { qualifiedName, quoteIdentifier } from '@anatomy/schema-authority';
 import { castSql } from './cast-sql.js';
 import type { FilledColumn, InferredUnion, UnionBranch } from './inferred-view.js';
+import { loneOrGroupedSql, loneProvenanceSql } from './lone-rows-sql.js';
 import { mergeOriginSql } from './semantic-macros.js';
 import { sqlLiteral } from './sql-literal.js';
 
@@ -38,11 +39,8 @@ function branchSql(branch: UnionBranch, position: number | undefined): string {
  * every source that saw the entity (the body of `anatomy_merge_origin`, inlined).
  *
  * The ordered aggregates are costly, and wasted on the identities that only
- * one input holds (all of them where relationships exclude each other): the
- * inputs are computed once (a materialized CTE), the identities held by more
- * than one row are counted out of them, and only those rows are grouped; a
- * lone row takes, column by column, the value the aggregate would give a
- * group of one. Over the standard library `merged.load_symbols` (631,626
+ * one input holds (all of them where relationships exclude each other): only
+ * the identities several rows hold are grouped (see `loneOrGroupedSql`). Over the standard library `merged.load_symbols` (631,626
  * rows, none shared) went from 2.5 s to 1.4 s and `merged.binders` from
  * 1.0 s to 0.4 s; with every identity in two inputs (1.2 million rows) the
  * time is the same as grouping them all.
@@ -63,23 +61,8 @@ export function emitUnionSql(view: InferredUnion): string {
     if (c.name === view.provenance) return `${mergeOriginSql(`list(${name} ORDER BY ${ORDER})`)} AS ${name}`;
     return `first(${name} ORDER BY ${ORDER}) FILTER (WHERE ${name} IS NOT NULL) AS ${name}`;
   });
-  // A group of one: its own value for each column ('' for a NULL provenance, which the list drops), its provenance
-  // merged only when it holds several sources.
-  const lone = view.output.columns.map((c) => {
-    const name = q(c.name);
-    if (c.name !== view.provenance) return name;
-    return `CASE WHEN ${name} IS NULL THEN '' WHEN NOT contains(${name}, '+') THEN ${name} ELSE ${mergeOriginSql(`[${name}]`)} END AS ${name}`;
-  });
-  const [rows, shared, id] = [q('inputs'), q('shared'), q(identity)];
-  // NULL identities form one group, as GROUP BY makes them; an identity that is never NULL is matched with `=`, which
-  // plan-signals' file-locality reads as a match of the same entity.
+  // A group of one: its own value for each column, its provenance merged only when it holds several sources.
+  const lone = view.output.columns.map((c) => (c.name === view.provenance ? `${loneProvenanceSql(q(c.name))} AS ${q(c.name)}` : q(c.name)));
   const nullable = view.output.columns.find((c) => c.name === identity)?.nullable !== false;
-  const isShared = `EXISTS (SELECT 1 FROM ${shared} AS ${q('s')} WHERE ${q('s')}.${id} ${nullable ? 'IS NOT DISTINCT FROM' : '='} ${rows}.${id})`;
-  return (
-    `WITH ${rows} AS MATERIALIZED (\n  ${inputs}\n),\n` +
-    `${shared} AS (\n  SELECT ${id} FROM ${rows} GROUP BY ${id} HAVING count(*) > 1\n)\n` +
-    `SELECT\n  ${lone.join(',\n  ')}\nFROM ${rows}\nWHERE NOT ${isShared}\n` +
-    `UNION ALL\n` +
-    `SELECT\n  ${columns.join(',\n  ')}\nFROM ${rows}\nWHERE ${isShared}\nGROUP BY ${id}`
-  );
+  return loneOrGroupedSql({ cte: 'inputs', rows: inputs, identity, nullable, lone, grouped: columns });
 }

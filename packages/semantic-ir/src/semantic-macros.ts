@@ -20,6 +20,19 @@ export function mergeOriginSql(origins: string): string {
   return `array_to_string(list_sort(list_distinct(flatten(list_transform(list_filter(${origins}, o -> o IS NOT NULL), o -> string_split(o, '+'))))), '+')`;
 }
 
+/**
+ * What `anatomy_merge_origin` gives a list of literal origins, worked out by the compiler, so
+ * that a value the same for every row is not computed for each; undefined unless every source
+ * named is lowercase letters, digits, `.`, `_` and `-`, which sort alike under any collation.
+ *
+ * @example
+ * mergedOrigin(['tree-sitter', 'extract-python+tree-sitter']); // 'extract-python+tree-sitter'
+ */
+export function mergedOrigin(origins: readonly string[]): string | undefined {
+  const parts = [...new Set(origins.flatMap((o) => o.split('+')))].sort();
+  return parts.every((p) => /^[a-z0-9._-]*$/.test(p)) ? parts.join('+') : undefined;
+}
+
 /** `anatomy_span_contains` written out: the outer half-open span covers the inner one. */
 export function spanContainsSql(outerStart: string, outerEnd: string, innerStart: string, innerEnd: string): string {
   return `(${outerStart} <= ${innerStart} AND ${innerEnd} <= ${outerEnd})`;

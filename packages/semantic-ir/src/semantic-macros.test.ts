@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestDatabase } from './duckdb-fixture.test-support.js';
+import { mergedOrigin, mergeOriginSql } from './semantic-macros.js';
+import { sqlLiteral } from './sql-literal.js';
+
+describe('mergedOrigin', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await TestDatabase.open();
+  });
+  afterAll(() => db.close());
+
+  it('gives what anatomy_merge_origin gives the same literals', async () => {
+    const lists = [
+      ['tree-sitter'],
+      ['tree-sitter', 'extract-python'],
+      ['tree-sitter', 'tree-sitter', 'scip'],
+      ['extract-python+tree-sitter', 'scip', 'tree-sitter'],
+      ['b+a', 'a', 'c.d_e-1'],
+      ['', 'x'],
+    ];
+    for (const list of lists) {
+      const [row] = await db.rows(`SELECT ${mergeOriginSql(`[${list.map(sqlLiteral).join(', ')}]`)} AS o`);
+      expect(mergedOrigin(list), list.join(', ')).toBe(row?.['o']);
+    }
+  });
+
+  it('leaves to DuckDB names whose order could depend on a collation', () => {
+    expect(mergedOrigin(['Tree-Sitter', 'scip'])).toBeUndefined();
+    expect(mergedOrigin(['naïve'])).toBeUndefined();
+  });
+});
