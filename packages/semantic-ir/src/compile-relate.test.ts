@@ -334,35 +334,42 @@ describe('confidence discriminates', () => {
   it('prefers the candidate that starts first with earliest, the one that starts last with latest', async () => {
     const pick = (name: string, feature: 'earliest' | 'latest'): ViewDecl =>
       Relate.create({ name, edge: 'RESOLVES_TO', left: 'norm.refs', right: 'norm.defs', intent: 'refers-to', where: { left: [{ role: 'kind', in: ['load'] }] }, score: { [feature]: 1 }, keep: 'best' });
-    const compiled = compileProgram(program('ordered', pick('pick_first', 'earliest'), pick('pick_last', 'latest')), registry);
-    const ordered = await databaseFor(compiled);
-    try {
-      // No window finds each left row's first or last start: the ranking orders by the start after the confidence.
-      const sql = compiled.views.find((v) => v.name === 'rel.pick_first__pick_last')!.sql;
-      expect(sql).not.toContain(' OVER (PARTITION BY "l_id")');
-      expect(sql).toContain(`'s0': "rank_start" IS NULL, 's': "rank_start"`);
-      expect(sql).toContain('-"r_start" AS "rank_start"');
-      // Every reference keeps the definition of its name in its file that starts first (last), then the shortest,
-      // then the smallest id, at the confidence of its prior plus the feature (2/3), as the window form gave.
-      for (const [rule, order] of [['rel.pick_first', 'd.bstart'], ['rel.pick_last', '-d.bstart']] as const) {
-        const expected = await ordered.rows(
-          `SELECT l.ref_id AS src_node_id, arg_min(d.def_id, (${order}, d.bend - d.bstart, d.def_id)) AS dst_node_id
-             FROM norm.refs AS l JOIN norm.defs AS d ON d.file_id = l.file_id AND d.name = l.name WHERE l.ctx = 'load' GROUP BY l.ref_id ORDER BY 1`,
-        );
-        expect(expected.length).toBeGreaterThan(0);
-        expect(await ordered.rows(`SELECT src_node_id, dst_node_id FROM rel.pick_first__pick_last WHERE rule = '${rule}' ORDER BY 1`)).toEqual(expected);
-        expect(await ordered.rows(`SELECT DISTINCT confidence FROM rel.pick_first__pick_last WHERE rule = '${rule}'`)).toEqual([{ confidence: 0.666667 }]);
+    // Alone, the two rank with one sort key; beside a member keeping every candidate, with an ORDER BY list.
+    const all = Relate.create({ name: 'pick_any', edge: 'RESOLVES_TO', left: 'norm.refs', right: 'norm.defs', intent: 'refers-to', where: { left: [{ role: 'kind', in: ['load'] }] } });
+    for (const [views, name] of [
+      [[pick('pick_first', 'earliest'), pick('pick_last', 'latest')], 'rel.pick_first__pick_last'],
+      [[pick('pick_first', 'earliest'), pick('pick_last', 'latest'), all], 'rel.pick_any__pick_first__pick_last'],
+    ] as const) {
+      const compiled = compileProgram(program('ordered', ...views), registry);
+      const ordered = await databaseFor(compiled);
+      try {
+        // No window finds each left row's first or last start: the ranking orders by the start after the confidence.
+        const sql = compiled.views.find((v) => v.name === name)!.sql;
+        expect(sql).not.toContain(' OVER (PARTITION BY "l_id")');
+        expect(sql).toContain(views.length === 2 ? `'s0': "rank_start" IS NULL, 's': "rank_start"` : '"confidence" DESC, "rank_start" ASC NULLS LAST');
+        expect(sql).toContain('-"r_start" AS "rank_start"');
+        // Every reference keeps the definition of its name in its file that starts first (last), then the shortest,
+        // then the smallest id, at the confidence of its prior plus the feature (2/3), as the window form gave.
+        for (const [rule, order] of [['rel.pick_first', 'd.bstart'], ['rel.pick_last', '-d.bstart']] as const) {
+          const expected = await ordered.rows(
+            `SELECT l.ref_id AS src_node_id, arg_min(d.def_id, (${order}, d.bend - d.bstart, d.def_id)) AS dst_node_id
+               FROM norm.refs AS l JOIN norm.defs AS d ON d.file_id = l.file_id AND d.name = l.name WHERE l.ctx = 'load' GROUP BY l.ref_id ORDER BY 1`,
+          );
+          expect(expected.length).toBeGreaterThan(0);
+          expect(await ordered.rows(`SELECT src_node_id, dst_node_id FROM ${name} WHERE rule = '${rule}' ORDER BY 1`)).toEqual(expected);
+          expect(await ordered.rows(`SELECT DISTINCT confidence FROM ${name} WHERE rule = '${rule}'`)).toEqual([{ confidence: 0.666667 }]);
+        }
+        // The two definitions of `f`, in the order they start.
+        const twice = tsDefRows.filter((r) => r['name'] === 'f').sort((a, b) => Number(a['bstart']) - Number(b['bstart'])).map(defId);
+        const ref = refId(tsRefRows.find((r) => r['name'] === 'f')!);
+        // They share one join, so one fused view computes them; each rule keeps its own best (pick_any keeps both).
+        for (const [rule, expected] of [['rel.pick_first', [twice[0]]], ['rel.pick_last', [twice[1]]], ...(views.length === 3 ? [['rel.pick_any', twice]] : [])] as const) {
+          const rows = await ordered.rows(`SELECT dst_node_id FROM ${name} WHERE rule = '${rule}' AND src_node_id = '${ref}' ORDER BY 1`);
+          expect(rows).toEqual([...expected].sort().map((d) => ({ dst_node_id: d })));
+        }
+      } finally {
+        ordered.close();
       }
-      // The two definitions of `f`, in the order they start.
-      const twice = tsDefRows.filter((r) => r['name'] === 'f').sort((a, b) => Number(a['bstart']) - Number(b['bstart'])).map(defId);
-      const ref = refId(tsRefRows.find((r) => r['name'] === 'f')!);
-      // Both share one join, so one fused view computes them; each rule keeps its own best.
-      for (const [rule, expected] of [['rel.pick_first', twice[0]], ['rel.pick_last', twice[1]]] as const) {
-        const rows = await ordered.rows(`SELECT dst_node_id FROM rel.pick_first__pick_last WHERE rule = '${rule}' AND src_node_id = '${ref}'`);
-        expect(rows).toEqual([{ dst_node_id: expected }]);
-      }
-    } finally {
-      ordered.close();
     }
   });
 

@@ -126,3 +126,72 @@ describe('union', () => {
     ]);
   });
 });
+
+// Things with a provenance of their own and an identity that may be NULL, to check the lone rows against grouping all.
+const things = (name: string): DatasetSchema =>
+  defineDataset({
+    name,
+    producer: 'test',
+    version: 1,
+    description: 'things',
+    spanUnit: 'none',
+    columns: [
+      { name: 'thing_id', type: 'utf8', nullable: true, role: 'entity-identity', description: 'id' },
+      { name: 'name', type: 'utf8', nullable: true, role: 'name', description: 'name' },
+      { name: 'origin', type: 'utf8', nullable: true, role: 'provenance', description: 'sources' },
+    ],
+  });
+const [leftThings, rightThings] = [things('evidence.left_things'), things('evidence.right_things')];
+
+describe('a merging union with lone and shared identities', () => {
+  const compiled = compileProgram(
+    defineProgram({
+      name: 'things',
+      views: [
+        Union.create({ name: 'things', from: ['evidence.left_things', 'evidence.right_things'] }),
+        Project.create({ name: 'cpg.nodes', rows: [{ from: 'merged.things', kind: 'THING' }] }),
+      ],
+    }),
+    registryOf(files, leftThings, rightThings),
+  );
+  const sql = compiled.views.find((v) => v.name === 'merged.things')!.sql;
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await TestDatabase.open();
+    await db.load(leftThings, [
+      { thing_id: 'lone-null', name: 'a', origin: null },
+      { thing_id: 'lone-plus', name: 'b', origin: 'y+x+y' },
+      { thing_id: 'lone-empty', name: null, origin: '' },
+      { thing_id: 'both', name: null, origin: 'x' },
+      { thing_id: null, name: 'n1', origin: 'p' },
+    ]);
+    await db.load(rightThings, [
+      { thing_id: 'both', name: 'right', origin: 'w+x' },
+      { thing_id: null, name: 'n2', origin: null },
+      { thing_id: 'lone-right', name: 'r', origin: 'z' },
+    ]);
+    await db.install(compiled);
+  });
+  afterAll(() => db.close());
+
+  it('gives every row what grouping all of them by identity gives', async () => {
+    // A nullable identity: its NULLs are one group, as GROUP BY makes them.
+    expect(sql).toContain('IS NOT DISTINCT FROM "inputs"."thing_id"');
+    const body = /^WITH "inputs" AS MATERIALIZED \(\n([\s\S]*?)\n\),\n"shared"/.exec(sql)?.[1];
+    const grouped = /\nUNION ALL\nSELECT\n([\s\S]*?)\nFROM "inputs"\nWHERE EXISTS/.exec(sql)?.[1];
+    expect(body).toBeDefined();
+    expect(grouped).toBeDefined();
+    const reference = `WITH "inputs" AS (${body ?? ''}) SELECT ${grouped ?? ''} FROM "inputs" GROUP BY "thing_id"`;
+    const order = ' ORDER BY "thing_id" NULLS LAST';
+    const rows = await db.rows(`SELECT * FROM merged.things${order}`);
+    expect(rows).toEqual(await db.rows(`SELECT * FROM (${reference})${order}`));
+    expect(rows.map((r) => [r['thing_id'], r['name'], r['origin']])).toEqual([
+      ['both', 'right', 'w+x'],
+      ['lone-empty', null, ''],
+      ['lone-null', 'a', ''],
+      ['lone-plus', 'b', 'x+y'],
+      ['lone-right', 'r', 'z'],
+      [null, 'n1', 'p'],
+    ]);
+  });
+});
