@@ -68,6 +68,7 @@ import dis
 import faulthandler
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
@@ -180,6 +181,12 @@ class IdMaker:
         h.update(("|" + "|".join(_encode_part(_id_text(p)) for p in parts)).encode("utf-8"))
         return self.namespace + h.hexdigest()[:32]
 
+    def of_text_pair(self, first, second):
+        """The id of two text parts (a scope id and a symbol name): the symbol walk's hot path."""
+        h = self.state.copy()
+        h.update(("|%d:%s|%d:%s" % (len(first.encode("utf-8")), first, len(second.encode("utf-8")), second)).encode("utf-8"))
+        return self.namespace + h.hexdigest()[:32]
+
     def of_int(self, number):
         """The id of one integer part: the walk's hot path."""
         h = self.state.copy()
@@ -201,8 +208,11 @@ class SourceMap:
     def __init__(self, data, encoding):
         self.data = data
         bom = 3 if data.startswith(codecs.BOM_UTF8) else 0
-        starts = [bom]
-        starts.extend(m.end() for m in LINE_END.finditer(data, bom))
+        # Line i + 1 starts where line i's terminator ends; bytes.splitlines ends lines at
+        # exactly the terminators LINE_END matches (\r\n, \r, \n), in C.
+        starts = list(itertools.accumulate(map(len, data[bom:].splitlines(True)), initial=bom))
+        if len(data) > bom and not data.endswith((b"\n", b"\r")):
+            starts.pop()
         self.starts = starts
         try:
             name = codecs.lookup(encoding).name
@@ -441,11 +451,38 @@ def _cleandoc(text):
     return "\n".join(lines)
 
 
+class _Leave:
+    """Pushed below a definition's children: popping it restores the enclosing
+    definition and qualname prefix, so the walk's stack holds bare nodes."""
+
+    __slots__ = ("owner", "prefix")
+
+    def __init__(self, owner, prefix):
+        self.owner = owner
+        self.prefix = prefix
+
+
+# Each node class's fields in reverse order: the walk pushes children last field first.
+_REVERSED_FIELDS = {}
+
+
+def _reversed_fields(cls):
+    fields = _REVERSED_FIELDS.get(cls)
+    if fields is None:
+        fields = _REVERSED_FIELDS[cls] = tuple(reversed(cls._fields))
+    return fields
+
+
 def ast_evidence(tree, source_map, file_id, wanted, scopes=None):
     """Rows of the ast tables: one iterative pre-order walk (no recursion, so
     deep trees that CPython accepted never hit Python's recursion limit).
     Given a dict as ``scopes``, the same walk fills it as scope_spans would,
-    so the symtable stage need not walk the whole tree a second time."""
+    so the symtable stage need not walk the whole tree a second time.
+
+    Without py_ast_nodes most nodes give no row: the walk then keeps only
+    nodes on its stack and counts them, and works out ids and spans for the
+    classes in ROW_NODES alone (half the time of carrying every node's
+    parent, field and depth)."""
     node_id = IdMaker("py_ast", file_id)
     def_id = IdMaker("py_def", file_id)
     import_id = IdMaker("py_import", file_id)
@@ -462,42 +499,17 @@ def ast_evidence(tree, source_map, file_id, wanted, scopes=None):
     want_bases = "py_class_bases" in wanted
     nodes, defs, imports, calls, docs, decorators, bases = [], [], [], [], [], [], []
     span = source_map.span
-    preorder = 0
-    # (node, parent id, field, index, depth, enclosing def preorder, qualname prefix)
-    stack = [(tree, None, None, None, 0, None, "")]
-    while stack:
-        node, parent, field, index, depth, owner, prefix = stack.pop()
-        pre = preorder
-        preorder += 1
-        cls = type(node)
-        # A node's id and span are only worked out when a row needs them: without
-        # py_ast_nodes most nodes (names, constants, operators) give no row at all.
-        if want_nodes or cls in ROW_NODES:
-            this_id = node_id.of_int(pre)
-            pos = span(node)
-        else:
-            this_id = pos = None
+
+    def rows_of(node, cls, pre, this_id, pos, owner, prefix):
+        """The rows of one node of ROW_NODES; for a definition, the owner and
+        prefix its children see, else None."""
+        inner = None
         if scopes is not None and (cls in DEF_KINDS or cls in SCOPE_NODE_NAMES):
             key = (node.name if cls in DEF_KINDS else SCOPE_NODE_NAMES[cls], node.lineno)
             scopes[key] = None if key in scopes else pos[4:]
-        if want_nodes:
-            attr = _name_attr(cls)
-            name = getattr(node, attr, None) if attr else None
-            if not isinstance(name, str):
-                name = None
-            ctx = getattr(node, "ctx", None)
-            operator = None
-            if cls in OPERATOR_FIELDS:
-                operator = type(node.op).__name__
-            elif cls is ast.Compare:
-                operator = ",".join(type(op).__name__ for op in node.ops)
-            nodes.append((this_id, file_id, parent, cls.__name__, field, index,
-                          pre, depth, name, CTX.get(type(ctx)) if ctx is not None else None, operator) + pos)
-        child_owner, child_prefix = owner, prefix
         if cls in DEF_KINDS:
             qualname = prefix + node.name
-            child_owner = pre
-            child_prefix = qualname + ("." if cls is ast.ClassDef else ".<locals>.")
+            inner = (pre, qualname + ("." if cls is ast.ClassDef else ".<locals>."))
             if want_defs:
                 name_start = name_end = None
                 header = source_map.text(pos[4], min(pos[5], pos[4] + 4096)) if pos[4] is not None and pos[5] is not None else None
@@ -524,7 +536,7 @@ def ast_evidence(tree, source_map, file_id, wanted, scopes=None):
             literal = _docstring_node(node)
             if literal is not None:
                 docs.append((doc_id.of_int(pre), file_id, this_id, DOC_OWNERS[cls], literal.value, _cleandoc(literal.value))
-                             + span(literal))
+                            + span(literal))
         if want_imports and (cls is ast.Import or cls is ast.ImportFrom):
             for i, alias in enumerate(node.names):
                 apos = span(alias) if HAS_ALIAS_POSITIONS else (None,) * 6
@@ -541,20 +553,90 @@ def ast_evidence(tree, source_map, file_id, wanted, scopes=None):
             calls.append((call_id.of_int(pre), file_id, this_id, dotted(func), callee_kind, len(node.args), len(node.keywords),
                           any(isinstance(a, ast.Starred) for a in node.args),
                           any(k.arg is None for k in node.keywords), fpos[4], fpos[5]) + pos)
-        children = []
-        for fname in cls._fields:
-            value = getattr(node, fname, None)
-            if value.__class__ in SCALARS:
+        return inner
+
+    if not want_nodes:
+        ast_node, skipped, scalars, leave = ast.AST, SKIPPED, SCALARS, _Leave
+        # Only the classes that give a row of a wanted table (definitions always: they
+        # carry the qualname prefix) pay for an id and a span.
+        row_nodes = set(DEF_KINDS)
+        if want_docs:
+            row_nodes.update(DOC_OWNERS)
+        if scopes is not None:
+            row_nodes.update(SCOPE_NODE_NAMES)
+        if want_imports:
+            row_nodes.update((ast.Import, ast.ImportFrom))
+        if want_calls:
+            row_nodes.add(ast.Call)
+        stack = [tree]
+        push = stack.append
+        pre = -1
+        owner, prefix = None, ""
+        while stack:
+            node = stack.pop()
+            cls = node.__class__
+            if cls is leave:
+                owner, prefix = node.owner, node.prefix
                 continue
-            if isinstance(value, ast.AST):
-                if not isinstance(value, SKIPPED):
-                    children.append((value, this_id, fname, None, depth + 1, child_owner, child_prefix))
-            elif isinstance(value, list):
-                for i, item in enumerate(value):
-                    if isinstance(item, ast.AST) and not isinstance(item, SKIPPED):
-                        children.append((item, this_id, fname, i, depth + 1, child_owner, child_prefix))
-        children.reverse()
-        stack.extend(children)
+            pre += 1
+            if cls in row_nodes:
+                inner = rows_of(node, cls, pre, node_id.of_int(pre), span(node), owner, prefix)
+                if inner is not None:
+                    push(leave(owner, prefix))
+                    owner, prefix = inner
+            for fname in _REVERSED_FIELDS.get(cls) or _reversed_fields(cls):
+                value = getattr(node, fname, None)
+                kind = value.__class__
+                if kind in scalars:
+                    continue
+                if kind is list:
+                    for item in reversed(value):
+                        if isinstance(item, ast_node) and not isinstance(item, skipped):
+                            push(item)
+                elif isinstance(value, ast_node) and not isinstance(value, skipped):
+                    push(value)
+    else:
+        preorder = 0
+        # (node, parent id, field, index, depth, enclosing def preorder, qualname prefix)
+        stack = [(tree, None, None, None, 0, None, "")]
+        while stack:
+            node, parent, field, index, depth, owner, prefix = stack.pop()
+            pre = preorder
+            preorder += 1
+            cls = type(node)
+            this_id = node_id.of_int(pre)
+            pos = span(node)
+            attr = _name_attr(cls)
+            name = getattr(node, attr, None) if attr else None
+            if not isinstance(name, str):
+                name = None
+            ctx = getattr(node, "ctx", None)
+            operator = None
+            if cls in OPERATOR_FIELDS:
+                operator = type(node.op).__name__
+            elif cls is ast.Compare:
+                operator = ",".join(type(op).__name__ for op in node.ops)
+            nodes.append((this_id, file_id, parent, cls.__name__, field, index,
+                          pre, depth, name, CTX.get(type(ctx)) if ctx is not None else None, operator) + pos)
+            child_owner, child_prefix = owner, prefix
+            if cls in ROW_NODES:
+                inner = rows_of(node, cls, pre, this_id, pos, owner, prefix)
+                if inner is not None:
+                    child_owner, child_prefix = inner
+            children = []
+            for fname in cls._fields:
+                value = getattr(node, fname, None)
+                if value.__class__ in SCALARS:
+                    continue
+                if isinstance(value, ast.AST):
+                    if not isinstance(value, SKIPPED):
+                        children.append((value, this_id, fname, None, depth + 1, child_owner, child_prefix))
+                elif isinstance(value, list):
+                    for i, item in enumerate(value):
+                        if isinstance(item, ast.AST) and not isinstance(item, SKIPPED):
+                            children.append((item, this_id, fname, i, depth + 1, child_owner, child_prefix))
+            children.reverse()
+            stack.extend(children)
     return {
         "py_ast_nodes": nodes, "py_defs": defs, "py_imports": imports, "py_calls": calls,
         "py_docstrings": docs, "py_decorators": decorators, "py_class_bases": bases,
@@ -570,6 +652,35 @@ SYMBOL_FLAGS = (
 ANONYMOUS_SCOPES = ("lambda", "listcomp", "setcomp", "dictcomp", "genexpr")
 # Each flag's method of symtable.Symbol, looked up once; None where this Python lacks it (the flag is then False).
 FLAG_TESTS = tuple(getattr(symtable.Symbol, flag, None) for flag in SYMBOL_FLAGS)
+
+
+# The flag row of a symbol, by what its Symbol's methods read: the raw flags, whether a child
+# table has its name (is_namespace) and the block's kind (module scope). Filled on first sight
+# from the real methods, so it agrees with this Python's symtable by construction.
+_FLAG_ROWS = {}
+
+
+def _symbol_flag_rows(table):
+    """(name, flag row) of every symbol of a table, in symtable's order. Building a
+    Symbol per name costs a scan of the block's children each (SymbolTable.lookup);
+    the raw flags of ``table._table`` give the same answers from one lookup per
+    distinct key. A Python whose tables lack the raw fields takes the methods."""
+    raw = getattr(table, "_table", None)
+    symbols = getattr(raw, "symbols", None)
+    children = getattr(raw, "children", None)
+    if not isinstance(symbols, dict) or not isinstance(children, list):
+        return [(s.get_name(), tuple([bool(test(s)) if test else False for test in FLAG_TESTS])) for s in table.get_symbols()]
+    named = {child.name for child in children}
+    block = (raw.type, raw.name == "top")
+    rows = []
+    for name, flags in symbols.items():
+        key = (flags, name in named, block)
+        row = _FLAG_ROWS.get(key)
+        if row is None:
+            symbol = table.lookup(name)
+            row = _FLAG_ROWS[key] = tuple([bool(test(symbol)) if test else False for test in FLAG_TESTS])
+        rows.append((name, row))
+    return rows
 
 
 def _scope_type(table):
@@ -627,9 +738,8 @@ def symtable_evidence(top, source, file_id, wanted, spans):
         scopes.append((this, file_id, parent, kind, table.get_name(), qualname, table.get_lineno(),
                        bool(table.is_nested()), bool(table.is_optimized())) + (span or (None, None)))
         if want_symbols:
-            for symbol in table.get_symbols():
-                name = symbol.get_name()
-                symbols.append((symbol_id(this, name), file_id, this, name) + tuple([bool(test(symbol)) if test else False for test in FLAG_TESTS]))
+            for name, flags in _symbol_flag_rows(table):
+                symbols.append((symbol_id.of_text_pair(this, name), file_id, this, name) + flags)
         children = []
         for child in table.get_children():
             name = child.get_name()
