@@ -2,8 +2,9 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { sqlString, STABLE_ID_MACRO, STABLE_ID_MACRO_SQL } from '@anatomy/contracts';
 import { columnBatch, createTableSql, quoteIdentifier } from '@anatomy/schema-authority';
 import type { CellValue, ColumnBatch, ColumnType, DatasetSchema } from '@anatomy/schema-authority';
-import { BIGINT, BLOB, BOOLEAN, DOUBLE, DuckDBBlobValue, DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, BLOB, BOOLEAN, DOUBLE, DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api';
 import type { DuckDBConnection, DuckDBInstance, DuckDBType, DuckDBValue } from '@duckdb/node-api';
+import { fillChunkColumn } from './chunk-columns.js';
 import { toPlainValue } from './duckdb-value.js';
 import type { MaintenanceAction, MaintenanceOutcome } from './maintenance-outcome.js';
 import { replaceFileAtomically } from './replace-file-atomically.js';
@@ -34,13 +35,6 @@ const DUCK_TYPES: Record<ColumnType, DuckDBType> = {
   bool: BOOLEAN,
   binary: BLOB,
 };
-
-function toDuckValue(type: ColumnType, value: unknown): DuckDBValue {
-  if (value === null || value === undefined) return null;
-  if (type === 'int64') return typeof value === 'bigint' ? value : BigInt(value as number);
-  if (type === 'binary') return new DuckDBBlobValue(value as Uint8Array);
-  return value as DuckDBValue;
-}
 
 /** `schema.table` split and quoted; a bare name lives in `main`. */
 function tableName(name: string): { readonly schema: string; readonly table: string; readonly quoted: string; readonly plain: string } {
@@ -136,12 +130,7 @@ export class DuckDbStore implements Store {
         for (let offset = 0; offset < batch.rowCount; offset += CHUNK_ROWS) {
           const count = Math.min(CHUNK_ROWS, batch.rowCount - offset);
           const chunk = DuckDBDataChunk.create(types, count);
-          ds.columns.forEach((col, i) => {
-            const values = batch.columns[col.name] ?? [];
-            const slice: DuckDBValue[] = new Array<DuckDBValue>(count);
-            for (let r = 0; r < count; r++) slice[r] = toDuckValue(col.type, values[offset + r]);
-            chunk.setColumnValues(i, slice);
-          });
+          ds.columns.forEach((col, i) => fillChunkColumn(chunk, i, col.type, batch.columns[col.name] ?? [], offset, count));
           appender.appendDataChunk(chunk);
         }
         appender.flushSync();

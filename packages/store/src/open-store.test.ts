@@ -64,6 +64,82 @@ describe('openStore', () => {
     }
   });
 
+  it('keeps every value and every NULL of every type, across validity words and data chunks', async () => {
+    const nullable = defineDataset({
+      name: 'evidence.cells',
+      producer: 'test',
+      version: 1,
+      description: 'one nullable column of each type',
+      spanUnit: 'none',
+      columns: [
+        { name: 'i', type: 'int32', nullable: false, description: 'row' },
+        { name: 's', type: 'utf8', nullable: true, description: 'text' },
+        { name: 'big', type: 'int64', nullable: true, description: 'int64' },
+        { name: 'small', type: 'int32', nullable: true, description: 'int32' },
+        { name: 'f', type: 'float64', nullable: true, description: 'float' },
+        { name: 'b', type: 'bool', nullable: true, description: 'bool' },
+      ],
+    });
+    const store = await openStore({ path: ':memory:' });
+    try {
+      await store.ensureDataset(nullable);
+      // NULLs at both ends of 32- and 64-bit words and of the 2,048-row chunks, and a pattern between.
+      const edges = new Set([0, 31, 32, 63, 64, 65, 2047, 2048, 2049, 4095, 4096, 4999]);
+      const isNull = (i: number, column: number): boolean => edges.has(i) || (i + column) % 7 === 0;
+      const n = 5000;
+      const idx = Array.from({ length: n }, (_, i) => i);
+      const expected = idx.map((i) => ({
+        i,
+        s: isNull(i, 1) ? null : i % 2 === 0 ? `s${i}` : `a longer text, ünïcode ${i}`,
+        big: isNull(i, 2) ? null : i % 2 === 0 ? BigInt(i) * 1_000_000_007n - 9_000_000_000_000_000_000n : BigInt(i * 3),
+        small: isNull(i, 3) ? null : -i,
+        f: isNull(i, 4) ? null : i / 8,
+        b: isNull(i, 5) ? null : i % 3 === 0,
+      }));
+      await store.ingest(
+        nullable,
+        columnBatch(nullable, {
+          i: idx,
+          s: expected.map((r) => r.s),
+          // int64 cells come as bigints and as safe numbers alike.
+          big: expected.map((r) => (r.big === null || r.i % 2 === 0 ? r.big : Number(r.big))),
+          small: expected.map((r) => r.small),
+          f: expected.map((r) => r.f),
+          b: expected.map((r) => r.b),
+        }),
+      );
+      await store.ingest(nullable, columnBatch(nullable, { i: [n], s: ['x'], big: [42], small: [1], f: [0.5], b: [false] }));
+      const rows = await store.query('SELECT * FROM evidence.cells ORDER BY i');
+      expect(rows).toEqual([...expected, { i: n, s: 'x', big: 42n, small: 1, f: 0.5, b: false }]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses an integer that does not fit its column instead of storing it cut', async () => {
+    const ints = defineDataset({
+      name: 'evidence.ints',
+      producer: 'test',
+      version: 1,
+      description: 'integers',
+      spanUnit: 'none',
+      columns: [
+        { name: 'big', type: 'int64', nullable: false, description: 'int64' },
+        { name: 'small', type: 'int32', nullable: false, description: 'int32' },
+      ],
+    });
+    const store = await openStore({ path: ':memory:' });
+    try {
+      await store.ensureDataset(ints);
+      // Batches built by hand, past columnBatch's checks.
+      await expect(store.ingest(ints, { dataset: ints.name, rowCount: 1, columns: { big: [2n ** 63n], small: [1] } })).rejects.toThrow(/does not fit a BIGINT/);
+      await expect(store.ingest(ints, { dataset: ints.name, rowCount: 1, columns: { big: [1], small: [2 ** 31] } })).rejects.toThrow(/does not fit an INTEGER/);
+      expect(await store.query('SELECT count(*) AS n FROM evidence.ints')).toEqual([{ n: 0n }]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('stores a table clustered by a column so a read of one value skips the other row groups', async () => {
     const store = await openStore({ path: ':memory:' });
     // Rows scanned by a read of one file, from DuckDB's own profile of the query.

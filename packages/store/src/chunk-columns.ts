@@ -1,0 +1,91 @@
+import type { CellValue, ColumnType } from '@anatomy/schema-authority';
+import { endianness } from 'node:os';
+import { DuckDBBlobValue } from '@duckdb/node-api';
+import type { DuckDBDataChunk, DuckDBValue } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
+
+/** Which 32-bit half of a native 64-bit word holds its low bits: the first on little-endian machines. */
+const LOW_HALF = endianness() === 'LE' ? 0 : 1;
+
+/** Each fixed-width type's cell as its typed array takes it; a value the column cannot hold throws. */
+const CELL: Record<'int64' | 'int32' | 'float64' | 'bool', (v: CellValue, row: number) => bigint | number> = {
+  int64: (v, row) => {
+    const big = typeof v === 'bigint' ? v : BigInt(v as number);
+    if (BigInt.asIntN(64, big) !== big) throw new RangeError(`row ${row}: ${big} does not fit a BIGINT`);
+    return big;
+  },
+  int32: (v, row) => {
+    if ((v as number) !== ((v as number) | 0)) throw new RangeError(`row ${row}: ${String(v)} does not fit an INTEGER`);
+    return v as number;
+  },
+  float64: (v) => v as number,
+  bool: (v) => (v === true ? 1 : 0),
+};
+
+/**
+ * Fills one column of a data chunk with `count` values of a batch column,
+ * from `offset` on, writing DuckDB's vectors directly: fixed-width values
+ * go over in one copy of a typed array, the validity mask in one copy of its
+ * words, and each string in one call. The general `setColumnValues` keeps a
+ * cache of every value and sets each validity bit with BigInt arithmetic
+ * before it writes anything (a third slower on `evidence.ts_refs`).
+ *
+ * Values are assumed to fit the column's type as `columnBatch` checks it; a
+ * value that does not (a fraction or an out-of-range number for an integer
+ * column) throws a RangeError naming the row instead of being stored
+ * truncated.
+ *
+ * @example
+ * const chunk = DuckDBDataChunk.create([VARCHAR, BIGINT], 2);
+ * fillChunkColumn(chunk, 0, 'utf8', ['a', null], 0, 2);
+ * fillChunkColumn(chunk, 1, 'int64', [1, 2n], 0, 2);
+ */
+export function fillChunkColumn(chunk: DuckDBDataChunk, index: number, type: ColumnType, values: readonly CellValue[], offset: number, count: number): void {
+  if (type === 'binary') {
+    // Rare (no evidence dataset of the library has one): the general path.
+    const slice = new Array<DuckDBValue>(count);
+    for (let r = 0; r < count; r++) {
+      const v = values[offset + r];
+      slice[r] = v === null || v === undefined ? null : new DuckDBBlobValue(v as Uint8Array);
+    }
+    chunk.setColumnValues(index, slice);
+    return;
+  }
+  const vector = duckdb.data_chunk_get_vector(chunk.chunk, index);
+  let nulls = 0;
+  if (type === 'utf8') {
+    for (let r = 0; r < count; r++) {
+      const v = values[offset + r];
+      if (v === null || v === undefined) nulls++;
+      else duckdb.vector_assign_string_element(vector, r, v as string);
+    }
+  } else {
+    const data =
+      type === 'int64'
+        ? new BigInt64Array(count)
+        : type === 'int32'
+          ? new Int32Array(count)
+          : type === 'float64'
+            ? new Float64Array(count)
+            : new Uint8Array(count);
+    const cell = CELL[type];
+    for (let r = 0; r < count; r++) {
+      const v = values[offset + r];
+      if (v === null || v === undefined) nulls++;
+      else data[r] = cell(v, offset + r) as never;
+    }
+    duckdb.copy_data_to_vector(vector, 0, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
+  }
+  if (nulls === 0) return;
+  // DuckDB's validity mask is native 64-bit words, written here as pairs of 32-bit halves: bit r clear is row r NULL.
+  const halves = new Uint32Array(Math.ceil(count / 64) * 2).fill(0xffffffff);
+  for (let r = 0; r < count; r++) {
+    const v = values[offset + r];
+    if (v === null || v === undefined) {
+      const half = (r >>> 6) * 2 + (((r >>> 5) & 1) ^ LOW_HALF);
+      halves[half] = (halves[half] as number) & ~(1 << (r & 31));
+    }
+  }
+  duckdb.vector_ensure_validity_writable(vector);
+  duckdb.copy_data_to_vector_validity(vector, 0, halves.buffer, 0, halves.byteLength);
+}
