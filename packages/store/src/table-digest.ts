@@ -60,14 +60,18 @@ function canonicalText(column: string, type: string): string {
  * A row's canonical text from the columns' texts (see {@link canonicalText}):
  * each cell `V<length>:<text>`, or `N` for NULL, the length prefix making the
  * text unambiguous whatever the values hold, joined by `|`. Each cell's text
- * is computed once, in the projection below this one, and `concat` joins
- * them: 44 % cheaper than repeating each text inside `||` chains, for the
- * same text (`cpg.props` of the standard library, 9.8 million rows: 2.6 s
- * against 4.6 s).
+ * is computed once, in the projection below this one, and one `concat` joins
+ * every piece of every cell (it skips the NULL pieces of a NULL cell): no
+ * string per cell is built only to be copied again. Same text as a `concat`
+ * per cell inside the row's (which was 44 % cheaper than `||` chains), in
+ * less time again: `cpg.edges` of the standard library (2.8 million rows)
+ * 1.87–2.00 s against 2.21–2.43 s, `cpg.props` (9.8 million) 3.11–3.20 s
+ * against 3.39–3.50 s, `cpg.nodes` 0.91–1.03 s against 1.09–1.14 s.
  */
 function canonicalRow(texts: readonly string[]): string {
   if (texts.length === 0) return "''";
-  return `concat(${texts.map((t) => `CASE WHEN ${t} IS NULL THEN 'N' ELSE concat('V', length(${t}), ':', ${t}) END`).join(", '|', ")})`;
+  const pieces = texts.map((t) => `CASE WHEN ${t} IS NULL THEN 'N' ELSE 'V' END, CAST(length(${t}) AS VARCHAR), CASE WHEN ${t} IS NULL THEN '' ELSE ':' END, ${t}`);
+  return `concat(${pieces.join(", '|', ")})`;
 }
 
 /** The mask of the low half of a 128-bit MD5 number. */
