@@ -480,9 +480,9 @@ def ast_evidence(tree, source_map, file_id, wanted, scopes=None):
     so the symtable stage need not walk the whole tree a second time.
 
     Without py_ast_nodes most nodes give no row: the walk then keeps only
-    nodes on its stack and counts them, and works out ids and spans for the
-    classes in ROW_NODES alone (half the time of carrying every node's
-    parent, field and depth)."""
+    nodes on its stack and counts them, and works out ids and spans only for
+    the classes that give a row of a wanted table (over the standard library,
+    for the tables a build reads, 2.7 s instead of 4.3 s)."""
     node_id = IdMaker("py_ast", file_id)
     def_id = IdMaker("py_def", file_id)
     import_id = IdMaker("py_import", file_id)

@@ -134,6 +134,16 @@ describe('pythonExtractor.extract', () => {
     ]);
   });
 
+  it('identifies each symbol by its scope and name as stableId does, names beyond ASCII included', async () => {
+    const repo = await repository({ 'u.py': 'größe = 1\ndef f(ü):\n    return größe, ü\n' });
+    dirs.push(repo.dir);
+    const batches = await collect(repo.scan, new Set(['evidence.py_scopes', 'evidence.py_symbols']));
+    const fileId = repo.id('u.py');
+    const symbols = rowsOf(batches, 'py_symbols');
+    expect(symbols.map((r) => r['name']).sort()).toEqual(['f', 'größe', 'größe', 'ü']);
+    for (const r of symbols) expect(r['symbol_id']).toBe(stableId('py_symbol', fileId, r['scope_id'] as string, r['name'] as string));
+  });
+
   it('emits only the demanded datasets and skips the stages nobody asked for', async () => {
     // `return` outside a function parses, but does not compile: the compile
     // stage reports it only when a bytecode table is demanded.
