@@ -28,7 +28,9 @@ const CELL: Record<'int64' | 'int32' | 'float64' | 'bool', (v: CellValue, row: n
  * go over in one copy of a typed array, the validity mask in one copy of its
  * words, and each string in one call. The general `setColumnValues` keeps a
  * cache of every value and sets each validity bit with BigInt arithmetic
- * before it writes anything (a third slower on `evidence.ts_refs`).
+ * before it writes anything (appending the standard library's
+ * `evidence.ts_refs` through `ingest` took 1.60–1.83 s with it, 1.26–1.45 s
+ * with this).
  *
  * Values are assumed to fit the column's type as `columnBatch` checks it; a
  * value that does not (a fraction or an out-of-range number for an integer

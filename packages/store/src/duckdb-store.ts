@@ -140,7 +140,11 @@ export class DuckDbStore implements Store {
     } catch (error) {
       throw StoreError.create('IngestFailed', `cannot append to ${ds.name}: ${(error as Error).message}`, {
         cause: error,
-        hint: 'the table may predate this schema version; rebuild with a fresh store',
+        // A value that does not fit its column is the producer's fault, not the table's.
+        hint:
+          error instanceof RangeError
+            ? `build the batch with columnBatch, which checks each value against ${ds.name}'s column types`
+            : 'the table may predate this schema version; rebuild with a fresh store',
       });
     }
     return this.#written(options, ds.name, 'ingest', batch.rowCount, 0, started);

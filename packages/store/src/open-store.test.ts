@@ -132,7 +132,9 @@ describe('openStore', () => {
     try {
       await store.ensureDataset(ints);
       // Batches built by hand, past columnBatch's checks.
-      await expect(store.ingest(ints, { dataset: ints.name, rowCount: 1, columns: { big: [2n ** 63n], small: [1] } })).rejects.toThrow(/does not fit a BIGINT/);
+      await expect(store.ingest(ints, { dataset: ints.name, rowCount: 1, columns: { big: [2n ** 63n], small: [1] } })).rejects.toThrow(
+        expect.objectContaining({ code: 'store/IngestFailed', message: expect.stringMatching(/does not fit a BIGINT/), hint: expect.stringMatching(/columnBatch/) }),
+      );
       await expect(store.ingest(ints, { dataset: ints.name, rowCount: 1, columns: { big: [1], small: [2 ** 31] } })).rejects.toThrow(/does not fit an INTEGER/);
       expect(await store.query('SELECT count(*) AS n FROM evidence.ints')).toEqual([{ n: 0n }]);
     } finally {
