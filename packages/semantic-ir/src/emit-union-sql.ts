@@ -40,10 +40,11 @@ function branchSql(branch: UnionBranch, position: number | undefined): string {
  *
  * The ordered aggregates are costly, and wasted on the identities that only
  * one input holds (all of them where relationships exclude each other): only
- * the identities several rows hold are grouped (see `loneOrGroupedSql`). Over the standard library `merged.load_symbols` (631,626
- * rows, none shared) went from 2.5 s to 1.4 s and `merged.binders` from
- * 1.0 s to 0.4 s; with every identity in two inputs (1.2 million rows) the
- * time is the same as grouping them all.
+ * the identities several rows hold are grouped (see `loneOrGroupedSql`). Run
+ * alone over the standard library, `merged.load_symbols` (631,626 rows, none
+ * shared) went from 2.3 s to 1.0 s and `merged.binders` from 0.70 s to
+ * 0.13 s; with every identity in two inputs (1.2 million rows) the time is
+ * the same as grouping them all (docs/benchmarks.md, eighth round).
  *
  * @example
  * emitUnionSql(mergedDefs);
