@@ -44,6 +44,29 @@ function tableName(name: string): { readonly schema: string; readonly table: str
   return { schema, table, quoted: `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`, plain: `${schema}.${table}` };
 }
 
+/**
+ * The WHERE conditions of a table written range by range (see
+ * `MaterializeRequest.clusterRanges`): below the first bound, between each
+ * two, from the last, and NULL. Bounds must ascend strictly.
+ */
+function clusterRangeFilters(column: string, bounds: readonly string[]): string[] {
+  for (let i = 1; i < bounds.length; i++) {
+    if (!((bounds[i - 1] as string) < (bounds[i] as string))) {
+      throw StoreError.create('InvalidOptions', `clusterRanges of ${column} must ascend strictly: ${JSON.stringify(bounds[i - 1])} comes before ${JSON.stringify(bounds[i])}`, {
+        hint: 'pass distinct bounds sorted in ascending order, or none to write the table in one statement',
+      });
+    }
+  }
+  if (bounds.length === 0) return [];
+  const c = quoteIdentifier(column);
+  return [
+    `${c} < ${sqlString(bounds[0] as string)}`,
+    ...bounds.slice(1).map((bound, i) => `${c} >= ${sqlString(bounds[i] as string)} AND ${c} < ${sqlString(bound)}`),
+    `${c} >= ${sqlString(bounds[bounds.length - 1] as string)}`,
+    `${c} IS NULL`,
+  ];
+}
+
 function paramsFor(params: QueryParams | undefined): DuckDBValue[] | Record<string, DuckDBValue> | undefined {
   if (params === undefined) return undefined;
   return (Array.isArray(params) ? [...params] : { ...params }) as DuckDBValue[] | Record<string, DuckDBValue>;
@@ -162,6 +185,7 @@ export class DuckDbStore implements Store {
     this.#assertOpen();
     const started = performance.now();
     const name = tableName(request.name);
+    const ranges = request.as === 'table' && request.clusterBy !== undefined ? clusterRangeFilters(request.clusterBy, request.clusterRanges ?? []) : [];
     if (request.name.includes('.')) await this.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(name.schema)}`);
     // One catalog lookup gives both whether something holds the name and what it is: each
     // costs a few milliseconds, and a build materializes every stored view of the program.
@@ -174,6 +198,20 @@ export class DuckDbStore implements Store {
     // CREATE OR REPLACE cannot turn a view into a table or back: drop the other kind first.
     if (request.as === 'table' && type === 'VIEW') await this.run(`DROP VIEW ${name.quoted}`);
     if (request.as === 'view' && type !== undefined && type !== 'VIEW') await this.run(`DROP TABLE ${name.quoted}`);
+    if (ranges.length > 0 && request.clusterBy !== undefined) {
+      // One statement per range: outside a transaction each commits on its own, and DuckDB can evict what it wrote.
+      const column = quoteIdentifier(request.clusterBy);
+      for (const [i, where] of ranges.entries()) {
+        const rows = `SELECT * FROM (${request.sql}) AS anatomy_rows WHERE ${where} ORDER BY ${column}`;
+        await this.run(i === 0 ? `CREATE OR REPLACE TABLE ${name.quoted} AS ${rows}` : `INSERT INTO ${name.quoted} ${rows}`);
+      }
+      return this.#outcome(request.name, 'materialize-table', null, before, started);
+    }
+    if (request.as === 'table' && request.clusterBy !== undefined && request.sortAfterWrite === true) {
+      await this.run(`CREATE OR REPLACE TABLE ${name.quoted} AS ${request.sql}`);
+      await this.run(`CREATE OR REPLACE TABLE ${name.quoted} AS SELECT * FROM ${name.quoted} ORDER BY ${quoteIdentifier(request.clusterBy)}`);
+      return this.#outcome(request.name, 'materialize-table', null, before, started);
+    }
     const sql = request.as === 'table' && request.clusterBy !== undefined ? `SELECT * FROM (${request.sql}) AS anatomy_rows ORDER BY ${quoteIdentifier(request.clusterBy)}` : request.sql;
     await this.run(`CREATE OR REPLACE ${request.as === 'table' ? 'TABLE' : 'VIEW'} ${name.quoted} AS ${sql}`);
     if (request.as === 'view') return this.#outcome(request.name, 'materialize-view', 0, 0, started);

@@ -172,6 +172,32 @@ describe('openStore', () => {
     }
   });
 
+  it('writes a clustered table range by range, or sorts it by a second statement, to the rows and order of one statement', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      // 200,000 rows of 40 files interleaved, one row in 97 of no file.
+      const sql = `SELECT CASE WHEN i % 97 = 0 THEN NULL ELSE 'f' || lpad(CAST((i * 7) % 40 AS VARCHAR), 3, '0') END AS file_id, i AS n FROM range(200000) r(i)`;
+      await store.materialize({ name: 'out.one', sql, as: 'table', clusterBy: 'file_id' });
+      const ranged = await store.materialize({ name: 'out.ranged', sql, as: 'table', clusterBy: 'file_id', clusterRanges: ['f010', 'f020', 'f031'] });
+      expect(ranged).toMatchObject({ target: 'out.ranged', operation: 'materialize-table', rowsInserted: 200000 });
+      await store.materialize({ name: 'out.after', sql, as: 'table', clusterBy: 'file_id', sortAfterWrite: true });
+      // Files in the stored order, NULL last: one list per table, compared as a whole.
+      const order = async (table: string): Promise<unknown> =>
+        (await store.query(`SELECT list(file_id ORDER BY rowid) = list(file_id ORDER BY file_id NULLS LAST) AS sorted, count(*) AS n, count(file_id) AS with_file FROM ${table}`))[0];
+      for (const table of ['out.one', 'out.ranged', 'out.after']) expect(await order(table)).toEqual({ sorted: true, n: 200000n, with_file: 200000n - 2062n });
+      for (const table of ['out.ranged', 'out.after']) {
+        const differ = await store.query(`SELECT count(*) AS n FROM ((SELECT * FROM out.one EXCEPT ALL SELECT * FROM ${table}) UNION ALL (SELECT * FROM ${table} EXCEPT ALL SELECT * FROM out.one))`);
+        expect(differ).toEqual([{ n: 0n }]);
+      }
+      // Bounds out of order are refused before anything is written.
+      const refused = store.materialize({ name: 'out.ranged', sql: 'SELECT 1 AS file_id', as: 'table', clusterBy: 'file_id', clusterRanges: ['f020', 'f010'] });
+      await expect(refused).rejects.toMatchObject({ code: 'store/InvalidOptions', message: expect.stringMatching(/clusterRanges of file_id must ascend strictly: "f020" comes before "f010"/), hint: expect.stringMatching(/ascending order/) });
+      expect(await store.query('SELECT count(*) AS n FROM out.ranged')).toEqual([{ n: 200000n }]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('has the stable-id macro installed and materializes tables with outcomes', async () => {
     const store = await openStore({ path: ':memory:' });
     try {

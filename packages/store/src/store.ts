@@ -25,6 +25,24 @@ export interface MaterializeRequest {
    * whose statistics rule them out. Ignored for a view.
    */
   readonly clusterBy?: string;
+  /**
+   * With `clusterBy`: ascending values of that column splitting the table's
+   * rows into ranges, each written and sorted by its own statement (the
+   * rows below the first value, then each range, then the rows of NULL),
+   * so the stored order is the same and a sort holds one range at a time.
+   * Only for SQL a filter on the column reaches the scans of, such as a
+   * union of plain reads: otherwise every range computes the whole query.
+   */
+  readonly clusterRanges?: readonly string[];
+  /**
+   * With `clusterBy`: write the rows as the SQL yields them, then sort the
+   * stored table by a second statement. The table is written twice, but a
+   * query that holds much in memory to the end (a materialized CTE, a
+   * grouping) no longer holds a sort of all its rows beside it, and a sort
+   * of a stored table spills to disk under a memory limit. Ignored with
+   * `clusterRanges`.
+   */
+  readonly sortAfterWrite?: boolean;
 }
 
 /** Which rows to delete: a schema-qualified table and a SQL condition with bound parameters. */
