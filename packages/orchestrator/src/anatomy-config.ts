@@ -53,7 +53,7 @@ export const AnatomyConfigSchema = z
       .string()
       .regex(/^\s*\d+(\.\d+)?\s*([KMGT]i?)?B\s*$/, "must be a size such as '2GB' or '512MiB' (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)")
       .optional()
-      .describe(`DuckDB's memory cap during a build (a size such as 2GB or 512MiB). Default: ${DEFAULT_FULL_BUILD_MEMORY_LIMIT} for a full build, whose views DuckDB can spill (one that still needs more is built again without the cap), and DuckDB's own default for an incremental build. Flag --memory-limit, variable ANATOMY_MEMORY_LIMIT.`),
+      .describe(`DuckDB's memory cap during a build (a size such as 2GB or 512MiB). Default: ${DEFAULT_FULL_BUILD_MEMORY_LIMIT} for a full build, whose views DuckDB can spill (one that still needs more is written again a leaner way, or else without the cap), and DuckDB's own default for an incremental build. Flag --memory-limit, variable ANATOMY_MEMORY_LIMIT.`),
     maintenance: z
       .enum(['run', 'dry-run', 'off'])
       .default('run')

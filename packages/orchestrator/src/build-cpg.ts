@@ -19,12 +19,14 @@ import { runSchedule } from '@anatomy/scheduler';
 import { compileProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import { maintenanceLogDataset, openStore } from '@anatomy/store';
-import type { DescribedColumn, LockWaitInfo, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
+import type { DescribedColumn, LockWaitInfo, MaterializeRequest, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
+import { fileRangeBounds } from './file-range-writes.js';
+import { stagedUnionWrite } from './staged-union-writes.js';
 import { applyBuildMemoryCap, withMemoryFallback } from './memory-cap.js';
 import type { MemoryCap } from './memory-cap.js';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
-import { carriedFileColumn, nullFreeFileColumns, planInTransaction, relationFileColumns, viewFileColumn } from './plan-report.js';
+import { carriedFileColumn, nullFreeFileColumns, planInTransaction, plannedWriteShape, relationFileColumns, viewFileColumn } from './plan-report.js';
 import type { PlannedExecution } from './plan-report.js';
 import type { ProgressReporter } from './progress-reporter.js';
 import { OUTPUT_TABLES } from './run-artifacts.js';
@@ -130,8 +132,13 @@ export interface BuildSummary {
   readonly stages: readonly StageTiming[];
   /** Whether the build was full or incremental, why, and what it extracted again. */
   readonly build: BuildModeSummary;
-  /** DuckDB's memory cap of the build (null: DuckDB's default), and the views built again without it. */
-  readonly memory: { readonly limit: string | null; readonly raised: readonly { readonly view: string; readonly reason: string }[] };
+  /** DuckDB's memory cap of the build (null: DuckDB's default), and the views written otherwise because of it. */
+  readonly memory: {
+    readonly limit: string | null;
+    readonly raised: readonly { readonly view: string; readonly reason: string }[];
+    /** Views written the leaner way under the cap after the first way ran out of memory (sorted by a second statement). */
+    readonly leaner: readonly { readonly view: string; readonly reason: string }[];
+  };
 }
 
 /** The `build` part of a summary: the mode, its reason and the file counts of the diff. */
@@ -299,12 +306,16 @@ async function executeViews(
   timings: RunTimings['views'][number][],
   incremental?: IncrementalViews,
   memory: MemoryCap = { limit: null, raised: [] },
+  fileIds: readonly string[] = [],
 ): Promise<Map<string, number>> {
   const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
   const cache = new Map(planned.report.tasks.map((t) => [t.name, t.cachePolicy]));
   const rows = new Map<string, number>();
   let done = 0;
   const parseTrees = new Map(planned.bundles.map((b) => [b.view, b.parseTree]));
+  // The bounds of the file ranges a full build writes some views by (file ids are ASCII: JavaScript sorts them as DuckDB does).
+  let bounds: string[] | undefined;
+  const fileBounds = (): string[] => (bounds ??= fileRangeBounds([...new Set(fileIds)].sort()));
   // What holds each view's name as execution starts: only a view's own update changes it.
   const held = incremental === undefined ? new Map<string, NameHolder>() : await nameHolders(store, planned.schedule.order);
   // One DuckDB connection writes, so tasks run one at a time in schedule order.
@@ -377,15 +388,47 @@ async function executeViews(
         if (result.reads !== undefined) incremental.limitedReads.set(name, result.reads);
         return { rows: result.rows };
       }
-      // A full build's view is one statement committed on its own: under a cap it can run again without it.
+      // The plan's write shape: a large union of plain reads range of files by range of files, a CTE over a
+      // large union into a temporary table branch by branch first (see write-shape.ts).
+      const shape = plannedWriteShape(planned.report, name);
+      const clusterRanges = shape?.shape === 'file-ranges' && clusterBy === shape.column ? fileBounds() : [];
+      const staged = shape?.shape === 'staged-union' ? await stagedUnionWrite(store, parseTrees.get(name), STAGE_TABLE) : null;
+      const request = { name: view.name, sql: staged?.sql ?? view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) } as const;
+      const write = async (how: Pick<MaterializeRequest, 'clusterRanges' | 'sortAfterWrite'>): Promise<WriteOutcome> => {
+        if (staged === null) return store.materialize({ ...request, ...how });
+        let written: WriteOutcome;
+        try {
+          await store.run(staged.create);
+          for (const insert of staged.inserts) await store.run(insert);
+          written = await store.materialize({ ...request, ...how });
+        } catch (error) {
+          // The failure is what the caller needs to see, not a drop refused by an aborted transaction.
+          await store.run(`DROP TABLE IF EXISTS ${staged.table}`).catch(() => undefined);
+          throw error;
+        }
+        await store.run(`DROP TABLE ${staged.table}`);
+        return written;
+      };
+      // Each statement of a full build's view is committed on its own: under a cap the view can be written again.
       const outcome = await withMemoryFallback(
         store,
         memory.limit,
-        () => store.materialize({ name: view.name, sql: view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) }),
+        () => write(clusterRanges.length === 0 ? {} : { clusterRanges }),
         (reason) => {
           memory.raised.push({ view: name, reason });
           progress.info(`${name}: ${reason}`);
         },
+        // A table in file order can be sorted by a statement of its own, which spills where a sort at the end of a large query may not.
+        clusterBy === null || clusterRanges.length > 0
+          ? undefined
+          : {
+              write: () => write({ sortAfterWrite: true }),
+              how: 'written unsorted, then sorted from the stored table',
+              used: (reason) => {
+                memory.leaner?.push({ view: name, reason });
+                progress.info(`${name}: ${reason}`);
+              },
+            },
       );
       outcomes.push(outcome);
       rows.set(name, outcome.rowsInserted);
@@ -409,6 +452,9 @@ async function executeViews(
   });
   return rows;
 }
+
+/** The temporary table a staged write holds a view's union in (dropped after each view). */
+const STAGE_TABLE = 'anatomy_staged_rows';
 
 /** The schemas a full build rewrites whole; every other table (runs, maintenance log) is carried over. */
 const BUILD_SCHEMAS = ['cpg', 'norm', 'derived', 'rel', 'merged', 'diag', 'evidence'] as const;
@@ -757,7 +803,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     const rows = await timer.run(
       'execute',
       async () => {
-        const done = await executeViews(store, planned, manifest, progress, outcomes, viewTimings, views, increment.mode === 'full' ? memory : { limit: null, raised: memory.raised });
+        const done = await executeViews(store, planned, manifest, progress, outcomes, viewTimings, views, increment.mode === 'full' ? memory : { limit: null, raised: memory.raised, leaner: [] }, scan.files.map((f) => f.file_id));
         if (views !== undefined) await dropPreviousTables(store, previous, new Set(views.updates.keys()), views.inPlace === true);
         return done;
       },
@@ -897,6 +943,6 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     maintenance,
     stages: timer.timings(),
     build: buildMode,
-    memory: { limit: memory.limit, raised: memory.raised },
+    memory: { limit: memory.limit, raised: memory.raised, leaner: memory.leaner ?? [] },
   };
 }

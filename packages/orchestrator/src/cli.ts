@@ -83,7 +83,7 @@ function printBuildSummary(summary: BuildSummary, io: CliIo): void {
   if (summary.maintenance.length > 0) {
     out.write(`  maintenance: ${summary.maintenance.map((r) => `${r.decision.action} ${r.status}`).join(', ')}\n`);
   }
-  for (const raised of summary.memory.raised) out.write(`  memory: ${raised.view}: ${raised.reason}\n`);
+  for (const note of [...summary.memory.leaner, ...summary.memory.raised]) out.write(`  memory: ${note.view}: ${note.reason}\n`);
   out.write(`  time: ${summary.stages.map((s) => `${s.stage} ${formatDuration(s.durationMs)}`).join(', ')}\n`);
 }
 

@@ -38,6 +38,31 @@ describe('withMemoryFallback', () => {
     expect(await limit()).toBe(capped);
   });
 
+  it('writes the leaner way under the cap when the first way runs out of memory, and lifts the cap only when that runs out too', async () => {
+    const capped = await limit();
+    const used: string[] = [];
+    const raised: string[] = [];
+    const small = 'SELECT i FROM range(1000) t(i)';
+    const outcome = await withMemoryFallback(
+      store,
+      '32MB',
+      () => store.materialize({ name: 'main.lean', sql: HUNGRY, as: 'table' }),
+      (why) => raised.push(why),
+      { write: () => store.materialize({ name: 'main.lean', sql: small, as: 'table' }), how: 'written small', used: (why) => used.push(why) },
+    );
+    expect(outcome.rowsInserted).toBe(1000);
+    expect(used).toEqual([expect.stringMatching(/^DuckDB ran out of memory under the 32MB cap \(.*Out of Memory Error.*\); written small under it$/)]);
+    expect(raised).toEqual([]);
+    expect(await limit()).toBe(capped);
+
+    const hungry = () => store.materialize({ name: 'main.lean', sql: HUNGRY, as: 'table' });
+    const again = await withMemoryFallback(store, '32MB', hungry, (why) => raised.push(why), { write: hungry, how: 'written hungry', used: (why) => used.push(why) });
+    expect(again.rowsInserted).toBe(1_000_000);
+    expect(used).toHaveLength(1);
+    expect(raised).toEqual([expect.stringMatching(/^DuckDB ran out of memory under the 32MB cap \(.*\), also when written hungry; built again without it$/)]);
+    expect(await limit()).toBe(capped);
+  });
+
   it('runs a write once when it fits, and passes other errors and uncapped failures on untouched', async () => {
     const reasons: string[] = [];
     const small = await withMemoryFallback(store, '32MB', () => store.materialize({ name: 'main.small', sql: 'SELECT 1 AS x', as: 'table' }), (why) => reasons.push(why));
@@ -65,13 +90,13 @@ describe('applyBuildMemoryCap', () => {
     try {
       const setting = async (): Promise<string> => String((await store.query("SELECT current_setting('memory_limit') AS m"))[0]?.['m']);
       const uncapped = await setting();
-      expect(await applyBuildMemoryCap(store, 'incremental', undefined)).toEqual({ limit: null, raised: [] });
+      expect(await applyBuildMemoryCap(store, 'incremental', undefined)).toEqual({ limit: null, raised: [], leaner: [] });
       expect(await setting()).toBe(uncapped);
-      expect(await applyBuildMemoryCap(store, 'full', '3GB')).toEqual({ limit: '3GB', raised: [] });
+      expect(await applyBuildMemoryCap(store, 'full', '3GB')).toEqual({ limit: '3GB', raised: [], leaner: [] });
       expect(await setting()).toBe(uncapped);
-      expect(await applyBuildMemoryCap(store, 'full', undefined)).toEqual({ limit: '2GB', raised: [] });
-      // DuckDB reports 2GB (10^9 bytes) in GiB.
-      expect(await setting()).toBe('1.8 GiB');
+      expect(await applyBuildMemoryCap(store, 'full', undefined)).toEqual({ limit: '1GB', raised: [], leaner: [] });
+      // DuckDB reports 1GB (10^9 bytes) in MiB.
+      expect(await setting()).toBe('953.6 MiB');
     } finally {
       await store.close();
     }

@@ -5,10 +5,13 @@ import type { Store } from '@anatomy/store';
 /**
  * The DuckDB memory cap of a full build when none is configured. A full build
  * commits view by view, so DuckDB can evict what it wrote and spill what it
- * computes; a view that still needs more is built again without the cap (see
- * {@link withMemoryFallback}), so the cap bounds memory without failing a build.
+ * computes, and writes its largest views the way that spills (see
+ * write-shape.ts); a view that still needs more is written again a leaner
+ * way or, failing that, without the cap (see {@link withMemoryFallback}), so
+ * the cap bounds memory without failing a build. On the standard library no
+ * view needs either under 1GB, and the build takes no longer than under 2GB.
  */
-export const DEFAULT_FULL_BUILD_MEMORY_LIMIT = '2GB';
+export const DEFAULT_FULL_BUILD_MEMORY_LIMIT = '1GB';
 
 /** Whether an error (or one it wraps) is DuckDB running out of memory under its cap. */
 export function isOutOfMemory(error: unknown): boolean {
@@ -31,10 +34,15 @@ export async function setMemoryLimit(store: Store, limit: string | null): Promis
   await store.query(`SET memory_limit = ${sqlString(limit ?? uncappedMemoryLimit())}`);
 }
 
-/** The memory cap a build's views are built under, and the views built again without it. */
+/**
+ * The memory cap a build's views are built under, the views written the
+ * leaner way under it after the first way ran out of memory (`leaner`), and
+ * the views built again without it (`raised`).
+ */
 export interface MemoryCap {
   readonly limit: string | null;
   readonly raised: { view: string; reason: string }[];
+  readonly leaner?: { view: string; reason: string }[];
 }
 
 /**
@@ -43,32 +51,53 @@ export interface MemoryCap {
  * default; an incremental build without one keeps DuckDB's default (null).
  *
  * @example
- * const memory = await applyBuildMemoryCap(store, 'full', undefined); // { limit: '2GB', raised: [] }
+ * const memory = await applyBuildMemoryCap(store, 'full', undefined); // { limit: '1GB', raised: [], leaner: [] }
  */
 export async function applyBuildMemoryCap(store: Store, mode: 'full' | 'incremental', configured: string | undefined): Promise<MemoryCap> {
-  if (configured !== undefined) return { limit: configured, raised: [] };
-  if (mode === 'incremental') return { limit: null, raised: [] };
+  if (configured !== undefined) return { limit: configured, raised: [], leaner: [] };
+  if (mode === 'incremental') return { limit: null, raised: [], leaner: [] };
   await setMemoryLimit(store, DEFAULT_FULL_BUILD_MEMORY_LIMIT);
-  return { limit: DEFAULT_FULL_BUILD_MEMORY_LIMIT, raised: [] };
+  return { limit: DEFAULT_FULL_BUILD_MEMORY_LIMIT, raised: [], leaner: [] };
+}
+
+/** A second way to do a write, slower but holding less in memory, tried under the cap before the cap is lifted. */
+export interface LeanerWrite<T> {
+  readonly write: () => Promise<T>;
+  /** What the leaner way does, for the reason told to `used`, e.g. "written unsorted, then sorted from the stored table". */
+  readonly how: string;
+  /** Told why, when the leaner way was taken and succeeded. */
+  readonly used: (reason: string) => void;
 }
 
 /**
  * Runs one write of a full build under the memory cap `limit`. When DuckDB
- * runs out of memory under it, `raised` is told why, the cap is lifted, the
- * write runs once more, and the cap is set again, whether or not the second
- * run succeeds. Only for writes that leave nothing behind when they fail (one
- * statement committed on its own, like a view materialized by a full build):
- * inside a transaction the failed statement would abort it.
+ * runs out of memory under it, the `leaner` way (when given) runs under the
+ * same cap; when there is none or it runs out too, `raised` is told why, the
+ * cap is lifted, the write runs once more, and the cap is set again, whether
+ * or not the second run succeeds. Only for writes that leave nothing behind
+ * when they fail (each statement committed on its own, like a view
+ * materialized by a full build, which the next attempt replaces): inside a
+ * transaction the failed statement would abort it.
  *
  * @example
  * const outcome = await withMemoryFallback(store, '1GB', () => store.materialize(request), (why) => progress.info(`cpg.edges: ${why}`));
  */
-export async function withMemoryFallback<T>(store: Store, limit: string | null, write: () => Promise<T>, raised: (reason: string) => void): Promise<T> {
+export async function withMemoryFallback<T>(store: Store, limit: string | null, write: () => Promise<T>, raised: (reason: string) => void, leaner?: LeanerWrite<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
     if (limit === null || !isOutOfMemory(error)) throw error;
-    raised(`DuckDB ran out of memory under the ${limit} cap (${(error as Error).message.split('\n')[0] ?? ''}); built again without it`);
+    const why = `DuckDB ran out of memory under the ${limit} cap (${(error as Error).message.split('\n')[0] ?? ''})`;
+    if (leaner !== undefined) {
+      try {
+        const result = await leaner.write();
+        leaner.used(`${why}; ${leaner.how} under it`);
+        return result;
+      } catch (again) {
+        if (!isOutOfMemory(again)) throw again;
+      }
+    }
+    raised(`${why}${leaner === undefined ? '' : `, also when ${leaner.how}`}; built again without it`);
     await setMemoryLimit(store, null);
     try {
       return await write();

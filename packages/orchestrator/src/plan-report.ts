@@ -15,6 +15,8 @@ import { z } from 'zod';
 import { OrchestratorError } from './orchestrator-error.js';
 import { standInSql } from './stand-in.js';
 import type { PlanAnalysis } from './plan-cache.js';
+import { writeShapeDecision } from './write-shape.js';
+import type { WriteShape, WriteShapeDecision } from './write-shape.js';
 
 /** One view of the plan: what it runs, what DuckDB says it reads, what it costs and how it is kept. */
 export const PlanReportTaskSchema = z.object({
@@ -387,7 +389,13 @@ export function localityDecision(locality: FileLocality): Decided {
   };
 }
 
-function decisionsOf(manifest: SemanticProgramManifest, model: CostModel, policy: CompiledExecutionPolicy, locality: Readonly<Record<string, FileLocality>>): PlanReportDecision[] {
+function decisionsOf(
+  manifest: SemanticProgramManifest,
+  model: CostModel,
+  policy: CompiledExecutionPolicy,
+  locality: Readonly<Record<string, FileLocality>>,
+  writeShapes: ReadonlyMap<string, WriteShapeDecision> = new Map(),
+): PlanReportDecision[] {
   const out: PlanReportDecision[] = [];
   for (const decision of manifest.decisions) out.push(flatten(manifest.program, `compiler.${decision.value.topic}`, decision));
   for (const view of manifest.views) {
@@ -398,6 +406,8 @@ function decisionsOf(manifest: SemanticProgramManifest, model: CostModel, policy
     if (cost !== undefined) out.push(flatten(view.name, 'cost', cost));
     const cache = (policy.cache as Readonly<Record<string, Decided>>)[view.name];
     if (cache !== undefined) out.push(flatten(view.name, 'cache-policy', cache));
+    const shape = writeShapes.get(view.name);
+    if (shape !== undefined) out.push(flatten(view.name, 'write-shape', shape));
   }
   out.push(flatten('cost-model', 'ms-per-row', model.msPerRow));
   for (const [dataset, scan] of Object.entries(policy.scan)) {
@@ -508,11 +518,34 @@ async function planExecution(options: PlanReportOptions, rollback: boolean): Pro
   const report = PlanReportSchema.parse({
     manifestFingerprint: manifest.fingerprint,
     tasks,
-    decisions: decisionsOf(manifest, model, policy, locality),
+    decisions: decisionsOf(manifest, model, policy, locality, writeShapesOf(manifest, bundles, cache, locality, signals)),
     criticalPath: { tasks: [...plan.criticalPath.tasks], cost: plan.criticalPath.cost },
   });
   const orderedBundles = plan.order.map((name) => bundles.get(name)).filter((b): b is PlanBundle => b !== undefined);
   return { report, bundles: orderedBundles, policy, schedule: plan, graph, locality, signals, fromCache, standIns };
+}
+
+/** How a full build writes each stored view that one statement would not suit (see write-shape.ts). */
+function writeShapesOf(
+  manifest: SemanticProgramManifest,
+  bundles: ReadonlyMap<string, PlanBundle>,
+  cache: Readonly<Record<string, { readonly value: CachePolicy }>>,
+  locality: Readonly<Record<string, FileLocality>>,
+  signals: Readonly<Record<string, PlanSignals>>,
+): Map<string, WriteShapeDecision> {
+  const out = new Map<string, WriteShapeDecision>();
+  for (const view of manifest.views) {
+    if (cache[view.name]?.value === 'inline-view') continue;
+    const decision = writeShapeDecision(bundles.get(view.name)?.parseTree, locality[view.name], viewFileColumn(signals[view.name], locality[view.name]));
+    if (decision !== null) out.set(view.name, decision);
+  }
+  return out;
+}
+
+/** The write shape a plan decided for a view, or null when it is written as one statement. */
+export function plannedWriteShape(report: PlanReport, view: string): WriteShape | null {
+  const decision = report.decisions.find((d) => d.subject === view && d.decision === 'write-shape');
+  return decision === undefined ? null : (decision.value as unknown as WriteShape);
 }
 
 function formatNumber(value: number | null): string {

@@ -1,0 +1,120 @@
+import { sqlString } from '@anatomy/contracts';
+import { openStore } from '@anatomy/store';
+import type { Store } from '@anatomy/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileRangeBounds, plainUnionBranches } from './file-range-writes.js';
+import { stagedUnionCte, stagedUnionWrite } from './staged-union-writes.js';
+import { writeShapeDecision } from './write-shape.js';
+
+let store: Store;
+beforeAll(async () => {
+  store = await openStore({ path: ':memory:' });
+  // Eight small relations of one shape, one of them with a wider integer type.
+  for (let i = 0; i < 8; i++) {
+    await store.run(`CREATE TABLE t${i} AS SELECT 'e' || (j % 5) AS id, CAST(j AS ${i === 3 ? 'BIGINT' : 'INTEGER'}) AS n, 'f' || (j % 3) AS file_id FROM range(${10 + i}) r(j)`);
+  }
+});
+afterAll(async () => {
+  await store.close();
+});
+
+/** DuckDB's parse tree of a statement, as plan bundles hold it. */
+async function tree(sql: string): Promise<unknown> {
+  const rows = await store.query(`SELECT json_serialize_sql(${sqlString(sql)}) AS tree`);
+  return JSON.parse(String(rows[0]?.['tree']));
+}
+
+const branches = (n: number, select: (i: number) => string): string => Array.from({ length: n }, (_, i) => select(i)).join(' UNION ALL ');
+const plain = (i: number): string => `SELECT s.id AS entity_id, 'n' AS prop_key, CAST(s.n AS BIGINT) AS value_int, s.file_id FROM t${i} AS s WHERE s.n IS NOT NULL`;
+const local = { view: 'v', local: true, column: 'file_id', reason: 'file-local' };
+
+describe('writeShapeDecision', () => {
+  it('writes a union of many plain reads in file order range by range', async () => {
+    const parsed = await tree(branches(8, plain));
+    expect(plainUnionBranches(parsed)).toBe(8);
+    expect(writeShapeDecision(parsed, local, 'file_id')).toMatchObject({
+      value: { shape: 'file-ranges', column: 'file_id', branches: 8, filesPerRange: 250 },
+      confidence: 0.9,
+      rationale: expect.stringMatching(/^a union of 8 plain reads stored in file_id order: written 250 files at a time/),
+    });
+    // Not stored in file order, not file-local, or ordered by another column: one statement.
+    expect(writeShapeDecision(parsed, local, null)).toBeNull();
+    expect(writeShapeDecision(parsed, { ...local, local: false, column: null }, 'file_id')).toBeNull();
+    expect(writeShapeDecision(parsed, local, 'entity_id')).toBeNull();
+  });
+
+  it('keeps one statement for fewer branches, and for branches a file filter may not reach', async () => {
+    expect(writeShapeDecision(await tree(branches(7, plain)), local, 'file_id')).toBeNull();
+    const shapes = [
+      (i: number) => `SELECT s.id, 'n', CAST(s.n AS BIGINT), s.file_id FROM t${i} AS s JOIN t0 AS o ON o.id = s.id`,
+      (i: number) => `SELECT s.id, 'n', CAST(sum(s.n) AS BIGINT), s.file_id FROM t${i} AS s GROUP BY s.id, s.file_id`,
+      (i: number) => `SELECT s.id, 'n', CAST(row_number() OVER (ORDER BY s.n) AS BIGINT), s.file_id FROM t${i} AS s`,
+      (i: number) => `SELECT DISTINCT s.id, 'n', CAST(s.n AS BIGINT), s.file_id FROM t${i} AS s`,
+      (i: number) => `SELECT s.id, 'n', CAST(abs(s.n) AS BIGINT), s.file_id FROM t${i} AS s`,
+    ];
+    for (const shape of shapes) {
+      const parsed = await tree(branches(8, (i) => (i === 5 ? shape(i) : plain(i))));
+      expect(plainUnionBranches(parsed)).toBeNull();
+      expect(writeShapeDecision(parsed, local, 'file_id')).toBeNull();
+    }
+    // A UNION (not ALL) removes duplicates across branches: not a union of plain reads.
+    expect(plainUnionBranches(await tree(`${branches(7, plain)} UNION ${plain(7)}`))).toBeNull();
+  });
+
+  it('stages a CTE over a union of many SELECTs', async () => {
+    const sql = (n: number): string => `WITH rows AS MATERIALIZED (${branches(n, (i) => `SELECT ${i} AS k, id, n, file_id FROM t${i}`)}) SELECT id, file_id, count(*) AS c FROM rows GROUP BY id, file_id`;
+    const parsed = await tree(sql(8));
+    expect(stagedUnionCte(parsed)).toEqual({ cte: 'rows', branches: 8 });
+    expect(writeShapeDecision(parsed, local, 'file_id')).toMatchObject({
+      value: { shape: 'staged-union', cte: 'rows', branches: 8 },
+      rationale: expect.stringMatching(/^its rows come from the CTE rows, a union of 8 SELECTs/),
+    });
+    expect(stagedUnionCte(await tree(sql(7)))).toBeNull();
+    expect(writeShapeDecision(await tree(sql(7)), local, 'file_id')).toBeNull();
+  });
+});
+
+describe('stagedUnionWrite', () => {
+  it('gives the rows and column types of the statement it stages', async () => {
+    // The CTE is read three times, as the edge fusion reads its rows.
+    const sql =
+      `WITH rows AS MATERIALIZED (${branches(8, (i) => `SELECT ${i} AS source_order, id, n, file_id FROM t${i}`)}), ` +
+      'shared AS (SELECT id FROM rows GROUP BY id HAVING count(*) > 1) ' +
+      'SELECT id, n, file_id FROM rows WHERE NOT EXISTS (SELECT 1 FROM shared AS s WHERE s.id = rows.id) ' +
+      'UNION ALL SELECT id, CAST(sum(n) AS BIGINT), first(file_id ORDER BY source_order) FROM rows WHERE EXISTS (SELECT 1 FROM shared AS s WHERE s.id = rows.id) GROUP BY id';
+    const staged = await stagedUnionWrite(store, await tree(sql), 'anatomy_staged_rows');
+    expect(staged).not.toBeNull();
+    if (staged === null) return;
+    expect(staged.table).toBe('"anatomy_staged_rows"');
+    expect(staged.inserts).toHaveLength(8);
+    // The CTE is gone: every read of it reads the table.
+    expect(staged.sql).not.toMatch(/\brows AS\b/);
+    expect(staged.sql.match(/anatomy_staged_rows/g)).toHaveLength(3);
+    await store.run(staged.create);
+    // t3's n is BIGINT, so the union's is: the table takes the union's types, not the first branch's.
+    expect(await store.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'anatomy_staged_rows' AND column_name = 'n'")).toEqual([{ data_type: 'BIGINT' }]);
+    for (const insert of staged.inserts) await store.run(insert);
+    const sorted = (q: string): string => `SELECT * FROM (${q}) ORDER BY ALL`;
+    const expected = await store.query(sorted(sql));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await store.query(sorted(staged.sql))).toEqual(expected);
+    await store.run(`DROP TABLE ${staged.table}`);
+  });
+
+  it('stages nothing when no CTE is a large union', async () => {
+    expect(await stagedUnionWrite(store, await tree(branches(8, plain)), 'anatomy_staged_rows')).toBeNull();
+    expect(await stagedUnionWrite(store, await tree(`WITH rows AS (${branches(3, plain)}) SELECT * FROM rows`), 'anatomy_staged_rows')).toBeNull();
+    expect(await stagedUnionWrite(store, { error: true }, 'anatomy_staged_rows')).toBeNull();
+  });
+});
+
+describe('fileRangeBounds', () => {
+  it('splits sorted files into ranges of a given size by the first file of each range but the first', () => {
+    expect(fileRangeBounds(['a', 'b', 'c', 'd', 'e'], 2)).toEqual(['c', 'e']);
+    expect(fileRangeBounds(['a', 'b', 'c', 'd'], 2)).toEqual(['c']);
+    expect(fileRangeBounds(['a', 'b'], 2)).toEqual([]);
+    expect(fileRangeBounds([], 2)).toEqual([]);
+    expect(fileRangeBounds(Array.from({ length: 251 }, (_, i) => `f${String(i).padStart(3, '0')}`))).toEqual(['f250']);
+    expect(() => fileRangeBounds(['a'], 0)).toThrow(RangeError);
+  });
+});
