@@ -162,7 +162,11 @@ interface BuildJson {
   readonly extractors: readonly { extractor: string; status: string; durationMs: number; rows: Record<string, number> }[];
   readonly nodesByKind: Record<string, number>;
   readonly runId: string;
-  readonly memory?: { readonly limit: string | null; readonly raised: readonly { view: string; reason: string }[] };
+  readonly memory?: {
+    readonly limit: string | null;
+    readonly raised: readonly { view: string; reason: string }[];
+    readonly leaner?: readonly { view: string; reason: string }[];
+  };
 }
 
 interface WriteOutcomeRow {
@@ -192,6 +196,18 @@ function slowestWrites(tree: string, runId: string): { target: string; operation
     byTarget.set(key, row);
   }
   return [...byTarget.values()].sort((a, b) => b.ms - a.ms);
+}
+
+/**
+ * The slowest views of the run, from the bundle's run-timings artifact: each
+ * view's whole time, its staged or range-by-range statements included (its
+ * write outcome times the final statement only).
+ */
+function slowestViews(tree: string, runId: string): { view: string; ms: number; rows: number | null }[] {
+  const envelope = unpack(readFileSync(join(tree, '.anatomy', 'runs', runId, 'run-timings.msgpack'))) as { name?: unknown; payload?: { views?: unknown } };
+  if (envelope.name !== 'run-timings' || !Array.isArray(envelope.payload?.views)) throw new Error(`run ${runId} has no run-timings artifact the benchmark can read`);
+  const views = envelope.payload.views as readonly { view: string; durationMs: number; rows: number | null }[];
+  return views.map((v) => ({ view: v.view, ms: v.durationMs, rows: v.rows })).sort((a, b) => b.ms - a.ms);
 }
 
 const s = (ms: number): string => (ms / 1000).toFixed(1);
@@ -252,8 +268,11 @@ try {
   console.log(`\n  ratio build / floor: ${(build.ms / floorMs).toFixed(2)}  (target ≤ 1.50)`);
   console.log(`  peak RSS of the build's process tree: ${mib(build.peakRss)} MiB  (target ≤ 1024)`);
   if (summary.memory !== undefined) {
-    const raised = summary.memory.raised.map((r) => r.view);
-    console.log(`  DuckDB memory cap of the build: ${summary.memory.limit ?? 'DuckDB default'}; views built again without it: ${raised.length === 0 ? 'none' : raised.join(', ')}`);
+    const list = (notes: readonly { view: string }[] | undefined): string => (notes === undefined || notes.length === 0 ? 'none' : notes.map((r) => r.view).join(', '));
+    console.log(
+      `  DuckDB memory cap of the build: ${summary.memory.limit ?? 'DuckDB default'}; views written again with a separate sort: ${list(summary.memory.leaner)}; ` +
+        `built again without the cap: ${list(summary.memory.raised)}`,
+    );
   }
   if (scipAlone !== undefined) {
     console.log(`  ratio build --scip / scip-python alone: ${(build.ms / scipAlone.ms).toFixed(2)}  (target ≤ 1.10)`);
@@ -271,6 +290,13 @@ try {
   table(
     ['extractor', 'status', 'seconds', 'rows'],
     summary.extractors.map((e) => [e.extractor, e.status, s(e.durationMs), String(Object.values(e.rows).reduce((a, b) => a + b, 0))]),
+  );
+  console.log('\nslowest views (run bundle run timings, every statement of the view):');
+  table(
+    ['view', 'rows', 'seconds'],
+    slowestViews(tree, summary.runId)
+      .slice(0, 8)
+      .map((v) => [v.view, v.rows === null ? '' : String(v.rows), s(v.ms)]),
   );
   console.log('\nslowest writes (run bundle write outcomes, summed per target):');
   table(
