@@ -116,6 +116,31 @@ describe('openStore', () => {
     }
   });
 
+  it('stores int64 cells given as numbers across both 32-bit halves, negative ones and those past 2^53 included', async () => {
+    const ints = defineDataset({
+      name: 'evidence.wide',
+      producer: 'test',
+      version: 1,
+      description: 'integers',
+      spanUnit: 'none',
+      columns: [
+        { name: 'i', type: 'int32', nullable: false, description: 'order' },
+        { name: 'big', type: 'int64', nullable: true, description: 'int64' },
+      ],
+    });
+    const store = await openStore({ path: ':memory:' });
+    try {
+      await store.ensureDataset(ints);
+      const numbers = [0, 1, -1, 2 ** 31, -(2 ** 31) - 1, 2 ** 32, -(2 ** 32), 2 ** 32 + 5, -(2 ** 32) - 5, 2 ** 53 - 1, -(2 ** 53) + 1, 2 ** 53, 2 ** 60, -(2 ** 62), 123456789012];
+      const cells = [...numbers, null, 2n ** 63n - 1n, -(2n ** 63n)];
+      await store.ingest(ints, { dataset: ints.name, rowCount: cells.length, columns: { i: cells.map((_, i) => i), big: cells } });
+      const rows = await store.query('SELECT big FROM evidence.wide ORDER BY i');
+      expect(rows.map((r) => r['big'])).toEqual(cells.map((c) => (c === null ? null : BigInt(c))));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('refuses an integer that does not fit its column instead of storing it cut', async () => {
     const ints = defineDataset({
       name: 'evidence.ints',
