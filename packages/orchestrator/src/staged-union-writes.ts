@@ -9,8 +9,8 @@ import type { Store } from '@anatomy/store';
  *
  * In one statement DuckDB holds the CTE's rows (1 GB of `cpg.edges` on the
  * standard library), the hash tables of every branch's joins and the final
- * sort together, and cannot spill the first: it took 3 GB and ran out of
- * memory under a 1 GB cap. Staged, each branch runs alone and the stored
+ * sort together: it took 3 GB and ran out of memory under a 1 GB cap, also
+ * without the sort. Staged, each branch runs alone and the stored
  * rows can be spilled: 10.4–10.6 s and 1.1–1.3 GB under caps of 600 MB and
  * 1 GB, against 6.3–8.3 s and 2–3 GB in one statement without a cap.
  */
@@ -30,7 +30,7 @@ export interface StagedUnionWrite {
   readonly create: string;
   /** One INSERT of each branch's rows, in the union's order. */
   readonly inserts: readonly string[];
-  /** The view's SQL with the CTE reading the table. */
+  /** The view's SQL with every read of the CTE reading the table instead, and the CTE gone. */
   readonly sql: string;
 }
 
@@ -80,13 +80,20 @@ function topCtes(parseTree: unknown): { tree: Json; node: Json; map: unknown[] }
   return isObject(node) && Array.isArray(map) ? { tree: parseTree, node, map } : null;
 }
 
-/** The first CTE entry of the top-level statement whose body is a UNION ALL of at least {@link MIN_STAGED_BRANCHES} SELECTs. */
+/**
+ * The first CTE entry of the top-level statement whose body is a UNION ALL
+ * of at least {@link MIN_STAGED_BRANCHES} SELECTs that read no CTE of the
+ * statement (each branch must run as a statement of its own).
+ */
 function stagedEntry(map: readonly unknown[]): { entry: Json; query: Json; body: Json; leaves: Json[] } | null {
+  const names = new Set(map.map((e) => (isObject(e) ? String(e['key']) : '')));
   for (const entry of map) {
     const query = isObject(entry) && isObject(entry['value']) ? entry['value']['query'] : undefined;
     const body = isObject(query) ? query['node'] : undefined;
     const leaves = isObject(body) && body['type'] === 'SET_OPERATION_NODE' ? unionLeaves(body) : null;
-    if (isObject(entry) && isObject(query) && isObject(body) && leaves !== null && leaves.length >= MIN_STAGED_BRANCHES) return { entry, query, body, leaves };
+    if (!isObject(entry) || !isObject(query) || !isObject(body) || leaves === null || leaves.length < MIN_STAGED_BRANCHES) continue;
+    const readsCte = [...baseTables(body)].some((ref) => ref['schema_name'] === '' && names.has(String(ref['table_name'])));
+    if (!readsCte) return { entry, query, body, leaves };
   }
   return null;
 }

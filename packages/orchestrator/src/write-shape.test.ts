@@ -105,6 +105,11 @@ describe('stagedUnionWrite', () => {
     expect(await stagedUnionWrite(store, await tree(branches(8, plain)), 'anatomy_staged_rows')).toBeNull();
     expect(await stagedUnionWrite(store, await tree(`WITH rows AS (${branches(3, plain)}) SELECT * FROM rows`), 'anatomy_staged_rows')).toBeNull();
     expect(await stagedUnionWrite(store, { error: true }, 'anatomy_staged_rows')).toBeNull();
+    // A branch reading another CTE of the statement could not run alone.
+    const withCte = `WITH base AS (SELECT * FROM t0), rows AS (${branches(8, (i) => (i === 4 ? 'SELECT id, n, file_id FROM base' : `SELECT id, n, file_id FROM t${i}`))}) SELECT * FROM rows`;
+    expect(stagedUnionCte(await tree(withCte))).toBeNull();
+    expect(await stagedUnionWrite(store, await tree(withCte), 'anatomy_staged_rows')).toBeNull();
+    expect(stagedUnionCte(await tree(withCte.replace('FROM base', 'FROM t4')))).toEqual({ cte: 'rows', branches: 8 });
   });
 });
 
