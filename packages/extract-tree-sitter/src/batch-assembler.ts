@@ -1,11 +1,18 @@
 import { columnBatch } from '@anatomy/schema-authority';
 import type { CellValue, ColumnBatch, DatasetSchema } from '@anatomy/schema-authority';
-import { appendUnpacked } from './packed-rows.js';
-import type { PackedRows } from './packed-rows.js';
+import { unpackInto } from './packed-rows.js';
+import type { PackedColumn, PackedRows } from './packed-rows.js';
+
+/** Rows `[from, to)` of one packed result, kept packed until their batch is cut. */
+interface Part {
+  readonly rows: PackedRows;
+  readonly from: number;
+  readonly to: number;
+}
 
 interface Pending {
   readonly ds: DatasetSchema;
-  columns: CellValue[][];
+  parts: Part[];
   rows: number;
 }
 
@@ -14,7 +21,8 @@ interface Pending {
  * `maxRows` rows per dataset. Small results (a chunk's few definitions)
  * are merged until a batch is full, large ones (a huge file's references)
  * are cut, so the store sees batches of a steady size and memory holds at
- * most one partial batch per dataset.
+ * most one partial batch per dataset. Rows stay packed until their batch is
+ * cut, then each column is unpacked into an array made at its final length.
  *
  * @example
  * const assembler = new BatchAssembler([tsRefsDataset], 50_000);
@@ -28,22 +36,21 @@ export class BatchAssembler {
   constructor(datasets: readonly DatasetSchema[], maxRows: number) {
     if (!Number.isSafeInteger(maxRows) || maxRows < 1) throw new RangeError(`BatchAssembler: maxRows must be a positive integer, got ${maxRows}`);
     this.#maxRows = maxRows;
-    for (const ds of datasets) this.#pending.set(ds.name, { ds, columns: ds.columns.map(() => []), rows: 0 });
+    for (const ds of datasets) this.#pending.set(ds.name, { ds, parts: [], rows: 0 });
   }
 
   /** Takes in one dataset's packed rows; returns the batches that became full. Rows of unknown datasets are ignored. */
   add(rows: PackedRows): ColumnBatch[] {
     const pending = this.#pending.get(rows.dataset);
     if (pending === undefined) return [];
+    for (const col of pending.ds.columns) {
+      if (rows.columns[col.name] === undefined) throw new RangeError(`BatchAssembler: ${rows.dataset} rows lack the column ${col.name}`);
+    }
     const out: ColumnBatch[] = [];
     let from = 0;
     while (from < rows.rowCount) {
       const to = Math.min(rows.rowCount, from + this.#maxRows - pending.rows);
-      pending.ds.columns.forEach((col, i) => {
-        const packed = rows.columns[col.name];
-        if (packed === undefined) throw new RangeError(`BatchAssembler: ${rows.dataset} rows lack the column ${col.name}`);
-        appendUnpacked(packed, from, to, pending.columns[i] as CellValue[]);
-      });
+      pending.parts.push({ rows, from, to });
       pending.rows += to - from;
       from = to;
       if (pending.rows >= this.#maxRows) out.push(this.#cut(pending));
@@ -58,12 +65,19 @@ export class BatchAssembler {
     return out;
   }
 
+  /** The pending rows as one batch, each column unpacked into an array made at its final length. */
   #cut(pending: Pending): ColumnBatch {
     const columns: Record<string, CellValue[]> = {};
-    pending.ds.columns.forEach((col, i) => {
-      columns[col.name] = pending.columns[i] as CellValue[];
-    });
-    pending.columns = pending.ds.columns.map(() => []);
+    for (const col of pending.ds.columns) {
+      const cells = new Array<CellValue>(pending.rows);
+      let at = 0;
+      for (const part of pending.parts) {
+        unpackInto(part.rows.columns[col.name] as PackedColumn, part.from, part.to, cells, at);
+        at += part.to - part.from;
+      }
+      columns[col.name] = cells;
+    }
+    pending.parts = [];
     pending.rows = 0;
     return columnBatch(pending.ds, columns);
   }

@@ -135,30 +135,44 @@ export function packRows(ds: DatasetSchema, columns: Readonly<Record<string, rea
  * appendUnpacked(rows.columns['name'], 0, rows.rowCount, names);
  */
 export function appendUnpacked(column: PackedColumn, from: number, to: number, out: CellValue[]): void {
+  unpackInto(column, from, to, out, out.length);
+}
+
+/**
+ * Writes the cells `[from, to)` of a packed column into `out` from index
+ * `at` on, as plain cell values again: into an array made at its final
+ * length, no array grows (and is copied) cell by cell.
+ *
+ * @example
+ * const names = new Array<CellValue>(rows.rowCount);
+ * unpackInto(rows.columns['name'], 0, rows.rowCount, names, 0);
+ */
+export function unpackInto(column: PackedColumn, from: number, to: number, out: CellValue[], at: number): void {
+  const shift = at - from;
   switch (column.encoding) {
     case 'dictionary': {
       const { dictionary, codes } = column;
       for (let i = from; i < to; i++) {
         const code = codes[i] as number;
-        out.push(code < 0 ? null : (dictionary[code] as string));
+        out[i + shift] = code < 0 ? null : (dictionary[code] as string);
       }
       return;
     }
     case 'int32':
     case 'float64': {
       const { values, nulls } = column;
-      for (let i = from; i < to; i++) out.push(nulls !== null && nulls[i] === 1 ? null : (values[i] as number));
+      for (let i = from; i < to; i++) out[i + shift] = nulls !== null && nulls[i] === 1 ? null : (values[i] as number);
       return;
     }
     case 'bool': {
       const { values } = column;
       for (let i = from; i < to; i++) {
         const v = values[i];
-        out.push(v === 2 ? null : v === 1);
+        out[i + shift] = v === 2 ? null : v === 1;
       }
       return;
     }
     case 'cells':
-      for (let i = from; i < to; i++) out.push(column.values[i] as CellValue);
+      for (let i = from; i < to; i++) out[i + shift] = column.values[i] as CellValue;
   }
 }
