@@ -183,9 +183,20 @@ export async function fileFilteredSql(
     changed = true;
   }
   if (!changed) return sql;
+  return (await deserializedSql(store, tree)) || sql;
+}
+
+/**
+ * DuckDB's SQL of a parse tree as `json_serialize_sql` gives it (and as
+ * `JSON.parse` read it); '' when DuckDB writes nothing back.
+ *
+ * @example
+ * const sql = await deserializedSql(store, JSON.parse(treeJson));
+ */
+export async function deserializedSql(store: Store, tree: unknown): Promise<string> {
   // DuckDB writes an unknown query location as 2^64 − 1, which a JavaScript number cannot hold:
   // JSON.parse rounds it up to 2^64, which DuckDB's reader rejects. Put the exact value back.
   const json = JSON.stringify(tree).replaceAll(':18446744073709552000', ':18446744073709551615');
   const rows = await store.query(`SELECT json_deserialize_sql(${sqlString(json)}::JSON) AS sql`);
-  return String(rows[0]?.['sql'] ?? sql);
+  return String(rows[0]?.['sql'] ?? '');
 }

@@ -1,5 +1,6 @@
-import { sqlString } from '@anatomy/contracts';
+import { parseTreeObjects } from '@anatomy/plan-signals';
 import type { Store } from '@anatomy/store';
+import { deserializedSql } from './file-filtered-sql.js';
 
 /**
  * Full builds write a view whose rows come from a CTE over a large union
@@ -54,21 +55,12 @@ function unionLeaves(node: unknown): Json[] | null {
 
 /** Every BASE_TABLE node of a parse tree. */
 function* baseTables(value: unknown): Generator<Json> {
-  if (Array.isArray(value)) {
-    for (const item of value) yield* baseTables(item);
-  } else if (isObject(value)) {
-    if (value['type'] === 'BASE_TABLE') yield value;
-    for (const inner of Object.values(value)) yield* baseTables(inner);
-  }
+  for (const node of parseTreeObjects(value)) if (node['type'] === 'BASE_TABLE') yield node;
 }
 
 /** SQL of one statement node, written back by DuckDB. */
-async function sqlOf(store: Store, tree: Json, node: Json): Promise<string> {
-  const one = { ...tree, statements: [{ node, named_param_map: [] }] };
-  // DuckDB writes an unknown query location as 2^64 − 1, which JSON.parse rounds up; put the exact value back.
-  const json = JSON.stringify(one).replaceAll(':18446744073709552000', ':18446744073709551615');
-  const rows = await store.query(`SELECT json_deserialize_sql(${sqlString(json)}::JSON) AS sql`);
-  return String(rows[0]?.['sql'] ?? '');
+function sqlOf(store: Store, tree: Json, node: Json): Promise<string> {
+  return deserializedSql(store, { ...tree, statements: [{ node, named_param_map: [] }] });
 }
 
 /** The top-level statement node and its CTE entries, or null. */
