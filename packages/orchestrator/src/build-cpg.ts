@@ -26,6 +26,7 @@ import { applyBuildMemoryCap, withMemoryFallback } from './memory-cap.js';
 import type { MemoryCap } from './memory-cap.js';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
+import { releaseHeapGarbage } from './release-heap.js';
 import { carriedFileColumn, nullFreeFileColumns, planInTransaction, plannedWriteShape, relationFileColumns, viewFileColumn } from './plan-report.js';
 import type { PlannedExecution } from './plan-report.js';
 import type { ProgressReporter } from './progress-reporter.js';
@@ -748,6 +749,8 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
       (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
     );
     outcomes.push(...extraction.writes);
+    // What a full extraction allocated is garbage now; collected, it is not held beside DuckDB's peak through execute.
+    if (increment.mode === 'full') releaseHeapGarbage();
     // Which evidence tables the edit really changed, for the views reading them.
     const evidenceChanged = evidenceChangesByReader(
       increment.mode === 'incremental' ? evidenceChanges(evidenceBefore, await fileEvidenceDigests(store, registry, changedFiles, readers)) : new Map<string, string[]>(),
