@@ -32,7 +32,7 @@ describe('a full build of more files than a write range holds', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('writes cpg.props by file ranges and cpg.edges in stages, as the plan decided, under the default cap', async () => {
+  it('writes cpg.props and cpg.nodes by file ranges and cpg.edges in stages, as the plan decided, under the default cap', async () => {
     expect(summary.build.mode).toBe('full');
     expect(summary.memory).toEqual({ limit: '1GB', raised: [], leaner: [] });
     const bundle = await readRunBundle(join(runsDirectory(root), summary.runId));
@@ -42,6 +42,7 @@ describe('a full build of more files than a write range holds', () => {
       .map((d) => [d.subject, (d.value as { shape: string }).shape]);
     expect(shapes).toEqual([
       ['cpg.edges', 'staged-union'],
+      ['cpg.nodes', 'file-ranges'],
       ['cpg.props', 'file-ranges'],
     ]);
   });
@@ -50,7 +51,7 @@ describe('a full build of more files than a write range holds', () => {
     const views = new Map((await readRunBundle(join(runsDirectory(root), summary.runId))).read(runManifestArtifact).views.map((v) => [v.name as string, v.sql]));
     const store = await openStore({ path: join(root, STORE_RELATIVE_PATH), readOnly: true });
     try {
-      for (const table of ['cpg.props', 'cpg.edges']) {
+      for (const table of ['cpg.props', 'cpg.nodes', 'cpg.edges']) {
         const sql = views.get(table) ?? '';
         const [counts] = await store.query(
           `SELECT (SELECT count(*) FROM ${table}) AS stored, (SELECT count(DISTINCT file_id) FROM ${table}) AS files, ` +

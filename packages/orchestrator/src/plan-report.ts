@@ -536,7 +536,7 @@ function writeShapesOf(
   const out = new Map<string, WriteShapeDecision>();
   for (const view of manifest.views) {
     if (cache[view.name]?.value === 'inline-view') continue;
-    const decision = writeShapeDecision(bundles.get(view.name)?.parseTree, locality[view.name], viewFileColumn(signals[view.name], locality[view.name]));
+    const decision = writeShapeDecision(bundles.get(view.name)?.parseTree, locality[view.name], viewFileColumn(signals[view.name], locality[view.name]), signals[view.name]);
     if (decision !== null) out.set(view.name, decision);
   }
   return out;

@@ -43,6 +43,43 @@ describe('writeShapeDecision', () => {
     expect(writeShapeDecision(parsed, local, 'entity_id')).toBeNull();
   });
 
+  it('counts function calls as plain only when the plan holds no aggregate and no window', async () => {
+    const called = (i: number): string => `SELECT s.id AS entity_id, lower(s.id) AS prop_key, CAST(abs(s.n) AS BIGINT) AS value_int, s.file_id FROM t${i} AS s`;
+    const parsed = await tree(branches(8, (i) => (i < 4 ? called(i) : plain(i))));
+    // A name alone does not tell a scalar function from an aggregate: without the plan's word, one statement.
+    expect(plainUnionBranches(parsed)).toBeNull();
+    expect(writeShapeDecision(parsed, local, 'file_id')).toBeNull();
+    expect(plainUnionBranches(parsed, { aggregates: 0, windows: 0 })).toBe(8);
+    const decision = writeShapeDecision(parsed, local, 'file_id', { aggregates: 0, windows: 0 });
+    expect(decision?.value).toEqual({ shape: 'file-ranges', column: 'file_id', branches: 8, filesPerRange: 250 });
+    expect(decision?.evidence).toContainEqual({ source: 'plan-signals', detail: expect.stringMatching(/no aggregate and no window operator/) });
+    expect(plainUnionBranches(parsed, { aggregates: 1, windows: 0 })).toBeNull();
+    expect(plainUnionBranches(parsed, { aggregates: 0, windows: 1 })).toBeNull();
+    // Whatever the plan says, an aggregate's DISTINCT, FILTER or ORDER BY is not a scalar call.
+    for (const call of ['count(DISTINCT s.id)', 'count(s.id) FILTER (WHERE s.n > 1)', "string_agg(s.id ORDER BY s.id)"]) {
+      const odd = await tree(branches(8, (i) => (i === 2 ? `SELECT s.id, ${call}, CAST(s.n AS BIGINT), s.file_id FROM t${i} AS s` : plain(i))));
+      expect(plainUnionBranches(odd, { aggregates: 0, windows: 0 })).toBeNull();
+    }
+    // Branches without calls need no word from the plan.
+    expect(writeShapeDecision(await tree(branches(8, plain)), local, 'file_id', { aggregates: 0, windows: 0 })?.evidence.map((e) => e.source)).toEqual(['plan-lineage', 'file-locality']);
+  });
+
+  it('counts a read that looks its rows up in another table by a LEFT JOIN on one column as plain', async () => {
+    const lookup = (i: number): string => `SELECT s.id AS entity_id, o.id AS prop_key, CAST(s.n AS BIGINT) AS value_int, s.file_id FROM t${i} AS s LEFT JOIN t0 AS o ON o.file_id = s.file_id`;
+    const parsed = await tree(branches(8, (i) => (i % 2 === 0 ? lookup(i) : plain(i))));
+    expect(plainUnionBranches(parsed)).toBe(8);
+    expect(writeShapeDecision(parsed, local, 'file_id')?.value).toEqual({ shape: 'file-ranges', column: 'file_id', branches: 8, filesPerRange: 250 });
+    // Looked up on two columns, by an expression, in a subquery, or joined from the right: not a lookup.
+    const others = [
+      (i: number) => `SELECT s.id, o.id, CAST(s.n AS BIGINT), s.file_id FROM t${i} AS s LEFT JOIN t0 AS o ON o.file_id = s.file_id AND o.id = s.id`,
+      (i: number) => `SELECT s.id, o.id, CAST(s.n AS BIGINT), s.file_id FROM t${i} AS s LEFT JOIN t0 AS o ON o.file_id = lower(s.file_id)`,
+      (i: number) => `SELECT s.id, o.id, CAST(s.n AS BIGINT), s.file_id FROM t${i} AS s LEFT JOIN (SELECT * FROM t0) AS o ON o.file_id = s.file_id`,
+      (i: number) => `SELECT s.id, o.id, CAST(s.n AS BIGINT), s.file_id FROM t${i} AS s RIGHT JOIN t0 AS o ON o.file_id = s.file_id`,
+      (i: number) => `SELECT s.id, o.id, CAST(s.n AS BIGINT), s.file_id FROM t${i} AS s LEFT JOIN t0 AS o USING (file_id)`,
+    ];
+    for (const other of others) expect(plainUnionBranches(await tree(branches(8, (i) => (i === 3 ? other(i) : plain(i)))))).toBeNull();
+  });
+
   it('keeps one statement for fewer branches, and for branches a file filter may not reach', async () => {
     expect(writeShapeDecision(await tree(branches(7, plain)), local, 'file_id')).toBeNull();
     const shapes = [

@@ -22,16 +22,21 @@ export interface WriteShapeDecision {
 
 /**
  * The write shape of a view a full build stores, from DuckDB's parse tree of
- * its SQL and its file locality; null when one statement is the way (most
- * views). `clusterBy` is the column the table is stored in the order of
- * (null when none).
+ * its SQL, its file locality and the operator counts of its physical plan;
+ * null when one statement is the way (most views). `clusterBy` is the column
+ * the table is stored in the order of (null when none).
  *
  * @example
- * writeShapeDecision(bundle.parseTree, locality['cpg.props'], 'file_id');
+ * writeShapeDecision(bundle.parseTree, locality['cpg.props'], 'file_id', signals['cpg.props']);
  * // { value: { shape: 'file-ranges', column: 'file_id', branches: 55, filesPerRange: 250 }, confidence: 0.9, … }
  */
-export function writeShapeDecision(parseTree: unknown, locality: FileLocality | undefined, clusterBy: string | null): WriteShapeDecision | null {
-  const plain = plainUnionBranches(parseTree);
+export function writeShapeDecision(
+  parseTree: unknown,
+  locality: FileLocality | undefined,
+  clusterBy: string | null,
+  plan?: { readonly aggregates: number; readonly windows: number },
+): WriteShapeDecision | null {
+  const plain = plainUnionBranches(parseTree, plan);
   if (plain !== null && plain >= MIN_RANGE_WRITE_BRANCHES && clusterBy !== null && locality?.local === true && locality.column === clusterBy) {
     return {
       value: { shape: 'file-ranges', column: clusterBy, branches: plain, filesPerRange: FILES_PER_WRITE_RANGE },
@@ -40,8 +45,11 @@ export function writeShapeDecision(parseTree: unknown, locality: FileLocality | 
         `a union of ${plain} plain reads stored in ${clusterBy} order: written ${FILES_PER_WRITE_RANGE} files at a time, each range filtered and sorted ` +
         'by its own statement, because one sort of the whole union keeps every branch in memory and does not spill',
       evidence: [
-        { source: 'plan-lineage', detail: `json_serialize_sql parse tree: a UNION ALL of ${plain} SELECTs of one stored table each, with no join, grouping or window` },
+        { source: 'plan-lineage', detail: `json_serialize_sql parse tree: a UNION ALL of ${plain} SELECTs of one stored table each (at most looked up in another by a LEFT JOIN on one column), with no other join, no grouping or window` },
         { source: 'file-locality', detail: `file-local on ${clusterBy}: a filter on it reaches every branch's scan` },
+        ...(plan !== undefined && plainUnionBranches(parseTree) === null
+          ? [{ source: 'plan-signals', detail: "DuckDB's plan of it has no aggregate and no window operator: the functions its branches call are scalar" }]
+          : []),
       ],
     };
   }
