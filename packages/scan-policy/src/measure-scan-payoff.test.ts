@@ -55,6 +55,23 @@ describe('measureScanPayoff', () => {
     expect(await db.query("SELECT * FROM duckdb_tables() WHERE table_name = 'anatomy_scan_payoff_subset'")).toEqual([]);
   });
 
+  it("counts a site without predicates by the dataset's rows, without profiling its scan", async () => {
+    const asked: string[] = [];
+    const watched: SqlQueryable = { query: (sql) => (asked.push(sql), db.query(sql)) };
+    const policy = deriveScanPolicy('evidence.defs', lineages);
+    await connection.run('BEGIN TRANSACTION; DELETE FROM evidence.defs WHERE bstart % 20 = 0');
+    try {
+      const measured = await measureScanPayoff(watched, 'evidence.defs', policy);
+      // 1500 rows left, 500 of them classes: deleted rows count nowhere, as in DuckDB's profile of a scan.
+      expect(measured.payoff).toMatchObject({ rowsScannedWithout: 3 * 1500, rowsScannedWith: 1500 + 1500 + 2 * 500, datasetRows: 1500, subsetRows: 500 });
+      const profiled = asked.filter((sql) => sql.includes('SELECT') && sql.includes('evidence') && !sql.includes('count(*)') && !sql.startsWith('DESCRIBE') && !sql.startsWith('CREATE'));
+      expect(profiled.length).toBeGreaterThan(0);
+      expect(profiled.every((sql) => sql.includes('WHERE'))).toBe(true);
+    } finally {
+      await connection.run('ROLLBACK');
+    }
+  });
+
   it('measures an empty dataset as reading nothing, with or without the policy', async () => {
     const policy = deriveScanPolicy('evidence.defs', lineages);
     await connection.run('BEGIN TRANSACTION; DELETE FROM evidence.defs');

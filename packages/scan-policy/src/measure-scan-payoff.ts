@@ -80,6 +80,11 @@ function rowsScannedOnce(store: SqlQueryable): (sql: string) => Promise<number> 
  *   once, its scan counted) — measured whether or not the subset was
  *   decided, since the measurement is what should decide it.
  *
+ * A site without predicates reads every row: its count is the dataset's
+ * (or the subset's) row count, which the profiler reports for such a scan
+ * (deleted rows excluded), so it is not run again (over the standard
+ * library 135 of a build's 153 profiled scans, about 1 s).
+ *
  * Bytes are the rows scanned times the measured average uncompressed width
  * of the columns read (DuckDB's profiler reports no bytes for its own
  * storage). The result is the decision with `payoff` filled in, including
@@ -134,14 +139,14 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
         // The rows a scan reads follow from its predicates, not from the columns it
         // returns (those only change the bytes, counted by width), so the scan with
         // every column and the projected one are the same profile: run it once.
-        const scanned = await rowsScanned(`SELECT ${list} FROM ${source}${whereOf(site)}`);
+        const scanned = site.length === 0 ? datasetRows : await rowsScanned(`SELECT ${list} FROM ${source}${whereOf(site)}`);
         rowsWithout += scanned;
         bytesWithout += scanned * fullWidth;
         if (subset !== null && sharing.has(reader.view) && subset.predicates.every((p) => site.includes(p))) {
           subsetSites.push(site);
           continue;
         }
-        const direct = await rowsScanned(`SELECT ${list} FROM ${source}${whereOf(site)}`);
+        const direct = site.length === 0 ? datasetRows : await rowsScanned(`SELECT ${list} FROM ${source}${whereOf(site)}`);
         rowsWith += direct;
         bytesWith += direct * projectedWidth;
       }
@@ -158,7 +163,7 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
         const [subsetWidth = 0] = inSubset.widths;
         for (const site of subsetSites) {
           const rest = site.filter((p) => !subset.predicates.includes(p));
-          const scanned = await rowsScanned(`SELECT ${list} FROM ${SUBSET_TABLE}${whereOf(rest)}`);
+          const scanned = rest.length === 0 ? inSubset.rows : await rowsScanned(`SELECT ${list} FROM ${SUBSET_TABLE}${whereOf(rest)}`);
           rowsWith += scanned;
           bytesWith += scanned * subsetWidth;
         }
