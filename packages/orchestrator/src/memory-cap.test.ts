@@ -94,9 +94,9 @@ describe('applyBuildMemoryCap', () => {
       expect(await setting()).toBe(uncapped);
       expect(await applyBuildMemoryCap(store, 'full', '3GB')).toEqual({ limit: '3GB', raised: [], leaner: [] });
       expect(await setting()).toBe(uncapped);
-      expect(await applyBuildMemoryCap(store, 'full', undefined)).toEqual({ limit: '1GB', raised: [], leaner: [] });
-      // DuckDB reports 1GB (10^9 bytes) in MiB.
-      expect(await setting()).toBe('953.6 MiB');
+      expect(await applyBuildMemoryCap(store, 'full', undefined)).toEqual({ limit: '800MB', raised: [], leaner: [] });
+      // DuckDB reports 800MB (8 × 10^8 bytes) in MiB.
+      expect(await setting()).toBe('762.9 MiB');
     } finally {
       await store.close();
     }
