@@ -127,15 +127,13 @@ describe('span-contains: the innermost enclosing scope', () => {
     expect(view.sql).toMatch(/FROM "ranked"$/);
   });
 
-  it('ranks rows without copies of their ids: the edge ends are read from l_id and r_id after the ranking', async () => {
+  it('ranks rows without copies of their ids: the edge ends are read from l_id and r_id after the ranking', () => {
     // DuckDB keeps each kept row whole in the ranking's aggregate state, which it cannot spill.
+    // (Which pairs come out is the next tests' business: the innermost pairs and their stable ids.)
     expect(view.sql).not.toMatch(/AS "(src|dst)"/);
     // The enclosing scope (the right side) is each edge's source.
     expect(view.sql).toContain('"r_id" AS "src_node_id",\n  "l_id" AS "dst_node_id"');
     expect(view.sql).toContain('CAST("r_id" AS VARCHAR), CAST("l_id" AS VARCHAR)');
-    const rows = await db.rows(`SELECT src_node_id, dst_node_id FROM (${view.sql}) ORDER BY src_node_id`);
-    expect(rows.length).toBeGreaterThan(0);
-    for (const r of rows) expect(r['src_node_id']).not.toBe(r['dst_node_id']);
   });
 
   it('keeps the best row with a hash aggregate, no sort of each partition, in the order of confidence, span length and id', async () => {
