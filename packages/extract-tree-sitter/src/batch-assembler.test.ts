@@ -3,7 +3,7 @@ import type { CellValue, ColumnBatch } from '@anatomy/schema-authority';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BatchAssembler } from './batch-assembler.js';
-import { appendUnpacked, packRows } from './packed-rows.js';
+import { packRows, unpackInto } from './packed-rows.js';
 
 const sample = defineDataset({
   name: 'evidence.sample',
@@ -45,8 +45,8 @@ describe('packRows', () => {
         expect(packed.rowCount).toBe(rows.length);
         expect(transfer.length).toBeGreaterThan(0);
         for (const col of sample.columns) {
-          const out: CellValue[] = [];
-          appendUnpacked(packed.columns[col.name]!, 0, rows.length, out);
+          const out = new Array<CellValue>(rows.length);
+          unpackInto(packed.columns[col.name]!, 0, rows.length, out, 0);
           expect(out).toEqual(rows.map((r) => r[col.name as keyof Row]));
         }
       }),
@@ -89,8 +89,8 @@ describe('packRows on distinct strings', () => {
     const rows = Array.from({ length: 5000 }, (_, i) => ({ name: `node:${i}`, small: null, big: i, ratio: 1, flag: null }));
     const { rows: packed } = packRows(sample, columnsOf(rows));
     expect(packed.columns['name']?.encoding).toBe('cells');
-    const out: CellValue[] = [];
-    appendUnpacked(packed.columns['name']!, 0, rows.length, out);
+    const out = new Array<CellValue>(rows.length);
+    unpackInto(packed.columns['name']!, 0, rows.length, out, 0);
     expect(out).toEqual(rows.map((r) => r.name));
   });
 });

@@ -127,18 +127,6 @@ export function packRows(ds: DatasetSchema, columns: Readonly<Record<string, rea
 }
 
 /**
- * Appends the cells `[from, to)` of a packed column to `out`, as plain
- * cell values again.
- *
- * @example
- * const names: CellValue[] = [];
- * appendUnpacked(rows.columns['name'], 0, rows.rowCount, names);
- */
-export function appendUnpacked(column: PackedColumn, from: number, to: number, out: CellValue[]): void {
-  unpackInto(column, from, to, out, out.length);
-}
-
-/**
  * Writes the cells `[from, to)` of a packed column into `out` from index
  * `at` on, as plain cell values again: into an array made at its final
  * length, no array grows (and is copied) cell by cell.
