@@ -30,6 +30,26 @@ interface TableTotals {
   readonly tableRowCount: number;
   /** Rows the table's row groups held after the last write, deleted ones included. */
   readonly storedRowCount: number;
+  /**
+   * Every row the table holds was written during these writes, into a table
+   * made anew (replaced whole) or empty with nothing stored, and none was
+   * deleted since: DuckDB gathered its statistics from exactly these rows.
+   */
+  readonly writtenAnew: boolean;
+}
+
+/**
+ * Whether a write leaves the table as made anew: a replacement of the whole
+ * table always does; an insert keeps it so when it already was, and starts it
+ * when the table held no rows, live or deleted, before (the first write seen).
+ * A deletion, or a write whose operation is not given, ends it.
+ */
+function keepsAnew(m: WriteMeasurement, anewBefore: boolean | undefined): boolean {
+  if (m.operation === 'materialize-table') return true;
+  if (m.operation !== 'ingest' && m.operation !== 'replace') return false;
+  if (m.rowsDeleted > 0) return false;
+  if (anewBefore !== undefined) return anewBefore;
+  return m.tableRowCount === m.rowsInserted && m.storedRowCount === m.tableRowCount;
 }
 
 function totalsByTable(measurements: readonly WriteMeasurement[]): TableTotals[] {
@@ -43,6 +63,7 @@ function totalsByTable(measurements: readonly WriteMeasurement[]): TableTotals[]
       rowsDeleted: (before?.rowsDeleted ?? 0) + m.rowsDeleted,
       tableRowCount: m.tableRowCount,
       storedRowCount: m.storedRowCount,
+      writtenAnew: keepsAnew(m, before?.writtenAnew),
     });
   }
   return [...totals.values()].sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));
@@ -96,7 +117,14 @@ const MeasurementsSchema = z.array(WriteMeasurementSchema);
  *   `deletedFractionRewrite` of the rows the table stores
  *   (`(storedRowCount - tableRowCount) / storedRowCount` after the last write);
  * - `refresh-statistics` when at least `statsRefreshRowsChanged` rows were
- *   inserted or deleted, unless the table is rewritten, which rebuilds them;
+ *   inserted or deleted, unless the table is rewritten, which rebuilds them,
+ *   or every row it holds was written into it anew by these writes (a table
+ *   replaced whole, or filled from empty by inserts, with no deletion since;
+ *   the writes' `operation` says which). DuckDB gathers a table's statistics,
+ *   distinct-count sketches included, as rows are appended, so those already
+ *   describe exactly the rows it holds; what makes them drift is rows deleted
+ *   or replaced under them, and an `ANALYZE` here would only estimate the
+ *   same rows again;
  * - `checkpoint` when the WAL holds at least `walBytesCheckpoint` bytes;
  * - `compact-database` when at least `freeBlockRatioCompact` of the blocks are free.
  *
@@ -154,7 +182,7 @@ export function decideMaintenance(outcomes: readonly WriteMeasurement[], thresho
       );
     }
     const rowsChanged = table.rowsInserted + table.rowsDeleted;
-    if (!rewrite && rowsChanged >= t.statsRefreshRowsChanged) {
+    if (!rewrite && !table.writtenAnew && rowsChanged >= t.statsRefreshRowsChanged) {
       decisions.push(
         decision(
           'refresh-statistics',

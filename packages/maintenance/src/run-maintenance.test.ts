@@ -27,15 +27,18 @@ function storePath(): string {
 }
 
 /**
- * A run's writes as a build makes them: a scratch table materialized and then
+ * A run's writes as a build makes them: a scratch table grown and then
  * dropped (its blocks become free), a table with most rows deleted, and a
- * table that only grew. Returns the outcomes in write order.
+ * table that only grew. The grown tables held rows before the run, so their
+ * statistics were gathered on other rows. Returns the outcomes in write order.
  */
 async function writeARun(store: Store): Promise<WriteOutcome[]> {
+  await store.materialize({ name: 'scratch.big', sql: "SELECT range AS i, 'before' AS s FROM range(10)", as: 'table' });
+  await store.materialize({ name: 'cpg.nodes', sql: "SELECT range AS id, 'before' AS label FROM range(10)", as: 'table' });
   const outcomes: WriteOutcome[] = [];
-  outcomes.push(await store.materialize({ name: 'scratch.big', sql: "SELECT range AS i, repeat('x', 100) || range AS s FROM range(300000)", as: 'table' }));
+  outcomes.push(await store.insertSelect({ table: 'scratch.big', sql: "SELECT range, repeat('x', 100) || range FROM range(300000)" }));
   outcomes.push(await store.materialize({ name: 'evidence.defs', sql: "SELECT range AS seq, 'def_' || range AS name FROM range(200000)", as: 'table' }));
-  outcomes.push(await store.materialize({ name: 'cpg.nodes', sql: "SELECT range AS id, 'n' || range AS label FROM range(5000)", as: 'table' }));
+  outcomes.push(await store.insertSelect({ table: 'cpg.nodes', sql: "SELECT range, 'n' || range FROM range(5000)" }));
   await store.checkpoint();
   await store.run('DROP TABLE scratch.big');
   await store.checkpoint();
@@ -100,6 +103,40 @@ describe('runMaintenance', () => {
       expect((await readMaintenanceLog(reader)).length).toBe(4);
     } finally {
       await reader.close();
+    }
+  });
+
+  it('refreshes no statistics of tables the run wrote anew, whose write-time statistics DuckDB already uses', async () => {
+    const store = await openStore({ path: storePath() });
+    try {
+      // 100,000 rows with 2,000 distinct names; a table replaced whole, one filled from empty, one grown.
+      const rows = "SELECT range AS seq, 'name_' || (range % 2000) AS name FROM range(100000)";
+      await store.run('CREATE SCHEMA evidence');
+      await store.run('CREATE TABLE evidence.filled (seq BIGINT, name VARCHAR)');
+      await store.run("CREATE TABLE evidence.grown AS SELECT range AS seq, 'old' AS name FROM range(10)");
+      const outcomes = [
+        await store.materialize({ name: 'derived.made', sql: rows, as: 'table' }),
+        await store.insertSelect({ table: 'evidence.filled', sql: rows }),
+        await store.insertSelect({ table: 'evidence.filled', sql: rows }),
+        await store.insertSelect({ table: 'evidence.grown', sql: rows }),
+      ];
+      const refreshes = (writes: readonly WriteOutcome[]): string[] =>
+        decideMaintenance(writes, thresholds)
+          .filter((d) => d.action === 'refresh-statistics')
+          .map(summary);
+      expect(refreshes(outcomes)).toEqual(['refresh-statistics evidence.grown']);
+      // A deletion afterwards ends it: the statistics still count the deleted rows.
+      const deleted = await store.deleteRows({ table: 'derived.made', where: 'seq < 10' });
+      expect(refreshes([...outcomes, deleted])).toEqual(['refresh-statistics derived.made', 'refresh-statistics evidence.grown']);
+      // Without write-time statistics DuckDB would estimate one group per row (100,000).
+      for (const table of ['derived.made', 'evidence.filled']) {
+        const plan = JSON.stringify(await store.query(`EXPLAIN (FORMAT JSON) SELECT name, count(*) FROM ${table} GROUP BY name`));
+        const estimates = [...plan.matchAll(/Estimated Cardinality[^0-9]*([0-9]+)/g)].map((m) => Number(m[1]));
+        expect(Math.min(...estimates)).toBeGreaterThan(1000);
+        expect(Math.min(...estimates)).toBeLessThan(4000);
+      }
+    } finally {
+      await store.close();
     }
   });
 

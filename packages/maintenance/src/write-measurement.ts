@@ -7,6 +7,8 @@ import type { z } from 'zod';
  * describe `target` after the write; WAL and block counts describe the whole
  * database file after the write. A WriteOutcome can be passed wherever a
  * measurement is expected; the members maintenance does not use are dropped.
+ * `operation` may be left out: the write is then not known to have made the
+ * table anew, and its rows count as changed ones (see `decideMaintenance`).
  */
 export const WriteMeasurementSchema = WriteOutcomeSchema.pick({
   target: true,
@@ -17,5 +19,7 @@ export const WriteMeasurementSchema = WriteOutcomeSchema.pick({
   walBytes: true,
   totalBlocks: true,
   freeBlocks: true,
-}).refine((m) => m.freeBlocks <= m.totalBlocks, { message: 'freeBlocks cannot exceed totalBlocks', path: ['freeBlocks'] });
+})
+  .extend({ operation: WriteOutcomeSchema.shape.operation.optional() })
+  .refine((m) => m.freeBlocks <= m.totalBlocks, { message: 'freeBlocks cannot exceed totalBlocks', path: ['freeBlocks'] });
 export type WriteMeasurement = z.infer<typeof WriteMeasurementSchema>;

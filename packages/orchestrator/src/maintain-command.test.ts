@@ -18,14 +18,22 @@ afterAll(() => {
 function fixture(): string {
   const root = mkdtempSync(join(tmpdir(), 'anatomy-maintain-'));
   dirs.push(root);
-  // Enough calls that cpg.props gains more rows than the statistics-refresh threshold (122,880).
-  const lines = Array.from({ length: 3000 }, (_, i) => `v${i} = f(a${i}, b${i}) + g(c${i})`);
-  const files: Record<string, string> = { 'app/__init__.py': '', 'app/calls.py': `${lines.join('\n')}\n` };
+  const files: Record<string, string> = { 'app/__init__.py': '', 'app/calls.py': callsModule(0) };
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   }
   return root;
+}
+
+/**
+ * Enough names that re-extracting the module deletes and inserts more rows of
+ * evidence.ts_refs (five per line) than the statistics-refresh threshold (122,880);
+ * expressions only, so few names are bound and the build stays quick.
+ */
+function callsModule(edit: number): string {
+  const lines = Array.from({ length: 13_000 }, (_, i) => `f(a${i}, b${i}) + g(c${i})`);
+  return `${lines.join('\n')}\nedit = ${edit}\n`;
 }
 
 /** The content fingerprint of every base table of the store, and its maintenance log length. */
@@ -48,11 +56,14 @@ describe('maintainCommand', () => {
   let build: BuildSummary;
   beforeAll(async () => {
     root = fixture();
-    // Maintenance off, so the recorded writes still call for it.
+    // A full build writes every table anew, which calls for no statistics refresh (a dry run
+    // shows what it would do); an edit then rebuilds the module's rows in place, with
+    // maintenance off, so those writes still call for it.
+    const full = await buildCpg({ root, maintenance: 'dry-run' }, silentProgress());
+    expect(full.maintenance.filter((r) => r.decision.action === 'refresh-statistics')).toEqual([]);
+    writeFileSync(join(root, 'app/calls.py'), callsModule(1));
     build = await buildCpg({ root, maintenance: 'off' }, silentProgress());
-    // Slow on a busy machine: 3,000 module-level names make rel.load_local join 45 million
-    // symbol × scope pairs before its name condition applies (18 s of a 26 s build, load 2–4).
-    // 120 s was missed once under load 7–8.
+    expect(build.build.mode).toBe('incremental');
   }, 300_000);
 
   it('decides from the latest run on a dry run and changes nothing', async () => {
