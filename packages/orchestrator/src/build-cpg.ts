@@ -584,6 +584,23 @@ function waitOption(options: BuildOptions, progress: ProgressReporter): { wait?:
 }
 
 /**
+ * The `maintain` stage's line: each action with its status once, and how many
+ * tables it concerned when more than one, e.g. `refresh-statistics done on 3
+ * tables, checkpoint done`.
+ */
+export function maintenanceLine(records: readonly MaintenanceRecord[]): string {
+  if (records.length === 0) return 'nothing to do';
+  const groups = new Map<string, Set<string>>();
+  for (const r of records) {
+    const key = `${r.decision.action} ${r.status}`;
+    const tables = groups.get(key) ?? new Set<string>();
+    if (r.decision.target.scope === 'table') tables.add(r.decision.target.table);
+    groups.set(key, tables);
+  }
+  return [...groups].map(([key, tables]) => (tables.size === 0 ? key : tables.size === 1 ? `${key} on ${[...tables][0]}` : `${key} on ${tables.size} tables`)).join(', ');
+}
+
+/**
  * Builds the CPG of a directory of Python sources into its DuckDB store:
  * scan → compile the semantic program → dependencies from DuckDB's own parse
  * of each view → the extractors whose evidence those views read, streamed
@@ -860,7 +877,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
             decisions = decideMaintenance(built.writeOutcomes, calibration.thresholds);
             return runMaintenance(store, decisions, { dryRun: mode === 'dry-run', runId });
           },
-          (records) => (records.length === 0 ? 'nothing to do' : records.map((r) => `${r.decision.action} ${r.status}`).join(', ')),
+          maintenanceLine,
         );
 
   const { planned, rows, updates, limitedReads, digests, extraction, extracted, nodesByKind, edgesByKind, mode: buildMode } = built;
