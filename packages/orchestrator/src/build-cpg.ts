@@ -139,6 +139,8 @@ export interface BuildSummary {
     readonly raised: readonly { readonly view: string; readonly reason: string }[];
     /** Views written the leaner way under the cap after the first way ran out of memory (sorted by a second statement). */
     readonly leaner: readonly { readonly view: string; readonly reason: string }[];
+    /** Whether the views' rankings were planned as sorts, which spill, instead of aggregates, which cannot (a full build's). */
+    readonly sortedRankings: boolean;
   };
 }
 
@@ -963,6 +965,6 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     maintenance,
     stages: timer.timings(),
     build: buildMode,
-    memory: { limit: memory.limit, raised: memory.raised, leaner: memory.leaner ?? [] },
+    memory: { limit: memory.limit, raised: memory.raised, leaner: memory.leaner ?? [], sortedRankings: memory.sortedRankings ?? false },
   };
 }

@@ -84,17 +84,17 @@ describe('anatomy build', () => {
     expect(JSON.parse(rows.stdout)).toEqual([{ name: 'f', bstart: Buffer.byteLength('import os\n\n') }]);
   });
 
-  it('caps DuckDB memory on a full build (800MB unless --memory-limit says otherwise), not on an incremental one', async () => {
+  it('caps DuckDB memory on a full build (500MB unless --memory-limit says otherwise), not on an incremental one', async () => {
     const root = fileTree({ 'a.py': 'def f():\n    return 1\n' });
-    type Memory = { memory: { limit: string | null; raised: unknown[]; leaner: unknown[] }; build: { mode: string } };
+    type Memory = { memory: { limit: string | null; raised: unknown[]; leaner: unknown[]; sortedRankings: boolean }; build: { mode: string } };
     const first = JSON.parse((await run('build', root, '--json')).stdout) as Memory;
     expect(first.build.mode).toBe('full');
-    expect(first.memory).toEqual({ limit: '800MB', raised: [], leaner: [] });
+    expect(first.memory).toEqual({ limit: '500MB', raised: [], leaner: [], sortedRankings: true });
     const again = JSON.parse((await run('build', root, '--json')).stdout) as Memory;
     expect(again.build.mode).toBe('incremental');
-    expect(again.memory).toEqual({ limit: null, raised: [], leaner: [] });
+    expect(again.memory).toEqual({ limit: null, raised: [], leaner: [], sortedRankings: false });
     const capped = JSON.parse((await run('build', root, '--full', '--memory-limit', '256MB', '--json')).stdout) as Memory;
-    expect(capped.memory).toEqual({ limit: '256MB', raised: [], leaner: [] });
+    expect(capped.memory).toEqual({ limit: '256MB', raised: [], leaner: [], sortedRankings: true });
     const bad = await run('build', root, '--memory-limit', 'plenty');
     expect(bad.code).not.toBe(ExitCode.Ok);
     expect(bad.stderr).toMatch(/memoryLimit.*must be a size such as '2GB'/);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyBuildMemoryCap, isOutOfMemory, withMemoryFallback } from './memory-cap.js';
+import { applyBuildMemoryCap, isOutOfMemory, RANKING_AGGREGATE_RULE, setMemoryLimit, sortRankings, withMemoryFallback } from './memory-cap.js';
 
 // list() states cannot spill: a million groups of them need far more than 32 MB.
 const HUNGRY = "SELECT i % 1000000 AS g, list(repeat('x', 40) || i) AS l FROM range(3000000) t(i) GROUP BY g";
@@ -89,16 +89,60 @@ describe('applyBuildMemoryCap', () => {
     const store = await openStore({ path: ':memory:' });
     try {
       const setting = async (): Promise<string> => String((await store.query("SELECT current_setting('memory_limit') AS m"))[0]?.['m']);
+      const rules = async (): Promise<string> => String((await store.query("SELECT current_setting('disabled_optimizers') AS r"))[0]?.['r']);
       const uncapped = await setting();
-      expect(await applyBuildMemoryCap(store, 'incremental', undefined)).toEqual({ limit: null, raised: [], leaner: [] });
-      expect(await setting()).toBe(uncapped);
-      expect(await applyBuildMemoryCap(store, 'full', '3GB')).toEqual({ limit: '3GB', raised: [], leaner: [] });
-      expect(await setting()).toBe(uncapped);
-      expect(await applyBuildMemoryCap(store, 'full', undefined)).toEqual({ limit: '800MB', raised: [], leaner: [] });
-      // DuckDB reports 800MB (8 × 10^8 bytes) in MiB.
-      expect(await setting()).toBe('762.9 MiB');
+      expect(await applyBuildMemoryCap(store, 'incremental', undefined)).toEqual({ limit: null, raised: [], leaner: [], sortedRankings: false });
+      expect(await applyBuildMemoryCap(store, 'incremental', '3GB')).toEqual({ limit: '3GB', raised: [], leaner: [], sortedRankings: false });
+      expect([await setting(), await rules()]).toEqual([uncapped, '']);
+      expect(await applyBuildMemoryCap(store, 'full', '3GB')).toEqual({ limit: '3GB', raised: [], leaner: [], sortedRankings: true });
+      expect([await setting(), await rules()]).toEqual([uncapped, RANKING_AGGREGATE_RULE]);
+      expect(await applyBuildMemoryCap(store, 'full', undefined)).toEqual({ limit: '500MB', raised: [], leaner: [], sortedRankings: true });
+      // DuckDB reports 500MB (5 × 10^8 bytes) in MiB.
+      expect([await setting(), await rules()]).toEqual(['476.8 MiB', RANKING_AGGREGATE_RULE]);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe('sortRankings', () => {
+  // Each group's first row by a complete order, as the compiled relate views rank.
+  const RANKED = `SELECT g, v FROM (SELECT range % 1000 AS g, range AS v, repeat('x', 200) || range AS payload FROM range(400000))
+    QUALIFY row_number() OVER (PARTITION BY g ORDER BY v DESC) = 1 ORDER BY g`;
+  const operators = async (store: Store): Promise<string> => JSON.stringify(await store.query(`EXPLAIN (FORMAT JSON) ${RANKED}`));
+
+  it('plans a ranking as a window instead of an aggregate, with the same rows, keeping rules already off', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      const before = await store.query(RANKED);
+      expect(await operators(store)).not.toMatch(/WINDOW/);
+      await store.query("SET disabled_optimizers = 'filter_pushdown'");
+      await sortRankings(store);
+      await sortRankings(store);
+      expect((await store.query("SELECT current_setting('disabled_optimizers') AS r"))[0]?.['r']).toBe('filter_pushdown,top_n_window_elimination');
+      expect(await operators(store)).toMatch(/WINDOW/);
+      expect(await store.query(RANKED)).toEqual(before);
+      expect(before).toHaveLength(1000);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('lets a ranking that outgrows the cap as an aggregate run under it as a window', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'anatomy-rankings-'));
+    // A file, so DuckDB has somewhere to spill (next to it).
+    const store = await openStore({ path: join(dir, 'store.duckdb') });
+    try {
+      const wide = `SELECT g, v, payload FROM (SELECT range AS g, range AS v, repeat('x', 300) || range AS payload FROM range(600000))
+        QUALIFY row_number() OVER (PARTITION BY g ORDER BY v) = 1`;
+      await setMemoryLimit(store, '64MB');
+      await expect(store.run(`CREATE TABLE ranked AS ${wide}`)).rejects.toSatisfy(isOutOfMemory);
+      await sortRankings(store);
+      await store.run(`CREATE TABLE ranked AS ${wide}`);
+      expect(await store.query('SELECT count(*) AS n FROM ranked')).toEqual([{ n: 600000n }]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
