@@ -10,8 +10,10 @@ export const DUCKDB_ALLOCATOR_VARIABLE = 'DUCKDB_JE_MALLOC_CONF';
  * the kernel still counts as the process's until it runs short: a build's
  * statements, one after another, each held on to what the ones before had
  * freed. With memory given back after a second, and at once when it leaves
- * that state, a full build of the standard library under a 500MB cap peaked
- * at 965 and 1008 MiB where it had peaked at 1079 MiB (see docs/benchmarks.md).
+ * that state, full builds of the standard library under a 500MB cap with
+ * sorted rankings peaked at 965 and 1008 MiB against 1079 MiB with DuckDB's
+ * settings (one build each, RSS sampled every 0.2–0.25 s; see
+ * docs/benchmarks.md), in about the same time.
  */
 export const DUCKDB_ALLOCATOR_DEFAULT = 'dirty_decay_ms:1000,muzzy_decay_ms:0';
 
