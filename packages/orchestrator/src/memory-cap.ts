@@ -11,8 +11,8 @@ import type { Store } from '@anatomy/store';
  * without the cap (see {@link withMemoryFallback}), so the cap bounds memory
  * without failing a build. On the standard library no view needs either under
  * 500MB; the process tree peaked at 924–1062 MiB in the benchmark's builds
- * (1338–1517 MiB under 800MB with rankings as aggregates), and `execute` took
- * 39.6–42.5 s against 31.5–33.4 s: the sorts and the spilling cost time, the
+ * (1420 and 1517 MiB under 800MB with rankings as aggregates), and `execute`
+ * took 38.7–42.5 s against 31.8 and 33.4 s: the sorts and the spilling cost time, the
  * bound is what they buy (see docs/benchmarks.md).
  */
 export const DEFAULT_FULL_BUILD_MEMORY_LIMIT = '500MB';
