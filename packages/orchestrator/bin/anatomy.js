@@ -12,8 +12,5 @@ if (!existsSync(fileURLToPath(cli))) {
   );
   process.exit(70);
 }
-// DuckDB's allocator reads its settings when the library loads, so before the CLI imports it.
-const { setAllocatorDefaults } = await import(new URL('../dist/duckdb-allocator.js', import.meta.url).href);
-setAllocatorDefaults(process.env);
 const { main } = await import(cli.href);
 process.exitCode = await main(process.argv.slice(2));
