@@ -84,12 +84,12 @@ describe('anatomy build', () => {
     expect(JSON.parse(rows.stdout)).toEqual([{ name: 'f', bstart: Buffer.byteLength('import os\n\n') }]);
   });
 
-  it('caps DuckDB memory on a full build (500MB unless --memory-limit says otherwise), not on an incremental one', async () => {
+  it('caps DuckDB memory on a full build (400MB unless --memory-limit says otherwise), not on an incremental one', async () => {
     const root = fileTree({ 'a.py': 'def f():\n    return 1\n' });
     type Memory = { memory: { limit: string | null; raised: unknown[]; leaner: unknown[]; sortedRankings: boolean }; build: { mode: string } };
     const first = JSON.parse((await run('build', root, '--json')).stdout) as Memory;
     expect(first.build.mode).toBe('full');
-    expect(first.memory).toEqual({ limit: '500MB', raised: [], leaner: [], sortedRankings: true });
+    expect(first.memory).toEqual({ limit: '400MB', raised: [], leaner: [], sortedRankings: true });
     const again = JSON.parse((await run('build', root, '--json')).stdout) as Memory;
     expect(again.build.mode).toBe('incremental');
     expect(again.memory).toEqual({ limit: null, raised: [], leaner: [], sortedRankings: false });

@@ -96,9 +96,9 @@ describe('applyBuildMemoryCap', () => {
       expect([await setting(), await rules()]).toEqual([uncapped, '']);
       expect(await applyBuildMemoryCap(store, 'full', '3GB')).toEqual({ limit: '3GB', raised: [], leaner: [], sortedRankings: true });
       expect([await setting(), await rules()]).toEqual([uncapped, RANKING_AGGREGATE_RULE]);
-      expect(await applyBuildMemoryCap(store, 'full', undefined)).toEqual({ limit: '500MB', raised: [], leaner: [], sortedRankings: true });
-      // DuckDB reports 500MB (5 × 10^8 bytes) in MiB.
-      expect([await setting(), await rules()]).toEqual(['476.8 MiB', RANKING_AGGREGATE_RULE]);
+      expect(await applyBuildMemoryCap(store, 'full', undefined)).toEqual({ limit: '400MB', raised: [], leaner: [], sortedRankings: true });
+      // DuckDB reports 400MB (4 × 10^8 bytes) in MiB.
+      expect([await setting(), await rules()]).toEqual(['381.4 MiB', RANKING_AGGREGATE_RULE]);
     } finally {
       await store.close();
     }

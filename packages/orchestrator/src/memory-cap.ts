@@ -10,12 +10,12 @@ import type { Store } from '@anatomy/store';
  * view that still needs more is written again a leaner way or, failing that,
  * without the cap (see {@link withMemoryFallback}), so the cap bounds memory
  * without failing a build. On the standard library no view needs either under
- * 500MB; the process tree peaked at 924–1062 MiB in the benchmark's builds
- * (1420 and 1517 MiB under 800MB with rankings as aggregates), and `execute`
- * took 38.7–42.5 s against 31.8 and 33.4 s: the sorts and the spilling cost time, the
- * bound is what they buy (see docs/benchmarks.md).
+ * 400MB: the process tree peaked at 958 and 993 MiB in the benchmark's builds
+ * (1024 and 1043 MiB under 500MB, 1420 and 1517 MiB under 800MB with rankings
+ * as aggregates), and `execute` took 35.3 and 37.1 s (35.8 and 36.7 s under
+ * 500MB, 31.8 and 33.4 s under 800MB with aggregates; see docs/benchmarks.md).
  */
-export const DEFAULT_FULL_BUILD_MEMORY_LIMIT = '500MB';
+export const DEFAULT_FULL_BUILD_MEMORY_LIMIT = '400MB';
 
 /** Whether an error (or one it wraps) is DuckDB running out of memory under its cap. */
 export function isOutOfMemory(error: unknown): boolean {
@@ -80,7 +80,7 @@ export async function sortRankings(store: Store): Promise<void> {
  * A full build sorts its rankings under its cap ({@link sortRankings}).
  *
  * @example
- * const memory = await applyBuildMemoryCap(store, 'full', undefined); // { limit: '500MB', raised: [], leaner: [], sortedRankings: true }
+ * const memory = await applyBuildMemoryCap(store, 'full', undefined); // { limit: '400MB', raised: [], leaner: [], sortedRankings: true }
  */
 export async function applyBuildMemoryCap(store: Store, mode: 'full' | 'incremental', configured: string | undefined): Promise<MemoryCap> {
   if (mode === 'incremental') return { limit: configured ?? null, raised: [], leaner: [], sortedRankings: false };
