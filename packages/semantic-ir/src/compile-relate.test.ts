@@ -128,7 +128,7 @@ describe('span-contains: the innermost enclosing scope', () => {
   });
 
   it('ranks rows without copies of their ids: the edge ends are read from l_id and r_id after the ranking', () => {
-    // DuckDB keeps each kept row whole in the ranking's aggregate state, which it cannot spill.
+    // A ranking carries each candidate row whole through its sort: copies would only widen it.
     // (Which pairs come out is the next tests' business: the innermost pairs and their stable ids.)
     expect(view.sql).not.toMatch(/AS "(src|dst)"/);
     // The enclosing scope (the right side) is each edge's source.

@@ -185,9 +185,10 @@ function endsOf(side: RelateMember['src']): readonly [string, string] {
 /**
  * The ends of every member's edges when all members agree on which side is the source: then the
  * final SELECT reads them from `l_id` and `r_id` and the members carry no `src`/`dst` copies of
- * those ids. A ranking (`keep: 'best'`) holds each kept row whole in its aggregate state, which
- * DuckDB cannot spill: over the standard library the compiled `rel.loads_scope`'s ranking held
- * 342 MiB with the copies and 278 MiB without, and the view took 1.77–1.79 s alone instead of 1.85 s.
+ * those ids. A ranking (`keep: 'best'`) carries each candidate row whole through its sort (and,
+ * when DuckDB made it an aggregate, held each kept row in a state it cannot spill: over the
+ * standard library the compiled `rel.loads_scope`'s held 342 MiB with the copies and 278 MiB
+ * without, and the view took 1.77–1.79 s alone instead of 1.85 s).
  */
 function sharedEnds(plan: RelateJoin): readonly [string, string] | undefined {
   const sides = new Set(plan.members.map((m) => m.src));
@@ -257,9 +258,9 @@ function memberSql(plan: RelateJoin, member: RelateMember, cte: string): string 
  * single key into an `arg_min` aggregate, whose states it cannot spill, and a
  * full build turns that rewrite off (the orchestrator's `sortRankings`); as a
  * sort, separate keys are cheaper than a struct. Over the standard library,
- * `rel.load_local` with its inline ranking took 4.42–4.56 s alone under 500MB
- * against 5.39–6.51 s with the struct and the rule in the partition (four runs
- * each).
+ * `rel.load_local` with its inline ranking took 4.42–5.19 s alone under 500MB
+ * against 5.39–6.51 s with the struct and the rule in the partition (six runs
+ * and eight).
  */
 function rankOrderSql(rightSpan: boolean, byStart: boolean, byConfidence: boolean): string {
   return [
