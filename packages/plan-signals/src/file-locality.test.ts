@@ -49,6 +49,9 @@ describe('fileLocality', () => {
       'SELECT DISTINCT d.file_id, d.name FROM evidence.defs AS d',
       'SELECT r.file_id, r.name, d.bstart FROM evidence.refs AS r LEFT JOIN evidence.defs AS d ON d.file_id = r.file_id AND d.name = r.name AND d.bstart < r.bstart',
       'WITH located AS (SELECT r.file_id, d.name FROM evidence.refs AS r JOIN evidence.defs AS d ON r.file_id = d.file_id) SELECT file_id, name FROM located',
+      // A CTE joined as a side (a path the compiler materializes first), passing a file identity through.
+      'WITH other AS (SELECT * FROM evidence.defs) SELECT r.file_id FROM evidence.refs AS r JOIN other AS o ON o.file_id = r.file_id',
+      'WITH path AS MATERIALIZED (SELECT d.file_id AS f, d.name FROM evidence.defs AS d JOIN evidence.refs AS x ON x.file_id = d.file_id) SELECT r.file_id FROM evidence.refs AS r JOIN path AS p ON p.f = r.file_id AND p.name = r.name',
     ]) {
       const locality = await localityOf(sql);
       expect(locality.local, `${sql}: ${locality.reason}`).toBe(true);
@@ -68,7 +71,10 @@ describe('fileLocality', () => {
       ['SELECT file_id, name FROM evidence.defs LIMIT 3', 'LIMIT'],
       ['SELECT DISTINCT ON (name) file_id, name FROM evidence.defs', 'DISTINCT ON'],
       ['SELECT d.file_id, m.name FROM evidence.defs AS d JOIN meta.names AS m ON m.name = d.name', 'meta.names'],
-      ['WITH other AS (SELECT * FROM evidence.defs) SELECT r.file_id FROM evidence.refs AS r JOIN other AS o ON o.file_id = r.file_id', 'CTE'],
+      // A CTE side whose column is computed, a CTE side over a join pairing files, and a subquery side, which is not followed.
+      ["WITH other AS (SELECT 'f' || bstart AS file_id FROM evidence.defs) SELECT r.file_id FROM evidence.refs AS r JOIN other AS o ON o.file_id = r.file_id", 'does not equate the file identities'],
+      ['WITH other AS (SELECT d.file_id FROM evidence.defs AS d JOIN evidence.refs AS x ON x.name = d.name) SELECT r.file_id FROM evidence.refs AS r JOIN other AS o ON o.file_id = r.file_id', 'does not equate the file identities'],
+      ['SELECT r.file_id FROM evidence.refs AS r JOIN (SELECT * FROM evidence.defs) AS o ON o.file_id = r.file_id', 'not a stored table or a CTE'],
       ['SELECT name FROM evidence.defs', 'no file identity'],
     ];
     for (const [sql, why] of cases) {

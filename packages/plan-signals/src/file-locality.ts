@@ -132,31 +132,86 @@ export function qualifiedColumn(expression: unknown): { readonly alias: string; 
   return { alias: names[0], column: names[1] };
 }
 
+/** Resolves a qualified column of a FROM subtree to the stored column it reads, or null (see {@link sideColumns}). */
+type SideColumns = (ref: { readonly alias: string; readonly column: string }) => StoredColumn | null;
+
+/**
+ * The stored column each `alias.column` of a FROM subtree reads: a stored
+ * table's own column, or the stored column a CTE's result column passes
+ * through unchanged (see {@link traceOutput}; null for one it computes).
+ * Null when a side is anything else (a subquery, a table function, a CTE
+ * whose query is not known).
+ */
+function sideColumns(ref: unknown, ctes: ReadonlySet<string>, queries: ReadonlyMap<string, Json>): SideColumns | null {
+  if (!isObject(ref)) return null;
+  if (ref['type'] === 'JOIN') {
+    const left = sideColumns(ref['left'], ctes, queries);
+    const right = sideColumns(ref['right'], ctes, queries);
+    return left === null || right === null ? null : (column) => left(column) ?? right(column);
+  }
+  if (ref['type'] !== 'BASE_TABLE') return null;
+  const alias = fromAlias(ref);
+  const schema = typeof ref['schema_name'] === 'string' ? ref['schema_name'] : '';
+  const table = typeof ref['table_name'] === 'string' ? ref['table_name'] : '';
+  if (schema === '' && ctes.has(table)) {
+    const query = queries.get(table);
+    return query === undefined ? null : (column) => (column.alias === alias ? traceOutput(query, column.column, queries, 0, [], false) : null);
+  }
+  const stored = storedName(ref);
+  return (column) => (column.alias === alias ? { table: stored, column: column.column } : null);
+}
+
+/**
+ * The query of every CTE a parse tree defines, by name; a name defined
+ * twice (in different scopes) is left out, as which one a reference means
+ * is not followed.
+ */
+function cteQueries(tree: unknown): Map<string, Json> {
+  const out = new Map<string, Json>();
+  const twice = new Set<string>();
+  for (const node of objects(tree)) {
+    for (const [name, query] of withCtes(node, new Map())) {
+      if (out.has(name) && out.get(name) !== query) twice.add(name);
+      out.set(name, query);
+    }
+  }
+  for (const name of twice) out.delete(name);
+  return out;
+}
+
 /**
  * Whether one JOIN of the parse tree equates the file identities of its two
  * sides: a top-level `=` of the condition (or a USING column) whose operands
  * are columns naming their row's file (a file identity, or an entity id or
  * the id of a parent entity, which lies in the same file) of a table on the
- * left and one on the right.
+ * left and one on the right. A side may be a CTE (a path of joins the
+ * compiler materializes first, say) whose column passes such a column through
+ * unchanged: its own joins are checked as joins of the tree.
  */
-function joinsOnFile(join: Json, ctes: ReadonlySet<string>, fileIdentity: Readonly<Record<string, readonly string[]>>): string | null {
+function joinsOnFile(join: Json, ctes: ReadonlySet<string>, queries: ReadonlyMap<string, Json>, fileIdentity: Readonly<Record<string, readonly string[]>>): string | null {
   const left = boundTables(join['left'], ctes);
   const right = boundTables(join['right'], ctes);
-  if (left === null || right === null) return 'one side of a join is not a stored table (a subquery or CTE), whose file identity is not followed';
-  const isFileColumn = (side: ReadonlyMap<string, string>, ref: { alias: string; column: string } | null): boolean =>
-    ref !== null && side.has(ref.alias) && (fileIdentity[side.get(ref.alias) ?? ''] ?? []).includes(ref.column);
-  const using = Array.isArray(join['using_columns']) ? (join['using_columns'] as unknown[]).filter((c): c is string => typeof c === 'string') : [];
-  const usingFile = using.some(
-    (column) => [...left.values()].some((t) => (fileIdentity[t] ?? []).includes(column)) && [...right.values()].some((t) => (fileIdentity[t] ?? []).includes(column)),
-  );
-  if (usingFile) return null;
+  if (left !== null && right !== null) {
+    const using = Array.isArray(join['using_columns']) ? (join['using_columns'] as unknown[]).filter((c): c is string => typeof c === 'string') : [];
+    const usingFile = using.some(
+      (column) => [...left.values()].some((t) => (fileIdentity[t] ?? []).includes(column)) && [...right.values()].some((t) => (fileIdentity[t] ?? []).includes(column)),
+    );
+    if (usingFile) return null;
+  }
+  const leftColumns = sideColumns(join['left'], ctes, queries);
+  const rightColumns = sideColumns(join['right'], ctes, queries);
+  if (leftColumns === null || rightColumns === null) return 'one side of a join is not a stored table or a CTE passing stored columns through (a subquery, say), whose file identity is not followed';
+  const isFileColumn = (side: SideColumns, ref: { alias: string; column: string } | null): boolean => {
+    const stored = ref === null ? null : side(ref);
+    return stored !== null && (fileIdentity[stored.table] ?? []).includes(stored.column);
+  };
   for (const conjunct of conjuncts(join['condition'])) {
     if (conjunct['class'] !== 'COMPARISON' || conjunct['type'] !== 'COMPARE_EQUAL') continue;
     const [a, b] = [qualifiedColumn(conjunct['left']), qualifiedColumn(conjunct['right'])];
-    if ((isFileColumn(left, a) && isFileColumn(right, b)) || (isFileColumn(left, b) && isFileColumn(right, a))) return null;
+    if ((isFileColumn(leftColumns, a) && isFileColumn(rightColumns, b)) || (isFileColumn(leftColumns, b) && isFileColumn(rightColumns, a))) return null;
   }
-  const tables = [...new Set([...left.values(), ...right.values()])].sort().join(', ');
-  return `a join of ${tables} does not equate the file identities (or entity ids) of its two sides, so it can pair rows of different files`;
+  const tables = [...new Set([...(left?.values() ?? []), ...(right?.values() ?? [])])].sort().join(', ');
+  return `a join of ${tables === '' ? 'a CTE' : tables} does not equate the file identities (or entity ids) of its two sides, so it can pair rows of different files`;
 }
 
 /** A stored column a result or window column resolves to. */
@@ -813,6 +868,7 @@ function combinesFiles(input: {
   const unowned = input.tables.filter((t) => input.fileIdentityColumns[t] === undefined);
   if (unowned.length > 0) return `it reads ${unowned.join(', ')}, which carries no file identity`;
   const sameFileExists = fileCorrelatedExists(tree, namesFile, input.relationColumns, input.idFileClaims);
+  const queries = cteQueries(tree);
   for (const node of objects(tree)) {
     if (node['class'] === 'SUBQUERY' && !sameFileExists.has(node)) return 'a subquery expression can read rows of any file';
     if (node['type'] === 'LIMIT_MODIFIER' || node['type'] === 'LIMIT_PERCENT_MODIFIER') return 'a LIMIT keeps rows depending on the rows of other files';
@@ -821,7 +877,7 @@ function combinesFiles(input: {
       return 'DISTINCT ON keeps one row per key, whichever file it comes from';
     }
     if (node['type'] === 'JOIN') {
-      const problem = joinsOnFile(node, input.ctes, input.naming);
+      const problem = joinsOnFile(node, input.ctes, queries, input.naming);
       if (problem !== null) return problem;
     }
   }
