@@ -205,3 +205,92 @@ describe('relate through a bridge dataset', () => {
     }
   });
 });
+
+describe('relate through a relationship that keeps one edge per row', () => {
+  const refs = defineDataset({
+    name: 'evidence.refs',
+    producer: 'test',
+    version: 1,
+    description: 'names read, where they are read',
+    spanUnit: 'utf8-bytes',
+    key: ['ref_id'],
+    columns: [text('ref_id', 'entity-identity'), text('file_id', 'file-identity'), text('name', 'name'), ...span],
+  });
+  // Each read in its innermost scope: one edge per read, from the scope (src right), so the read's id is dst_node_id.
+  const refScope = Relate.create({ name: 'ref_scope', edge: 'IN_SCOPE', left: 'evidence.refs', right: 'evidence.scopes', intent: 'within', score: { innermost: 2 }, keep: 'best', src: 'right' });
+  // The symbol of that scope with the read's name: through the ranked relationship, met on the read's id.
+  const refLocal = Relate.create({
+    name: 'ref_local',
+    edge: 'BOUND_BY',
+    left: 'evidence.refs',
+    right: 'evidence.symbols',
+    intent: 'refers-to',
+    on: { left: 'name', right: 'name' },
+    through: [{ from: 'rel.ref_scope', left: { ref_id: 'dst_node_id' }, right: { src_node_id: 'scope_id' } }],
+  });
+  // The same bridge met on the scope's side, which many reads share: no longer one bridge row per read.
+  const sameScope = Relate.create({
+    name: 'same_scope',
+    edge: 'SAME_SCOPE',
+    left: 'evidence.scopes',
+    right: 'evidence.refs',
+    intent: 'refers-to',
+    on: { left: 'name', right: 'name' },
+    through: [{ from: 'rel.ref_scope', left: { scope_id: 'src_node_id' }, right: { dst_node_id: 'ref_id' } }],
+  });
+  const ranked = defineProgram({
+    name: 'ranked-bridge',
+    views: [refScope, refLocal, sameScope, Project.create({ name: 'cpg.edges', rows: ['ref_scope', 'ref_local', 'same_scope'].map((r) => ({ from: `rel.${r}` })) })],
+  });
+  const manifest = compileProgram(ranked, registryOf(symbols, scopes, defs, refs));
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await TestDatabase.open();
+    await db.load(symbols, [
+      { symbol_id: 'm.f', file_id: 'a', scope_id: 'm', name: 'f' },
+      { symbol_id: 'm.x', file_id: 'a', scope_id: 'm', name: 'x' },
+      { symbol_id: 'f.x', file_id: 'a', scope_id: 'f', name: 'x' },
+      { symbol_id: 'h.y', file_id: 'a', scope_id: 'h', name: 'y' },
+    ]);
+    await db.load(scopes, [
+      { scope_id: 'm', file_id: 'a', parent_scope_id: null, name: 'top', bstart: 0, bend: 100 },
+      { scope_id: 'f', file_id: 'a', parent_scope_id: 'm', name: 'f', bstart: 10, bend: 50 },
+      { scope_id: 'h', file_id: 'a', parent_scope_id: 'm', name: 'h', bstart: 92, bend: 99 },
+    ]);
+    await db.load(refs, [
+      { ref_id: 'r:x-in-f', file_id: 'a', name: 'x', bstart: 20, bend: 21 },
+      { ref_id: 'r:x-in-m', file_id: 'a', name: 'x', bstart: 60, bend: 61 },
+      // In h, which binds no x: the x of the enclosing module is not this relationship's (its bridge keeps h alone).
+      { ref_id: 'r:x-in-h', file_id: 'a', name: 'x', bstart: 95, bend: 96 },
+      { ref_id: 'r:f-in-m', file_id: 'a', name: 'f', bstart: 5, bend: 6 },
+      { ref_id: 'r:h-in-h', file_id: 'a', name: 'h', bstart: 93, bend: 94 },
+    ]);
+    await db.install(manifest);
+  });
+  afterAll(() => db.close());
+
+  it('joins the left rows to the bridge first, in a materialized path, and records why', async () => {
+    const view = manifest.views.find((v) => v.name === 'rel.ref_local')!;
+    expect(view.sql).toContain('"path" AS MATERIALIZED (');
+    expect(view.sql).toContain('FROM "path" AS "l"\n  JOIN "evidence"."symbols" AS "r"\n    ON "l"."anatomy_bridge0_src_node_id" = "r"."scope_id"');
+    const order = view.decisions.find((d) => d.value.topic === 'join-order');
+    expect(order?.value).toEqual({ topic: 'join-order', rule: 'rel.ref_local', first: ['rel.ref_scope'] });
+    expect(order?.evidence.map((e) => e.detail)).toEqual(['rel.ref_scope keeps its best edge per left row, whose id is its dst_node_id, the column the join meets it on']);
+    expect(await db.rows('SELECT src_node_id, dst_node_id FROM rel.ref_local ORDER BY 1')).toEqual([
+      { src_node_id: 'r:f-in-m', dst_node_id: 'm.f' },
+      { src_node_id: 'r:x-in-f', dst_node_id: 'f.x' },
+      { src_node_id: 'r:x-in-m', dst_node_id: 'm.x' },
+    ]);
+  });
+
+  it('keeps the joins in one query when a left row may meet several bridge rows', async () => {
+    const view = manifest.views.find((v) => v.name === 'rel.same_scope')!;
+    expect(view.sql).not.toContain('"path"');
+    expect(view.sql).toContain('JOIN "rel"."ref_scope" AS "b"\n    ON "l"."scope_id" = "b"."src_node_id"');
+    expect(view.decisions.some((d) => d.value.topic === 'join-order')).toBe(false);
+    expect(await db.rows('SELECT src_node_id, dst_node_id FROM rel.same_scope ORDER BY 1')).toEqual([{ src_node_id: 'h', dst_node_id: 'r:h-in-h' }]);
+    // Bridges that are no ranked relationship are left as they were (binds_def goes through evidence.scopes).
+    const plain = compileProgram(program, registryOf(symbols, scopes, defs));
+    for (const v of plain.views) expect(v.sql).not.toContain('"path" AS MATERIALIZED');
+  });
+});

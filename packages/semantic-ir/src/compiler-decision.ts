@@ -47,7 +47,7 @@ export type JoinStrategy = z.infer<typeof JoinStrategySchema>;
  * What the compiler inferred, tagged by `topic`: an entity id or the filling
  * of one output column; a join to the file dataset; a column whose role
  * changed; the column a condition tests; the conversion of line/column
- * positions to bytes; a relationship's join, confidence and ranking; how a
+ * positions to bytes; a relationship's join, the order of its bridges, confidence and ranking; how a
  * union aligns its inputs; a fusion of relationships sharing one join; and
  * views pruned as dead or for want of evidence.
  */
@@ -114,6 +114,8 @@ export const CompilerInferenceSchema = z.discriminatedUnion('topic', [
       formula: Name,
     })
     .readonly(),
+  // The bridges a relationship's left rows meet before its right rows (each gives a left row one row at most).
+  z.object({ topic: z.literal('join-order'), rule: Name, first: Names }).readonly(),
   z.object({ topic: z.literal('ranking'), rule: Name, partition: Name, order: Names, keep: z.enum(['best', 'all']) }).readonly(),
   z.object({ topic: z.literal('union-mode'), mode: z.enum(['merge', 'append']), identity: Name.nullable() }).readonly(),
   z.object({ topic: z.literal('fusion'), view: Name, members: z.array(Name).min(2).readonly(), strategy: JoinStrategySchema }).readonly(),

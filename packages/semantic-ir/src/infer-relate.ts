@@ -34,6 +34,51 @@ export interface RelateContext {
 /** How confidence follows from the score: bounded in [0, 1), strictly rising, 0.5 at a score of 1. */
 export const CONFIDENCE_FORMULA = 'score / (1 + score), where score = prior + the weights of the features that hold';
 
+/**
+ * The edge column holding the ids of a relationship's left rows, when it
+ * keeps one edge per left row (`keep: 'best'`, not transitive): joined by
+ * that column, each row meets one of its edges at most. Undefined for any
+ * other dataset.
+ */
+function onePerRowColumn(name: string, relations: ReadonlyMap<string, InferredRelate>): string | undefined {
+  const view = relations.get(name);
+  const plan = view?.plan.form === 'slice' ? relations.get(view.plan.of)?.plan : view?.plan;
+  if (plan === undefined || plan.form !== 'join' || plan.transitive === true) return undefined;
+  const member = plan.members.find((m) => m.rule === name);
+  if (member?.keep !== 'best') return undefined;
+  return member.src === 'left' ? 'src_node_id' : 'dst_node_id';
+}
+
+/**
+ * The join with its bridges marked `toOne` when each left row meets one row
+ * of every bridge at most, and the decision saying so; the join unchanged
+ * otherwise.
+ */
+function orderedBridges(join: JoinPlan, name: string, relations: ReadonlyMap<string, InferredRelate>): { join: JoinPlan; decision?: CompilerDecision } {
+  const through = join.through;
+  if (through === undefined || through.steps.length === 0) return { join };
+  const columns = through.steps.map((step) => {
+    const column = onePerRowColumn(step.dataset.name, relations);
+    return column !== undefined && step.pairs.some((p) => p.right === column) ? column : undefined;
+  });
+  if (columns.some((c) => c === undefined)) return { join };
+  const bridges = through.steps.map((s) => s.dataset.name);
+  return {
+    join: Object.freeze({ ...join, through: Object.freeze({ ...through, toOne: true as const }) }),
+    decision: decide({
+      value: { topic: 'join-order' as const, rule: name, first: bridges },
+      confidence: 0.9,
+      rationale:
+        `each left row meets one row of ${bridges.join(', then one of ')} at most, so the left rows are joined to the bridges first and the right rows last: ` +
+        `DuckDB cannot estimate the keys of a ranked relationship and might otherwise join a bridge to every right row it names`,
+      evidence: through.steps.map((step, i) => ({
+        source: 'semantic-program',
+        detail: `${step.dataset.name} keeps its best edge per left row, whose id is its ${columns[i] ?? ''}, the column the join meets it on`,
+      })),
+    }),
+  };
+}
+
 function hasKey(join: JoinPlan, left: string | undefined, right: string | undefined): boolean {
   return left !== undefined && right !== undefined && join.keys.some((k) => k.left === left && k.right === right);
 }
@@ -126,6 +171,9 @@ export function inferRelate(view: Relate, context: RelateContext): ViewInference
       : inferBridge(through, { left: l.dataset, right: r.dataset, bridges: bridge, on: view.on });
   if (!joined.ok) return { ok: false, problems: [{ path: through !== undefined ? `${at}.through` : view.on === undefined ? `${at}.intent` : `${at}.on`, message: joined.problem }] };
   decisions.push(joined.decision);
+  const ordered = orderedBridges(joined.join, name, context.relations);
+  if (ordered.decision !== undefined) decisions.push(ordered.decision);
+  const join = ordered.join;
 
   const whereLeft = resolveConditions(l.dataset, view.where?.left, `${at}.where.left`);
   const whereRight = resolveConditions(r.dataset, view.where?.right, `${at}.where.right`);
@@ -136,7 +184,7 @@ export function inferRelate(view: Relate, context: RelateContext): ViewInference
   for (const feature of QualityFeatureSchema.options) {
     const weight = view.score?.[feature];
     if (weight === undefined) continue;
-    const problem = featureProblem(feature, l, r, joined.join);
+    const problem = featureProblem(feature, l, r, join);
     if (problem === undefined) features.push(Object.freeze({ feature, weight }));
     else problems.push({ path: `${at}.score.${feature}`, message: `${feature} cannot discriminate: ${problem}` });
   }
@@ -158,7 +206,7 @@ export function inferRelate(view: Relate, context: RelateContext): ViewInference
   const prior = joined.prior;
   const ceiling = prior + features.reduce((s, f) => s + f.weight, 0);
   const evidence: Evidence[] = [
-    { source: 'semantic-ir', detail: `the ${joined.join.strategy} join weighs ${prior} on its own` },
+    { source: 'semantic-ir', detail: `the ${join.strategy} join weighs ${prior} on its own` },
     ...(features.length === 0
       ? [{ source: 'semantic-program', detail: `${name} declares no quality feature` }]
       : features.map((f) => ({ source: 'semantic-program', detail: featureRationale(f) }))),
@@ -240,7 +288,7 @@ export function inferRelate(view: Relate, context: RelateContext): ViewInference
     form: 'join',
     left: l,
     right: r,
-    join: joined.join,
+    join,
     members: Object.freeze([member]),
     location: Object.freeze({ file: fileSide, span: spanSide }),
     ...(view.transitive === true ? { transitive: true as const } : {}),

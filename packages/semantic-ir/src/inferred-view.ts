@@ -171,6 +171,11 @@ export interface JoinPlan {
   readonly through?: {
     readonly steps: readonly { readonly dataset: DatasetSchema; readonly pairs: readonly { readonly left: string; readonly right: string }[] }[];
     readonly right: readonly { readonly left: string; readonly right: string }[];
+    /**
+     * Each left row meets one row of each bridge at most (every bridge is a relationship keeping its best edge per
+     * row of the side the previous table joins it by): the left rows then meet the bridges before the right rows.
+     */
+    readonly toOne?: true;
   };
 }
 
