@@ -56,6 +56,9 @@ function parseArgs(argv: readonly string[]): Args {
   return { dir: resolve(dir), limit, scip, keep };
 }
 
+/** A run that cannot give its figures, for a reason already told (the build's own error); reported without a stack trace. */
+class BenchFailure extends Error {}
+
 function fail(message: string): never {
   console.error(message);
   process.exit(64);
@@ -240,7 +243,16 @@ try {
   console.error('» anatomy build');
   const buildArgs = [cli, 'build', tree, '--json', ...(args.scip ? ['--scip'] : [])];
   const build = await runMeasured(process.execPath, buildArgs, tree);
-  if (build.code !== 0) throw new Error(`anatomy build exited with ${build.code}`);
+  if (build.code !== 0) {
+    // The build has said why on stderr; the figures measured so far still stand.
+    console.log(`  floor (sum, single-threaded): ${s(tsMs + pyMs)} s; anatomy build${args.scip ? ' --scip' : ''} failed with exit code ${build.code} after ${s(build.ms)} s`);
+    throw new BenchFailure(
+      `anatomy build${args.scip ? ' --scip' : ''} failed (exit code ${build.code}); its error is above.` +
+        (args.scip
+          ? ' When scip-python is what failed, no SCIP ratio can be measured on this tree (scip-python 0.6.6 stops on the standard library\'s signal.py): measure part of it with --limit N.'
+          : ''),
+    );
+  }
   const summary = JSON.parse(build.stdout) as BuildJson;
   if (summary.files !== chosen.length) throw new Error(`the build read ${summary.files} files, the floor ${chosen.length}: the file sets differ`);
 
@@ -306,6 +318,10 @@ try {
       .map((w) => [w.target, w.operation, String(w.writes), String(w.rows), s(w.ms)]),
   );
   console.log(`\nnodes: ${Object.entries(summary.nodesByKind).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+} catch (error) {
+  if (!(error instanceof BenchFailure)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
 } finally {
   if (args.keep) console.log(`\ntree kept at ${tree}`);
   else rmSync(dirname(tree), { recursive: true, force: true });
