@@ -15,6 +15,7 @@
 //   npx nx run @anatomy/workspace-tools:bench-build -- --limit 200     # a quick subset
 //   npx nx run @anatomy/workspace-tools:bench-build -- --dir ~/src/x   # another tree
 //   npx nx run @anatomy/workspace-tools:bench-build -- --scip          # with scip-python (slow)
+//   npx nx run @anatomy/workspace-tools:bench-build -- --scip --exclude signal.py  # scip-python 0.6.6 cannot index that file
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -28,11 +29,13 @@ import { unpack } from 'msgpackr';
 import { Language, Parser } from 'web-tree-sitter';
 import { ProcessTreeRss } from './process-tree-rss.js';
 
-const USAGE = 'usage: build-stdlib [--dir DIR] [--limit N] [--scip] [--keep]';
+const USAGE = 'usage: build-stdlib [--dir DIR] [--limit N] [--exclude GLOB]... [--scip] [--keep]';
 
 interface Args {
   readonly dir: string;
   readonly limit: number | undefined;
+  /** Paths left out of the copy, as the scan's exclude globs (a file scip-python cannot index, say). */
+  readonly exclude: readonly string[];
   readonly scip: boolean;
   readonly keep: boolean;
 }
@@ -40,6 +43,7 @@ interface Args {
 function parseArgs(argv: readonly string[]): Args {
   let dir: string | undefined;
   let limit: number | undefined;
+  const exclude: string[] = [];
   let scip = false;
   let keep = false;
   for (let i = 0; i < argv.length; i++) {
@@ -47,13 +51,18 @@ function parseArgs(argv: readonly string[]): Args {
     if (arg === '--scip') scip = true;
     else if (arg === '--keep') keep = true;
     else if (arg === '--dir') dir = argv[++i];
+    else if (arg === '--exclude') {
+      const glob = argv[++i];
+      if (glob === undefined || glob === '') fail(`--exclude takes a glob of paths to leave out\n${USAGE}`);
+      exclude.push(glob);
+    }
     else if (arg === '--limit') {
       limit = Number(argv[++i]);
       if (!Number.isInteger(limit) || limit <= 0) fail(`--limit takes a positive whole number of files\n${USAGE}`);
     } else fail(`unknown argument ${arg ?? ''}\n${USAGE}`);
   }
   if (dir === undefined) dir = execFileSync('python3', ['-c', "import sysconfig;print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' }).trim();
-  return { dir: resolve(dir), limit, scip, keep };
+  return { dir: resolve(dir), limit, exclude, scip, keep };
 }
 
 /** A run that cannot give its figures, for a reason already told (the build's own error); reported without a stack trace. */
@@ -223,14 +232,17 @@ function table(header: readonly string[], rows: readonly (readonly string[])[]):
 }
 
 const args = parseArgs(process.argv.slice(2));
-const scanned = await scanRepository({ root: args.dir, exclude: ['site-packages', '**/site-packages', '.anatomy', '**/.anatomy'] });
+const scanned = await scanRepository({ root: args.dir, exclude: ['site-packages', '**/site-packages', '.anatomy', '**/.anatomy', ...args.exclude] });
 const chosen = args.limit === undefined ? scanned.files : scanned.files.slice(0, args.limit);
 if (chosen.length === 0) fail(`no Python files under ${args.dir}`);
 const tree = copyTree(scanned.root, chosen);
 const bytes = chosen.reduce((sum, f) => sum + f.size, 0);
 const load = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
 
-console.log(`build benchmark: ${chosen.length} files, ${mb(bytes)} MB from ${args.dir}${args.limit === undefined ? '' : ` (first ${args.limit})`}`);
+console.log(
+  `build benchmark: ${chosen.length} files, ${mb(bytes)} MB from ${args.dir}${args.limit === undefined ? '' : ` (first ${args.limit})`}` +
+    (args.exclude.length === 0 ? '' : ` without ${args.exclude.join(', ')}`),
+);
 console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), node ${process.version}, load average ${load()} at start`);
 
 try {
