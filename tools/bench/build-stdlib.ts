@@ -222,6 +222,19 @@ function slowestViews(tree: string, runId: string): { view: string; ms: number; 
   return views.map((v) => ({ view: v.view, ms: v.durationMs, rows: v.rows })).sort((a, b) => b.ms - a.ms);
 }
 
+/**
+ * The output tables' fingerprints of the run, from the bundle's output-fingerprints artifact:
+ * the same files must give the same ones in every build, whatever the timings.
+ */
+function outputFingerprints(tree: string, runId: string): [string, string][] {
+  const envelope = unpack(readFileSync(join(tree, '.anatomy', 'runs', runId, 'output-fingerprints.msgpack'))) as { name?: unknown; payload?: unknown };
+  const payload = envelope.payload;
+  if (envelope.name !== 'output-fingerprints' || typeof payload !== 'object' || payload === null) throw new Error(`run ${runId} has no output-fingerprints artifact the benchmark can read`);
+  return Object.entries(payload as Record<string, unknown>)
+    .map(([table, fingerprint]): [string, string] => [table, String(fingerprint)])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 const s = (ms: number): string => (ms / 1000).toFixed(1);
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
 const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
@@ -330,6 +343,7 @@ try {
       .map((w) => [w.target, w.operation, String(w.writes), String(w.rows), s(w.ms)]),
   );
   console.log(`\nnodes: ${Object.entries(summary.nodesByKind).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  console.log(`output fingerprints: ${outputFingerprints(tree, summary.runId).map(([table, f]) => `${table} ${f.slice(0, 16)}…`).join(', ')}`);
 } catch (error) {
   if (!(error instanceof BenchFailure)) throw error;
   console.error(error.message);
