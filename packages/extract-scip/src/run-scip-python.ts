@@ -196,7 +196,7 @@ function spawnIndexer(args: string[], root: string, searchPath: string, timeoutM
           ExtractScipError.create('IndexerFailed', `scip-python failed (exit ${code ?? sig}) on ${root}\n${output}`, {
             details,
             hint: outOfMemory
-              ? 'scip-python ran out of memory: give it more heap (the nodeHeapMb option, e.g. 8192)'
+              ? 'scip-python ran out of memory: give it more heap (anatomy build --scip-memory 8GB, or ANATOMY_SCIP_MEMORY; the nodeHeapMb option, e.g. 8192, when calling it from code)'
               : 'the indexer output above says why; fix it, or index with scip-python yourself and pass the index with --scip-index',
           }),
         );

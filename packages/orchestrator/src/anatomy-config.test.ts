@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { anatomyConfigJsonSchema, AnatomyConfigSchema, buildOptionsFromConfig, loadConfig } from './anatomy-config.js';
+import { anatomyConfigJsonSchema, AnatomyConfigSchema, buildOptionsFromConfig, loadConfig, sizeInMebibytes } from './anatomy-config.js';
 
 const dirs: string[] = [];
 function repo(files: Record<string, string> = {}): string {
@@ -115,6 +115,24 @@ describe('loadConfig', () => {
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(bad.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([expect.stringMatching(/^ANATOMY_MEMORY_LIMIT: .*must be a size such as '2GB'/)]);
+  });
+
+  it("takes scip-python's heap as a size from the file, the environment or a flag, in MiB for Node", () => {
+    const root = repo({ 'anatomy.config.json': JSON.stringify({ scip: 'run', scipMemory: '8GiB' }) });
+    const file = loadConfig({ root, env: {} });
+    if (!file.ok) throw new Error(JSON.stringify(file.issues));
+    expect(buildOptionsFromConfig(root, file.config)).toEqual({ root, scip: true, maintenance: 'run', scipHeapMb: 8192 });
+    const env = loadConfig({ root, env: { ANATOMY_SCIP_MEMORY: '6GB' } });
+    expect(env.ok && env.sources['scipMemory']).toBe('env:ANATOMY_SCIP_MEMORY');
+    expect(env.ok && buildOptionsFromConfig(root, env.config).scipHeapMb).toBe(5722);
+    const flag = loadConfig({ root, env: { ANATOMY_SCIP_MEMORY: '6GB' }, flags: { scipMemory: '512MiB' } });
+    expect(flag.ok && buildOptionsFromConfig(root, flag.config).scipHeapMb).toBe(512);
+    const bad = loadConfig({ root, env: { ANATOMY_SCIP_MEMORY: 'plenty' } });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([expect.stringMatching(/^ANATOMY_SCIP_MEMORY: .*must be a size such as '2GB'/)]);
+    expect([sizeInMebibytes('1.5 GiB'), sizeInMebibytes('1024KiB'), sizeInMebibytes('100B'), sizeInMebibytes('2TB')]).toEqual([1536, 1, 1, 1907348]);
+    expect(() => sizeInMebibytes('lots')).toThrow(RangeError);
   });
 
   it('lists every problem of every place, prefixed by the place', () => {

@@ -9,6 +9,26 @@ import { readTomlTable } from './read-toml-table.js';
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 
+const SIZE = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?)?B\s*$/;
+const sizeSchema = z.string().regex(SIZE, "must be a size such as '2GB' or '512MiB' (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)");
+
+/**
+ * A size such as '8GB' or '512MiB' in mebibytes (KB, MB, … count in
+ * thousands, KiB, MiB, … in 1024s), rounded down, at least 1; the unit is
+ * Node's for `--max-old-space-size`.
+ *
+ * @example
+ * sizeInMebibytes('8GB'); // 7629
+ */
+export function sizeInMebibytes(size: string): number {
+  const match = SIZE.exec(size);
+  if (match === null) throw new RangeError(`sizeInMebibytes: '${size}' is not a size such as '2GB' or '512MiB'`);
+  const unit = match[2] ?? '';
+  const power = ['', 'K', 'M', 'G', 'T'].indexOf(unit.charAt(0));
+  const bytes = Number(match[1]) * (unit.endsWith('i') ? 1024 : 1000) ** power;
+  return Math.max(1, Math.floor(bytes / 2 ** 20));
+}
+
 /**
  * Anatomy's configuration, written once: the JSON Schema of
  * anatomy.config.json, the `[tool.anatomy]` table of pyproject.toml, the
@@ -49,11 +69,14 @@ export const AnatomyConfigSchema = z
       .max(86_400, 'must be at most 86400 seconds (one day)')
       .default(0)
       .describe('Seconds to wait for another build holding the store; 0 fails at once. Flag --wait, variable ANATOMY_WAIT.'),
-    memoryLimit: z
-      .string()
-      .regex(/^\s*\d+(\.\d+)?\s*([KMGT]i?)?B\s*$/, "must be a size such as '2GB' or '512MiB' (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)")
+    memoryLimit: sizeSchema
       .optional()
       .describe(`DuckDB's memory cap during a build (a size such as 2GB or 512MiB). Default: ${DEFAULT_FULL_BUILD_MEMORY_LIMIT} for a full build, whose views DuckDB can spill (one that still needs more is written again a leaner way, or else without the cap), and DuckDB's own default for an incremental build. Flag --memory-limit, variable ANATOMY_MEMORY_LIMIT.`),
+    scipMemory: sizeSchema
+      .optional()
+      .describe(
+        "The JavaScript heap of scip-python's Node process (its --max-old-space-size), a size such as 8GB, when scip runs. Default: Node's own limit, about 4 GB on a 64-bit machine, which scip-python outgrows on large repositories (the whole CPython standard library, say). Flag --scip-memory, variable ANATOMY_SCIP_MEMORY.",
+      ),
     maintenance: z
       .enum(['run', 'dry-run', 'off'])
       .default('run')
@@ -116,6 +139,7 @@ export const CONFIG_ENV_VARS = Object.freeze({
   ANATOMY_ALL_EVIDENCE: 'allEvidence',
   ANATOMY_SCIP: 'scip',
   ANATOMY_SCIP_INDEX: 'scip.index',
+  ANATOMY_SCIP_MEMORY: 'scipMemory',
   ANATOMY_WAIT: 'wait',
   ANATOMY_MAINTENANCE: 'maintenance',
   ANATOMY_MEMORY_LIMIT: 'memoryLimit',
@@ -231,7 +255,7 @@ function keysOf(values: Record<string, unknown>): ConfigKey[] {
   });
 }
 
-const ALL_KEYS: readonly ConfigKey[] = ['store', 'include', 'exclude', 'allEvidence', 'scip', 'wait', 'maintenance', 'memoryLimit', 'output.format', 'output.json'];
+const ALL_KEYS: readonly ConfigKey[] = ['store', 'include', 'exclude', 'allEvidence', 'scip', 'scipMemory', 'wait', 'maintenance', 'memoryLimit', 'output.format', 'output.json'];
 
 /**
  * Loads the configuration of a repository: `anatomy.config.json` or the
@@ -300,6 +324,7 @@ export function buildOptionsFromConfig(root: string, config: AnatomyConfig): Bui
     ...(config.allEvidence ? { allEvidence: true } : {}),
     ...(config.scip === 'run' ? { scip: true } : {}),
     ...(typeof config.scip === 'object' ? { scipIndex: config.scip.index } : {}),
+    ...(config.scipMemory === undefined ? {} : { scipHeapMb: sizeInMebibytes(config.scipMemory) }),
     ...(config.wait > 0 ? { waitMs: Math.round(config.wait * 1000) } : {}),
     maintenance: config.maintenance,
     ...(config.memoryLimit === undefined ? {} : { memoryLimit: config.memoryLimit.trim() }),

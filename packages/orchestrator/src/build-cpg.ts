@@ -76,6 +76,8 @@ export interface BuildOptions {
   readonly scip?: boolean;
   /** Read this existing SCIP index instead of running scip-python. */
   readonly scipIndex?: string;
+  /** The JavaScript heap of scip-python's Node process, in MiB (its --max-old-space-size); Node's default when absent. */
+  readonly scipHeapMb?: number;
   /** How long to wait for another writer, in ms; fail at once when absent. */
   readonly waitMs?: number;
   /** What to do about store maintenance after the build. */
@@ -201,7 +203,7 @@ export function compileForRun(options: { readonly scip?: boolean } = {}): Semant
 function extractorsOf(options: BuildOptions): Extractor[] {
   const extractors: Extractor[] = [lineIndexExtractor, createTreeSitterExtractor(), createPythonExtractor({ batchRows: BUILD_PYTHON_BATCH_ROWS })];
   if (options.scipIndex !== undefined) extractors.push(createScipExtractor({ mode: 'index', indexPath: resolve(options.scipIndex) }));
-  else if (options.scip === true) extractors.push(createScipExtractor({ mode: 'run' }));
+  else if (options.scip === true) extractors.push(createScipExtractor({ mode: 'run', ...(options.scipHeapMb === undefined ? {} : { nodeHeapMb: options.scipHeapMb }) }));
   return extractors;
 }
 

@@ -213,6 +213,15 @@ describe('anatomy build', () => {
     expect(broken.code).toBe(ExitCode.Failed);
   });
 
+  it('gives scip-python the heap --scip-memory names, and says how to raise it when scip-python runs out', async () => {
+    const root = fileTree({ 'a.py': 'def f():\n    return 1\n' });
+    const result = await run('build', root, '--scip', '--scip-memory', '16MB', '--json');
+    expect(result.code).not.toBe(ExitCode.Ok);
+    expect(result.stderr).toMatch(/heap out of memory/);
+    expect(result.stderr).toMatch(/hint: scip-python ran out of memory: give it more heap \(anatomy build --scip-memory 8GB/);
+    expect((await run('build', root, '--scip', '--scip-memory', 'lots')).stderr).toMatch(/scipMemory: .*must be a size/);
+  }, 120_000);
+
   it('maps bad input to exit codes with a hint', async () => {
     const missing = await run('build', join(tmpdir(), 'anatomy-no-such-dir'));
     expect(missing.code).toBe(ExitCode.BadInput);

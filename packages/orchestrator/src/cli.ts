@@ -211,6 +211,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--all-evidence', 'extract every evidence table, not only those the CPG program reads')
     .option('--scip', 'also run scip-python on the directory (needs python3 and pip)')
     .option('--scip-index <file>', 'read an existing SCIP index instead of running scip-python')
+    .option('--scip-memory <size>', "scip-python's JavaScript heap, such as 8GB (default Node's own, about 4 GB)")
     .option('--wait [seconds]', 'wait for another build on the same store to finish (default 600 s)')
     .option('--no-wait', 'fail at once when another build holds the store (the default)')
     .addOption(new Option('--maintenance <mode>', 'store maintenance after the build (default run)').choices(['run', 'dry-run', 'off']))
@@ -228,6 +229,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           allEvidence?: boolean;
           scip?: boolean;
           scipIndex?: string;
+          scipMemory?: string;
           wait?: boolean | string;
           maintenance?: 'run' | 'dry-run' | 'off';
           memoryLimit?: string;
@@ -244,6 +246,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
         ...(opts.exclude ? { exclude: opts.exclude } : {}),
         ...(opts.allEvidence === true ? { allEvidence: true } : {}),
         ...(opts.scipIndex ? { scip: { index: opts.scipIndex } } : opts.scip === true ? { scip: 'run' as const } : {}),
+        ...(opts.scipMemory === undefined ? {} : { scipMemory: opts.scipMemory }),
         ...(waitSeconds === undefined ? {} : { wait: waitSeconds }),
         ...(opts.maintenance === undefined ? {} : { maintenance: opts.maintenance }),
         ...(opts.memoryLimit === undefined ? {} : { memoryLimit: opts.memoryLimit }),
