@@ -16,6 +16,7 @@
 //   npx nx run @anatomy/workspace-tools:bench-build -- --dir ~/src/x   # another tree
 //   npx nx run @anatomy/workspace-tools:bench-build -- --scip          # with scip-python (slow)
 //   npx nx run @anatomy/workspace-tools:bench-build -- --scip --exclude signal.py  # scip-python 0.6.6 cannot index that file
+//   npx nx run @anatomy/workspace-tools:bench-build -- --scip --scip-heap-mb 8192   # scip-python's heap, in the build and alone
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ import { unpack } from 'msgpackr';
 import { Language, Parser } from 'web-tree-sitter';
 import { ProcessTreeRss } from './process-tree-rss.js';
 
-const USAGE = 'usage: build-stdlib [--dir DIR] [--limit N] [--exclude GLOB]... [--scip] [--keep]';
+const USAGE = 'usage: build-stdlib [--dir DIR] [--limit N] [--exclude GLOB]... [--scip [--scip-heap-mb N]] [--keep]';
 
 interface Args {
   readonly dir: string;
@@ -37,6 +38,8 @@ interface Args {
   /** Paths left out of the copy, as the scan's exclude globs (a file scip-python cannot index, say). */
   readonly exclude: readonly string[];
   readonly scip: boolean;
+  /** scip-python's JavaScript heap in MiB, the same in the build (--scip-memory) and alone; Node's default when absent. */
+  readonly scipHeapMb: number | undefined;
   readonly keep: boolean;
 }
 
@@ -45,6 +48,7 @@ function parseArgs(argv: readonly string[]): Args {
   let limit: number | undefined;
   const exclude: string[] = [];
   let scip = false;
+  let scipHeapMb: number | undefined;
   let keep = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -56,13 +60,16 @@ function parseArgs(argv: readonly string[]): Args {
       if (glob === undefined || glob === '') fail(`--exclude takes a glob of paths to leave out\n${USAGE}`);
       exclude.push(glob);
     }
-    else if (arg === '--limit') {
+    else if (arg === '--scip-heap-mb') {
+      scipHeapMb = Number(argv[++i]);
+      if (!Number.isInteger(scipHeapMb) || scipHeapMb <= 0) fail(`--scip-heap-mb takes a positive whole number of MiB\n${USAGE}`);
+    } else if (arg === '--limit') {
       limit = Number(argv[++i]);
       if (!Number.isInteger(limit) || limit <= 0) fail(`--limit takes a positive whole number of files\n${USAGE}`);
     } else fail(`unknown argument ${arg ?? ''}\n${USAGE}`);
   }
   if (dir === undefined) dir = execFileSync('python3', ['-c', "import sysconfig;print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' }).trim();
-  return { dir: resolve(dir), limit, exclude, scip, keep };
+  return { dir: resolve(dir), limit, exclude, scip, scipHeapMb, keep };
 }
 
 /** A run that cannot give its figures, for a reason already told (the build's own error); reported without a stack trace. */
@@ -266,7 +273,7 @@ try {
   const floorMs = tsMs + pyMs;
 
   console.error('» anatomy build');
-  const buildArgs = [cli, 'build', tree, '--json', ...(args.scip ? ['--scip'] : [])];
+  const buildArgs = [cli, 'build', tree, '--json', ...(args.scip ? ['--scip'] : []), ...(args.scip && args.scipHeapMb !== undefined ? ['--scip-memory', `${args.scipHeapMb}MiB`] : [])];
   const build = await runMeasured(process.execPath, buildArgs, tree);
   if (build.code !== 0) {
     // The build has said why on stderr; the figures measured so far still stand.
@@ -274,7 +281,8 @@ try {
     throw new BenchFailure(
       `anatomy build${args.scip ? ' --scip' : ''} failed (exit code ${build.code}); its error is above.` +
         (args.scip
-          ? ' When scip-python is what failed, no SCIP ratio can be measured on this tree (scip-python 0.6.6 stops on the standard library\'s signal.py): measure part of it with --limit N.'
+          ? ' When scip-python is what failed, no SCIP ratio can be measured on this tree as it is: scip-python 0.6.6 stops on the standard library\'s signal.py ' +
+            '(leave it out with --exclude signal.py) and outgrows Node\'s default heap on the rest (--scip-heap-mb 8192), or measure part of it with --limit N.'
           : ''),
     );
   }
@@ -286,7 +294,7 @@ try {
     console.error('» scip-python alone');
     const started = performance.now();
     const rss = new ProcessTreeRss(50);
-    await runScipPython({ root: tree, outputPath: join(dirname(tree), 'alone', 'index.scip'), projectVersion: '.' });
+    await runScipPython({ root: tree, outputPath: join(dirname(tree), 'alone', 'index.scip'), projectVersion: '.', ...(args.scipHeapMb === undefined ? {} : { nodeHeapMb: args.scipHeapMb }) });
     scipAlone = { ms: performance.now() - started, peakRss: rss.stop(), stdout: '', code: 0 };
   }
 
