@@ -21,7 +21,7 @@ import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import { maintenanceLogDataset, openStore } from '@anatomy/store';
 import type { DescribedColumn, LockWaitInfo, MaterializeRequest, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
 import { fileRangeBounds } from './file-range-writes.js';
-import { stagedUnionWrite } from './staged-union-writes.js';
+import { stagedRowsOnce, stagedUnionWrite } from './staged-union-writes.js';
 import { applyBuildMemoryCap, withMemoryFallback } from './memory-cap.js';
 import type { MemoryCap } from './memory-cap.js';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
@@ -399,20 +399,11 @@ async function executeViews(
       const clusterRanges = shape?.shape === 'file-ranges' && clusterBy === shape.column ? fileBounds() : [];
       const staged = shape?.shape === 'staged-union' ? await stagedUnionWrite(store, parseTrees.get(name), STAGE_TABLE) : null;
       const request = { name: view.name, sql: staged?.sql ?? view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) } as const;
+      // Staged once: a second way of writing the view (leaner, or without the cap) reads the same rows.
+      const stagedRows = staged === null ? null : stagedRowsOnce(store, staged);
       const write = async (how: Pick<MaterializeRequest, 'clusterRanges' | 'sortAfterWrite'>): Promise<WriteOutcome> => {
-        if (staged === null) return store.materialize({ ...request, ...how });
-        let written: WriteOutcome;
-        try {
-          await store.run(staged.create);
-          for (const insert of staged.inserts) await store.run(insert);
-          written = await store.materialize({ ...request, ...how });
-        } catch (error) {
-          // The failure is what the caller needs to see, not a drop refused by an aborted transaction.
-          await store.run(`DROP TABLE IF EXISTS ${staged.table}`).catch(() => undefined);
-          throw error;
-        }
-        await store.run(`DROP TABLE ${staged.table}`);
-        return written;
+        await stagedRows?.ensure();
+        return store.materialize({ ...request, ...how });
       };
       // Each statement of a full build's view is committed on its own: under a cap the view can be written again.
       const outcome = await withMemoryFallback(
@@ -434,7 +425,12 @@ async function executeViews(
                 progress.info(`${name}: ${reason}`);
               },
             },
-      );
+      ).catch(async (error: unknown) => {
+        // The failure is what the caller needs to see, not a drop refused by an aborted transaction.
+        await stagedRows?.drop().catch(() => undefined);
+        throw error;
+      });
+      await stagedRows?.drop();
       outcomes.push(outcome);
       rows.set(name, outcome.rowsInserted);
       return { rows: outcome.rowsInserted };

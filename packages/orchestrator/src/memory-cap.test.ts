@@ -5,6 +5,7 @@ import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyBuildMemoryCap, isOutOfMemory, RANKING_AGGREGATE_RULE, setMemoryLimit, sortRankings, withMemoryFallback } from './memory-cap.js';
+import { stagedRowsOnce } from './staged-union-writes.js';
 
 // list() states cannot spill: a million groups of them need far more than 32 MB.
 const HUNGRY = "SELECT i % 1000000 AS g, list(repeat('x', 40) || i) AS l FROM range(3000000) t(i) GROUP BY g";
@@ -36,6 +37,41 @@ describe('withMemoryFallback', () => {
     expect(outcome.rowsInserted).toBe(1_000_000);
     expect(reasons).toEqual([expect.stringMatching(/^DuckDB ran out of memory under the 32MB cap \(.*Out of Memory Error.*\); built again without it$/)]);
     expect(await limit()).toBe(capped);
+  });
+
+  it('stages the rows of a view once, however many ways it is written, and drops them after', async () => {
+    // Every insert draws its values from a sequence: how far it went tells how many times the rows were staged.
+    await store.run('CREATE SEQUENCE staged_draws');
+    const rows = stagedRowsOnce(store, {
+      table: '"staged_once"',
+      create: 'CREATE OR REPLACE TEMP TABLE "staged_once" (i BIGINT)',
+      inserts: ["INSERT INTO \"staged_once\" SELECT nextval('staged_draws') FROM range(3000000)", "INSERT INTO \"staged_once\" SELECT nextval('staged_draws') FROM range(1000)"],
+      sql: '',
+    });
+    // Grouping the staged rows into lists outgrows the cap; the leaner way too; the third way, uncapped, passes.
+    const hungry = "SELECT i % 1000000 AS g, list(repeat('x', 40) || i) AS l FROM staged_once GROUP BY g";
+    const write = async () => {
+      await rows.ensure();
+      return store.materialize({ name: 'main.from_staged', sql: hungry, as: 'table' });
+    };
+    const raised: string[] = [];
+    const outcome = await withMemoryFallback(store, '32MB', write, (why) => raised.push(why), { write, how: 'written again', used: () => undefined });
+    expect(outcome.rowsInserted).toBe(1_000_000);
+    expect(raised).toEqual([expect.stringMatching(/also when written again; built again without it$/)]);
+    expect(await store.query("SELECT currval('staged_draws') AS n")).toEqual([{ n: 3_001_000n }]);
+    await rows.drop();
+    expect(await store.query("SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'staged_once'")).toEqual([{ n: 0n }]);
+    // A staging that failed starts again whole.
+    const failing = stagedRowsOnce(store, {
+      table: '"staged_once"',
+      create: 'CREATE OR REPLACE TEMP TABLE "staged_once" (i BIGINT)',
+      inserts: ["INSERT INTO \"staged_once\" SELECT nextval('staged_draws') FROM range(10)", "INSERT INTO \"staged_once\" SELECT CAST(error('no rows today') AS BIGINT)"],
+      sql: '',
+    });
+    await expect(failing.ensure()).rejects.toThrow(/no rows today/);
+    await expect(failing.ensure()).rejects.toThrow(/no rows today/);
+    expect(await store.query("SELECT currval('staged_draws') AS n, (SELECT count(*) FROM staged_once) AS kept")).toEqual([{ n: 3_001_020n, kept: 10n }]);
+    await failing.drop();
   });
 
   it('writes the leaner way under the cap when the first way runs out of memory, and lifts the cap only when that runs out too', async () => {
