@@ -136,6 +136,25 @@ describe('span-contains: the innermost enclosing scope', () => {
     expect(view.sql).toContain('CAST("r_id" AS VARCHAR), CAST("l_id" AS VARCHAR)');
   });
 
+  it('ranks only what varies: the rule, edge kind, one confidence and literal origins of its one member are written after the ranking', () => {
+    const member = view.sql.slice(view.sql.indexOf('"rule_0" AS ('), view.sql.indexOf('"ranked" AS ('));
+    expect(member).not.toMatch(/AS "(edge_kind|rule|confidence)"/);
+    // The left side's origin is the literal its producer gives; the right side's is a column of the union.
+    expect(member).not.toContain('"l_origin"');
+    expect(member).toContain('"r_origin"');
+    const final = view.sql.slice(view.sql.lastIndexOf('\nSELECT\n'));
+    expect(final).toContain(`'CONTAINS' AS "edge_kind"`);
+    expect(final).toContain(`'rel.def_parent' AS "rule"`);
+    expect(final).toContain("anatomy_stable_id('edge', [CAST('CONTAINS' AS VARCHAR), ");
+    expect(final).toMatch(/\n {2}round\(CAST\(\(\s+3\s+\) AS DOUBLE\)[^"]*AS "confidence"\nFROM "ranked"$/);
+    expect(final).toContain(`list_filter(['tree-sitter', "r_origin"]`);
+    // A confidence that varies from row to row is ranked by, so it is computed before the ranking.
+    const varied = compileProgram(program('varied', Relate.create({ ...defParent, name: 'def_parent_named', score: { innermost: 2, 'same-name': 1 } })), registry);
+    const sql = varied.views.find((v) => v.name === 'rel.def_parent_named')?.sql ?? '';
+    expect(sql.slice(sql.indexOf('"rule_0" AS ('), sql.indexOf('"ranked" AS ('))).toContain('AS "confidence"');
+    expect(sql.slice(sql.lastIndexOf('\nSELECT\n'))).toMatch(/\n {2}"confidence"\nFROM "ranked"$/);
+  });
+
   it('keeps the best row by confidence, span length and id as separate keys, which DuckDB sorts', async () => {
     const plan = await db.rows(`EXPLAIN ${view.sql}`);
     const text = plan.map((r) => String(r['explain_value'])).join('\n');
