@@ -28,6 +28,23 @@ export class RowBuffer {
     this.#rows++;
   }
 
+  /**
+   * The value arrays of the columns, by name, for a writer that fills them
+   * directly: it appends exactly one value to every column per row, then
+   * tells how many rows with {@link added}. Valid until the next `take`.
+   */
+  columns(): Readonly<Record<string, CellValue[]>> {
+    return this.#columns;
+  }
+
+  /** Counts rows a writer appended through {@link columns}; every column must have grown by as many values. */
+  added(rows: number): void {
+    this.#rows += rows;
+    for (const [name, values] of Object.entries(this.#columns)) {
+      if (values.length !== this.#rows) throw new Error(`RowBuffer of ${this.dataset.name}: column ${name} holds ${values.length} values for ${this.#rows} rows`);
+    }
+  }
+
   /** Rows collected and not yet handed out. */
   get size(): number {
     return this.#rows;

@@ -37,6 +37,18 @@ export interface ExtractorProblem {
 }
 
 const ROLE_BITS = Object.entries(SCIP_SYMBOL_ROLE_BITS);
+/** The columns of a range, in the order {@link pushRange} fills them. */
+const RANGE_COLUMNS = ['start_line', 'start_char', 'end_line', 'end_char', 'bstart', 'bend'] as const;
+
+function pushRange(columns: readonly CellValue[][], range: ScipRange, bstart: number | null, bend: number | null): void {
+  const values = [range.startLine, range.startChar, range.endLine, range.endChar, bstart, bend];
+  columns.forEach((column, i) => column.push(values[i] ?? null));
+}
+
+/** A range's columns as a row's fields. */
+function rangeRow(range: ScipRange, bstart: number | null, bend: number | null): Record<string, CellValue> {
+  return { start_line: range.startLine, start_char: range.startChar, end_line: range.endLine, end_char: range.endChar, bstart, bend };
+}
 /** A fenced code block making up a whole documentation entry: scip-python's way of writing a signature. */
 const FENCED_SIGNATURE = /^```[\w+-]*\n([\s\S]*?)\n?```$/;
 
@@ -151,28 +163,41 @@ export class ScipEvidenceRows {
     const { document: doc, fileId, positions, unit } = d;
     let unmapped = 0;
     let malformed = 0;
-    const span = (range: ScipRange | null, prefix: '' | 'enclosing_'): Record<string, CellValue> => {
-      if (range === null) return {};
-      let bstart: number | null = null;
-      let bend: number | null = null;
-      if (positions !== null) {
-        bstart = positions.byteOffset(range.startLine, range.startChar, unit);
-        bend = bstart === null ? null : positions.byteOffset(range.endLine, range.endChar, unit);
-        if (bstart === null || bend === null || bend < bstart) {
-          bstart = null;
-          bend = null;
-          unmapped++;
-        }
-      }
-      return {
-        [`${prefix}start_line`]: range.startLine,
-        [`${prefix}start_char`]: range.startChar,
-        [`${prefix}end_line`]: range.endLine,
-        [`${prefix}end_char`]: range.endChar,
-        [`${prefix}bstart`]: bstart,
-        [`${prefix}bend`]: bend,
-      };
+    // Byte spans of the range last located, NULL when it does not fit the file.
+    let bstart: number | null = null;
+    let bend: number | null = null;
+    const locate = (range: ScipRange): void => {
+      bstart = null;
+      bend = null;
+      if (positions === null) return;
+      const start = positions.byteOffset(range.startLine, range.startChar, unit);
+      const end = start === null ? null : positions.byteOffset(range.endLine, range.endChar, unit);
+      if (start === null || end === null || end < start) unmapped++;
+      else [bstart, bend] = [start, end];
     };
+    // The occurrences' columns are filled directly, one value each per occurrence: a row object for
+    // each of a large index's million occurrences cost more than everything else done with it.
+    const occurrences = this.#buffers.get(scipOccurrencesDataset.name);
+    const column = (name: string): CellValue[] => {
+      const values = occurrences?.columns()[name];
+      if (values === undefined) throw new Error(`evidence.scip_occurrences has no column ${name}`);
+      return values;
+    };
+    const out =
+      occurrences === undefined
+        ? undefined
+        : {
+            id: column('occurrence_id'),
+            file: column('file_id'),
+            symbol: column('symbol'),
+            local: column('is_local_symbol'),
+            roles: column('symbol_roles'),
+            bits: ROLE_BITS.map(([name, bit]) => [column(name), bit] as const),
+            syntax: column('syntax_kind'),
+            range: RANGE_COLUMNS.map((name) => column(name)),
+            enclosing: RANGE_COLUMNS.map((name) => column(`enclosing_${name}`)),
+          };
+    let added = 0;
     // Identical occurrences (same range, symbol and roles) are told apart by their rank.
     const seen = new Map<string, number>();
     for (const occ of doc.occurrences) {
@@ -185,19 +210,24 @@ export class ScipEvidenceRows {
       const rank = seen.get(key) ?? 0;
       seen.set(key, rank + 1);
       const occurrenceId = stableId('scip-occurrence', fileId, r.startLine, r.startChar, r.endLine, r.endChar, occ.symbol, occ.symbolRoles, rank);
-      const located = span(r, '');
-      const row: Record<string, CellValue> = {
-        occurrence_id: occurrenceId,
-        file_id: fileId,
-        symbol: orNull(occ.symbol),
-        is_local_symbol: occ.symbol.startsWith('local '),
-        symbol_roles: occ.symbolRoles,
-        syntax_kind: enumName(SYNTAX_KIND_NAMES, 'SyntaxKind', occ.syntaxKind),
-        ...located,
-        ...span(occ.enclosingRange, 'enclosing_'),
-      };
-      for (const [name, bit] of ROLE_BITS) row[name] = (occ.symbolRoles & bit) !== 0;
-      this.#push(scipOccurrencesDataset, row);
+      locate(r);
+      const [start, end] = [bstart, bend];
+      // Located whether or not its columns are written: its misfit counts in the document's row.
+      const enclosing = occ.enclosingRange;
+      if (enclosing !== null) locate(enclosing);
+      if (out !== undefined) {
+        out.id.push(occurrenceId);
+        out.file.push(fileId);
+        out.symbol.push(orNull(occ.symbol));
+        out.local.push(occ.symbol.startsWith('local '));
+        out.roles.push(occ.symbolRoles);
+        for (const [values, bit] of out.bits) values.push((occ.symbolRoles & bit) !== 0);
+        out.syntax.push(enumName(SYNTAX_KIND_NAMES, 'SyntaxKind', occ.syntaxKind));
+        pushRange(out.range, r, start, end);
+        if (enclosing === null) for (const values of out.enclosing) values.push(null);
+        else pushRange(out.enclosing, enclosing, bstart, bend);
+        added++;
+      }
       occ.diagnostics.forEach((diag, k) => {
         this.#push(scipDiagnosticsDataset, {
           diagnostic_id: stableId('scip-diagnostic', occurrenceId, k),
@@ -211,10 +241,11 @@ export class ScipEvidenceRows {
           source: orNull(diag.source),
           is_unnecessary: diag.tags.includes(DIAGNOSTIC_TAG.unnecessary),
           is_deprecated: diag.tags.includes(DIAGNOSTIC_TAG.deprecated),
-          ...located,
+          ...rangeRow(r, start, end),
         });
       });
     }
+    occurrences?.added(added);
     for (const info of doc.symbols) this.#symbol(info, fileId);
     this.#push(scipDocumentsDataset, {
       file_id: fileId,
