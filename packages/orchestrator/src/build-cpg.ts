@@ -18,9 +18,9 @@ import type { ScanPolicyDecision } from '@anatomy/scan-policy';
 import { runSchedule } from '@anatomy/scheduler';
 import { compileProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
-import { maintenanceLogDataset, openStore } from '@anatomy/store';
+import { describeColumns, maintenanceLogDataset, openStore } from '@anatomy/store';
 import type { DescribedColumn, LockWaitInfo, MaterializeRequest, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
-import { fileRangeBounds } from './file-range-writes.js';
+import { FILES_PER_WRITE_RANGE, fileRangeBounds } from './file-range-writes.js';
 import { stagedRowsOnce, stagedUnionWrite } from './staged-union-writes.js';
 import { applyBuildMemoryCap, withMemoryFallback } from './memory-cap.js';
 import type { MemoryCap } from './memory-cap.js';
@@ -401,9 +401,25 @@ async function executeViews(
       const request = { name: view.name, sql: staged?.sql ?? view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) } as const;
       // Staged once: a second way of writing the view (leaner, or without the cap) reads the same rows.
       const stagedRows = staged === null ? null : stagedRowsOnce(store, staged);
-      const write = async (how: Pick<MaterializeRequest, 'clusterRanges' | 'sortAfterWrite'>): Promise<WriteOutcome> => {
+      const write = async (how: Partial<Pick<MaterializeRequest, 'clusterRanges' | 'sortAfterWrite' | 'rangeSource' | 'sql'>>): Promise<WriteOutcome> => {
         await stagedRows?.ensure();
         return store.materialize({ ...request, ...how });
+      };
+      // A file-local view (every group and lookup within one file, no rows of no file) can be written from its staged
+      // rows range of files by range of files, each range reading that range's rows only; its SQL then reads a view
+      // the store points at each range in turn.
+      const locality = planned.locality[name];
+      const byRange =
+        staged !== null && clusterBy !== null && locality?.local === true && locality.column === clusterBy && locality.nullFile === undefined
+          ? await stagedUnionWrite(store, parseTrees.get(name), STAGE_RANGE_VIEW)
+          : null;
+      let leanerHow = byRange === null ? SORTED_AFTER : `written ${FILES_PER_WRITE_RANGE} files at a time from the staged rows`;
+      const stagedRanges = async (): Promise<WriteOutcome | null> => {
+        if (byRange === null || staged === null || clusterBy === null) return null;
+        await stagedRows?.ensure();
+        // The staged rows must carry the column the ranges split.
+        if (!(await describeColumns(store, STAGE_TABLE)).some((c) => c.name === clusterBy)) return null;
+        return write({ sql: byRange.sql, clusterRanges: fileBounds(), rangeSource: { table: staged.table, view: STAGE_RANGE_VIEW } });
       };
       // Each statement of a full build's view is committed on its own: under a cap the view can be written again.
       const outcome = await withMemoryFallback(
@@ -414,12 +430,20 @@ async function executeViews(
           memory.raised.push({ view: name, reason });
           progress.info(`${name}: ${reason}`);
         },
-        // A table in file order can be sorted by a statement of its own, which spills where a sort at the end of a large query may not.
+        // A table in file order can be sorted by a statement of its own, which spills where a sort at the end of a large query may not;
+        // a file-local one written from staged rows holds one range of files at a time.
         clusterBy === null || clusterRanges.length > 0
           ? undefined
           : {
-              write: () => write({ sortAfterWrite: true }),
-              how: 'written unsorted, then sorted from the stored table',
+              write: async () => {
+                const ranged = await stagedRanges();
+                if (ranged !== null) return ranged;
+                leanerHow = SORTED_AFTER;
+                return write({ sortAfterWrite: true });
+              },
+              get how() {
+                return leanerHow;
+              },
               used: (reason) => {
                 memory.leaner?.push({ view: name, reason });
                 progress.info(`${name}: ${reason}`);
@@ -456,6 +480,10 @@ async function executeViews(
 
 /** The temporary table a staged write holds a view's union in (dropped after each view). */
 const STAGE_TABLE = 'anatomy_staged_rows';
+/** How a view is written when it is sorted by a statement of its own (see MaterializeRequest.sortAfterWrite). */
+const SORTED_AFTER = 'written unsorted, then sorted from the stored table';
+/** The temporary view holding one range of files of the staged rows, when a view is written from them range by range. */
+const STAGE_RANGE_VIEW = 'anatomy_staged_range';
 
 /** The schemas a full build rewrites whole; every other table (runs, maintenance log) is carried over. */
 const BUILD_SCHEMAS = ['cpg', 'norm', 'derived', 'rel', 'merged', 'diag', 'evidence'] as const;

@@ -74,6 +74,34 @@ describe('withMemoryFallback', () => {
     await failing.drop();
   });
 
+  it('writes a file-local grouping of staged rows range by range under a cap its one statement outgrows', async () => {
+    const staged = {
+      table: '"staged_files"',
+      create: 'CREATE OR REPLACE TEMP TABLE "staged_files" (file_id VARCHAR, g BIGINT, i BIGINT)',
+      // 1,000,000 groups of three rows, each group within one of 100 files.
+      inserts: ["INSERT INTO \"staged_files\" SELECT 'f' || lpad(CAST(i % 1000000 % 100 AS VARCHAR), 3, '0'), i % 1000000, i FROM range(3000000) t(i)"],
+      sql: '',
+    };
+    const rows = stagedRowsOnce(store, staged);
+    const grouped = (from: string): string => `SELECT g, any_value(file_id) AS file_id, list(repeat('x', 40) || i) AS l FROM ${from} GROUP BY g`;
+    const whole = async () => {
+      await rows.ensure();
+      return store.materialize({ name: 'main.files_grouped', sql: grouped('staged_files'), as: 'table', clusterBy: 'file_id' });
+    };
+    expect(isOutOfMemory(await whole().then(() => null, (error: unknown) => error))).toBe(true);
+    const bounds = Array.from({ length: 49 }, (_, k) => `f${String(2 * (k + 1)).padStart(3, '0')}`);
+    const used: string[] = [];
+    const outcome = await withMemoryFallback(store, '32MB', whole, () => expect.fail('the cap is not lifted'), {
+      write: () => store.materialize({ name: 'main.files_grouped', sql: grouped('staged_range'), as: 'table', clusterBy: 'file_id', clusterRanges: bounds, rangeSource: { table: staged.table, view: 'staged_range' } }),
+      how: 'written two files at a time',
+      used: (why) => used.push(why),
+    });
+    expect(outcome.rowsInserted).toBe(1_000_000);
+    expect(used).toEqual([expect.stringMatching(/written two files at a time under it$/)]);
+    expect(await store.query('SELECT count(*) AS n, sum(len(l)) AS values, count(DISTINCT file_id) AS files FROM main.files_grouped')).toEqual([{ n: 1_000_000n, values: 3_000_000n, files: 100n }]);
+    await rows.drop();
+  });
+
   it('writes the leaner way under the cap when the first way runs out of memory, and lifts the cap only when that runs out too', async () => {
     const capped = await limit();
     const used: string[] = [];

@@ -201,9 +201,15 @@ export class DuckDbStore implements Store {
     if (ranges.length > 0 && request.clusterBy !== undefined) {
       // One statement per range: outside a transaction each commits on its own, and DuckDB can evict what it wrote.
       const column = quoteIdentifier(request.clusterBy);
-      for (const [i, where] of ranges.entries()) {
-        const rows = `SELECT * FROM (${request.sql}) AS anatomy_rows WHERE ${where} ORDER BY ${column}`;
-        await this.run(i === 0 ? `CREATE OR REPLACE TABLE ${name.quoted} AS ${rows}` : `INSERT INTO ${name.quoted} ${rows}`);
+      const source = request.rangeSource;
+      try {
+        for (const [i, where] of ranges.entries()) {
+          if (source !== undefined) await this.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(source.view)} AS SELECT * FROM ${source.table} WHERE ${where}`);
+          const rows = `SELECT * FROM (${request.sql}) AS anatomy_rows WHERE ${where} ORDER BY ${column}`;
+          await this.run(i === 0 ? `CREATE OR REPLACE TABLE ${name.quoted} AS ${rows}` : `INSERT INTO ${name.quoted} ${rows}`);
+        }
+      } finally {
+        if (source !== undefined) await this.run(`DROP VIEW IF EXISTS ${quoteIdentifier(source.view)}`).catch(() => undefined);
       }
       return this.#outcome(request.name, 'materialize-table', null, before, started);
     }

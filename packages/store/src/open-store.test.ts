@@ -223,6 +223,42 @@ describe('openStore', () => {
     }
   });
 
+  it('writes a grouping range by range from the input rows of each range, through a view it points at each range', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      // Groups by key, every key within one file: a filter on the grouped result would not reach the scan.
+      await store.run(`CREATE TEMP TABLE staged AS SELECT 'f' || lpad(CAST(i % 40 AS VARCHAR), 3, '0') AS file_id, 'k' || (i % 400) AS key, i AS n FROM range(20000) r(i)`);
+      const grouped = (from: string): string => `SELECT key, any_value(file_id) AS file_id, count(*) AS rows, sum(n) AS total FROM ${from} GROUP BY key`;
+      await store.materialize({ name: 'out.whole', sql: grouped('staged'), as: 'table', clusterBy: 'file_id' });
+      const ranged = await store.materialize({
+        name: 'out.by_range',
+        sql: grouped('staged_range'),
+        as: 'table',
+        clusterBy: 'file_id',
+        clusterRanges: ['f010', 'f020'],
+        rangeSource: { table: 'staged', view: 'staged_range' },
+      });
+      expect(ranged.rowsInserted).toBe(400);
+      const differ = await store.query('SELECT count(*) AS n FROM ((SELECT * FROM out.whole EXCEPT ALL SELECT * FROM out.by_range) UNION ALL (SELECT * FROM out.by_range EXCEPT ALL SELECT * FROM out.whole))');
+      expect(differ).toEqual([{ n: 0n }]);
+      expect(await store.query('SELECT list(file_id ORDER BY rowid) = list(file_id ORDER BY file_id) AS sorted FROM out.by_range')).toEqual([{ sorted: true }]);
+      // The view is gone after the last range, and after a range that fails.
+      expect(await store.query("SELECT count(*) AS n FROM duckdb_views() WHERE view_name = 'staged_range'")).toEqual([{ n: 0n }]);
+      const failing = store.materialize({
+        name: 'out.by_range',
+        sql: "SELECT key, file_id, CAST(error('range ' || file_id) AS INTEGER) AS n FROM staged_range",
+        as: 'table',
+        clusterBy: 'file_id',
+        clusterRanges: ['f010'],
+        rangeSource: { table: 'staged', view: 'staged_range' },
+      });
+      await expect(failing).rejects.toThrow(/range f000/);
+      expect(await store.query("SELECT count(*) AS n FROM duckdb_views() WHERE view_name = 'staged_range'")).toEqual([{ n: 0n }]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('has the stable-id macro installed and materializes tables with outcomes', async () => {
     const store = await openStore({ path: ':memory:' });
     try {

@@ -35,6 +35,16 @@ export interface MaterializeRequest {
    */
   readonly clusterRanges?: readonly string[];
   /**
+   * With `clusterRanges`: before each range's statement, the temporary view
+   * `view` is made to hold the rows of `table` in that range (the same
+   * filter, on a column of the same name), so SQL reading `view` computes
+   * one range from that range's input alone, where a filter on its result
+   * would not reach the scans (a grouping, a join). Only for SQL whose rows
+   * of a range come from the input rows of that range alone: a view local
+   * to the files of that column. The view is dropped after the last range.
+   */
+  readonly rangeSource?: { readonly table: string; readonly view: string };
+  /**
    * With `clusterBy`: write the rows as the SQL yields them, then sort the
    * stored table by a second statement. The table is written twice, but a
    * query that holds much in memory to the end (a materialized CTE, a
