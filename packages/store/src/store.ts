@@ -36,8 +36,9 @@ export interface MaterializeRequest {
   readonly clusterRanges?: readonly string[];
   /**
    * With `clusterRanges`: before each range's statement, the temporary view
-   * `view` is made to hold the rows of `table` in that range (the same
-   * filter, on a column of the same name), so SQL reading `view` computes
+   * `view` is made to hold the rows of `table` (a relation as SQL names it,
+   * quoted as needed) in that range (the same filter, on a column of the
+   * same name), so SQL reading `view` computes
    * one range from that range's input alone, where a filter on its result
    * would not reach the scans (a grouping, a join). Only for SQL whose rows
    * of a range come from the input rows of that range alone: a view local
