@@ -11,6 +11,7 @@ import {
   scipRelationshipsDataset,
   scipSymbolsDataset,
 } from './scip-datasets.js';
+import { scipRangeColumns } from './scip-range-columns.js';
 import { DIAGNOSTIC_TAG, enumName, POSITION_ENCODING_NAMES, SEVERITY_NAMES, SYMBOL_KIND_NAMES, SYNTAX_KIND_NAMES } from './scip-enums.js';
 import type { CharUnit } from './scip-enums.js';
 import type { ScipDocument, ScipMetadata, ScipRange, ScipSymbolInformation } from './scip-messages.js';
@@ -37,17 +38,23 @@ export interface ExtractorProblem {
 }
 
 const ROLE_BITS = Object.entries(SCIP_SYMBOL_ROLE_BITS);
-/** The columns of a range, in the order {@link pushRange} fills them. */
-const RANGE_COLUMNS = ['start_line', 'start_char', 'end_line', 'end_char', 'bstart', 'bend'] as const;
+/** The columns of a range, as the datasets declare them: lines and characters, then the byte span. */
+const RANGE_COLUMNS = scipRangeColumns('', 'the range', false).map((c) => c.name);
+
+/** A range's values in the order of {@link RANGE_COLUMNS}. */
+function rangeValues(range: ScipRange, bstart: number | null, bend: number | null): CellValue[] {
+  return [range.startLine, range.startChar, range.endLine, range.endChar, bstart, bend];
+}
 
 function pushRange(columns: readonly CellValue[][], range: ScipRange, bstart: number | null, bend: number | null): void {
-  const values = [range.startLine, range.startChar, range.endLine, range.endChar, bstart, bend];
+  const values = rangeValues(range, bstart, bend);
   columns.forEach((column, i) => column.push(values[i] ?? null));
 }
 
 /** A range's columns as a row's fields. */
 function rangeRow(range: ScipRange, bstart: number | null, bend: number | null): Record<string, CellValue> {
-  return { start_line: range.startLine, start_char: range.startChar, end_line: range.endLine, end_char: range.endChar, bstart, bend };
+  const values = rangeValues(range, bstart, bend);
+  return Object.fromEntries(RANGE_COLUMNS.map((name, i) => [name, values[i] ?? null]));
 }
 /** A fenced code block making up a whole documentation entry: scip-python's way of writing a signature. */
 const FENCED_SIGNATURE = /^```[\w+-]*\n([\s\S]*?)\n?```$/;
