@@ -409,17 +409,17 @@ async function executeViews(
       // rows range of files by range of files, each range reading that range's rows only; its SQL then reads a view
       // the store points at each range in turn.
       const locality = planned.locality[name];
-      const byRange =
-        staged !== null && clusterBy !== null && locality?.local === true && locality.column === clusterBy && locality.nullFile === undefined
-          ? await stagedUnionWrite(store, parseTrees.get(name), STAGE_RANGE_VIEW)
-          : null;
-      let leanerHow = byRange === null ? SORTED_AFTER : `written ${FILES_PER_WRITE_RANGE} files at a time from the staged rows`;
+      const byRange = staged !== null && clusterBy !== null && locality?.local === true && locality.column === clusterBy && locality.nullFile === undefined;
+      let leanerHow = byRange ? `written ${FILES_PER_WRITE_RANGE} files at a time from the staged rows` : SORTED_AFTER;
       const stagedRanges = async (): Promise<WriteOutcome | null> => {
-        if (byRange === null || staged === null || clusterBy === null) return null;
+        if (!byRange || staged === null || clusterBy === null) return null;
         await stagedRows?.ensure();
         // The staged rows must carry the column the ranges split.
         if (!(await describeColumns(store, STAGE_TABLE)).some((c) => c.name === clusterBy)) return null;
-        return write({ sql: byRange.sql, clusterRanges: fileBounds(), rangeSource: { table: staged.table, view: STAGE_RANGE_VIEW } });
+        // Its SQL reading the range view, written only when this way is taken.
+        const ranged = await stagedUnionWrite(store, parseTrees.get(name), STAGE_RANGE_VIEW);
+        if (ranged === null) return null;
+        return write({ sql: ranged.sql, clusterRanges: fileBounds(), rangeSource: { table: staged.table, view: STAGE_RANGE_VIEW } });
       };
       // Each statement of a full build's view is committed on its own: under a cap the view can be written again.
       const outcome = await withMemoryFallback(
