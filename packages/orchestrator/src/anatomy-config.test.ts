@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { anatomyConfigJsonSchema, AnatomyConfigSchema, buildOptionsFromConfig, loadConfig, sizeInMebibytes } from './anatomy-config.js';
+import { anatomyConfigJsonSchema, AnatomyConfigSchema, buildOptionsFromConfig, loadConfig } from './anatomy-config.js';
+import { sizeInMebibytes } from './memory-cap.js';
 
 const dirs: string[] = [];
 function repo(files: Record<string, string> = {}): string {

@@ -4,30 +4,12 @@ import { validate } from '@anatomy/contracts';
 import type { ValidationIssue } from '@anatomy/contracts';
 import { z } from 'zod';
 import type { BuildOptions } from './build-cpg.js';
-import { DEFAULT_FULL_BUILD_MEMORY_LIMIT } from './memory-cap.js';
+import { DEFAULT_FULL_BUILD_MEMORY_LIMIT, SIZE, sizeInMebibytes } from './memory-cap.js';
 import { readTomlTable } from './read-toml-table.js';
 
 const nonEmpty = z.string().min(1, 'must not be empty');
 
-const SIZE = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?)?B\s*$/;
 const sizeSchema = z.string().regex(SIZE, "must be a size such as '2GB' or '512MiB' (units B, KB, MB, GB, TB, KiB, MiB, GiB, TiB)");
-
-/**
- * A size such as '8GB' or '512MiB' in mebibytes (KB, MB, … count in
- * thousands, KiB, MiB, … in 1024s), rounded down, at least 1; the unit is
- * Node's for `--max-old-space-size`.
- *
- * @example
- * sizeInMebibytes('8GB'); // 7629
- */
-export function sizeInMebibytes(size: string): number {
-  const match = SIZE.exec(size);
-  if (match === null) throw new RangeError(`sizeInMebibytes: '${size}' is not a size such as '2GB' or '512MiB'`);
-  const unit = match[2] ?? '';
-  const power = ['', 'K', 'M', 'G', 'T'].indexOf(unit.charAt(0));
-  const bytes = Number(match[1]) * (unit.endsWith('i') ? 1024 : 1000) ** power;
-  return Math.max(1, Math.floor(bytes / 2 ** 20));
-}
 
 /**
  * Anatomy's configuration, written once: the JSON Schema of

@@ -22,7 +22,7 @@ import { describeColumns, maintenanceLogDataset, openStore } from '@anatomy/stor
 import type { DescribedColumn, LockWaitInfo, MaterializeRequest, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
 import { FILES_PER_WRITE_RANGE, fileRangeBounds } from './file-range-writes.js';
 import { stagedRowsOnce, stagedUnionWrite } from './staged-union-writes.js';
-import { applyBuildMemoryCap, withMemoryFallback } from './memory-cap.js';
+import { applyBuildMemoryCap, raiseCapAfterExtraction, withMemoryFallback } from './memory-cap.js';
 import type { MemoryCap } from './memory-cap.js';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
@@ -56,6 +56,7 @@ import { limitedSqlDataset, readLimitedSqlCache, writeLimitedSqlCache } from './
 import type { LimitedSqlCache } from './limited-sql-cache.js';
 import { recordRun, runsDataset } from './run-record.js';
 import type { ExtractorReport } from './run-extractors.js';
+import { ProcessTreeMemory } from './process-tree-memory.js';
 import { StageTimer } from './stage-timer.js';
 import type { StageTiming } from './stage-timer.js';
 
@@ -143,6 +144,11 @@ export interface BuildSummary {
     readonly leaner: readonly { readonly view: string; readonly reason: string }[];
     /** Whether the views' rankings were planned as sorts, which spill, instead of aggregates, which cannot (a full build's). */
     readonly sortedRankings: boolean;
+    /**
+     * When the views' cap (`limit`) was raised after extraction because the build's processes had
+     * already held more memory than it would let the views take: the cap extraction ran under, and why.
+     */
+    readonly extraction?: { readonly limit: string; readonly reason: string };
   };
 }
 
@@ -740,7 +746,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
   const increment = planIncrement({ stored: await readStoredBuild(store), current: state, files: scan.files, full: options.full === true, unowned: unownedEvidence(registry) });
   progress.info(increment.mode === 'full' ? `full build: ${increment.reason}` : `incremental build: ${increment.added.length} added, ${increment.changed.length} changed, ${increment.deleted.length} deleted, ${increment.unchanged} unchanged`);
   // A full build is capped by default; an incremental one only by a configured cap (set when the store opened).
-  const memory = await applyBuildMemoryCap(store, increment.mode, options.memoryLimit);
+  let memory = await applyBuildMemoryCap(store, increment.mode, options.memoryLimit);
   const built = await writeScope(store, increment.mode)(async () => {
     let evidenceRowsDeleted = 0;
     let previous = new Set<string>();
@@ -776,6 +782,8 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     );
     // The extractors start now, their workers parsing while the store is prepared; they write once it is ready.
     const toExtract = filesToExtract(scan.files, increment);
+    // What the build's processes hold while extracting (scip-python's above all) may decide its views' cap.
+    const sampler = increment.mode === 'full' ? ProcessTreeMemory.start() : null;
     const stopExtraction = new AbortController();
     const extracting = runExtractors({ extractors, registry, store, root: scan.root, files: toExtract, demanded, progress, ready: preparing, signal: stopExtraction.signal });
     // Awaited below; until then a failure must not count as unhandled.
@@ -786,13 +794,20 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
       // Stopped at once rather than at their first write.
       stopExtraction.abort(error);
       await extracting.catch(() => undefined);
+      sampler?.stop();
       throw error;
     }
-    const extraction = await timer.run(
-      'extract',
-      () => extracting,
-      (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
-    );
+    const extraction = await timer
+      .run(
+        'extract',
+        () => extracting,
+        (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
+      )
+      .finally(() => sampler?.stop());
+    if (sampler !== null) {
+      memory = await raiseCapAfterExtraction(store, memory, options.memoryLimit !== undefined, sampler.peak);
+      if (memory.extraction !== undefined) progress.info(`memory: ${memory.extraction.reason}`);
+    }
     outcomes.push(...extraction.writes);
     // What a full extraction allocated is garbage now; collected, it is not held beside DuckDB's peak through execute.
     if (increment.mode === 'full') releaseHeapGarbage();
@@ -991,6 +1006,12 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
     maintenance,
     stages: timer.timings(),
     build: buildMode,
-    memory: { limit: memory.limit, raised: memory.raised, leaner: memory.leaner ?? [], sortedRankings: memory.sortedRankings ?? false },
+    memory: {
+      limit: memory.limit,
+      raised: memory.raised,
+      leaner: memory.leaner ?? [],
+      sortedRankings: memory.sortedRankings ?? false,
+      ...(memory.extraction === undefined ? {} : { extraction: memory.extraction }),
+    },
   };
 }

@@ -83,6 +83,7 @@ function printBuildSummary(summary: BuildSummary, io: CliIo): void {
   if (summary.maintenance.length > 0) {
     out.write(`  maintenance: ${summary.maintenance.map((r) => `${r.decision.action} ${r.status}`).join(', ')}\n`);
   }
+  if (summary.memory.extraction !== undefined) out.write(`  memory: ${summary.memory.extraction.reason}\n`);
   for (const note of [...summary.memory.leaner, ...summary.memory.raised]) out.write(`  memory: ${note.view}: ${note.reason}\n`);
   out.write(`  time: ${summary.stages.map((s) => `${s.stage} ${formatDuration(s.durationMs)}`).join(', ')}\n`);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyBuildMemoryCap, isOutOfMemory, RANKING_AGGREGATE_RULE, setMemoryLimit, sortRankings, withMemoryFallback } from './memory-cap.js';
+import { applyBuildMemoryCap, capAfterExtraction, isOutOfMemory, raiseCapAfterExtraction, RANKING_AGGREGATE_RULE, setMemoryLimit, sortRankings, withMemoryFallback } from './memory-cap.js';
 import { stagedRowsOnce } from './staged-union-writes.js';
 
 // list() states cannot spill: a million groups of them need far more than 32 MB.
@@ -163,6 +163,39 @@ describe('applyBuildMemoryCap', () => {
       expect(await applyBuildMemoryCap(store, 'full', undefined)).toEqual({ limit: '400MB', raised: [], leaner: [], sortedRankings: true });
       // DuckDB reports 400MB (4 × 10^8 bytes) in MiB.
       expect([await setting(), await rules()]).toEqual(['381.4 MiB', RANKING_AGGREGATE_RULE]);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('capAfterExtraction', () => {
+  const MIB = 2 ** 20;
+  const full = { limit: '400MB', raised: [], leaner: [], sortedRankings: true };
+
+  it('raises a default cap to a third of the peak the build reached while extracting, when that is more', () => {
+    const raise = capAfterExtraction(full, false, 7_800 * MIB + 123);
+    expect(raise).toEqual({ limit: '2600MiB', reason: expect.stringMatching(/already held 7800 MiB while extracting; .* a third of that, 2600MiB, instead of 400MB/) });
+    // 400MB is 381 MiB: a peak whose third is not above that keeps the cap.
+    expect(capAfterExtraction(full, false, 1_143 * MIB)).toBeNull();
+    expect(capAfterExtraction(full, false, 1_146 * MIB)?.limit).toBe('382MiB');
+  });
+
+  it('keeps a configured cap, an uncapped build and a build whose peak is unknown as they are', () => {
+    expect(capAfterExtraction({ ...full, limit: '400MB' }, true, 7_800 * MIB)).toBeNull();
+    expect(capAfterExtraction({ ...full, limit: null }, false, 7_800 * MIB)).toBeNull();
+    expect(capAfterExtraction(full, false, null)).toBeNull();
+  });
+
+  it('sets the raised cap on DuckDB and tells the cap it replaced', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      const cap = await applyBuildMemoryCap(store, 'full', undefined);
+      const raised = await raiseCapAfterExtraction(store, cap, false, 3_000 * MIB);
+      expect(raised).toMatchObject({ limit: '1000MiB', extraction: { limit: '400MB' }, sortedRankings: true });
+      expect(String((await store.query("SELECT current_setting('memory_limit') AS m"))[0]?.['m'])).toBe('1000.0 MiB');
+      // Below the default's share, nothing changes.
+      expect(await raiseCapAfterExtraction(store, cap, false, 900 * MIB)).toBe(cap);
     } finally {
       await store.close();
     }

@@ -2,6 +2,26 @@ import { totalmem } from 'node:os';
 import { sqlString } from '@anatomy/contracts';
 import type { Store } from '@anatomy/store';
 
+/** A size as the configuration and DuckDB's `memory_limit` take it: '2GB', '512MiB', '1.5 GiB'. */
+export const SIZE = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?)?B\s*$/;
+
+/**
+ * A size such as '8GB' or '512MiB' in mebibytes (KB, MB, … count in
+ * thousands, KiB, MiB, … in 1024s), rounded down, at least 1; the unit is
+ * Node's for `--max-old-space-size`.
+ *
+ * @example
+ * sizeInMebibytes('8GB'); // 7629
+ */
+export function sizeInMebibytes(size: string): number {
+  const match = SIZE.exec(size);
+  if (match === null) throw new RangeError(`sizeInMebibytes: '${size}' is not a size such as '2GB' or '512MiB'`);
+  const unit = match[2] ?? '';
+  const power = ['', 'K', 'M', 'G', 'T'].indexOf(unit.charAt(0));
+  const bytes = Number(match[1]) * (unit.endsWith('i') ? 1024 : 1000) ** power;
+  return Math.max(1, Math.floor(bytes / 2 ** 20));
+}
+
 /**
  * The DuckDB memory cap of a full build when none is configured. A full build
  * commits view by view, so DuckDB can evict what it wrote and spill what it
@@ -49,6 +69,59 @@ export interface MemoryCap {
   readonly leaner?: { view: string; reason: string }[];
   /** Whether rankings are planned as sorts rather than aggregates ({@link sortRankings}). */
   readonly sortedRankings?: boolean;
+  /** The cap extraction ran under when the views' cap was raised after it ({@link capAfterExtraction}), and why. */
+  readonly extraction?: { readonly limit: string; readonly reason: string };
+}
+
+/**
+ * The share of the peak a build's process tree reached while extracting that
+ * its views may then be capped at. DuckDB's process grows past its cap (the
+ * JavaScript heap, buffers DuckDB does not count): in the benchmark's builds
+ * of the standard library the whole tree peaked at 958–993 MiB under 400MB,
+ * 1024–1043 MiB under 500MB and 1420–1517 MiB under 800MB (docs/benchmarks.md),
+ * about 1.6 times the cap plus 330 MiB. A third of a peak of P MiB so leaves
+ * the tree under P for any P above about 710 MiB, and the cap is raised only
+ * when the third is above the default cap, so for peaks above 1,144 MiB.
+ */
+export const EXTRACTION_PEAK_SHARE = 1 / 3;
+
+/**
+ * The cap a full build's views get when its extraction already took the
+ * machine's memory further than they would under the default cap: scip-python
+ * indexing the standard library holds about 7.5 GiB, while the default cap
+ * keeps the views to 400MB and `cpg.edges` with SCIP evidence outgrows that
+ * (it is then built again without any cap). The memory the build already held
+ * is memory the machine had: capping the views at {@link EXTRACTION_PEAK_SHARE}
+ * of that peak does not raise the build's peak. Returns null, keeping the
+ * cap, when the cap was configured (`--memory-limit` is the user's word),
+ * when the peak is unknown (no `/proc`), or when the share would not raise it.
+ *
+ * @example
+ * capAfterExtraction({ limit: '400MB', raised: [] }, false, 7_800 * 2 ** 20);
+ * // { limit: '2600MiB', reason: 'the build's processes already held 7800 MiB while extracting; …' }
+ */
+export function capAfterExtraction(cap: MemoryCap, configured: boolean, peakBytes: number | null): { limit: string; reason: string } | null {
+  if (configured || cap.limit === null || peakBytes === null) return null;
+  const peakMiB = Math.floor(peakBytes / 2 ** 20);
+  const share = Math.floor(peakMiB * EXTRACTION_PEAK_SHARE);
+  if (share <= sizeInMebibytes(cap.limit)) return null;
+  return {
+    limit: `${share}MiB`,
+    reason:
+      `the build's processes already held ${peakMiB} MiB while extracting; the views are capped at a third of that, ${share}MiB, ` +
+      `instead of ${cap.limit}, which keeps the build under the peak it reached`,
+  };
+}
+
+/**
+ * Raises a full build's cap for its views after extraction when
+ * {@link capAfterExtraction} says so, and returns the cap they run under.
+ */
+export async function raiseCapAfterExtraction(store: Store, cap: MemoryCap, configured: boolean, peakBytes: number | null): Promise<MemoryCap> {
+  const raise = capAfterExtraction(cap, configured, peakBytes);
+  if (raise === null || cap.limit === null) return cap;
+  await setMemoryLimit(store, raise.limit);
+  return { ...cap, limit: raise.limit, extraction: { limit: cap.limit, reason: raise.reason } };
 }
 
 /** DuckDB's optimizer rule that turns `QUALIFY row_number() OVER (…) = 1` into an `arg_min` aggregate. */

@@ -1,0 +1,114 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** Resident memory of one process in bytes from `/proc/<pid>/status`, or null when it cannot be read (gone, or no /proc). */
+function residentBytes(pid: number): number | null {
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return null;
+  }
+  const kib = /^VmRSS:\s*(\d+)\s*kB/m.exec(status)?.[1];
+  return kib === undefined ? null : Number(kib) * 1024;
+}
+
+/**
+ * The children of a process, from the `children` file of each of its threads
+ * (a child belongs to the thread that started it), or null when the kernel
+ * keeps no such files.
+ */
+function childrenOf(pid: number): number[] | null {
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const tid of threads) {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8');
+    } catch (error) {
+      // A thread that ended meanwhile has no file left; a kernel without them has none at all.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && tid === String(pid)) return null;
+      continue;
+    }
+    for (const word of text.split(' ')) if (word.trim() !== '') children.push(Number(word));
+  }
+  return children;
+}
+
+/**
+ * The resident memory of this process and every process it started, and
+ * their children in turn, in bytes: what the machine holds for the build at
+ * this moment. Threads share their process's memory and count once. Null
+ * where the operating system does not show it (no `/proc`, or a kernel
+ * without the `children` files).
+ */
+export function processTreeResidentBytes(root: number = process.pid): number | null {
+  const own = residentBytes(root);
+  if (own === null) return null;
+  let total = own;
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    const children = childrenOf(pid);
+    // Only this process tells whether the kernel keeps the files: a child may just have ended.
+    if (children === null && pid === root) return null;
+    for (const child of children ?? []) {
+      // A child that ended between the two reads holds nothing any more.
+      total += residentBytes(child) ?? 0;
+      stack.push(child);
+    }
+  }
+  return total;
+}
+
+/**
+ * Samples {@link processTreeResidentBytes} at an interval and keeps the
+ * highest. Samples miss what rises and falls between two of them, so the
+ * peak is a lower bound of the true one: a decision taken from it errs on the
+ * side of less memory.
+ *
+ * @example
+ * const sampler = ProcessTreeMemory.start();
+ * await extract();
+ * const peak = sampler.stop(); // bytes, or null where /proc cannot tell
+ */
+export class ProcessTreeMemory {
+  #peak: number | null = null;
+  readonly #timer: NodeJS.Timeout;
+
+  private constructor(everyMs: number) {
+    this.#timer = setInterval(() => this.sample(), everyMs);
+    // A sampler never keeps the process alive.
+    this.#timer.unref();
+  }
+
+  /** Starts sampling now and every `everyMs` milliseconds. */
+  static start(everyMs = 500): ProcessTreeMemory {
+    const sampler = new ProcessTreeMemory(everyMs);
+    sampler.sample();
+    return sampler;
+  }
+
+  /** Takes one sample now and returns it (null where it cannot be read). */
+  sample(): number | null {
+    const now = processTreeResidentBytes();
+    if (now !== null && (this.#peak === null || now > this.#peak)) this.#peak = now;
+    return now;
+  }
+
+  /** The highest sample so far in bytes, null when none could be read. */
+  get peak(): number | null {
+    return this.#peak;
+  }
+
+  /** Stops sampling after one last sample; the highest sample in bytes, null when none could be read. */
+  stop(): number | null {
+    this.sample();
+    clearInterval(this.#timer);
+    return this.#peak;
+  }
+}
