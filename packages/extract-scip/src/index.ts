@@ -9,7 +9,7 @@ export {
 export { scipEvidenceDatasets, scipDescriptor, SCIP_EXTRACTOR_VERSION } from './scip-extractor-descriptor.js';
 export { createScipExtractor, ScipExtractorOptionsSchema } from './scip-extractor.js';
 export type { ScipExtractorOptions } from './scip-extractor.js';
-export { runScipPython, RunScipPythonOptionsSchema } from './run-scip-python.js';
+export { INDEXER_SEMI_SPACE_MB, runScipPython, RunScipPythonOptionsSchema } from './run-scip-python.js';
 export type { RunScipPythonOptions, ScipPythonRun } from './run-scip-python.js';
 export { scipPythonToolchain } from './scip-python-toolchain.js';
 export type { ScipPythonToolchain, ScipPythonToolchainOptions } from './scip-python-toolchain.js';

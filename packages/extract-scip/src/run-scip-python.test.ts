@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,6 +48,14 @@ describe('runScipPython', () => {
     }
     expect(tool).toBe('scip-python 0.6.6');
     expect(paths.sort()).toEqual(Object.keys(FIXTURE_PROJECT).sort());
+  });
+
+  it('runs the indexer with the heap and young generation asked for, which change nothing in the index', async () => {
+    const plain = await runScipPython({ root, outputPath: join(dir, 'plain', 'index.scip'), projectName: 'fixture', environmentPath: environment });
+    const tuned = await runScipPython({ root, outputPath: join(dir, 'tuned', 'index.scip'), projectName: 'fixture', environmentPath: environment, nodeHeapMb: 1024, nodeSemiSpaceMb: 64 });
+    expect(plain.nodeFlags).toEqual([]);
+    expect(tuned.nodeFlags).toEqual(['--max-old-space-size=1024', '--max-semi-space-size=64']);
+    expect((await readFile(tuned.indexPath)).equals(await readFile(plain.indexPath))).toBe(true);
   });
 
   it('names python3 as missing, with the environment-file route in the hint', async () => {

@@ -11,7 +11,8 @@ import { encodeScipIndex } from './encode-scip-index.test-support.js';
 import { ExtractScipError } from './extract-scip-error.js';
 import { parseScipSymbol } from './parse-scip-symbol.js';
 import { SCIP_SYMBOL_ROLE_BITS } from './scip-datasets.js';
-import { createScipExtractor } from './scip-extractor.js';
+import { createScipExtractor, indexerOptions } from './scip-extractor.js';
+import { INDEXER_SEMI_SPACE_MB } from './run-scip-python.js';
 import { scipEvidenceDatasets } from './scip-extractor-descriptor.js';
 import { FIXTURE_PROJECT, writeTree } from './scip-fixture-project.test-support.js';
 
@@ -243,6 +244,14 @@ describe('createScipExtractor, reading an existing index', () => {
     })();
     expect(ExtractScipError.is(error, 'InvalidOptions')).toBe(true);
     expect((error as Error).message).toMatch(/indexPath[\s\S]*batchRows/);
+  });
+});
+
+describe('indexerOptions', () => {
+  it('gives scip-python a larger young generation unless the caller chose one, and keeps every other option', () => {
+    expect(indexerOptions({ mode: 'run', nodeHeapMb: 8192 })).toEqual({ mode: 'run', nodeHeapMb: 8192, nodeSemiSpaceMb: INDEXER_SEMI_SPACE_MB });
+    expect(INDEXER_SEMI_SPACE_MB).toBeGreaterThan(16);
+    expect(indexerOptions({ mode: 'run', nodeSemiSpaceMb: 32 }).nodeSemiSpaceMb).toBe(32);
   });
 });
 

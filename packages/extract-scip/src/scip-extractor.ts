@@ -11,7 +11,7 @@ import { ExtractScipError } from './extract-scip-error.js';
 import { indexPathMapper } from './index-path-mapper.js';
 import { locateScipPython } from './locate-scip-python.js';
 import { readScipIndex } from './read-scip-index.js';
-import { runScipPython, RunScipPythonOptionsSchema } from './run-scip-python.js';
+import { INDEXER_SEMI_SPACE_MB, runScipPython, RunScipPythonOptionsSchema } from './run-scip-python.js';
 import { ScipEvidenceRows } from './scip-evidence-rows.js';
 import { scipDescriptor, scipRunDescriptor } from './scip-extractor-descriptor.js';
 import type { ScipDocument } from './scip-messages.js';
@@ -39,6 +39,11 @@ export const ScipExtractorOptionsSchema = z.discriminatedUnion('mode', [
 export type ScipExtractorOptions = z.input<typeof ScipExtractorOptionsSchema>;
 
 const DEFAULT_BATCH_ROWS = 8192;
+
+/** The run options the extractor gives scip-python: the caller's, with a larger young generation unless they chose one. */
+export function indexerOptions<T extends object>(options: T & { readonly nodeSemiSpaceMb?: number | undefined }): T & { readonly nodeSemiSpaceMb: number } {
+  return { ...options, nodeSemiSpaceMb: options.nodeSemiSpaceMb ?? INDEXER_SEMI_SPACE_MB };
+}
 
 function unavailable(error: unknown): Pick<ExtractorCapability, 'available' | 'reason' | 'hint'> {
   if (ExtractScipError.is(error)) return { available: false, reason: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) };
@@ -217,7 +222,7 @@ export function createScipExtractor(options: ScipExtractorOptions): Extractor {
       try {
         // runScipPython's schema drops the extractor's own options (mode, batchRows).
         const run = await runScipPython({
-          ...o,
+          ...indexerOptions(o),
           root: request.root,
           outputPath: o.outputPath ?? join(temporary as string, 'index.scip'),
           ...(request.signal === undefined ? {} : { signal: request.signal }),
