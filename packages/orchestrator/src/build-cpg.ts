@@ -23,7 +23,7 @@ import type { DescribedColumn, LockWaitInfo, MaterializeRequest, PendingWrite, S
 import { FILES_PER_WRITE_RANGE, fileRangeBounds } from './file-range-writes.js';
 import { stagedRowsOnce, stagedUnionWrite } from './staged-union-writes.js';
 import { applyBuildMemoryCap, raiseCapAfterExtraction, withMemoryFallback } from './memory-cap.js';
-import type { MemoryCap } from './memory-cap.js';
+import type { ExtractionMemory, MemoryCap } from './memory-cap.js';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
 import { releaseHeapGarbage } from './release-heap.js';
@@ -55,7 +55,7 @@ import { runExtractors } from './run-extractors.js';
 import { limitedSqlDataset, readLimitedSqlCache, writeLimitedSqlCache } from './limited-sql-cache.js';
 import type { LimitedSqlCache } from './limited-sql-cache.js';
 import { recordRun, runsDataset } from './run-record.js';
-import type { ExtractorReport } from './run-extractors.js';
+import type { ExtractionResult, ExtractorReport } from './run-extractors.js';
 import { ProcessTreeMemory } from './process-tree-memory.js';
 import { StageTimer } from './stage-timer.js';
 import type { StageTiming } from './stage-timer.js';
@@ -797,15 +797,19 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
       sampler?.stop();
       throw error;
     }
-    const extraction = await timer
-      .run(
+    let extraction: ExtractionResult;
+    let held: ExtractionMemory | null = null;
+    try {
+      extraction = await timer.run(
         'extract',
         () => extracting,
         (r) => r.reports.map((x) => `${x.extractor} ${x.status === 'ran' ? `${Object.values(x.rows).reduce((a, b) => a + b, 0)} rows` : x.status}`).join(', '),
-      )
-      .finally(() => sampler?.stop());
+      );
+    } finally {
+      held = sampler?.stop() ?? null;
+    }
     if (sampler !== null) {
-      memory = await raiseCapAfterExtraction(store, memory, options.memoryLimit !== undefined, sampler.peak);
+      memory = await raiseCapAfterExtraction(store, memory, options.memoryLimit !== undefined, held);
       if (memory.extraction !== undefined) progress.info(`memory: ${memory.extraction.reason}`);
     }
     outcomes.push(...extraction.writes);

@@ -172,18 +172,26 @@ describe('applyBuildMemoryCap', () => {
 describe('capAfterExtraction', () => {
   const MIB = 2 ** 20;
   const full = { limit: '400MB', raised: [], leaner: [], sortedRankings: true };
+  const held = (peakMiB: number, endMiB: number) => ({ peakBytes: peakMiB * MIB + 123, endBytes: endMiB * MIB + 45 });
 
-  it('raises a default cap to a third of the peak the build reached while extracting, when that is more', () => {
-    const raise = capAfterExtraction(full, false, 7_800 * MIB + 123);
-    expect(raise).toEqual({ limit: '2600MiB', reason: expect.stringMatching(/already held 7800 MiB while extracting; .* a third of that, 2600MiB, instead of 400MB/) });
-    // 400MB is 381 MiB: a peak whose third is not above that keeps the cap.
-    expect(capAfterExtraction(full, false, 1_143 * MIB)).toBeNull();
-    expect(capAfterExtraction(full, false, 1_146 * MIB)?.limit).toBe('382MiB');
+  it('raises a default cap to a third of the memory extraction held and gave back, when that is more', () => {
+    expect(capAfterExtraction(full, false, held(7_800, 600))).toEqual({
+      limit: '2400MiB',
+      reason: expect.stringMatching(/held 7800 MiB while extracting and 600 MiB after; .* a third of the 7200 MiB given back, 2400MiB, instead of 400MB/),
+    });
+    // 400MB is 381 MiB: memory given back whose third is not above that keeps the cap.
+    expect(capAfterExtraction(full, false, held(1_643, 500))).toBeNull();
+    expect(capAfterExtraction(full, false, held(1_646, 500))?.limit).toBe('382MiB');
   });
 
-  it('keeps a configured cap, an uncapped build and a build whose peak is unknown as they are', () => {
-    expect(capAfterExtraction({ ...full, limit: '400MB' }, true, 7_800 * MIB)).toBeNull();
-    expect(capAfterExtraction({ ...full, limit: null }, false, 7_800 * MIB)).toBeNull();
+  it('counts no memory still held at the end: a peak that was never given back raises nothing', () => {
+    expect(capAfterExtraction(full, false, held(7_800, 7_800))).toBeNull();
+    expect(capAfterExtraction(full, false, held(7_800, 7_900))).toBeNull();
+  });
+
+  it('keeps a configured cap, an uncapped build and a build whose memory is unknown as they are', () => {
+    expect(capAfterExtraction({ ...full, limit: '400MB' }, true, held(7_800, 600))).toBeNull();
+    expect(capAfterExtraction({ ...full, limit: null }, false, held(7_800, 600))).toBeNull();
     expect(capAfterExtraction(full, false, null)).toBeNull();
   });
 
@@ -191,11 +199,11 @@ describe('capAfterExtraction', () => {
     const store = await openStore({ path: ':memory:' });
     try {
       const cap = await applyBuildMemoryCap(store, 'full', undefined);
-      const raised = await raiseCapAfterExtraction(store, cap, false, 3_000 * MIB);
+      const raised = await raiseCapAfterExtraction(store, cap, false, held(3_500, 500));
       expect(raised).toMatchObject({ limit: '1000MiB', extraction: { limit: '400MB' }, sortedRankings: true });
       expect(String((await store.query("SELECT current_setting('memory_limit') AS m"))[0]?.['m'])).toBe('1000.0 MiB');
       // Below the default's share, nothing changes.
-      expect(await raiseCapAfterExtraction(store, cap, false, 900 * MIB)).toBe(cap);
+      expect(await raiseCapAfterExtraction(store, cap, false, held(1_400, 500))).toBe(cap);
     } finally {
       await store.close();
     }

@@ -74,42 +74,51 @@ export interface MemoryCap {
 }
 
 /**
- * The share of the peak a build's process tree reached while extracting that
- * its views may then be capped at. DuckDB's process grows past its cap (the
- * JavaScript heap, buffers DuckDB does not count): in the benchmark's builds
- * of the standard library the whole tree peaked at 958–993 MiB under 400MB,
- * 1024–1043 MiB under 500MB and 1420–1517 MiB under 800MB (docs/benchmarks.md),
- * about 1.6 times the cap plus 330 MiB. A third of a peak of P MiB so leaves
- * the tree under P for any P above about 710 MiB, and the cap is raised only
- * when the third is above the default cap, so for peaks above 1,144 MiB.
+ * The share of the memory a build's processes held while extracting and gave
+ * back by its end that its views may then be capped at. DuckDB's process
+ * grows past its cap (the JavaScript heap, buffers DuckDB does not count): in
+ * the benchmark's builds of the standard library the whole tree peaked at
+ * 958–993 MiB under 400MB, 1024–1043 MiB under 500MB and 1420–1517 MiB under
+ * 800MB (docs/benchmarks.md), about 1.6 times the cap plus 330 MiB. A third
+ * of what was given back keeps the views' growth well inside it.
  */
 export const EXTRACTION_PEAK_SHARE = 1 / 3;
 
+/** What a build's process tree held while extracting: its highest sample, and the last one, once extraction was over. */
+export interface ExtractionMemory {
+  readonly peakBytes: number;
+  readonly endBytes: number;
+}
+
 /**
- * The cap a full build's views get when its extraction already took the
- * machine's memory further than they would under the default cap: scip-python
- * indexing the standard library holds about 7.5 GiB, while the default cap
- * keeps the views to 400MB and `cpg.edges` with SCIP evidence outgrows that
- * (it is then built again without any cap). The memory the build already held
- * is memory the machine had: capping the views at {@link EXTRACTION_PEAK_SHARE}
- * of that peak does not raise the build's peak. Returns null, keeping the
- * cap, when the cap was configured (`--memory-limit` is the user's word),
- * when the peak is unknown (no `/proc`), or when the share would not raise it.
+ * The cap a full build's views get when its extraction took the machine's
+ * memory further than the views would go under the default cap, and gave it
+ * back: scip-python indexing the standard library holds 7 to 8 GiB and ends
+ * before the views run, while the default cap keeps them to 400MB and
+ * `cpg.edges` with SCIP evidence outgrows that (it is then built again
+ * without any cap). Memory the build held and released is memory the machine
+ * had: capping the views at {@link EXTRACTION_PEAK_SHARE} of it keeps the
+ * build under the peak it already reached. Memory still held at the end
+ * (processes of the host's that outlive extraction, say) is not counted.
+ * Returns null, keeping the cap, when the cap was configured
+ * (`--memory-limit` is the user's word), when the memory is unknown (no
+ * `/proc`), or when the share would not raise it.
  *
  * @example
- * capAfterExtraction({ limit: '400MB', raised: [] }, false, 7_800 * 2 ** 20);
- * // { limit: '2600MiB', reason: 'the build's processes already held 7800 MiB while extracting; …' }
+ * capAfterExtraction({ limit: '400MB', raised: [] }, false, { peakBytes: 7_800 * 2 ** 20, endBytes: 600 * 2 ** 20 });
+ * // { limit: '2400MiB', reason: "the build's processes held 7800 MiB while extracting and 600 MiB after; …" }
  */
-export function capAfterExtraction(cap: MemoryCap, configured: boolean, peakBytes: number | null): { limit: string; reason: string } | null {
-  if (configured || cap.limit === null || peakBytes === null) return null;
-  const peakMiB = Math.floor(peakBytes / 2 ** 20);
-  const share = Math.floor(peakMiB * EXTRACTION_PEAK_SHARE);
+export function capAfterExtraction(cap: MemoryCap, configured: boolean, held: ExtractionMemory | null): { limit: string; reason: string } | null {
+  if (configured || cap.limit === null || held === null) return null;
+  const peakMiB = Math.floor(held.peakBytes / 2 ** 20);
+  const endMiB = Math.floor(held.endBytes / 2 ** 20);
+  const share = Math.floor(Math.max(0, peakMiB - endMiB) * EXTRACTION_PEAK_SHARE);
   if (share <= sizeInMebibytes(cap.limit)) return null;
   return {
     limit: `${share}MiB`,
     reason:
-      `the build's processes already held ${peakMiB} MiB while extracting; the views are capped at a third of that, ${share}MiB, ` +
-      `instead of ${cap.limit}, which keeps the build under the peak it reached`,
+      `the build's processes held ${peakMiB} MiB while extracting and ${endMiB} MiB after; the views are capped at a third ` +
+      `of the ${peakMiB - endMiB} MiB given back, ${share}MiB, instead of ${cap.limit}, which keeps the build under the peak it reached`,
   };
 }
 
@@ -117,8 +126,8 @@ export function capAfterExtraction(cap: MemoryCap, configured: boolean, peakByte
  * Raises a full build's cap for its views after extraction when
  * {@link capAfterExtraction} says so, and returns the cap they run under.
  */
-export async function raiseCapAfterExtraction(store: Store, cap: MemoryCap, configured: boolean, peakBytes: number | null): Promise<MemoryCap> {
-  const raise = capAfterExtraction(cap, configured, peakBytes);
+export async function raiseCapAfterExtraction(store: Store, cap: MemoryCap, configured: boolean, held: ExtractionMemory | null): Promise<MemoryCap> {
+  const raise = capAfterExtraction(cap, configured, held);
   if (raise === null || cap.limit === null) return cap;
   await setMemoryLimit(store, raise.limit);
   return { ...cap, limit: raise.limit, extraction: { limit: cap.limit, reason: raise.reason } };

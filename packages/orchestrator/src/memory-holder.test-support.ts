@@ -24,7 +24,8 @@ export async function memoryHolder(mib: number): Promise<ChildProcess> {
 
 /** Stops a {@link memoryHolder}: its grandchild ends with it. */
 export async function endHolder(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  // Already ended, by itself or by a signal: its exit event has gone by.
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   // The grandchild reads a pipe from its parent: with the parent gone it reads its end and exits.
   child.kill('SIGKILL');

@@ -74,7 +74,7 @@ export function processTreeResidentBytes(root: number = process.pid): number | n
  * @example
  * const sampler = ProcessTreeMemory.start();
  * await extract();
- * const peak = sampler.stop(); // bytes, or null where /proc cannot tell
+ * const held = sampler.stop(); // { peakBytes, endBytes }, or null where /proc cannot tell
  */
 export class ProcessTreeMemory {
   #peak: number | null = null;
@@ -105,10 +105,13 @@ export class ProcessTreeMemory {
     return this.#peak;
   }
 
-  /** Stops sampling after one last sample; the highest sample in bytes, null when none could be read. */
-  stop(): number | null {
-    this.sample();
+  /**
+   * Stops sampling after one last sample; the highest sample and that last one in bytes,
+   * null when they could not be read.
+   */
+  stop(): { readonly peakBytes: number; readonly endBytes: number } | null {
+    const end = this.sample();
     clearInterval(this.#timer);
-    return this.#peak;
+    return end === null || this.#peak === null ? null : { peakBytes: this.#peak, endBytes: end };
   }
 }
