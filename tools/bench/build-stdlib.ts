@@ -17,20 +17,21 @@
 //   npx nx run @anatomy/workspace-tools:bench-build -- --scip          # with scip-python (slow)
 //   npx nx run @anatomy/workspace-tools:bench-build -- --scip --exclude signal.py  # scip-python 0.6.6 cannot index that file
 //   npx nx run @anatomy/workspace-tools:bench-build -- --scip --scip-heap-mb 8192   # scip-python's heap, in the build and alone
+//   npx nx run @anatomy/workspace-tools:bench-build -- --scip --scip-alone-as-built  # alone with the build's young generation too
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { runScipPython } from '@anatomy/extract-scip';
+import { INDEXER_SEMI_SPACE_MB, runScipPython } from '@anatomy/extract-scip';
 import { scanRepository } from '@anatomy/repo-scan';
 import type { FileRecord } from '@anatomy/repo-scan';
 import { unpack } from 'msgpackr';
 import { Language, Parser } from 'web-tree-sitter';
 import { ProcessTreeRss } from './process-tree-rss.js';
 
-const USAGE = 'usage: build-stdlib [--dir DIR] [--limit N] [--exclude GLOB]... [--scip [--scip-heap-mb N]] [--keep]';
+const USAGE = 'usage: build-stdlib [--dir DIR] [--limit N] [--exclude GLOB]... [--scip [--scip-heap-mb N] [--scip-alone-as-built]] [--keep]';
 
 interface Args {
   readonly dir: string;
@@ -40,6 +41,11 @@ interface Args {
   readonly scip: boolean;
   /** scip-python's JavaScript heap in MiB, the same in the build (--scip-memory) and alone; Node's default when absent. */
   readonly scipHeapMb: number | undefined;
+  /**
+   * Runs scip-python alone with the young generation the build gives it (INDEXER_SEMI_SPACE_MB) instead of
+   * Node's default, as a user runs `scip-python index`: the ratio then counts Anatomy's own work only.
+   */
+  readonly scipAloneAsBuilt: boolean;
   readonly keep: boolean;
 }
 
@@ -50,9 +56,11 @@ function parseArgs(argv: readonly string[]): Args {
   let scip = false;
   let scipHeapMb: number | undefined;
   let keep = false;
+  let scipAloneAsBuilt = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--scip') scip = true;
+    else if (arg === '--scip-alone-as-built') scipAloneAsBuilt = true;
     else if (arg === '--keep') keep = true;
     else if (arg === '--dir') dir = argv[++i];
     else if (arg === '--exclude') {
@@ -69,7 +77,7 @@ function parseArgs(argv: readonly string[]): Args {
     } else fail(`unknown argument ${arg ?? ''}\n${USAGE}`);
   }
   if (dir === undefined) dir = execFileSync('python3', ['-c', "import sysconfig;print(sysconfig.get_paths()['stdlib'])"], { encoding: 'utf8' }).trim();
-  return { dir: resolve(dir), limit, exclude, scip, scipHeapMb, keep };
+  return { dir: resolve(dir), limit, exclude, scip, scipHeapMb, scipAloneAsBuilt, keep };
 }
 
 /** A run that cannot give its figures, for a reason already told (the build's own error); reported without a stack trace. */
@@ -290,12 +298,20 @@ try {
   if (summary.files !== chosen.length) throw new Error(`the build read ${summary.files} files, the floor ${chosen.length}: the file sets differ`);
 
   let scipAlone: ChildRun | undefined;
+  let scipAloneFlags: readonly string[] = [];
   if (args.scip) {
     console.error('» scip-python alone');
     const started = performance.now();
     const rss = new ProcessTreeRss(50);
-    await runScipPython({ root: tree, outputPath: join(dirname(tree), 'alone', 'index.scip'), projectVersion: '.', ...(args.scipHeapMb === undefined ? {} : { nodeHeapMb: args.scipHeapMb }) });
+    const run = await runScipPython({
+      root: tree,
+      outputPath: join(dirname(tree), 'alone', 'index.scip'),
+      projectVersion: '.',
+      ...(args.scipHeapMb === undefined ? {} : { nodeHeapMb: args.scipHeapMb }),
+      ...(args.scipAloneAsBuilt ? { nodeSemiSpaceMb: INDEXER_SEMI_SPACE_MB } : {}),
+    });
     scipAlone = { ms: performance.now() - started, peakRss: rss.stop(), stdout: '', code: 0 };
+    scipAloneFlags = run.nodeFlags;
   }
 
   console.log(`load average ${load()} at the end\n`);
@@ -321,6 +337,10 @@ try {
   }
   if (scipAlone !== undefined) {
     console.log(`  ratio build --scip / scip-python alone: ${(build.ms / scipAlone.ms).toFixed(2)}  (target ≤ 1.10)`);
+    console.log(
+      `  scip-python alone ran with Node flags: ${scipAloneFlags.join(' ') || 'none'}; the build gives it --max-semi-space-size=${INDEXER_SEMI_SPACE_MB} as well` +
+        (args.scipAloneAsBuilt ? ' (so did the run alone: --scip-alone-as-built)' : ' (pass --scip-alone-as-built to run it alone that way too)'),
+    );
     // A build extracts only the evidence its program reads: when that is no scip_* table, --scip runs nothing.
     const scip = summary.extractors.find((e) => e.extractor === 'scip');
     if (scip?.status !== 'ran') console.log(`  note: the build did not run scip-python (${scip?.status ?? 'absent'}): the ratio compares a build without SCIP work`);
