@@ -145,8 +145,9 @@ export interface BuildSummary {
     /** Whether the views' rankings were planned as sorts, which spill, instead of aggregates, which cannot (a full build's). */
     readonly sortedRankings: boolean;
     /**
-     * When the views' cap (`limit`) was raised after extraction because the build's processes had
-     * already held more memory than it would let the views take: the cap extraction ran under, and why.
+     * When the views' cap (`limit`) was raised after extraction because the build's processes held
+     * and gave back more memory while extracting than the default cap lets the views take: the cap
+     * extraction ran under, and why.
      */
     readonly extraction?: { readonly limit: string; readonly reason: string };
   };

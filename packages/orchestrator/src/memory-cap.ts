@@ -82,7 +82,7 @@ export interface MemoryCap {
  * 800MB (docs/benchmarks.md), about 1.6 times the cap plus 330 MiB. A third
  * of what was given back keeps the views' growth well inside it.
  */
-export const EXTRACTION_PEAK_SHARE = 1 / 3;
+export const RELEASED_MEMORY_SHARE = 1 / 3;
 
 /** What a build's process tree held while extracting: its highest sample, and the last one, once extraction was over. */
 export interface ExtractionMemory {
@@ -97,7 +97,7 @@ export interface ExtractionMemory {
  * before the views run, while the default cap keeps them to 400MB and
  * `cpg.edges` with SCIP evidence outgrows that (it is then built again
  * without any cap). Memory the build held and released is memory the machine
- * had: capping the views at {@link EXTRACTION_PEAK_SHARE} of it keeps the
+ * had: capping the views at {@link RELEASED_MEMORY_SHARE} of it keeps the
  * build under the peak it already reached. Memory still held at the end
  * (processes of the host's that outlive extraction, say) is not counted.
  * Returns null, keeping the cap, when the cap was configured
@@ -112,7 +112,7 @@ export function capAfterExtraction(cap: MemoryCap, configured: boolean, held: Ex
   if (configured || cap.limit === null || held === null) return null;
   const peakMiB = Math.floor(held.peakBytes / 2 ** 20);
   const endMiB = Math.floor(held.endBytes / 2 ** 20);
-  const share = Math.floor(Math.max(0, peakMiB - endMiB) * EXTRACTION_PEAK_SHARE);
+  const share = Math.floor(Math.max(0, peakMiB - endMiB) * RELEASED_MEMORY_SHARE);
   if (share <= sizeInMebibytes(cap.limit)) return null;
   return {
     limit: `${share}MiB`,
