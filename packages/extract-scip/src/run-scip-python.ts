@@ -39,8 +39,8 @@ export const RunScipPythonOptionsSchema = z.object({
   nodeHeapMb: z.number().int().positive().optional(),
   /**
    * The largest semi-space of the indexer's young generation in MiB
-   * (`--max-semi-space-size`); Node's default (16 on 64-bit machines) when
-   * absent. The SCIP extractor passes {@link INDEXER_SEMI_SPACE_MB}.
+   * (`--max-semi-space-size`); V8 sizes it from the heap when absent. The
+   * SCIP extractor passes {@link INDEXER_SEMI_SPACE_MB}.
    */
   nodeSemiSpaceMb: z.number().int().positive().optional(),
 });
@@ -51,8 +51,9 @@ export const RunScipPythonOptionsSchema = z.object({
  * more of them between collections it ran faster: on 327 files of the
  * standard library (20 MB), 67.3–72.9 s with Node's default against
  * 56.8–60.0 s with 64 (60.1 with 128, 63.6 with 256, 64.7 with 32), the
- * same index byte for byte. It costs a few times 64 MiB of memory beside a
- * heap of gigabytes.
+ * same index byte for byte; on the whole library (1,789 files), 269.2 s alone
+ * with it against 342.2–358.0 s without in other runs (docs/benchmarks.md,
+ * fifteenth round). It costs a few times 64 MiB beside a heap of gigabytes.
  */
 export const INDEXER_SEMI_SPACE_MB = 64;
 
