@@ -22,7 +22,7 @@ import { describeColumns, maintenanceLogDataset, openStore } from '@anatomy/stor
 import type { DescribedColumn, LockWaitInfo, MaterializeRequest, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
 import { FILES_PER_WRITE_RANGE, fileRangeBounds } from './file-range-writes.js';
 import { stagedRowsOnce, stagedUnionWrite } from './staged-union-writes.js';
-import { applyBuildMemoryCap, raiseCapAfterExtraction, withMemoryFallback } from './memory-cap.js';
+import { applyBuildMemoryCap, heldInMebibytes, raiseCapAfterExtraction, withMemoryFallback } from './memory-cap.js';
 import type { ExtractionMemory, MemoryCap } from './memory-cap.js';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
@@ -150,6 +150,12 @@ export interface BuildSummary {
      * extraction ran under, and why.
      */
     readonly extraction?: { readonly limit: string; readonly reason: string };
+    /**
+     * What the build's processes (itself and every process it started) held while extracting, in
+     * MiB: the highest sample (every 500 ms) and the last one, as extraction ended (null when it
+     * could not be read). A full build's, where `/proc` tells.
+     */
+    readonly extractionHeld?: { readonly peakMiB: number; readonly endMiB: number | null };
   };
 }
 
@@ -1017,6 +1023,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
       leaner: memory.leaner ?? [],
       sortedRankings: memory.sortedRankings ?? false,
       ...(memory.extraction === undefined ? {} : { extraction: memory.extraction }),
+      ...(memory.extractionHeld === undefined ? {} : { extractionHeld: heldInMebibytes(memory.extractionHeld) }),
     },
   };
 }

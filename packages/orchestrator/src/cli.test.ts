@@ -89,12 +89,14 @@ describe('anatomy build', () => {
     type Memory = { memory: { limit: string | null; raised: unknown[]; leaner: unknown[]; sortedRankings: boolean }; build: { mode: string } };
     const first = JSON.parse((await run('build', root, '--json')).stdout) as Memory;
     expect(first.build.mode).toBe('full');
-    expect(first.memory).toEqual({ limit: '400MB', raised: [], leaner: [], sortedRankings: true });
+    // A full build tells what its processes held while extracting (sampled from /proc).
+    const held = { peakMiB: expect.any(Number), endMiB: expect.any(Number) };
+    expect(first.memory).toEqual({ limit: '400MB', raised: [], leaner: [], sortedRankings: true, extractionHeld: held });
     const again = JSON.parse((await run('build', root, '--json')).stdout) as Memory;
     expect(again.build.mode).toBe('incremental');
     expect(again.memory).toEqual({ limit: null, raised: [], leaner: [], sortedRankings: false });
     const capped = JSON.parse((await run('build', root, '--full', '--memory-limit', '256MB', '--json')).stdout) as Memory;
-    expect(capped.memory).toEqual({ limit: '256MB', raised: [], leaner: [], sortedRankings: true });
+    expect(capped.memory).toEqual({ limit: '256MB', raised: [], leaner: [], sortedRankings: true, extractionHeld: held });
     const bad = await run('build', root, '--memory-limit', 'plenty');
     expect(bad.code).not.toBe(ExitCode.Ok);
     expect(bad.stderr).toMatch(/memoryLimit.*must be a size such as '2GB'/);

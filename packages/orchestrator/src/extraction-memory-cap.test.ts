@@ -26,6 +26,11 @@ describe('the cap of a full build after extraction', () => {
     const summary = await buildCpg({ root, full: true, maintenance: 'off' }, silentProgress());
     expect(summary.memory.limit).toBe('400MB');
     expect(summary.memory.extraction).toBeUndefined();
+    // Sampled, and what was given back is under three times the default's 400MB (381 MiB).
+    const held = summary.memory.extractionHeld;
+    expect(held?.peakMiB).toBeGreaterThan(0);
+    expect(held?.endMiB).not.toBeNull();
+    expect((held?.peakMiB ?? 0) - (held?.endMiB ?? 0)).toBeLessThan(3 * 381);
   });
 
   it('stays at the default when the memory extraction held is still held after it', async () => {
@@ -33,6 +38,8 @@ describe('the cap of a full build after extraction', () => {
     const summary = await buildCpg({ root, full: true, maintenance: 'off' }, silentProgress());
     expect(summary.memory.limit).toBe('400MB');
     expect(summary.memory.extraction).toBeUndefined();
+    // The holder's 1.5 GiB counted to the end.
+    expect(summary.memory.extractionHeld?.endMiB).toBeGreaterThan(1536);
   });
 
   /** A full build during whose extraction 1.5 GiB held by a python3 this process started is given back. */
@@ -56,6 +63,8 @@ describe('the cap of a full build after extraction', () => {
     const mib = Number(/^(\d+)MiB$/.exec(raised.memory.limit ?? '')?.[1]);
     expect(mib).toBeGreaterThan(450);
     expect(raised.memory.extraction).toEqual({ limit: '400MB', reason: expect.stringContaining(`given back, ${mib}MiB, instead of 400MB`) });
+    const held = raised.memory.extractionHeld;
+    expect((held?.peakMiB ?? 0) - (held?.endMiB ?? 0)).toBeGreaterThan(3 * 450);
   });
 
   it("is never raised above the user's cap", async () => {

@@ -3,6 +3,8 @@ export type { CliIo } from './cli.js';
 export { buildCpg, STORE_RELATIVE_PATH } from './build-cpg.js';
 export type { BuildOptions, BuildSummary, BuildModeSummary } from './build-cpg.js';
 export { DEFAULT_FULL_BUILD_MEMORY_LIMIT } from './memory-cap.js';
+export { ProcessTreeMemory, processTreeResidentBytes } from './process-tree-memory.js';
+export type { ProcessTreeMemoryOptions, ProcessTreePeak } from './process-tree-memory.js';
 export { fileManifestDataset, buildStateDataset, readStoredBuild, writeStoredBuild, BUILD_STATE_VERSION } from './build-state.js';
 export type { BuildState, ManifestFile, StoredBuild } from './build-state.js';
 export { planIncrement } from './incremental-plan.js';

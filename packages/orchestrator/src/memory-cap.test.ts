@@ -193,6 +193,8 @@ describe('capAfterExtraction', () => {
     expect(capAfterExtraction({ ...full, limit: '400MB' }, true, held(7_800, 600))).toBeNull();
     expect(capAfterExtraction({ ...full, limit: null }, false, held(7_800, 600))).toBeNull();
     expect(capAfterExtraction(full, false, null)).toBeNull();
+    // A peak without a last sample: what was given back is unknown.
+    expect(capAfterExtraction(full, false, { peakBytes: 7_800 * MIB, endBytes: null })).toBeNull();
   });
 
   it('sets the raised cap on DuckDB and tells the cap it replaced', async () => {
@@ -203,7 +205,11 @@ describe('capAfterExtraction', () => {
       expect(raised).toMatchObject({ limit: '1000MiB', extraction: { limit: '400MB' }, sortedRankings: true });
       expect(String((await store.query("SELECT current_setting('memory_limit') AS m"))[0]?.['m'])).toBe('1000.0 MiB');
       // Below the default's share, nothing changes.
-      expect(await raiseCapAfterExtraction(store, cap, false, held(1_400, 500))).toBe(cap);
+      expect(raised.extractionHeld).toEqual(held(3_500, 500));
+      // Below the default's share the cap is the same, with what extraction held beside it.
+      expect(await raiseCapAfterExtraction(store, cap, false, held(1_400, 500))).toEqual({ ...cap, extractionHeld: held(1_400, 500) });
+      expect(String((await store.query("SELECT current_setting('memory_limit') AS m"))[0]?.['m'])).toBe('1000.0 MiB');
+      expect(await raiseCapAfterExtraction(store, cap, false, null)).toBe(cap);
     } finally {
       await store.close();
     }

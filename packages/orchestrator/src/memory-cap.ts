@@ -34,6 +34,8 @@ export function sizeInMebibytes(size: string): number {
  * (1024 and 1043 MiB under 500MB, 1420 and 1517 MiB under 800MB with rankings
  * as aggregates), and `execute` took 35.3 and 37.1 s (35.8 and 36.7 s under
  * 500MB, 31.8 and 33.4 s under 800MB with aggregates; see docs/benchmarks.md).
+ * Extraction that held and gave back more memory than the views would take
+ * under it raises it for the views ({@link capAfterExtraction}).
  */
 export const DEFAULT_FULL_BUILD_MEMORY_LIMIT = '400MB';
 
@@ -71,6 +73,8 @@ export interface MemoryCap {
   readonly sortedRankings?: boolean;
   /** The cap extraction ran under when the views' cap was raised after it ({@link capAfterExtraction}), and why. */
   readonly extraction?: { readonly limit: string; readonly reason: string };
+  /** What the build's processes held while extracting, when it was sampled (a full build's, where `/proc` tells). */
+  readonly extractionHeld?: ExtractionMemory;
 }
 
 /**
@@ -84,10 +88,19 @@ export interface MemoryCap {
  */
 export const RELEASED_MEMORY_SHARE = 1 / 3;
 
-/** What a build's process tree held while extracting: its highest sample, and the last one, once extraction was over. */
+/**
+ * What a build's process tree held while extracting: its highest sample, and
+ * the last one, once extraction was over (null when it could not be read:
+ * nothing is then known to have been given back).
+ */
 export interface ExtractionMemory {
   readonly peakBytes: number;
-  readonly endBytes: number;
+  readonly endBytes: number | null;
+}
+
+/** {@link ExtractionMemory} in whole MiB, as a build's summary tells it. */
+export function heldInMebibytes(held: ExtractionMemory): { peakMiB: number; endMiB: number | null } {
+  return { peakMiB: Math.floor(held.peakBytes / 2 ** 20), endMiB: held.endBytes === null ? null : Math.floor(held.endBytes / 2 ** 20) };
 }
 
 /**
@@ -102,7 +115,7 @@ export interface ExtractionMemory {
  * (processes of the host's that outlive extraction, say) is not counted.
  * Returns null, keeping the cap, when the cap was configured
  * (`--memory-limit` is the user's word), when the memory is unknown (no
- * `/proc`), or when the share would not raise it.
+ * `/proc`, or no last sample), or when the share would not raise it.
  *
  * @example
  * capAfterExtraction({ limit: '400MB', raised: [] }, false, { peakBytes: 7_800 * 2 ** 20, endBytes: 600 * 2 ** 20 });
@@ -110,8 +123,8 @@ export interface ExtractionMemory {
  */
 export function capAfterExtraction(cap: MemoryCap, configured: boolean, held: ExtractionMemory | null): { limit: string; reason: string } | null {
   if (configured || cap.limit === null || held === null) return null;
-  const peakMiB = Math.floor(held.peakBytes / 2 ** 20);
-  const endMiB = Math.floor(held.endBytes / 2 ** 20);
+  const { peakMiB, endMiB } = heldInMebibytes(held);
+  if (endMiB === null) return null;
   const share = Math.floor(Math.max(0, peakMiB - endMiB) * RELEASED_MEMORY_SHARE);
   if (share <= sizeInMebibytes(cap.limit)) return null;
   return {
@@ -124,13 +137,15 @@ export function capAfterExtraction(cap: MemoryCap, configured: boolean, held: Ex
 
 /**
  * Raises a full build's cap for its views after extraction when
- * {@link capAfterExtraction} says so, and returns the cap they run under.
+ * {@link capAfterExtraction} says so, and returns the cap they run under,
+ * with what extraction held.
  */
 export async function raiseCapAfterExtraction(store: Store, cap: MemoryCap, configured: boolean, held: ExtractionMemory | null): Promise<MemoryCap> {
+  const sampled = held === null ? cap : { ...cap, extractionHeld: held };
   const raise = capAfterExtraction(cap, configured, held);
-  if (raise === null || cap.limit === null) return cap;
+  if (raise === null || cap.limit === null) return sampled;
   await setMemoryLimit(store, raise.limit);
-  return { ...cap, limit: raise.limit, extraction: { limit: cap.limit, reason: raise.reason } };
+  return { ...sampled, limit: raise.limit, extraction: { limit: cap.limit, reason: raise.reason } };
 }
 
 /** DuckDB's optimizer rule that turns `QUALIFY row_number() OVER (…) = 1` into an `arg_min` aggregate. */

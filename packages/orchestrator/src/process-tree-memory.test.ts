@@ -25,7 +25,7 @@ describe('processTreeResidentBytes', () => {
   it('keeps the highest sample: a peak from before the memory was given back', async () => {
     child = await memoryHolder(300);
     // One sample now, the next far away.
-    const sampler = ProcessTreeMemory.start(60_000);
+    const sampler = ProcessTreeMemory.start({ everyMs: 60_000 });
     const peak = sampler.peak as number;
     await endHolder(child);
     child = undefined;
@@ -34,5 +34,18 @@ describe('processTreeResidentBytes', () => {
     expect(held?.peakBytes).toBe(peak);
     // The last sample, taken as it stops, no longer holds the grandchild's memory.
     expect(peak - (held?.endBytes ?? peak)).toBeGreaterThan(300 * MIB);
+  });
+
+  it("samples another process's tree, and keeps its peak once that process has ended", async () => {
+    child = await memoryHolder(300);
+    const sampler = ProcessTreeMemory.start({ root: child.pid as number, everyMs: 60_000 });
+    // The holder and its grandchild only: far less than this process and the holder together.
+    const peak = sampler.peak as number;
+    expect(peak).toBeGreaterThan(300 * MIB);
+    expect(peak).toBeLessThan((processTreeResidentBytes() as number) - process.memoryUsage().rss / 2);
+    await endHolder(child);
+    child = undefined;
+    // Reaped, the root has no /proc entry left: no last sample, the peak stays.
+    expect(sampler.stop()).toEqual({ peakBytes: peak, endBytes: null });
   });
 });

@@ -40,11 +40,12 @@ function childrenOf(pid: number): number[] | null {
 }
 
 /**
- * The resident memory of this process and every process it started, and
- * their children in turn, in bytes: what the machine holds for the build at
- * this moment. Threads share their process's memory and count once. Null
- * where the operating system does not show it (no `/proc`, or a kernel
- * without the `children` files).
+ * The resident memory of a process (this one unless `root` names another)
+ * and every process it started, and their children in turn, in bytes: what
+ * the machine holds for a build at this moment. Threads share their
+ * process's memory and count once. Null when the root has ended or where the
+ * operating system does not show it (no `/proc`, or a kernel without the
+ * `children` files).
  */
 export function processTreeResidentBytes(root: number = process.pid): number | null {
   const own = residentBytes(root);
@@ -65,6 +66,20 @@ export function processTreeResidentBytes(root: number = process.pid): number | n
   return total;
 }
 
+/** How a {@link ProcessTreeMemory} samples. */
+export interface ProcessTreeMemoryOptions {
+  /** Milliseconds between two samples (default 500). */
+  readonly everyMs?: number;
+  /** The process whose tree is sampled (default this one): a child's, to measure what it and its own children hold. */
+  readonly root?: number;
+}
+
+/** What a sampled process tree held: its highest sample, and the last one in bytes (null when the last could not be read, its root having ended). */
+export interface ProcessTreePeak {
+  readonly peakBytes: number;
+  readonly endBytes: number | null;
+}
+
 /**
  * Samples {@link processTreeResidentBytes} at an interval and keeps the
  * highest. Samples miss what rises and falls between two of them, so the
@@ -75,27 +90,33 @@ export function processTreeResidentBytes(root: number = process.pid): number | n
  * const sampler = ProcessTreeMemory.start();
  * await extract();
  * const held = sampler.stop(); // { peakBytes, endBytes }, or null where /proc cannot tell
+ *
+ * @example
+ * // Another process's tree, more often: a child and the processes it starts.
+ * const sampler = ProcessTreeMemory.start({ root: child.pid, everyMs: 50 });
  */
 export class ProcessTreeMemory {
   #peak: number | null = null;
+  readonly #root: number;
   readonly #timer: NodeJS.Timeout;
 
-  private constructor(everyMs: number) {
+  private constructor(everyMs: number, root: number) {
+    this.#root = root;
     this.#timer = setInterval(() => this.sample(), everyMs);
     // A sampler never keeps the process alive.
     this.#timer.unref();
   }
 
   /** Starts sampling now and every `everyMs` milliseconds. */
-  static start(everyMs = 500): ProcessTreeMemory {
-    const sampler = new ProcessTreeMemory(everyMs);
+  static start(options: ProcessTreeMemoryOptions = {}): ProcessTreeMemory {
+    const sampler = new ProcessTreeMemory(options.everyMs ?? 500, options.root ?? process.pid);
     sampler.sample();
     return sampler;
   }
 
   /** Takes one sample now and returns it (null where it cannot be read). */
   sample(): number | null {
-    const now = processTreeResidentBytes();
+    const now = processTreeResidentBytes(this.#root);
     if (now !== null && (this.#peak === null || now > this.#peak)) this.#peak = now;
     return now;
   }
@@ -106,12 +127,13 @@ export class ProcessTreeMemory {
   }
 
   /**
-   * Stops sampling after one last sample; the highest sample and that last one in bytes,
-   * null when they could not be read.
+   * Stops sampling after one last sample; the highest sample and that last
+   * one, or null when no sample at all could be read. A root that has ended
+   * keeps the peak it reached, with no last sample.
    */
-  stop(): { readonly peakBytes: number; readonly endBytes: number } | null {
+  stop(): ProcessTreePeak | null {
     const end = this.sample();
     clearInterval(this.#timer);
-    return end === null || this.#peak === null ? null : { peakBytes: this.#peak, endBytes: end };
+    return this.#peak === null ? null : { peakBytes: this.#peak, endBytes: end };
   }
 }
