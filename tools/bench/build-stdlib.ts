@@ -25,11 +25,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { INDEXER_SEMI_SPACE_MB, runScipPython } from '@anatomy/extract-scip';
+import { ProcessTreeMemory } from '@anatomy/orchestrator';
 import { scanRepository } from '@anatomy/repo-scan';
 import type { FileRecord } from '@anatomy/repo-scan';
 import { unpack } from 'msgpackr';
 import { Language, Parser } from 'web-tree-sitter';
-import { ProcessTreeRss } from './process-tree-rss.js';
 
 const USAGE = 'usage: build-stdlib [--dir DIR] [--limit N] [--exclude GLOB]... [--scip [--scip-heap-mb N] [--scip-alone-as-built]] [--keep]';
 
@@ -160,7 +160,8 @@ function pythonFloor(root: string, files: readonly FileRecord[]): number {
 
 interface ChildRun {
   readonly ms: number;
-  readonly peakRss: number;
+  /** Bytes; null where /proc cannot tell. */
+  readonly peakRss: number | null;
   readonly stdout: string;
   readonly code: number | null;
 }
@@ -174,12 +175,12 @@ function runMeasured(command: string, args: readonly string[], cwd: string): Pro
       reject(new Error(`cannot start ${command}`));
       return;
     }
-    const rss = new ProcessTreeRss(50, child.pid);
+    const rss = ProcessTreeMemory.start({ root: child.pid, everyMs: 50 });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.on('error', reject);
-    // Sample once more just before the exit is reaped, while the tree still exists.
-    child.on('exit', (code) => done({ ms: performance.now() - started, peakRss: rss.stop(), stdout, code }));
+    // Reaped by now: the last sample finds no process, the peak stays.
+    child.on('exit', (code) => done({ ms: performance.now() - started, peakRss: rss.stop()?.peakBytes ?? null, stdout, code }));
   });
 }
 
@@ -252,7 +253,7 @@ function outputFingerprints(tree: string, runId: string): [string, string][] {
 
 const s = (ms: number): string => (ms / 1000).toFixed(1);
 const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
-const mib = (bytes: number): string => (bytes / 2 ** 20).toFixed(0);
+const mib = (bytes: number | null): string => (bytes === null ? 'unknown' : (bytes / 2 ** 20).toFixed(0));
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): void {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -302,7 +303,7 @@ try {
   if (args.scip) {
     console.error('» scip-python alone');
     const started = performance.now();
-    const rss = new ProcessTreeRss(50);
+    const rss = ProcessTreeMemory.start({ everyMs: 50 });
     const run = await runScipPython({
       root: tree,
       outputPath: join(dirname(tree), 'alone', 'index.scip'),
@@ -310,7 +311,7 @@ try {
       ...(args.scipHeapMb === undefined ? {} : { nodeHeapMb: args.scipHeapMb }),
       ...(args.scipAloneAsBuilt ? { nodeSemiSpaceMb: INDEXER_SEMI_SPACE_MB } : {}),
     });
-    scipAlone = { ms: performance.now() - started, peakRss: rss.stop(), stdout: '', code: 0 };
+    scipAlone = { ms: performance.now() - started, peakRss: rss.stop()?.peakBytes ?? null, stdout: '', code: 0 };
     scipAloneFlags = run.nodeFlags;
   }
 

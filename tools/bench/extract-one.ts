@@ -6,7 +6,7 @@ import { createScipExtractor } from '@anatomy/extract-scip';
 import { createTreeSitterExtractor } from '@anatomy/extract-tree-sitter';
 import { scanRepository } from '@anatomy/repo-scan';
 import type { Extractor } from '@anatomy/schema-authority';
-import { ProcessTreeRss } from './process-tree-rss.js';
+import { ProcessTreeMemory } from '@anatomy/orchestrator';
 
 const [name, root, ...flags] = process.argv.slice(2);
 if (name === undefined || root === undefined) {
@@ -26,7 +26,7 @@ if (factory === undefined) {
 const extractor = factory();
 // Installed third-party packages are not part of the standard library.
 const scan = await scanRepository({ root, ...(flags.includes('--with-site-packages') ? {} : { exclude: ['site-packages', '**/site-packages'] }) });
-const rss = new ProcessTreeRss();
+const rss = ProcessTreeMemory.start({ everyMs: 50 });
 const started = performance.now();
 const rows: Record<string, number> = {};
 let lastShown = 0;
@@ -44,6 +44,7 @@ for await (const batch of extractor.extract({
   rows[batch.dataset] = (rows[batch.dataset] ?? 0) + batch.rowCount;
 }
 const seconds = (performance.now() - started) / 1000;
-const peakRss = rss.stop();
+// Null where /proc cannot tell.
+const peakRss = rss.stop()?.peakBytes ?? null;
 const bytes = scan.files.reduce((sum, f) => sum + f.size, 0);
 console.log(JSON.stringify({ extractor: name, version: extractor.descriptor.version, files: scan.files.length, bytes, seconds, peakRss, rows }));

@@ -15,7 +15,7 @@ interface Figures {
   files: number;
   bytes: number;
   seconds: number;
-  peakRss: number;
+  peakRss: number | null;
   rows: Record<string, number>;
 }
 
@@ -49,7 +49,7 @@ const lines = results.map((r) => [
   (r.files / r.seconds).toFixed(0),
   (r.bytes / 1e6 / r.seconds).toFixed(2),
   String(Object.values(r.rows).reduce((a, b) => a + b, 0)),
-  mb(r.peakRss),
+  r.peakRss === null ? 'unknown' : mb(r.peakRss),
 ]);
 const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
 for (const line of [header, ...lines]) console.log(line.map((c, i) => c.padStart(widths[i] ?? 0)).join('  '));

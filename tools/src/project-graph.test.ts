@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 interface NxGraphFile {
-  graph: { nodes: Record<string, unknown>; dependencies: Record<string, { source: string; target: string }[]> };
+  graph: { nodes: Record<string, { data?: { tags?: string[] } }>; dependencies: Record<string, { source: string; target: string }[]> };
 }
 
 let dir: string;
 let deps: Map<string, string[]>;
+let tags: Map<string, string[]>;
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'anatomy-graph-'));
@@ -23,6 +24,7 @@ beforeAll(() => {
     stdio: 'pipe',
   });
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as NxGraphFile;
+  tags = new Map(Object.entries(parsed.graph.nodes).map(([name, node]) => [name, node.data?.tags ?? []]));
   deps = new Map(
     Object.entries(parsed.graph.dependencies).map(([source, list]) => [
       source,
@@ -65,13 +67,15 @@ describe('nx project graph', () => {
     expect(findCycle(deps)).toBeUndefined();
   });
 
-  it('has the orchestrator on top: it uses the domain packages and nothing uses it', () => {
+  it('has the orchestrator on top: it uses the domain packages and no package uses it', () => {
     const orchestratorDeps = deps.get('@anatomy/orchestrator') ?? [];
     for (const pkg of ['contracts', 'repo-scan', 'extract-tree-sitter', 'store', 'semantic-ir', 'python-cpg', 'plan-signals', 'scheduler']) {
       expect(orchestratorDeps).toContain(`@anatomy/${pkg}`);
     }
     const dependents = [...deps.entries()].filter(([, targets]) => targets.includes('@anatomy/orchestrator')).map(([s]) => s);
-    expect(dependents).toEqual([]);
+    // Workspace tooling (the benchmarks) measures the orchestrator from above; the lint rules allow it that.
+    expect(dependents.filter((name) => !(tags.get(name) ?? []).includes('type:tooling'))).toEqual([]);
+    expect(tags.get('@anatomy/orchestrator')).not.toContain('type:tooling');
   });
 
   it('keeps contracts at the bottom', () => {
