@@ -4,7 +4,8 @@ import { validate } from '@anatomy/contracts';
 import type { ValidationIssue } from '@anatomy/contracts';
 import { z } from 'zod';
 import type { BuildOptions } from './build-cpg.js';
-import { DEFAULT_FULL_BUILD_MEMORY_LIMIT, SIZE, sizeInMebibytes } from './memory-cap.js';
+import { DEFAULT_FULL_BUILD_MEMORY_LIMIT } from './memory-cap.js';
+import { SIZE, sizeInMebibytes } from './memory-size.js';
 import { readTomlTable } from './read-toml-table.js';
 
 const nonEmpty = z.string().min(1, 'must not be empty');
