@@ -25,7 +25,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { INDEXER_SEMI_SPACE_MB, runScipPython } from '@anatomy/extract-scip';
-import { ProcessTreeMemory } from '@anatomy/orchestrator';
+// The sampler alone: the orchestrator's whole entry point would add about 90 MiB to what this process measures.
+import { ProcessTreeMemory } from '@anatomy/orchestrator/process-tree-memory';
 import { scanRepository } from '@anatomy/repo-scan';
 import type { FileRecord } from '@anatomy/repo-scan';
 import { unpack } from 'msgpackr';
