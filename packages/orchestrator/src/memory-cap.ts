@@ -2,6 +2,7 @@ import { totalmem } from 'node:os';
 import { sqlString } from '@anatomy/contracts';
 import type { Store } from '@anatomy/store';
 import { sizeInMebibytes } from './memory-size.js';
+import type { ProcessTreePeak } from './process-tree-memory.js';
 
 /**
  * The DuckDB memory cap of a full build when none is configured. A full build
@@ -70,14 +71,11 @@ export interface MemoryCap {
 export const RELEASED_MEMORY_SHARE = 1 / 3;
 
 /**
- * What a build's process tree held while extracting: its highest sample, and
- * the last one, once extraction was over (null when it could not be read:
- * nothing is then known to have been given back).
+ * What a build's process tree held while extracting, as its sampler tells it:
+ * the highest sample, and the last one, once extraction was over (null when it
+ * could not be read: nothing is then known to have been given back).
  */
-export interface ExtractionMemory {
-  readonly peakBytes: number;
-  readonly endBytes: number | null;
-}
+export type ExtractionMemory = ProcessTreePeak;
 
 /** {@link ExtractionMemory} in whole MiB, as a build's summary tells it. */
 export function heldInMebibytes(held: ExtractionMemory): { peakMiB: number; endMiB: number | null } {
