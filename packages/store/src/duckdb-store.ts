@@ -87,6 +87,8 @@ export class DuckDbStore implements Store {
   /** Inside `replaceGeneration`: the store's catalog is not the one being written. */
   #building = false;
   #openConnections = 0;
+  /** A second handle made by `withLane`: no transactions, generations or maintenance. */
+  #lane = false;
 
   constructor(
     readonly path: string,
@@ -276,6 +278,7 @@ export class DuckDbStore implements Store {
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    this.#assertNotLane('begin a transaction');
     await this.run('BEGIN TRANSACTION');
     this.#inTransaction = true;
     let result: T;
@@ -293,6 +296,7 @@ export class DuckDbStore implements Store {
 
   async replaceGeneration<T>(replace: readonly string[], fn: () => Promise<T>): Promise<T> {
     this.#assertOpen();
+    this.#assertNotLane('replace the database');
     if (this.readOnly) {
       throw StoreError.create('ReadOnly', `cannot replace the database of ${this.path}: it is open read-only`, { hint: 'open it for writing' });
     }
@@ -351,6 +355,25 @@ export class DuckDbStore implements Store {
     } finally {
       this.#openConnections -= 1;
       connection.closeSync();
+    }
+  }
+
+  async withLane<T>(fn: (lane: Store | null) => Promise<T>): Promise<T> {
+    this.#assertOpen();
+    this.#assertNotLane('open a lane');
+    if (this.#inTransaction || (this.inMemory && this.#building)) return fn(null);
+    const connection = await this.instance.connect();
+    this.#openConnections += 1;
+    // Never the last user of the instance: closing the lane neither checkpoints nor closes it.
+    const lane = new DuckDbStore(this.path, this.readOnly, this.inMemory, this.instance, connection, { users: () => 2, release: () => undefined });
+    lane.#building = this.#building;
+    lane.#lane = true;
+    try {
+      if (!this.inMemory) await connection.run(`USE ${this.#building ? NEXT_CATALOG : CATALOG}`);
+      return await fn(lane);
+    } finally {
+      this.#openConnections -= 1;
+      await lane.close();
     }
   }
 
@@ -500,6 +523,7 @@ export class DuckDbStore implements Store {
 
   #assertMaintainable(action: MaintenanceAction): void {
     this.#assertOpen();
+    this.#assertNotLane(action);
     if (this.readOnly) {
       throw StoreError.create('ReadOnly', `cannot ${action} the store ${this.path}: it is open read-only`, { hint: 'open it for writing to maintain it' });
     }
@@ -515,6 +539,14 @@ export class DuckDbStore implements Store {
     const durationMs = performance.now() - started;
     const after = await this.storage(table);
     return Object.freeze({ action, table: table ?? null, before, after, durationMs });
+  }
+
+  /** A lane shares the database with the handle that made it: what only that handle may do, the lane refuses. */
+  #assertNotLane(action: string): void {
+    if (!this.#lane) return;
+    throw StoreError.create('Busy', `cannot ${action} through a lane of the store ${this.path}`, {
+      hint: 'do it through the handle that made the lane, after withLane returns',
+    });
   }
 
   async close(): Promise<void> {

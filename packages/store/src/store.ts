@@ -154,6 +154,16 @@ export interface Store {
   replaceGeneration<T>(replace: readonly string[], fn: () => Promise<T>): Promise<T>;
   /** Runs `fn` on a dedicated connection that is closed afterwards. */
   withConnection<T>(fn: (connection: DuckDBConnection) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` with a second handle on the database this one sees (the
+   * generation being built, inside `replaceGeneration`) over a connection of
+   * its own, closed afterwards: writes through the two handles may run at the
+   * same time, each statement committed on its own. `fn` gets null when this
+   * handle is inside a transaction, whose uncommitted writes another
+   * connection could not see. The lane cannot begin transactions, replace
+   * generations or maintain the store.
+   */
+  withLane<T>(fn: (lane: Store | null) => Promise<T>): Promise<T>;
   /** Measures the database file now, and one table when named. */
   storage(table?: string): Promise<StorageSnapshot>;
   /** Writes the write-ahead log into the database file and empties it. */
