@@ -31,18 +31,23 @@ const randomDag = fc.integer({ min: 1, max: 20 }).chain((n) =>
   }),
 );
 
+/** The task graph of a random DAG: an edge i → j only forward (i < j), so there is no cycle. */
+function graphOf(dag: { names: string[]; edges: [number, number][] }): ReturnType<typeof buildTaskGraph> {
+  return buildTaskGraph(
+    dag.names.map((name, j) =>
+      dep(
+        `v.${name}`,
+        dag.edges.filter(([i, to]) => to === j && i < j).map(([i]) => `v.${dag.names[i]}`),
+      ),
+    ),
+  );
+}
+
 describe('runSchedule', () => {
   it('never exceeds the concurrency and starts a task only after its inputs finished, whatever order tasks finish in', async () => {
     await fc.assert(
       fc.asyncProperty(randomDag, fc.integer({ min: 1, max: 4 }), fc.scheduler(), async (dag, concurrency, s) => {
-        const graph = buildTaskGraph(
-          dag.names.map((name, j) =>
-            dep(
-              `v.${name}`,
-              dag.edges.filter(([i, to]) => to === j && i < j).map(([i]) => `v.${dag.names[i]}`),
-            ),
-          ),
-        );
+        const graph = graphOf(dag);
         const finished = new Set<string>();
         let running = 0;
         let mostRunning = 0;
@@ -99,6 +104,58 @@ describe('runSchedule', () => {
     await done.promise;
     expect(events.find((e) => e.type === 'finished' && e.task === 'v.b')).toMatchObject({ rows: 3 });
     expect(events.filter((e) => e.type === 'queued')).toHaveLength(5);
+  });
+
+  it('never runs an exclusive task beside another, and still runs every task, whatever order tasks finish in', async () => {
+    await fc.assert(
+      fc.asyncProperty(randomDag, fc.integer({ min: 1, max: 4 }), fc.func(fc.boolean()), fc.scheduler(), async (dag, concurrency, alone, s) => {
+        const graph = graphOf(dag);
+        const running = new Set<string>();
+        let finished = 0;
+        const runTask = (task: string): Promise<{ rows: number }> => {
+          running.add(task);
+          expect(running.size).toBeLessThanOrEqual(concurrency);
+          if (running.size > 1) for (const other of running) expect(alone(other)).toBe(false);
+          return s.schedule(Promise.resolve({ rows: 1 }), task).then((result) => {
+            running.delete(task);
+            finished += 1;
+            return result;
+          });
+        };
+        await s.waitFor(lastValueFrom(runSchedule(schedule(graph), graph, runTask, { concurrency, exclusive: alone }).pipe(toArray())));
+        expect(finished).toBe(graph.taskCount);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('holds the ready tasks behind an exclusive one until it has run alone', async () => {
+    const graph = buildTaskGraph(['a', 'b', 'c', 'd'].map((n) => dep(`v.${n}`, ['evidence.files'])));
+    const pending = new Map<string, ReturnType<typeof deferred<{ rows: number }>>>();
+    const done = deferred<void>();
+    runSchedule(
+      { ...schedule(graph), order: ['v.a', 'v.b', 'v.c', 'v.d'] },
+      graph,
+      (task) => {
+        const d = deferred<{ rows: number }>();
+        pending.set(task, d);
+        return d.promise;
+      },
+      { concurrency: 2, exclusive: (task) => task === 'v.b' },
+    ).subscribe({ complete: () => done.resolve() });
+    await settle();
+    // v.b waits for v.a, and v.c, though a slot is free, waits behind v.b.
+    expect([...pending.keys()]).toEqual(['v.a']);
+    pending.get('v.a')?.resolve({ rows: 1 });
+    await settle();
+    expect([...pending.keys()]).toEqual(['v.a', 'v.b']);
+    pending.get('v.b')?.resolve({ rows: 1 });
+    await settle();
+    // Then two at a time again.
+    expect([...pending.keys()]).toEqual(['v.a', 'v.b', 'v.c', 'v.d']);
+    pending.get('v.c')?.resolve({ rows: 1 });
+    pending.get('v.d')?.resolve({ rows: 1 });
+    await done.promise;
   });
 
   it('on a failure skips the dependents, finishes the other tasks, then errors with a summary', async () => {

@@ -59,6 +59,13 @@ export interface TaskResult {
 export interface RunScheduleOptions {
   /** Most tasks running at once; a positive integer. */
   readonly concurrency: number;
+  /**
+   * Tasks that run alone: one starts only when nothing else is running, and
+   * nothing starts beside it. While one waits at the head of the ready tasks,
+   * the tasks after it wait too, so schedule order still decides who goes
+   * first. Every task may run beside others when absent.
+   */
+  readonly exclusive?: (task: string) => boolean;
 }
 
 function checkRun(schedule: Schedule, graph: TaskGraph, options: RunScheduleOptions): void {
@@ -110,7 +117,7 @@ export function runSchedule(
   options: RunScheduleOptions,
 ): Observable<TaskEvent> {
   checkRun(schedule, graph, options);
-  const { concurrency } = options;
+  const { concurrency, exclusive } = options;
   const position = new Map(schedule.order.map((name, i) => [name, i]));
   return new Observable<TaskEvent>((subscriber) => {
     let active = true;
@@ -122,6 +129,8 @@ export function runSchedule(
     const skipped = new Set<string>();
     let firstFailure: unknown;
     let inFlight = 0;
+    // Whether the task running now runs alone.
+    let alone = false;
 
     const emit = (event: TaskEvent): void => {
       if (active) subscriber.next(Object.freeze(event));
@@ -167,8 +176,9 @@ export function runSchedule(
         ),
       );
     };
-    const start = (name: string): void => {
+    const start = (name: string, exclusively: boolean): void => {
       inFlight += 1;
+      alone = exclusively;
       const started = performance.now();
       emit({ type: 'started', task: name, at: Date.now(), inFlight });
       Promise.resolve()
@@ -177,6 +187,7 @@ export function runSchedule(
           (result) => {
             if (!active) return;
             inFlight -= 1;
+            if (inFlight === 0) alone = false;
             finished.push(name);
             const rows = typeof result === 'object' && result !== null ? result.rows : undefined;
             emit({
@@ -196,6 +207,7 @@ export function runSchedule(
           (error: unknown) => {
             if (!active) return;
             inFlight -= 1;
+            if (inFlight === 0) alone = false;
             failed.push(name);
             firstFailure ??= error;
             emit({ type: 'failed', task: name, at: Date.now(), durationMs: performance.now() - started, error: describeError(error) });
@@ -205,7 +217,14 @@ export function runSchedule(
         );
     };
     const pump = (): void => {
-      while (active && inFlight < concurrency && ready.length > 0) start(ready.shift() ?? '');
+      while (active && inFlight < concurrency && ready.length > 0 && !alone) {
+        const next = ready[0] ?? '';
+        const exclusively = exclusive?.(next) === true;
+        // An exclusive task waits for the running ones to finish, and holds back the ready tasks after it.
+        if (exclusively && inFlight > 0) break;
+        ready.shift();
+        start(next, exclusively);
+      }
       settleIfDone();
     };
 
