@@ -148,6 +148,8 @@ describe('span-contains: the innermost enclosing scope', () => {
     expect(final).toContain("anatomy_stable_id('edge', [CAST('CONTAINS' AS VARCHAR), ");
     expect(final).toMatch(/\n {2}round\(CAST\(\(\s+3\s+\) AS DOUBLE\)[^"]*AS "confidence"\nFROM "ranked"$/);
     expect(final).toContain(`list_filter(['tree-sitter', "r_origin"]`);
+    // Rows whose right origin is the left one's (or none) take it without the list lambdas.
+    expect(final).toContain(`CASE WHEN "r_origin" IS NULL OR "r_origin" = 'tree-sitter' THEN 'tree-sitter' ELSE`);
     // A confidence that varies from row to row is ranked by, so it is computed before the ranking.
     const varied = compileProgram(program('varied', Relate.create({ ...defParent, name: 'def_parent_named', score: { innermost: 2, 'same-name': 1 } })), registry);
     const sql = varied.views.find((v) => v.name === 'rel.def_parent_named')?.sql ?? '';

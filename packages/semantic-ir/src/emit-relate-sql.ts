@@ -6,7 +6,7 @@ import { conditionSql } from './condition-sql.js';
 import { EDGE_NAMESPACE } from './edge-template.js';
 import type { FeatureTerm, InferredRelate, RelateJoin, RelateMember, RelateSide, ResolvedCondition } from './inferred-view.js';
 import { pathBridges } from './path-bridges.js';
-import { confidenceSql, mergedOrigin, mergeOriginSql, spanContainsSql, spanOverlapsSql } from './semantic-macros.js';
+import { confidenceSql, mergedOrigin, mergeOriginSql, mergeWithOriginSql, spanContainsSql, spanOverlapsSql } from './semantic-macros.js';
 import { sqlLiteral } from './sql-literal.js';
 
 const q = quoteIdentifier;
@@ -178,15 +178,25 @@ function bridgeOrigins(plan: RelateJoin): string[] {
  * lambdas for each candidate (see `mergedOrigin`). Otherwise it is merged in the final SELECT, for the rows kept
  * rather than for every candidate.
  */
-function originSql(plan: RelateJoin, deferred: Deferred | undefined): string {
+function originSql(plan: RelateJoin): string {
   const { left, right } = plan;
   const bridges = bridgeOrigins(plan);
   const literal = left.origin.by === 'literal' && right.origin.by === 'literal' ? mergedOrigin([left.origin.value, right.origin.value, ...bridges]) : undefined;
   if (literal !== undefined) return sqlLiteral(literal);
-  const side = (column: string): string => {
-    const value = deferred?.origins.get(column);
+  // A side's literal origin is written as the literal, whether or not the rows carry it (see Deferred).
+  const literalOf = (column: 'l_origin' | 'r_origin'): string | undefined => {
+    const origin = column === 'l_origin' ? left.origin : right.origin;
+    return origin.by === 'literal' ? origin.value : undefined;
+  };
+  const side = (column: 'l_origin' | 'r_origin'): string => {
+    const value = literalOf(column);
     return value === undefined ? q(column) : sqlLiteral(value);
   };
+  // One side's origin a column, everything else literals: most rows need no list lambdas (see mergeWithOriginSql).
+  const columns = (['l_origin', 'r_origin'] as const).filter((c) => literalOf(c) === undefined);
+  const [column] = columns;
+  const known = columns.length === 1 ? mergedOrigin([...(['l_origin', 'r_origin'] as const).flatMap((c) => literalOf(c) ?? []), ...bridges]) : undefined;
+  if (column !== undefined && known !== undefined) return mergeWithOriginSql(q(column), known);
   return mergeOriginSql(`[${[side('l_origin'), side('r_origin'), ...bridges.map(sqlLiteral)].join(', ')}]`);
 }
 
@@ -380,7 +390,7 @@ function joinSql(plan: RelateJoin): string {
     `${src} AS ${q('src_node_id')}`,
     `${dst} AS ${q('dst_node_id')}`,
     ...['file_id', 'bstart', 'bend'].map(q),
-    `${originSql(plan, deferred)} AS ${q('origin')}`,
+    `${originSql(plan)} AS ${q('origin')}`,
     deferred === undefined ? q('rule') : `${sqlLiteral(deferred.member.rule)} AS ${q('rule')}`,
     deferred?.confidence === undefined ? q('confidence') : `${deferred.confidence} AS ${q('confidence')}`,
   ];

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDatabase } from './duckdb-fixture.test-support.js';
-import { mergedOrigin, mergeOriginSql } from './semantic-macros.js';
+import { mergedOrigin, mergeOriginSql, mergeWithOriginSql } from './semantic-macros.js';
 import { sqlLiteral } from './sql-literal.js';
 
 describe('mergedOrigin', () => {
@@ -28,5 +28,25 @@ describe('mergedOrigin', () => {
   it('leaves to DuckDB names whose order could depend on a collation', () => {
     expect(mergedOrigin(['Tree-Sitter', 'scip'])).toBeUndefined();
     expect(mergedOrigin(['naïve'])).toBeUndefined();
+  });
+});
+
+describe('mergeWithOriginSql', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await TestDatabase.open();
+  });
+  afterAll(() => db.close());
+
+  it('gives what anatomy_merge_origin gives the column and the literals, row by row', async () => {
+    const values = [null, 'tree-sitter', 'repo-scan', 'extract-python+tree-sitter', 'tree-sitter+a', '', 'z', "o'brien"];
+    for (const known of ['tree-sitter', 'extract-python+tree-sitter', 'a']) {
+      const rows = await db.rows(
+        `SELECT v, ${mergeWithOriginSql('v', known)} AS fast, ${mergeOriginSql(`[${sqlLiteral(known)}, v]`)} AS slow ` +
+          `FROM (SELECT unnest([${values.map((v) => (v === null ? 'NULL' : sqlLiteral(v))).join(', ')}]::VARCHAR[]) AS v)`,
+      );
+      expect(rows).toHaveLength(values.length);
+      for (const row of rows) expect(row['fast'], `${known} with ${String(row['v'])}`).toBe(row['slow']);
+    }
   });
 });
