@@ -10,7 +10,7 @@ import { captureCapabilities, inferDeps, parseLineage, readLineageCatalog } from
 import type { FileLocality, InferredDeps, ViewLineage } from '@anatomy/plan-signals';
 import { pythonCpgProgram } from '@anatomy/python-cpg';
 import { filesBatch, filesDataset, lineIndexDataset, lineIndexExtractor, repoScanDatasets, scanDiagnosticsBatch, scanDiagnosticsDataset, scanRepository } from '@anatomy/repo-scan';
-import { cpgOutputDatasets, SchemaRegistry, verifySchema } from '@anatomy/schema-authority';
+import { cpgOutputDatasets, quoteIdentifier, SchemaRegistry, verifySchema } from '@anatomy/schema-authority';
 import type { Extractor } from '@anatomy/schema-authority';
 import type { ScanResult } from '@anatomy/repo-scan';
 import { measureScanPayoff } from '@anatomy/scan-policy';
@@ -22,7 +22,7 @@ import { describeColumns, maintenanceLogDataset, openStore } from '@anatomy/stor
 import type { DescribedColumn, LockWaitInfo, MaterializeRequest, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
 import { FILES_PER_WRITE_RANGE, fileRangeBounds } from './file-range-writes.js';
 import { stagedRowsOnce, stagedUnionWrite } from './staged-union-writes.js';
-import { applyBuildMemoryCap, heldInMebibytes, raiseCapAfterExtraction, withMemoryFallback } from './memory-cap.js';
+import { applyBuildMemoryCap, capLift, heldInMebibytes, raiseCapAfterExtraction, withMemoryFallback } from './memory-cap.js';
 import type { ExtractionMemory, MemoryCap } from './memory-cap.js';
 import { BUILD_PYTHON_BATCH_ROWS } from './build-resources.js';
 import { OrchestratorError } from './orchestrator-error.js';
@@ -57,6 +57,7 @@ import type { LimitedSqlCache } from './limited-sql-cache.js';
 import { recordRun, runsDataset } from './run-record.js';
 import type { ExtractionResult, ExtractorReport } from './run-extractors.js';
 import { ProcessTreeMemory } from './process-tree-memory.js';
+import { rowsRead, writtenAlone } from './views-beside.js';
 import { StageTimer } from './stage-timer.js';
 import type { StageTiming } from './stage-timer.js';
 
@@ -175,6 +176,8 @@ export interface BuildModeSummary {
   readonly evidenceRowsDeleted: number;
   /** Materialized views taken over unchanged, recomputed for the affected files only, or recomputed whole. */
   readonly views: Readonly<Record<ViewUpdate, number>>;
+  /** Views a full build started while another was being written (through its second connection); 0 in an incremental one. */
+  readonly viewsBeside: number;
   /** With `--since`: the ref, how many paths git reported changed, and how many files the scan read. */
   readonly since?: { readonly ref: string; readonly changedPaths: number; readonly filesRead: number };
 }
@@ -317,6 +320,7 @@ function demandedEvidence(deps: readonly InferredDeps[], registry: SchemaRegistr
  */
 async function executeViews(
   store: Store,
+  lane: Store | null,
   planned: PlannedExecution,
   manifest: SemanticProgramManifest,
   progress: ProgressReporter,
@@ -325,10 +329,13 @@ async function executeViews(
   incremental?: IncrementalViews,
   memory: MemoryCap = { limit: null, raised: [] },
   fileIds: readonly string[] = [],
+  written: { beside: number } = { beside: 0 },
 ): Promise<Map<string, number>> {
   const byName = new Map(manifest.views.map((v) => [v.name as string, v]));
   const cache = new Map(planned.report.tasks.map((t) => [t.name, t.cachePolicy]));
   const rows = new Map<string, number>();
+  // The rows of the evidence tables, which views read beside the views written before them.
+  const evidenceRows = lane === null ? new Map<string, number>() : await schemaRows(store, 'evidence');
   let done = 0;
   const parseTrees = new Map(planned.bundles.map((b) => [b.view, b.parseTree]));
   // The bounds of the file ranges a full build writes some views by (file ids are ASCII: JavaScript sorts them as DuckDB does).
@@ -336,148 +343,178 @@ async function executeViews(
   const fileBounds = (): string[] => (bounds ??= fileRangeBounds([...new Set(fileIds)].sort()));
   // What holds each view's name as execution starts: only a view's own update changes it.
   const held = incremental === undefined ? new Map<string, NameHolder>() : await nameHolders(store, planned.schedule.order);
-  // One DuckDB connection writes, so tasks run one at a time in schedule order.
+  // The handle each view is written through: the store's own, or in a full build also a lane beside it (see views-beside.ts).
+  const free: Store[] = lane === null ? [store] : [store, lane];
+  // The cap lifted for a view that needs it stays lifted until no view being written needs it.
+  const lift = capLift(store, memory.limit);
+  // Every schema exists before two views are written at once: two connections creating one schema would conflict.
+  if (lane !== null) {
+    const schemas = new Set(planned.schedule.order.filter((name) => name.includes('.')).map((name) => name.slice(0, name.indexOf('.'))));
+    for (const schema of [...schemas].sort()) await store.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
+  }
+  const concurrency = free.length;
+  const planInputs = planned.report.tasks;
+  const alone = (name: string): boolean =>
+    concurrency === 1 ||
+    writtenAlone({
+      output: OUTPUT_TABLES.includes(name),
+      shaped: plannedWriteShape(planned.report, name) !== null,
+      rowsRead: rowsRead(name, planInputs, new Map([...evidenceRows, ...rows])),
+      limit: memory.limit,
+    }) !== null;
+  // Every statement of the view goes through `store`, the handle it was given: two views may be written at once.
+  const writeView = async (name: string, store: Store): Promise<{ rows?: number }> => {
+    const view = byName.get(name);
+    // A table created anew is stored in file order: an incremental build's reads of a few files' rows then skip the rest.
+    const clusterBy = viewFileColumn(planned.signals[name], planned.locality[name]);
+    if (view === undefined) {
+      throw OrchestratorError.create('ViewMissing', `the schedule names ${name}, which the manifest does not hold`, {
+        hint: 'this is a bug: the task graph must come from the same manifest',
+      });
+    }
+    // Its inputs ran before it, so what they measured decides which of its files may have changed.
+    const known = incremental === undefined ? 'all' : viewAffected(name, incremental, incremental.changed);
+    // A global view that reads its other inputs by key needs only the files whose keys changed recomputed.
+    const keyed = planned.locality[name]?.keyed;
+    // One grouping a relation by one of its columns needs only the groups whose keys changed recomputed.
+    const grouped = planned.locality[name]?.grouped;
+    const narrowable = incremental !== undefined && known === 'all' && incremental.previous.has(name) && cache.get(name) !== 'inline-view';
+    const affected =
+      narrowable && keyed !== undefined
+        ? await keyedAffected(store, name, keyed, incremental, incremental.changed)
+        : narrowable && grouped !== undefined
+          ? groupedAffected(name, grouped, incremental, incremental.changed)
+          : known;
+    if (cache.get(name) === 'inline-view') {
+      // A plan taken from the cache created no views, and planning may have left a stand-in under
+      // the name of a view the policy keeps inline; this one's inputs exist by now. A view already
+      // under the name was committed with that cache entry (same program, same SQL): it stays.
+      const kept = planned.fromCache && held.get(name) === 'VIEW' && !planned.standIns.has(name);
+      if (!kept && (planned.fromCache || planned.standIns.has(name))) await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+      // Nothing stored to measure: its readers take what its inputs say.
+      incremental?.changed.set(name, affected);
+      return {};
+    }
+    if (incremental !== undefined) {
+      const result = await updateView(store, view, {
+        locality: planned.locality[name],
+        affected,
+        hasPrevious: incremental.previous.has(name),
+        inPlace: incremental.inPlace === true,
+        parseTree: parseTrees.get(name),
+        fileColumns: incremental.fileColumns,
+        nullFree: incremental.nullFree,
+        ...describedOf(incremental.described, name),
+        limitedCache: incremental.limitedCache,
+        ...(incremental.rowsBefore.has(name) ? { rowsBefore: incremental.rowsBefore.get(name) ?? 0 } : {}),
+        reads: incremental.reads,
+        inline: incremental.inline,
+        digest: OUTPUT_TABLES.includes(name),
+        fileColumn: carriedFileColumn(planned.signals[name], planned.locality[name]),
+        clusterBy,
+        measure: incremental.read.has(name),
+        columns: incremental.readColumns.get(name) ?? null,
+        held: held.get(name) ?? null,
+        ...(keyed === undefined ? {} : { keyed }),
+        ...(grouped === undefined ? {} : { grouped }),
+        ...(incremental.probedKeys.get(name) === undefined ? {} : { keys: incremental.probedKeys.get(name) ?? [] }),
+      });
+      incremental.changed.set(name, result.changed);
+      if (!result.keepsNullFree) incremental.nullFree.delete(name);
+      if (result.changedKeys !== undefined) incremental.changedKeys.set(name, result.changedKeys);
+      incremental.changes.set(name, result.change);
+      outcomes.push(...result.outcomes);
+      rows.set(name, result.rows);
+      incremental.updates.set(name, result.update);
+      if (result.reads !== undefined) incremental.limitedReads.set(name, result.reads);
+      return { rows: result.rows };
+    }
+    // The plan's write shape: a large union of plain reads range of files by range of files, a CTE over a
+    // large union into a temporary table branch by branch first (see write-shape.ts).
+    const shape = plannedWriteShape(planned.report, name);
+    const clusterRanges = shape?.shape === 'file-ranges' && clusterBy === shape.column ? fileBounds() : [];
+    const staged = shape?.shape === 'staged-union' ? await stagedUnionWrite(store, parseTrees.get(name), STAGE_TABLE) : null;
+    const request = { name: view.name, sql: staged?.sql ?? view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) } as const;
+    // Staged once: a second way of writing the view (leaner, or without the cap) reads the same rows.
+    const stagedRows = staged === null ? null : stagedRowsOnce(store, staged);
+    const write = async (how: Partial<Pick<MaterializeRequest, 'clusterRanges' | 'sortAfterWrite' | 'rangeSource' | 'sql'>>): Promise<WriteOutcome> => {
+      await stagedRows?.ensure();
+      return store.materialize({ ...request, ...how });
+    };
+    // A file-local view (every group and lookup within one file, no rows of no file) can be written from its staged
+    // rows range of files by range of files, each range reading that range's rows only; its SQL then reads a view
+    // the store points at each range in turn.
+    const locality = planned.locality[name];
+    const byRange = staged !== null && clusterBy !== null && locality?.local === true && locality.column === clusterBy && locality.nullFile === undefined;
+    let leanerHow = byRange ? `written ${FILES_PER_WRITE_RANGE} files at a time from the staged rows` : SORTED_AFTER;
+    const stagedRanges = async (): Promise<WriteOutcome | null> => {
+      if (!byRange || staged === null || clusterBy === null) return null;
+      await stagedRows?.ensure();
+      // The staged rows must carry the column the ranges split.
+      if (!(await describeColumns(store, STAGE_TABLE)).some((c) => c.name === clusterBy)) return null;
+      // Its SQL reading the range view, written only when this way is taken.
+      const ranged = await stagedUnionWrite(store, parseTrees.get(name), STAGE_RANGE_VIEW);
+      if (ranged === null) return null;
+      return write({ sql: ranged.sql, clusterRanges: fileBounds(), rangeSource: { table: staged.table, view: STAGE_RANGE_VIEW } });
+    };
+    // Each statement of a full build's view is committed on its own: under a cap the view can be written again.
+    const outcome = await withMemoryFallback(
+      store,
+      memory.limit,
+      () => write(clusterRanges.length === 0 ? {} : { clusterRanges }),
+      (reason) => {
+        memory.raised.push({ view: name, reason });
+        progress.info(`${name}: ${reason}`);
+      },
+      // A table in file order can be sorted by a statement of its own, which spills where a sort at the end of a large query may not;
+      // a file-local one written from staged rows holds one range of files at a time.
+      clusterBy === null || clusterRanges.length > 0
+        ? undefined
+        : {
+            write: async () => {
+              const ranged = await stagedRanges();
+              if (ranged !== null) return ranged;
+              leanerHow = SORTED_AFTER;
+              return write({ sortAfterWrite: true });
+            },
+            get how() {
+              return leanerHow;
+            },
+            used: (reason) => {
+              memory.leaner?.push({ view: name, reason });
+              progress.info(`${name}: ${reason}`);
+            },
+          },
+      lift,
+    ).catch(async (error: unknown) => {
+      // The failure is what the caller needs to see, not a drop refused by an aborted transaction.
+      await stagedRows?.drop().catch(() => undefined);
+      throw error;
+    });
+    await stagedRows?.drop();
+    outcomes.push(outcome);
+    rows.set(name, outcome.rowsInserted);
+    return { rows: outcome.rowsInserted };
+  };
+  // In an incremental build one connection writes (all in one transaction), so views run one at a time in schedule order.
   const events = runSchedule(
     planned.schedule,
     planned.graph,
     async (name) => {
-      const view = byName.get(name);
-      // A table created anew is stored in file order: an incremental build's reads of a few files' rows then skip the rest.
-      const clusterBy = viewFileColumn(planned.signals[name], planned.locality[name]);
-      if (view === undefined) {
-        throw OrchestratorError.create('ViewMissing', `the schedule names ${name}, which the manifest does not hold`, {
-          hint: 'this is a bug: the task graph must come from the same manifest',
-        });
+      const handle = free.pop() ?? store;
+      try {
+        return await writeView(name, handle);
+      } finally {
+        free.push(handle);
       }
-      // Its inputs ran before it, so what they measured decides which of its files may have changed.
-      const known = incremental === undefined ? 'all' : viewAffected(name, incremental, incremental.changed);
-      // A global view that reads its other inputs by key needs only the files whose keys changed recomputed.
-      const keyed = planned.locality[name]?.keyed;
-      // One grouping a relation by one of its columns needs only the groups whose keys changed recomputed.
-      const grouped = planned.locality[name]?.grouped;
-      const narrowable = incremental !== undefined && known === 'all' && incremental.previous.has(name) && cache.get(name) !== 'inline-view';
-      const affected =
-        narrowable && keyed !== undefined
-          ? await keyedAffected(store, name, keyed, incremental, incremental.changed)
-          : narrowable && grouped !== undefined
-            ? groupedAffected(name, grouped, incremental, incremental.changed)
-            : known;
-      if (cache.get(name) === 'inline-view') {
-        // A plan taken from the cache created no views, and planning may have left a stand-in under
-        // the name of a view the policy keeps inline; this one's inputs exist by now. A view already
-        // under the name was committed with that cache entry (same program, same SQL): it stays.
-        const kept = planned.fromCache && held.get(name) === 'VIEW' && !planned.standIns.has(name);
-        if (!kept && (planned.fromCache || planned.standIns.has(name))) await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
-        // Nothing stored to measure: its readers take what its inputs say.
-        incremental?.changed.set(name, affected);
-        return {};
-      }
-      if (incremental !== undefined) {
-        const result = await updateView(store, view, {
-          locality: planned.locality[name],
-          affected,
-          hasPrevious: incremental.previous.has(name),
-          inPlace: incremental.inPlace === true,
-          parseTree: parseTrees.get(name),
-          fileColumns: incremental.fileColumns,
-          nullFree: incremental.nullFree,
-          ...describedOf(incremental.described, name),
-          limitedCache: incremental.limitedCache,
-          ...(incremental.rowsBefore.has(name) ? { rowsBefore: incremental.rowsBefore.get(name) ?? 0 } : {}),
-          reads: incremental.reads,
-          inline: incremental.inline,
-          digest: OUTPUT_TABLES.includes(name),
-          fileColumn: carriedFileColumn(planned.signals[name], planned.locality[name]),
-          clusterBy,
-          measure: incremental.read.has(name),
-          columns: incremental.readColumns.get(name) ?? null,
-          held: held.get(name) ?? null,
-          ...(keyed === undefined ? {} : { keyed }),
-          ...(grouped === undefined ? {} : { grouped }),
-          ...(incremental.probedKeys.get(name) === undefined ? {} : { keys: incremental.probedKeys.get(name) ?? [] }),
-        });
-        incremental.changed.set(name, result.changed);
-        if (!result.keepsNullFree) incremental.nullFree.delete(name);
-        if (result.changedKeys !== undefined) incremental.changedKeys.set(name, result.changedKeys);
-        incremental.changes.set(name, result.change);
-        outcomes.push(...result.outcomes);
-        rows.set(name, result.rows);
-        incremental.updates.set(name, result.update);
-        if (result.reads !== undefined) incremental.limitedReads.set(name, result.reads);
-        return { rows: result.rows };
-      }
-      // The plan's write shape: a large union of plain reads range of files by range of files, a CTE over a
-      // large union into a temporary table branch by branch first (see write-shape.ts).
-      const shape = plannedWriteShape(planned.report, name);
-      const clusterRanges = shape?.shape === 'file-ranges' && clusterBy === shape.column ? fileBounds() : [];
-      const staged = shape?.shape === 'staged-union' ? await stagedUnionWrite(store, parseTrees.get(name), STAGE_TABLE) : null;
-      const request = { name: view.name, sql: staged?.sql ?? view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) } as const;
-      // Staged once: a second way of writing the view (leaner, or without the cap) reads the same rows.
-      const stagedRows = staged === null ? null : stagedRowsOnce(store, staged);
-      const write = async (how: Partial<Pick<MaterializeRequest, 'clusterRanges' | 'sortAfterWrite' | 'rangeSource' | 'sql'>>): Promise<WriteOutcome> => {
-        await stagedRows?.ensure();
-        return store.materialize({ ...request, ...how });
-      };
-      // A file-local view (every group and lookup within one file, no rows of no file) can be written from its staged
-      // rows range of files by range of files, each range reading that range's rows only; its SQL then reads a view
-      // the store points at each range in turn.
-      const locality = planned.locality[name];
-      const byRange = staged !== null && clusterBy !== null && locality?.local === true && locality.column === clusterBy && locality.nullFile === undefined;
-      let leanerHow = byRange ? `written ${FILES_PER_WRITE_RANGE} files at a time from the staged rows` : SORTED_AFTER;
-      const stagedRanges = async (): Promise<WriteOutcome | null> => {
-        if (!byRange || staged === null || clusterBy === null) return null;
-        await stagedRows?.ensure();
-        // The staged rows must carry the column the ranges split.
-        if (!(await describeColumns(store, STAGE_TABLE)).some((c) => c.name === clusterBy)) return null;
-        // Its SQL reading the range view, written only when this way is taken.
-        const ranged = await stagedUnionWrite(store, parseTrees.get(name), STAGE_RANGE_VIEW);
-        if (ranged === null) return null;
-        return write({ sql: ranged.sql, clusterRanges: fileBounds(), rangeSource: { table: staged.table, view: STAGE_RANGE_VIEW } });
-      };
-      // Each statement of a full build's view is committed on its own: under a cap the view can be written again.
-      const outcome = await withMemoryFallback(
-        store,
-        memory.limit,
-        () => write(clusterRanges.length === 0 ? {} : { clusterRanges }),
-        (reason) => {
-          memory.raised.push({ view: name, reason });
-          progress.info(`${name}: ${reason}`);
-        },
-        // A table in file order can be sorted by a statement of its own, which spills where a sort at the end of a large query may not;
-        // a file-local one written from staged rows holds one range of files at a time.
-        clusterBy === null || clusterRanges.length > 0
-          ? undefined
-          : {
-              write: async () => {
-                const ranged = await stagedRanges();
-                if (ranged !== null) return ranged;
-                leanerHow = SORTED_AFTER;
-                return write({ sortAfterWrite: true });
-              },
-              get how() {
-                return leanerHow;
-              },
-              used: (reason) => {
-                memory.leaner?.push({ view: name, reason });
-                progress.info(`${name}: ${reason}`);
-              },
-            },
-      ).catch(async (error: unknown) => {
-        // The failure is what the caller needs to see, not a drop refused by an aborted transaction.
-        await stagedRows?.drop().catch(() => undefined);
-        throw error;
-      });
-      await stagedRows?.drop();
-      outcomes.push(outcome);
-      rows.set(name, outcome.rowsInserted);
-      return { rows: outcome.rowsInserted };
     },
-    { concurrency: 1 },
+    { concurrency, exclusive: alone },
   );
   // The scheduler's events drive the progress lines: one tick per finished view.
   await new Promise<void>((resolve, reject) => {
     events.subscribe({
       next: (event) => {
+        if (event.type === 'started' && event.inFlight > 1) written.beside += 1;
         if (event.type === 'finished') {
           timings.push({ view: event.task, durationMs: event.durationMs, rows: event.rows ?? null });
           progress.tick(++done, planned.schedule.order.length);
@@ -489,6 +526,15 @@ async function executeViews(
     });
   });
   return rows;
+}
+
+/** The rows of each table of a schema of the database being written, by `schema.table`. */
+async function schemaRows(store: Store, schema: string): Promise<Map<string, number>> {
+  const found = await store.query(
+    'SELECT table_name, estimated_size FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ?',
+    [schema],
+  );
+  return new Map(found.map((r) => [`${schema}.${String(r['table_name'])}`, Number(r['estimated_size'] ?? 0)]));
 }
 
 /** The temporary table a staged write holds a view's union in (dropped after each view). */
@@ -544,7 +590,7 @@ function updateCounts(updates: ReadonlyMap<string, ViewUpdate>): string {
   return `${counts.unchanged} unchanged, ${counts.files} recomputed for the changed files, ${counts.full} recomputed whole`;
 }
 
-function modeSummary(increment: IncrementalPlan, extracted: number, evidenceRowsDeleted: number): Omit<BuildModeSummary, 'views' | 'filesRead'> {
+function modeSummary(increment: IncrementalPlan, extracted: number, evidenceRowsDeleted: number): Omit<BuildModeSummary, 'views' | 'filesRead' | 'viewsBeside'> {
   if (increment.mode === 'full') return { mode: 'full', reason: increment.reason, added: 0, changed: 0, deleted: 0, unchanged: 0, extracted, evidenceRowsDeleted };
   return {
     mode: 'incremental',
@@ -874,14 +920,18 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
             probedKeys: probedKeys(planned.locality),
             changedKeys: new Map(),
           };
+    const written = { beside: 0 };
     const rows = await timer.run(
       'execute',
       async () => {
-        const done = await executeViews(store, planned, manifest, progress, outcomes, viewTimings, views, increment.mode === 'full' ? memory : { limit: null, raised: memory.raised, leaner: [] }, scan.files.map((f) => f.file_id));
+        const execute = (lane: Store | null): Promise<Map<string, number>> =>
+          executeViews(store, lane, planned, manifest, progress, outcomes, viewTimings, views, increment.mode === 'full' ? memory : { limit: null, raised: memory.raised, leaner: [] }, scan.files.map((f) => f.file_id), written);
+        // A full build commits each statement on its own, so a second connection sees every view written before.
+        const done = views === undefined ? await store.withLane(execute) : await execute(null);
         if (views !== undefined) await dropPreviousTables(store, previous, new Set(views.updates.keys()), views.inPlace === true);
         return done;
       },
-      (r) => (views === undefined ? `${r.size} views materialized` : `${r.size} views: ${updateCounts(views.updates)}`),
+      (r) => (views === undefined ? `${r.size} views materialized (${written.beside} beside another)` : `${r.size} views: ${updateCounts(views.updates)}`),
     );
     const digests = await timer.run(
       'fingerprint outputs',
@@ -899,6 +949,7 @@ async function buildInStore(store: Store, context: BuildContext): Promise<BuildS
       ...modeSummary(increment, toExtract.length, evidenceRowsDeleted),
       filesRead,
       views: views === undefined ? { unchanged: 0, files: 0, full: rows.size } : tally(views.updates),
+      viewsBeside: written.beside,
       ...(since === undefined || options.since === undefined ? {} : { since: { ref: options.since, changedPaths: since.changedPaths, filesRead } }),
     };
     return {

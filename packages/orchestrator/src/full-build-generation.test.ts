@@ -42,4 +42,27 @@ describe('a full build', () => {
     expect(after.fingerprints).toEqual(before.fingerprints);
     expect(readdirSync(join(root, '.anatomy')).filter((f) => f !== 'runs').sort()).toEqual(['anatomy.duckdb']);
   });
+
+  it('writes views two at a time through a second connection, to the same CPG as one at a time', { timeout: 300_000 }, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'anatomy-lanes-build-'));
+    dirs.push(root);
+    writeFileSync(join(root, 'shop.py'), 'import os\n\nclass Cart:\n    def add(self, item):\n        return helper(item)\n\n\ndef helper(x):\n    return os.path.join(x, [y for y in x])\n');
+    writeFileSync(join(root, 'app.py'), 'from shop import Cart, helper\n\n\ndef main():\n    Cart().add(helper("a"))\n');
+    const path = join(root, STORE_RELATIVE_PATH);
+    const beside = await buildCpg({ root, maintenance: 'off' }, silentProgress());
+    // Its views were written through two connections, some while another was being written.
+    expect(beside.build.viewsBeside).toBeGreaterThan(0);
+    const twoAtATime = await storeState(path);
+    // A second handle open on the store in this process: the build runs in one transaction, one view at a time.
+    const other = await openStore({ path });
+    let serial;
+    try {
+      serial = await buildCpg({ root, full: true, maintenance: 'off' }, silentProgress());
+    } finally {
+      await other.close();
+    }
+    expect(serial.build.viewsBeside).toBe(0);
+    expect(serial.build.views.full).toBe(beside.build.views.full);
+    expect((await storeState(path)).fingerprints).toEqual(twoAtATime.fingerprints);
+  });
 });

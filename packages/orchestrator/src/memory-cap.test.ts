@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyBuildMemoryCap, capAfterExtraction, isOutOfMemory, raiseCapAfterExtraction, RANKING_AGGREGATE_RULE, setMemoryLimit, sortRankings, withMemoryFallback } from './memory-cap.js';
+import { applyBuildMemoryCap, capAfterExtraction, capLift, isOutOfMemory, raiseCapAfterExtraction, RANKING_AGGREGATE_RULE, setMemoryLimit, sortRankings, withMemoryFallback } from './memory-cap.js';
 import { stagedRowsOnce } from './staged-union-writes.js';
 
 // list() states cannot spill: a million groups of them need far more than 32 MB.
@@ -36,6 +36,24 @@ describe('withMemoryFallback', () => {
     const outcome = await withMemoryFallback(store, '32MB', () => store.materialize({ name: 'main.hungry', sql: HUNGRY, as: 'table' }), (why) => reasons.push(why));
     expect(outcome.rowsInserted).toBe(1_000_000);
     expect(reasons).toEqual([expect.stringMatching(/^DuckDB ran out of memory under the 32MB cap \(.*Out of Memory Error.*\); built again without it$/)]);
+    expect(await limit()).toBe(capped);
+  });
+
+  it('keeps the cap lifted while any write sharing the lift still runs without it', async () => {
+    const capped = await limit();
+    const lift = capLift(store, '32MB');
+    // Two writes lift it at once; the first to finish leaves it lifted for the other.
+    await Promise.all([lift.lift(), lift.lift()]);
+    expect(await limit()).not.toBe(capped);
+    await lift.restore();
+    expect(await limit()).not.toBe(capped);
+    await lift.restore();
+    expect(await limit()).toBe(capped);
+    // A lift alone sets the cap again when its one write is done.
+    const alone = capLift(store, '32MB');
+    await alone.lift();
+    expect(await limit()).not.toBe(capped);
+    await alone.restore();
     expect(await limit()).toBe(capped);
   });
 

@@ -165,6 +165,42 @@ export async function applyBuildMemoryCap(store: Store, mode: 'full' | 'incremen
   return { limit: configured ?? DEFAULT_FULL_BUILD_MEMORY_LIMIT, raised: [], leaner: [], sortedRankings: true };
 }
 
+/**
+ * Lifts a build's memory cap for the writes that need it and sets it again
+ * when the last of them is done: two views written at once share one, so the
+ * end of one never caps the other while it still runs without the cap.
+ */
+export interface CapLift {
+  lift(): Promise<void>;
+  restore(): Promise<void>;
+}
+
+/**
+ * The {@link CapLift} of a store's instance under the cap `limit`: the first
+ * lift sets DuckDB's default, the last restore sets `limit` again; a lift
+ * while the first is still being set waits for it.
+ *
+ * @example
+ * const lift = capLift(store, '400MB');
+ * await Promise.all([withMemoryFallback(store, '400MB', writeA, raised, undefined, lift), withMemoryFallback(lane, '400MB', writeB, raised, undefined, lift)]);
+ */
+export function capLift(store: Store, limit: string | null): CapLift {
+  let lifted = 0;
+  let setting: Promise<void> = Promise.resolve();
+  return {
+    lift: async () => {
+      lifted += 1;
+      if (lifted === 1) setting = setting.then(() => setMemoryLimit(store, null));
+      await setting;
+    },
+    restore: async () => {
+      lifted -= 1;
+      if (lifted === 0) setting = setting.then(() => setMemoryLimit(store, limit));
+      await setting;
+    },
+  };
+}
+
 /** A second way to do a write, slower but holding less in memory, tried under the cap before the cap is lifted. */
 export interface LeanerWrite<T> {
   readonly write: () => Promise<T>;
@@ -179,7 +215,8 @@ export interface LeanerWrite<T> {
  * runs out of memory under it, the `leaner` way (when given) runs under the
  * same cap; when there is none or it runs out too, `raised` is told why, the
  * cap is lifted, the write runs once more, and the cap is set again, whether
- * or not the second run succeeds. Only for writes that leave nothing behind
+ * or not the second run succeeds (by `lift`: once no other write sharing it
+ * still runs without the cap). Only for writes that leave nothing behind
  * when they fail (each statement committed on its own, like a view
  * materialized by a full build, which the next attempt replaces): inside a
  * transaction the failed statement would abort it.
@@ -187,7 +224,14 @@ export interface LeanerWrite<T> {
  * @example
  * const outcome = await withMemoryFallback(store, '1GB', () => store.materialize(request), (why) => progress.info(`cpg.edges: ${why}`));
  */
-export async function withMemoryFallback<T>(store: Store, limit: string | null, write: () => Promise<T>, raised: (reason: string) => void, leaner?: LeanerWrite<T>): Promise<T> {
+export async function withMemoryFallback<T>(
+  store: Store,
+  limit: string | null,
+  write: () => Promise<T>,
+  raised: (reason: string) => void,
+  leaner?: LeanerWrite<T>,
+  lift: CapLift = capLift(store, limit),
+): Promise<T> {
   try {
     return await write();
   } catch (error) {
@@ -203,11 +247,11 @@ export async function withMemoryFallback<T>(store: Store, limit: string | null, 
       }
     }
     raised(`${why}${leaner === undefined ? '' : `, also when ${leaner.how}`}; built again without it`);
-    await setMemoryLimit(store, null);
+    await lift.lift();
     try {
       return await write();
     } finally {
-      await setMemoryLimit(store, limit);
+      await lift.restore();
     }
   }
 }
