@@ -361,7 +361,8 @@ export class DuckDbStore implements Store {
   async withLane<T>(fn: (lane: Store | null) => Promise<T>): Promise<T> {
     this.#assertOpen();
     this.#assertNotLane('open a lane');
-    if (this.#inTransaction || (this.inMemory && this.#building)) return fn(null);
+    // An in-memory store builds a generation inside a transaction too.
+    if (this.#inTransaction) return fn(null);
     const connection = await this.instance.connect();
     this.#openConnections += 1;
     // Never the last user of the instance: closing the lane neither checkpoints nor closes it.

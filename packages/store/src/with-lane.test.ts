@@ -71,6 +71,13 @@ describe('Store.withLane', () => {
     } finally {
       await store.close();
     }
+    // An in-memory store builds a new generation in one transaction: no lane there either.
+    const memory = await openStore({ path: ':memory:' });
+    try {
+      expect(await memory.replaceGeneration(['rel'], () => memory.withLane(async (lane) => lane))).toBeNull();
+    } finally {
+      await memory.close();
+    }
   });
 
   it('refuses through a lane what only the handle that made it may do, and leaves the store open when the lane closes', async () => {
