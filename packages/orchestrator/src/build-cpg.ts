@@ -347,21 +347,30 @@ async function executeViews(
   const free: Store[] = lane === null ? [store] : [store, lane];
   // The cap lifted for a view that needs it stays lifted until no view being written needs it.
   const lift = capLift(store, memory.limit);
-  // Every schema exists before two views are written at once: two connections creating one schema would conflict.
+  // Every schema exists before two views are written at once, so no two connections try to create the same one.
   if (lane !== null) {
     const schemas = new Set(planned.schedule.order.filter((name) => name.includes('.')).map((name) => name.slice(0, name.indexOf('.'))));
     for (const schema of [...schemas].sort()) await store.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
   }
   const concurrency = free.length;
   const planInputs = planned.report.tasks;
-  const alone = (name: string): boolean =>
-    concurrency === 1 ||
-    writtenAlone({
-      output: OUTPUT_TABLES.includes(name),
-      shaped: plannedWriteShape(planned.report, name) !== null,
-      rowsRead: rowsRead(name, planInputs, new Map([...evidenceRows, ...rows])),
-      limit: memory.limit,
-    }) !== null;
+  // Asked when the view heads the ready tasks, its inputs all written: the answer is final, kept for the next asking.
+  const decided = new Map<string, boolean>();
+  const alone = (name: string): boolean => {
+    if (concurrency === 1) return true;
+    let answer = decided.get(name);
+    if (answer === undefined) {
+      answer =
+        writtenAlone({
+          output: OUTPUT_TABLES.includes(name),
+          shaped: plannedWriteShape(planned.report, name) !== null,
+          rowsRead: rowsRead(name, planInputs, new Map([...evidenceRows, ...rows])),
+          limit: memory.limit,
+        }) !== null;
+      decided.set(name, answer);
+    }
+    return answer;
+  };
   // Every statement of the view goes through `store`, the handle it was given: two views may be written at once.
   const writeView = async (name: string, store: Store): Promise<{ rows?: number }> => {
     const view = byName.get(name);

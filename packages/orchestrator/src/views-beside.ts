@@ -14,10 +14,12 @@ import { sizeInMebibytes } from './memory-size.js';
  * How many bytes of memory a row a view reads is taken to need when deciding
  * whether it may be written beside another view: under a cap of `400MB`
  * (381 MiB), a view reading more than 1,560,576 rows runs alone. Over the
- * standard library that is the six views reading 1.8 million rows or more
- * (2.9–18 s each on a slow day) and `rel.load_binder_symbol` (1.6 million,
- * 0.5 s); the views reading fewer took 0.9 s at most and share the two
- * connections.
+ * standard library, besides the output tables, that is `rel.load_binder`
+ * (1,997,944 rows read), `merged.load_symbols` and `rel.load_outer`
+ * (1,621,738 each) and `rel.load_binder_symbol` (1,604,483); the largest
+ * that shares is `rel.load_def` (1,499,475). `rel.load_local` reads 1,209,453
+ * and shares, though it is slow (2.9–3.4 s alone, about 6 s beside another):
+ * rows read are a proxy for memory, not for time.
  */
 export const BYTES_PER_ROW_READ = 256;
 
