@@ -9,7 +9,7 @@ export {
 export type { FileId, NodeId, EdgeId, ViewName, RunId, Fingerprint } from './branded-id.js';
 export { ByteSpanSchema, spanLength, spanContains, spanOverlaps } from './span.js';
 export type { ByteSpan } from './span.js';
-export { stableId, stableIdSql, STABLE_ID_MACRO, STABLE_ID_MACRO_SQL } from './stable-id.js';
+export { stableId, stableIdSql, MAX_FLAT_ID_PARTS, STABLE_ID_MACRO, STABLE_ID_MACRO_SQL } from './stable-id.js';
 export type { StableIdPart } from './stable-id.js';
 export { sqlString } from './sql-string.js';
 export { canonicalJson, fingerprint } from './fingerprint.js';

@@ -1,7 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STABLE_ID_MACRO_SQL, stableId, stableIdSql } from './stable-id.js';
+import { MAX_FLAT_ID_PARTS, STABLE_ID_MACRO, STABLE_ID_MACRO_SQL, stableId, stableIdSql } from './stable-id.js';
 
 describe('stableId', () => {
   it('is deterministic and namespaced', () => {
@@ -71,13 +71,35 @@ describe('stableId in DuckDB', () => {
     try {
       await connection.run(STABLE_ID_MACRO_SQL);
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.option(fc.string({ unit: 'grapheme' }), { nil: null }), { maxLength: 4 }), async (parts) => {
+        fc.asyncProperty(fc.array(fc.option(fc.string({ unit: 'grapheme' }), { nil: null }), { maxLength: MAX_FLAT_ID_PARTS + 2 }), async (parts) => {
           const literals = parts.map((p) => (p === null ? 'NULL' : `'${p.replaceAll("'", "''")}'`));
           const reader = await connection.runAndReadAll(`SELECT ${stableIdSql('prop', literals)}`);
           expect(reader.getRows()[0]?.[0]).toBe(stableId('prop', ...parts));
         }),
         { numRuns: 60 },
       );
+    } finally {
+      connection.closeSync();
+    }
+  });
+
+  it('writes two to eight parts as arguments and others as a list, and both forms hash alike', async () => {
+    expect(stableIdSql('edge', ['a', 'b', 'c'])).toBe(`${STABLE_ID_MACRO}('edge', CAST(a AS VARCHAR), CAST(b AS VARCHAR), CAST(c AS VARCHAR))`);
+    expect(stableIdSql('file', ['path'])).toBe(`${STABLE_ID_MACRO}('file', [CAST(path AS VARCHAR)]::VARCHAR[])`);
+    expect(stableIdSql('x', Array.from({ length: MAX_FLAT_ID_PARTS + 1 }, () => 'p'))).toContain('::VARCHAR[])');
+    const connection = await instance.connect();
+    try {
+      await connection.run(STABLE_ID_MACRO_SQL);
+      for (let count = 2; count <= MAX_FLAT_ID_PARTS; count++) {
+        const parts = Array.from({ length: count }, (_, i) => (i % 3 === 1 ? null : `pärt ${i}|${'~'.repeat(i)}`));
+        const literals = parts.map((p) => (p === null ? 'NULL' : `'${p}'`));
+        const reader = await connection.runAndReadAll(
+          `SELECT ${STABLE_ID_MACRO}('ns', ${literals.join(', ')}) AS flat, ${STABLE_ID_MACRO}('ns', [${literals.join(', ')}]::VARCHAR[]) AS listed`,
+        );
+        const [flat, listed] = reader.getRows()[0] ?? [];
+        expect(flat).toBe(stableId('ns', ...parts));
+        expect(listed).toBe(flat);
+      }
     } finally {
       connection.closeSync();
     }

@@ -1,3 +1,4 @@
+import { STABLE_ID_MACRO_SQL, stableIdSql } from '@anatomy/contracts';
 import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -349,8 +350,8 @@ describe('fileLocality', () => {
 describe('idFileClaims', () => {
   const naming = { 'evidence.ents': ['file_id', 'ent_id', 'parent_id'] };
   const groupKeyColumns = { 'evidence.ents': ['file_id', 'ent_id'] };
-  const claimsOf = async (sql: string): Promise<Record<string, string[]>> => {
-    await store.run(`CREATE OR REPLACE MACRO anatomy_stable_id(ns, parts) AS ns || ':' || md5(array_to_string(parts, '|'))`);
+  const claimsOf = async (sql: string, macro = `CREATE OR REPLACE MACRO anatomy_stable_id(ns, parts) AS ns || ':' || md5(array_to_string(parts, '|'))`): Promise<Record<string, string[]>> => {
+    await store.run(macro);
     const bundle = await explainView(store, { name: 'rel.v', sql });
     return idFileClaims({ parseTree: bundle.parseTree, fileColumn: 'file_id', fileIdentityColumns: known, naming, groupKeyColumns });
   };
@@ -380,6 +381,16 @@ describe('idFileClaims', () => {
     // Paired within a file: the target names the same file.
     expect(await claimsOf(relation('JOIN evidence.ents AS r ON l.name = r.name AND r.file_id = l.file_id', 'l_id'))).toEqual({ edge_id: ['edge#1', 'edge#2'] });
     expect(await claimsOf(relation('JOIN evidence.ents AS r ON r.parent_id = l.ent_id', 'r_id'))).toEqual({ edge_id: ['edge#1', 'edge#2'] });
+  });
+
+  it('reads the parts of an id passed one argument each as it reads them from a list', async () => {
+    // The form contracts' stableIdSql writes for two to eight parts.
+    const flat = (join: string, src: string, file = 'l_file'): string =>
+      relation(join, src, file).replace(/anatomy_stable_id\([^]*?\]::VARCHAR\[\]\)/, stableIdSql('edge', ['edge_kind', 'src', 'dst']));
+    expect(flat('JOIN evidence.ents AS r ON l.name = r.name', 'l_id')).toContain(stableIdSql('edge', ['edge_kind', 'src', 'dst']));
+    expect(await claimsOf(flat('JOIN evidence.ents AS r ON l.name = r.name', 'l_id'), STABLE_ID_MACRO_SQL)).toEqual({ edge_id: ['edge#1'] });
+    expect(await claimsOf(flat('JOIN evidence.ents AS r ON r.parent_id = l.ent_id', 'r_id'), STABLE_ID_MACRO_SQL)).toEqual({ edge_id: ['edge#1', 'edge#2'] });
+    expect(await claimsOf(flat('JOIN evidence.ents AS r ON l.name = r.name', 'r_id'), STABLE_ID_MACRO_SQL)).toEqual({});
   });
 
   it('claims nothing of a part that may be NULL, read from a row of another file, or when the file column is not shown', async () => {

@@ -953,6 +953,17 @@ function nullFileBranches(tree: unknown, isFileIdentity: (stored: StoredColumn) 
 /** The macro every stable id is computed with (see contracts' stableIdSql). */
 const STABLE_ID = 'anatomy_stable_id';
 
+/**
+ * The part expressions of a stable id, from the macro's arguments after the
+ * namespace: one argument per part, or one list of them (see contracts'
+ * STABLE_ID_MACRO_SQL); null for anything else.
+ */
+function stableIdParts(args: readonly unknown[]): unknown[] | null {
+  if (args.length > 1) return [...args];
+  const [list] = args;
+  return isObject(list) && list['class'] === 'FUNCTION' && list['function_name'] === 'list_value' && Array.isArray(list['children']) ? [...(list['children'] as unknown[])] : null;
+}
+
 /** The column references a stable id hashes, through the casts and list packing around them; other computations hide them. */
 function* hashedReferences(expression: unknown): Generator<readonly string[]> {
   if (!isObject(expression)) return;
@@ -1158,12 +1169,13 @@ export function idFileClaims(input: {
   const out: Record<string, string[]> = {};
   for (const item of list) {
     if (!isObject(item) || item['class'] !== 'FUNCTION' || item['function_name'] !== STABLE_ID || !Array.isArray(item['children'])) continue;
-    const [prefix, parts] = (item['children'] as unknown[]).map(uncast);
+    const [prefix, ...rest] = (item['children'] as unknown[]).map(uncast);
     const name = itemName(item);
     if (name === undefined || !isObject(prefix) || prefix['class'] !== 'CONSTANT' || !isObject(prefix['value']) || typeof prefix['value']['value'] !== 'string') continue;
-    if (!isObject(parts) || parts['class'] !== 'FUNCTION' || parts['function_name'] !== 'list_value' || !Array.isArray(parts['children'])) continue;
+    const parts = stableIdParts(rest);
+    if (parts === null) continue;
     const tag = String(prefix['value']['value']);
-    const claims = (parts['children'] as unknown[]).flatMap((part, index) => {
+    const claims = parts.flatMap((part, index) => {
       const traced = trace(columnNames(uncast(part)));
       return traced !== null && sameFile(traced) ? [`${tag}#${index}`] : [];
     });

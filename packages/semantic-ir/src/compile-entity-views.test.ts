@@ -95,7 +95,7 @@ describe('normalize and derive', () => {
         '  LEFT JOIN "evidence"."line_index" AS "le" ON "le"."file_id" = "s"."file_id" AND "le"."line_no" = "s"."end_line"',
         ')',
         'SELECT',
-        `  anatomy_stable_id('pyscope', [CAST("s"."file_id" AS VARCHAR), CAST("s"."bstart" AS VARCHAR), CAST("s"."bend" AS VARCHAR)]::VARCHAR[]) AS "pyscope_id",`,
+        `  anatomy_stable_id('pyscope', CAST("s"."file_id" AS VARCHAR), CAST("s"."bstart" AS VARCHAR), CAST("s"."bend" AS VARCHAR)) AS "pyscope_id",`,
         '  "s"."scope_id",\n  "s"."parent_scope_id",\n  "s"."file_id",\n  "s"."scope_type",\n  "s"."name",\n  "s"."line",\n  "s"."col",\n  "s"."end_line",\n  "s"."end_col",',
         '  "s"."bstart",\n  "s"."bend"',
         'FROM "located" AS "s"',

@@ -209,7 +209,7 @@ describe('compileProgram on the walking skeleton', () => {
     expect(view.sql).toBe(
       [
         'SELECT',
-        `  anatomy_stable_id('def', [CAST("s"."file_id" AS VARCHAR), CAST("s"."bstart" AS VARCHAR), CAST("s"."bend" AS VARCHAR)]::VARCHAR[]) AS "def_id",`,
+        `  anatomy_stable_id('def', CAST("s"."file_id" AS VARCHAR), CAST("s"."bstart" AS VARCHAR), CAST("s"."bend" AS VARCHAR)) AS "def_id",`,
         '  "s"."file_id",\n  "s"."def_kind",\n  "s"."name",\n  "s"."qualname",\n  "s"."bstart",\n  "s"."bend",\n  "s"."name_bstart",\n  "s"."name_bend",\n  "s"."line",\n  "s"."col"',
         'FROM "evidence"."ts_defs" AS "s"',
       ].join('\n'),

@@ -145,7 +145,7 @@ describe('span-contains: the innermost enclosing scope', () => {
     const final = view.sql.slice(view.sql.lastIndexOf('\nSELECT\n'));
     expect(final).toContain(`'CONTAINS' AS "edge_kind"`);
     expect(final).toContain(`'rel.def_parent' AS "rule"`);
-    expect(final).toContain("anatomy_stable_id('edge', [CAST('CONTAINS' AS VARCHAR), ");
+    expect(final).toContain("anatomy_stable_id('edge', CAST('CONTAINS' AS VARCHAR), ");
     expect(final).toMatch(/\n {2}round\(CAST\(\(\s+3\s+\) AS DOUBLE\)[^"]*AS "confidence"\nFROM "ranked"$/);
     expect(final).toContain(`list_filter(['tree-sitter', "r_origin"]`);
     // Rows whose right origin is the left one's (or none) take it without the list lambdas.

@@ -65,7 +65,7 @@ function lineJoin(conversion: SpanConversion, alias: string, line: string): stri
  * @example
  * emitEntitySql(normDefs);
  * // SELECT
- * //   anatomy_stable_id('def', [CAST("s"."file_id" AS VARCHAR), …]::VARCHAR[]) AS "def_id",
+ * //   anatomy_stable_id('def', CAST("s"."file_id" AS VARCHAR), …) AS "def_id",
  * //   "s"."file_id", …
  * // FROM "evidence"."ts_defs" AS "s"
  */
