@@ -179,25 +179,31 @@ function bridgeOrigins(plan: RelateJoin): string[] {
  * rather than for every candidate.
  */
 function originSql(plan: RelateJoin): string {
-  const { left, right } = plan;
   const bridges = bridgeOrigins(plan);
-  const literal = left.origin.by === 'literal' && right.origin.by === 'literal' ? mergedOrigin([left.origin.value, right.origin.value, ...bridges]) : undefined;
-  if (literal !== undefined) return sqlLiteral(literal);
   // A side's literal origin is written as the literal, whether or not the rows carry it (see Deferred).
-  const literalOf = (column: 'l_origin' | 'r_origin'): string | undefined => {
-    const origin = column === 'l_origin' ? left.origin : right.origin;
-    return origin.by === 'literal' ? origin.value : undefined;
-  };
-  const side = (column: 'l_origin' | 'r_origin'): string => {
-    const value = literalOf(column);
-    return value === undefined ? q(column) : sqlLiteral(value);
-  };
+  const literals = literalOrigins(plan);
+  const columns = ORIGIN_COLUMNS.filter((c) => !literals.has(c));
+  const known = mergedOrigin([...literals.values(), ...bridges]);
+  if (columns.length === 0 && known !== undefined) return sqlLiteral(known);
   // One side's origin a column, everything else literals: most rows need no list lambdas (see mergeWithOriginSql).
-  const columns = (['l_origin', 'r_origin'] as const).filter((c) => literalOf(c) === undefined);
   const [column] = columns;
-  const known = columns.length === 1 ? mergedOrigin([...(['l_origin', 'r_origin'] as const).flatMap((c) => literalOf(c) ?? []), ...bridges]) : undefined;
-  if (column !== undefined && known !== undefined) return mergeWithOriginSql(q(column), known);
-  return mergeOriginSql(`[${[side('l_origin'), side('r_origin'), ...bridges.map(sqlLiteral)].join(', ')}]`);
+  if (columns.length === 1 && column !== undefined && known !== undefined) return mergeWithOriginSql(q(column), known);
+  const side = (c: OriginColumn): string => {
+    const value = literals.get(c);
+    return value === undefined ? q(c) : sqlLiteral(value);
+  };
+  return mergeOriginSql(`[${[...ORIGIN_COLUMNS.map(side), ...bridges.map(sqlLiteral)].join(', ')}]`);
+}
+
+const ORIGIN_COLUMNS = ['l_origin', 'r_origin'] as const;
+type OriginColumn = (typeof ORIGIN_COLUMNS)[number];
+
+/** The sides' origins that are literals (the producers of their datasets), by `l_origin`/`r_origin`. */
+function literalOrigins(plan: RelateJoin): Map<OriginColumn, string> {
+  const origins = new Map<OriginColumn, string>();
+  if (plan.left.origin.by === 'literal') origins.set('l_origin', plan.left.origin.value);
+  if (plan.right.origin.by === 'literal') origins.set('r_origin', plan.right.origin.value);
+  return origins;
 }
 
 /**
@@ -264,10 +270,7 @@ interface Deferred {
 function deferredOf(plan: RelateJoin): Deferred | undefined {
   const [member] = plan.members;
   if (plan.members.length !== 1 || member === undefined || member.keep !== 'best') return undefined;
-  const origins = new Map<string, string>();
-  if (plan.left.origin.by === 'literal') origins.set('l_origin', plan.left.origin.value);
-  if (plan.right.origin.by === 'literal') origins.set('r_origin', plan.right.origin.value);
-  return { member, confidence: innermostOnly(plan, member) ? confidenceSql(`(\n      ${memberScore(plan, member)}\n    )`) : undefined, origins };
+  return { member, confidence: innermostOnly(plan, member) ? confidenceSql(`(\n      ${memberScore(plan, member)}\n    )`) : undefined, origins: literalOrigins(plan) };
 }
 
 /** A member's score: its prior plus the weights of the features that hold. */
