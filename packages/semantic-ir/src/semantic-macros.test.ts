@@ -3,13 +3,14 @@ import { TestDatabase } from './duckdb-fixture.test-support.js';
 import { mergedOrigin, mergeOriginSql, mergeWithOriginSql } from './semantic-macros.js';
 import { sqlLiteral } from './sql-literal.js';
 
-describe('mergedOrigin', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await TestDatabase.open();
-  });
-  afterAll(() => db.close());
+// One database serves every test of the file.
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await TestDatabase.open();
+});
+afterAll(() => db.close());
 
+describe('mergedOrigin', () => {
   it('gives what anatomy_merge_origin gives the same literals', async () => {
     const lists = [
       ['tree-sitter'],
@@ -32,12 +33,6 @@ describe('mergedOrigin', () => {
 });
 
 describe('mergeWithOriginSql', () => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await TestDatabase.open();
-  });
-  afterAll(() => db.close());
-
   it('gives what anatomy_merge_origin gives the column and the literals, row by row', async () => {
     const values = [null, 'tree-sitter', 'repo-scan', 'extract-python+tree-sitter', 'tree-sitter+a', '', 'z', "o'brien"];
     for (const known of ['tree-sitter', 'extract-python+tree-sitter', 'a']) {
