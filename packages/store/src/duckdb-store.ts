@@ -361,8 +361,8 @@ export class DuckDbStore implements Store {
   async withLane<T>(fn: (lane: Store | null) => Promise<T>): Promise<T> {
     this.#assertOpen();
     this.#assertNotLane('open a lane');
-    // An in-memory store builds a generation inside a transaction too.
-    if (this.#inTransaction) return fn(null);
+    // An in-memory store builds a generation inside a transaction too; a caller may also have begun one with a plain BEGIN.
+    if (this.#inTransaction || (await this.#inOpenTransaction())) return fn(null);
     const connection = await this.instance.connect();
     this.#openConnections += 1;
     // Never the last user of the instance: closing the lane neither checkpoints nor closes it.
@@ -376,6 +376,17 @@ export class DuckDbStore implements Store {
       this.#openConnections -= 1;
       await lane.close();
     }
+  }
+
+  /**
+   * Whether the connection is inside a transaction begun by a statement
+   * (`BEGIN TRANSACTION` through `run`) rather than by `transaction`: DuckDB
+   * then answers `txid_current()` with one id, where each autocommitted
+   * statement gets a new one.
+   */
+  async #inOpenTransaction(): Promise<boolean> {
+    const id = async (): Promise<string> => String((await this.query('SELECT txid_current() AS id'))[0]?.['id']);
+    return (await id()) === (await id());
   }
 
   async storage(table?: string): Promise<StorageSnapshot> {

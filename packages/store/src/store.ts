@@ -159,8 +159,9 @@ export interface Store {
    * generation being built, inside `replaceGeneration`) over a connection of
    * its own, closed afterwards: writes through the two handles may run at the
    * same time, each statement committed on its own. `fn` gets null when this
-   * handle is inside a transaction, whose uncommitted writes another
-   * connection could not see. The lane cannot begin transactions, replace
+   * handle is inside a transaction (begun by `transaction`, `replaceGeneration`
+   * in memory, or a plain `BEGIN TRANSACTION`), whose uncommitted writes
+   * another connection could not see. The lane cannot begin transactions, replace
    * generations or maintain the store.
    */
   withLane<T>(fn: (lane: Store | null) => Promise<T>): Promise<T>;

@@ -66,6 +66,14 @@ describe('Store.withLane', () => {
         await store.run('CREATE TABLE uncommitted AS SELECT 1 AS x');
         expect(await store.withLane(async (lane) => lane)).toBeNull();
       });
+      // Nor inside one begun by a statement.
+      await store.run('BEGIN TRANSACTION');
+      try {
+        await store.run('CREATE TABLE begun AS SELECT 1 AS x');
+        expect(await store.withLane(async (lane) => lane)).toBeNull();
+      } finally {
+        await store.run('ROLLBACK');
+      }
       // Outside one, it has a lane.
       expect(await store.withLane(async (lane) => (lane === null ? null : count(lane, 'uncommitted')))).toBe(1);
     } finally {
