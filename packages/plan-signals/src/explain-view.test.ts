@@ -8,6 +8,7 @@ import { explainView } from './explain-view.js';
 import { PlanBundleSchema } from './plan-bundle.js';
 import { planFingerprint } from './plan-fingerprint.js';
 import { PlanSignalsError } from './plan-signals-error.js';
+import { readParseTree } from './read-parse-tree.js';
 
 const open: Store[] = [];
 const dirs: string[] = [];
@@ -44,6 +45,20 @@ const joinView = {
 };
 
 describe('explainView', () => {
+  it('takes the parse tree and database name a caller already read, and gives the same bundle', async () => {
+    const store = await evidenceStore(tempStorePath());
+    const asked = await explainView(store, joinView);
+    const [row] = await store.query('SELECT current_database() AS db');
+    const given = await explainView(store, joinView, { parseTree: await readParseTree(store, joinView), database: String(row?.['db']) });
+    expect(given).toEqual(asked);
+    // What it is given is what it uses: a tree of other SQL is the bundle's tree, and another database name is not stripped.
+    const other = await readParseTree(store, { name: 'x.y', sql: 'SELECT 1 AS one' });
+    expect((await explainView(store, joinView, { parseTree: other })).parseTree).toEqual(other);
+    const unstripped = await explainView(store, joinView, { database: 'elsewhere' });
+    expect(JSON.stringify(unstripped.physicalPlan)).toContain(`${String(row?.['db'])}.`);
+    expect(JSON.stringify(asked.physicalPlan)).not.toContain(`${String(row?.['db'])}.`);
+  });
+
   it('bundles the parse tree, the physical plan, its fingerprint and normalized stats', async () => {
     const store = await evidenceStore(':memory:');
     const bundle = await explainView(store, joinView);

@@ -11,6 +11,14 @@ import { readParseTree } from './read-parse-tree.js';
 import { singleSelect } from './single-select.js';
 import { withoutDatabase } from './without-database.js';
 
+/** Options of {@link explainView}: what a caller explaining many views already knows. */
+export interface ExplainViewOptions {
+  /** The view's parse tree, read with `readParseTree`; read when absent. */
+  readonly parseTree?: unknown;
+  /** The connection's `current_database()`, which the plan's names are stripped of; asked when absent. */
+  readonly database?: string;
+}
+
 /**
  * Asks DuckDB how it would run a view, without running it: the parse tree,
  * the physical plan of `EXPLAIN (FORMAT JSON)`, the plan fingerprint and
@@ -22,15 +30,15 @@ import { withoutDatabase } from './without-database.js';
  * const bundle = await explainView(store, { name: 'norm.defs', sql: 'SELECT * FROM evidence.ts_defs' });
  * bundle.stats.scans; // [{ table: 'evidence.ts_defs', estimatedRows: 1200 }]
  */
-export async function explainView(store: SqlQueryable, view: PlannableView): Promise<PlanBundle> {
+export async function explainView(store: SqlQueryable, view: PlannableView, options: ExplainViewOptions = {}): Promise<PlanBundle> {
   const checked = plannableView(view);
-  const parseTree = await readParseTree(store, checked);
+  const parseTree = options.parseTree ?? (await readParseTree(store, checked));
   singleSelect(checked.name, parseTree);
   let rows;
   let database: string;
   try {
     rows = await store.query(`EXPLAIN (FORMAT JSON) ${checked.sql}`);
-    database = String((await store.query('SELECT current_database() AS db'))[0]?.['db'] ?? '');
+    database = options.database ?? String((await store.query('SELECT current_database() AS db'))[0]?.['db'] ?? '');
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw PlanSignalsError.create('ExplainFailed', `DuckDB cannot plan view ${checked.name}: ${message}`, {

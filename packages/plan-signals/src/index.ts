@@ -38,6 +38,7 @@ export type { PlanScan, NormalizedPlanStats, PlanBundle } from './plan-bundle.js
 export { planFingerprint } from './plan-fingerprint.js';
 export { planStats } from './plan-stats.js';
 export { explainView } from './explain-view.js';
+export type { ExplainViewOptions } from './explain-view.js';
 export { ProfiledOperatorSchema, ProfiledOutcomeSchema, profiledOutcome } from './profiled-outcome.js';
 export type { ProfiledOperator, ProfiledOutcome } from './profiled-outcome.js';
 export { profileView } from './profile-view.js';

@@ -6,6 +6,7 @@ import { inferDeps } from './inferred-deps.js';
 import { readLineageCatalog, withRelationColumns } from './lineage-catalog.js';
 import { parseLineage } from './parse-lineage.js';
 import { PlanSignalsError } from './plan-signals-error.js';
+import { readParseTree } from './read-parse-tree.js';
 import { ViewLineageSchema } from './view-lineage.js';
 import type { ColumnUse } from './view-lineage.js';
 
@@ -106,6 +107,15 @@ describe('parseLineage', () => {
       'defs.name',
       'named.name',
     ]);
+  });
+
+  it('reads the parse tree a caller already read instead of asking DuckDB again', async () => {
+    const view = { name: 'norm.kinds', sql: `SELECT d.kind, count(*) AS n FROM evidence.defs d JOIN evidence.files f USING (file_id) GROUP BY d.kind` };
+    const asked = await parseLineage(store, view);
+    expect(await parseLineage(store, view, { parseTree: await readParseTree(store, view) })).toEqual(asked);
+    // The tree given is the one read: another SQL's tree gives that SQL's lineage.
+    const other = { name: 'norm.kinds', sql: 'SELECT label FROM plain' };
+    expect((await parseLineage(store, view, { parseTree: await readParseTree(store, other) })).tables).toEqual(['main.plain']);
   });
 
   it('sees a recursive CTE as a CTE, not as an input', async () => {

@@ -13,6 +13,8 @@ import type { ViewLineage } from './view-lineage.js';
 export interface ParseLineageOptions {
   /** A catalog read once for a batch of views; read afresh when absent. */
   readonly catalog?: LineageCatalog;
+  /** The view's parse tree, when the caller already read it with `readParseTree`; read when absent. */
+  readonly parseTree?: unknown;
 }
 
 /**
@@ -31,6 +33,6 @@ export interface ParseLineageOptions {
 export async function parseLineage(store: SqlQueryable, view: PlannableView, options: ParseLineageOptions = {}): Promise<ViewLineage> {
   const checked = plannableView(view);
   const catalog = options.catalog ?? (await readLineageCatalog(store));
-  const tree = await readParseTree(store, checked);
+  const tree = options.parseTree ?? (await readParseTree(store, checked));
   return deepFreeze(await renderPredicates(store, lineageFromParseTree(checked.name, tree, catalog)));
 }
