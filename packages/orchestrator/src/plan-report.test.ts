@@ -161,7 +161,11 @@ describe('planReport on the python-cpg program', () => {
       );
       expect(forLocalReader.size).toBeGreaterThan(0);
       expect(forLocalReader).toContain('merged.symbol_names');
-      expect([...planned.standIns].sort()).toEqual(stored.filter((name) => !forLocalReader.has(name)).sort());
+      // A stored view that no view reads (an output) is not created at all: no later plan needs it.
+      const read = new Set(planned.report.tasks.flatMap((t) => t.inputs));
+      expect([...planned.standIns].sort()).toEqual(stored.filter((name) => !forLocalReader.has(name) && read.has(name)).sort());
+      expect(stored.filter((name) => !read.has(name))).toEqual(expect.arrayContaining(['cpg.edges', 'cpg.nodes', 'cpg.props']));
+      expect(await store.query("SELECT view_name FROM duckdb_views() WHERE schema_name = 'cpg'")).toEqual([]);
       // What a view's plan may scan: the evidence it reads, and what the views it reads without a stand-in scan.
       const reachable = (name: string): Set<string> => {
         const out = new Set<string>();
@@ -194,6 +198,48 @@ describe('planReport on the python-cpg program', () => {
       await store.run('ROLLBACK');
     }
   });
+
+  it('plans the views of a generation on two connections, with the same result as on one', async () => {
+    const registry = registryOfRun();
+    const manifest = compileProgram(pythonCpgProgram, registry, WITHOUT_SCIP);
+    const dir = mkdtempSync(join(tmpdir(), 'plan-report-'));
+    dirs.push(dir);
+    // The real store, watched: which of its connections each EXPLAIN went through.
+    const explained = { store: 0, lane: 0 };
+    const watched = (store: Store, counter: 'store' | 'lane'): Store =>
+      new Proxy(store, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver) as unknown;
+          if (key === 'query') {
+            return (sql: string, params?: unknown) => {
+              if (sql.startsWith('EXPLAIN')) explained[counter] += 1;
+              return (value as Store['query']).call(target, sql, params as never);
+            };
+          }
+          if (key === 'withLane') return <T>(fn: (lane: Store | null) => Promise<T>) => target.withLane((lane) => fn(lane === null ? null : watched(lane, 'lane')));
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    // Outside a transaction the store lends a lane; inside one, one connection plans every view.
+    const spread = await planInTransaction({ manifest, store: watched(await evidenceStore(registry, join(dir, 'spread.duckdb')), 'store'), registry });
+    expect(explained.lane).toBeGreaterThan(0);
+    expect(explained.store).toBeGreaterThan(0);
+    expect(explained.store + explained.lane).toBe(manifest.views.length);
+    const alone = await evidenceStore(registry, join(dir, 'alone.duckdb'));
+    await alone.run('BEGIN TRANSACTION');
+    let one;
+    try {
+      one = await planInTransaction({ manifest, store: alone, registry });
+    } finally {
+      await alone.run('ROLLBACK');
+    }
+    expect(spread.report).toEqual(one.report);
+    expect(spread.bundles).toEqual(one.bundles);
+    expect(spread.signals).toEqual(one.signals);
+    expect(spread.locality).toEqual(one.locality);
+    expect([...spread.standIns].sort()).toEqual([...one.standIns].sort());
+    expect(spread.policy.fingerprint).toBe(one.policy.fingerprint);
+  }, 180_000);
 
   it('backs every decision with a confidence in [0, 1], a rationale and evidence', async () => {
     const registry = registryOfRun();

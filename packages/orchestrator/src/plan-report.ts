@@ -2,7 +2,7 @@ import { EvidenceSchema, FingerprintSchema, jsonValueSchema } from '@anatomy/con
 import type { Evidence } from '@anatomy/contracts';
 import { CachePolicySchema, cachePoliciesFromShape, compileExecutionPolicy } from '@anatomy/execution-policy';
 import type { CachePolicy, CompiledExecutionPolicy, DiagnosticsTier, ExecutionThresholds } from '@anatomy/execution-policy';
-import { datasetReads, explainView, fileLocality, fileNamingColumns, groupedUpdate, idFileClaims, inferDeps, keyedUpdate, parseLineage, planSignals, readLineageCatalog, withRelationColumns } from '@anatomy/plan-signals';
+import { datasetReads, explainView, fileLocality, fileNamingColumns, groupedUpdate, idFileClaims, inferDeps, keyedUpdate, parseLineage, planSignals, readLineageCatalog, readParseTree, withRelationColumns } from '@anatomy/plan-signals';
 import type { DatasetRead, FileLocality, InferredDeps, PlanBundle, PlanSignals, ViewLineage } from '@anatomy/plan-signals';
 import { buildTaskGraph, costModel, schedule, topologicalGenerations } from '@anatomy/scheduler';
 import type { CostModel, Schedule, TaskGraph } from '@anatomy/scheduler';
@@ -10,7 +10,7 @@ import { columnsWithRole, quoteIdentifier } from '@anatomy/schema-authority';
 import type { SchemaRegistry } from '@anatomy/schema-authority';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
 import { describeColumns } from '@anatomy/store';
-import type { Store } from '@anatomy/store';
+import type { DescribedColumn, Store } from '@anatomy/store';
 import { z } from 'zod';
 import { OrchestratorError } from './orchestrator-error.js';
 import { standInSql } from './stand-in.js';
@@ -116,6 +116,38 @@ async function clearViewNames(store: Store, manifest: SemanticProgramManifest): 
     const name = String(row['name']);
     if (names.has(name)) await store.run(`DROP TABLE ${quotedName(name)}`);
   }
+}
+
+/**
+ * Runs `work` on every item, spread over the connections (each runs one item
+ * at a time, taking the next free one), and gives the results in the items'
+ * order. A failure stops each connection before its next item; once every
+ * connection is idle the first failure is thrown, so none is still running
+ * a statement when its caller closes it.
+ */
+async function eachOn<T>(connections: readonly Store[], items: readonly string[], work: (connection: Store, item: string) => Promise<T>): Promise<T[]> {
+  const results: T[] = [];
+  const failures: unknown[] = [];
+  let next = 0;
+  await Promise.all(
+    connections.map(async (connection) => {
+      while (failures.length === 0 && next < items.length) {
+        const i = next++;
+        try {
+          results[i] = await work(connection, items[i] as string);
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+    }),
+  );
+  if (failures.length > 0) throw failures[0];
+  return results;
+}
+
+/** The columns a SELECT yields, with their DuckDB types, from `DESCRIBE` (which binds it without running it). */
+async function describeQuery(store: Store, sql: string): Promise<DescribedColumn[]> {
+  return (await store.query(`DESCRIBE ${sql}`)).map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
 }
 
 /** Creates (or replaces) a view under a view's name inside the caller's transaction. */
@@ -287,18 +319,51 @@ async function analyse(
     const claims: Record<string, Record<string, string[]>> = {};
     await clearViewNames(store, manifest);
     let catalog = await readLineageCatalog(store);
-    // Views are explained in dependency order: a view's plan needs its inputs to exist.
-    for (const name of topologicalGenerations(graph).flat()) {
-      const view = byName.get(name);
-      if (view === undefined) {
-        throw OrchestratorError.create('ViewMissing', `the task graph names ${name}, which the manifest does not hold`, {
-          hint: 'this is a bug: the task graph must come from the same manifest',
+    // The views some other view reads; the database whose name each plan is stripped of (the lane's is the same).
+    const read = new Set(deps.flatMap((d) => d.inputs));
+    const database = String((await store.query('SELECT current_database() AS db'))[0]?.['db'] ?? '');
+    // Views are explained in dependency order: a view's plan needs its inputs to exist. The views of one
+    // generation read none of each other, so DuckDB plans them on two connections at once (outside a
+    // transaction, where a second connection sees what the first committed); what is learnt from each plan
+    // is then taken in the generation's order, so the result does not depend on which connection was first.
+    const planGenerations = async (lane: Store | null): Promise<void> => {
+      for (const generation of topologicalGenerations(graph)) {
+        const asked = await eachOn(lane === null ? [store] : [store, lane], generation, async (connection, name) => {
+          const view = byName.get(name);
+          if (view === undefined) {
+            throw OrchestratorError.create('ViewMissing', `the task graph names ${name}, which the manifest does not hold`, {
+              hint: 'this is a bug: the task graph must come from the same manifest',
+            });
+          }
+          // Read again now that the views it reads exist: the catalog then knows their columns,
+          // which attributes unqualified names and traces result columns through them.
+          const parseTree = await readParseTree(connection, view);
+          const known = await parseLineage(connection, view, { catalog, parseTree });
+          const bundle = await explainView(connection, view, { parseTree, database });
+          // A stored view that no view reads is needed by no later plan: nothing is created for it
+          // (binding the SQL of cpg.edges alone takes a tenth of a second, twice over).
+          if (stored[name] !== 'inline-view' && !read.has(name)) return { known, bundle, columns: null };
+          if (stored[name] !== 'inline-view') {
+            // A stored view's readers are planned against its stand-in, which needs only its columns.
+            const columns = await describeQuery(connection, view.sql);
+            await createView(connection, name, standInSql(columns, bundle.stats.estimatedRows));
+            return { known, bundle, columns };
+          }
+          await createView(connection, name, view.sql);
+          // DESCRIBE binds just this relation; `duckdb_columns()` lists every column of the database, several times the cost per view.
+          return { known, bundle, columns: await describeColumns(connection, name) };
         });
+        for (const [i, name] of generation.entries()) {
+          const { known, bundle, columns } = asked[i] as (typeof asked)[number];
+          learn(name, known, bundle);
+          if (columns === null) continue;
+          catalog = withRelationColumns(catalog, name, columns.map((c) => c.name));
+          if (stored[name] !== 'inline-view') standIns.add(name);
+        }
       }
-      // Read again now that the views it reads exist: the catalog then knows their columns,
-      // which attributes unqualified names and traces result columns through them.
-      const known = await parseLineage(store, view, { catalog });
-      const bundle = await explainView(store, view);
+    };
+    // What one view's lineage and plan say about its rows' files, handed on to the views reading it.
+    const learn = (name: string, known: ViewLineage, bundle: PlanBundle): void => {
       const viewSignals = planSignals(bundle, known, { fileIdentityColumns });
       const viewLocality = fileLocality({
         lineage: known,
@@ -337,15 +402,9 @@ async function analyse(
       if (keys.length > 0) groupKeyColumns[name] = keys;
       bundles.set(name, bundle);
       signals[name] = viewSignals;
-      await createView(store, name, view.sql);
-      // DESCRIBE binds just this relation; `duckdb_columns()` lists every column of the database, several times the cost per view.
-      const columns = await describeColumns(store, name);
-      catalog = withRelationColumns(catalog, name, columns.map((c) => c.name));
-      if (stored[name] !== 'inline-view') {
-        await createView(store, name, standInSql(columns, bundle.stats.estimatedRows));
-        standIns.add(name);
-      }
-    }
+    };
+    // Inside a transaction (a plan that is rolled back) the store lends no lane, and one connection plans every view.
+    await store.withLane(planGenerations);
     return { deps, bundles, signals, locality, fromCache: false, standIns };
   } finally {
     if (rollback) await store.run('ROLLBACK');
