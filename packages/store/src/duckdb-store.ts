@@ -461,7 +461,10 @@ export class DuckDbStore implements Store {
     const fresh = `${this.path}.compact`;
     for (const stale of [fresh, `${fresh}.wal`]) rmSync(stale, { force: true });
     await this.run(`CHECKPOINT ${CATALOG}`);
-    await this.run(`ATTACH ${sqlString(fresh)} AS ${COMPACT_CATALOG}`);
+    // The copy keeps the file's storage version: compaction changes no reader's ability to open it.
+    const [version] = await this.query(`SELECT map_extract_value(tags, 'storage_version') AS v FROM duckdb_databases() WHERE database_name = '${CATALOG}'`);
+    const storage = /^v\d+\.\d+\.\d+/.exec(String(version?.['v'] ?? ''))?.[0];
+    await this.run(`ATTACH ${sqlString(fresh)} AS ${COMPACT_CATALOG}${storage === undefined ? '' : ` (STORAGE_VERSION ${sqlString(storage)})`}`);
     try {
       await this.run(`COPY FROM DATABASE ${CATALOG} TO ${COMPACT_CATALOG}`);
       const tables = await this.query(

@@ -1,4 +1,5 @@
 export { openStore, STORE_CATALOG } from './open-store.js';
+export { DEFAULT_STORAGE_VERSION, STORAGE_VERSION_PATTERN } from './storage-version.js';
 export type { StoreOptions } from './open-store.js';
 export type { Store, MaterializeRequest, DeleteRequest, InsertSelectRequest, ReplaceRowsRequest, Row, QueryParam, QueryParams } from './store.js';
 export { StoreError } from './store-error.js';

@@ -7,6 +7,7 @@ import { DuckDbStore } from './duckdb-store.js';
 import type { InstanceShare } from './duckdb-store.js';
 import type { Store } from './store.js';
 import { StoreError } from './store-error.js';
+import { DEFAULT_STORAGE_VERSION, STORAGE_VERSION_PATTERN } from './storage-version.js';
 import { checkLockWait, DEFAULT_LOCK_POLL_MS, lockConflict, lockedError, waitMessage } from './store-lock.js';
 import type { LockWait } from './store-lock.js';
 
@@ -29,7 +30,17 @@ export interface StoreOptions {
    * once with `store/Locked`; with it, retry every `pollMs` until `timeoutMs`.
    */
   readonly wait?: LockWait;
+  /**
+   * The DuckDB storage version a database file this open creates is written
+   * in (DuckDB's `storage_compatibility_version`): `'v1.0.0'` for readers as
+   * old as DuckDB 1.0, `'latest'` for this DuckDB's newest. A file that
+   * already exists keeps the version it was created with.
+   * {@link DEFAULT_STORAGE_VERSION} when absent. Openers of one file in one
+   * process share its first opener's setting.
+   */
+  readonly storageVersion?: string;
 }
+
 
 /**
  * The catalog name a store file is attached under. DuckDB would otherwise
@@ -78,8 +89,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const config: Record<string, string> = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'true' };
   if (options.threads !== undefined) config['threads'] = String(options.threads);
   if (options.memoryLimit !== undefined) config['memory_limit'] = options.memoryLimit;
+  config['storage_compatibility_version'] = checkStorageVersion(options.storageVersion ?? DEFAULT_STORAGE_VERSION);
   if (inMemory) {
-    const instance = await DuckDBInstance.create(':memory:', config);
+    const instance = await createInstance(config);
     const connection = await instance.connect();
     await connection.run(STABLE_ID_MACRO_SQL);
     const alone: InstanceShare = { users: () => 1, release: () => instance.closeSync() };
@@ -140,7 +152,7 @@ async function sharedInstance(path: string, readOnly: boolean, config: Record<st
  * process holds its lock for as long as `wait` allows.
  */
 async function attachWaiting(path: string, readOnly: boolean, config: Record<string, string>, wait: LockWait | undefined): Promise<DuckDBInstance> {
-  const instance = await DuckDBInstance.create(':memory:', config);
+  const instance = await createInstance(config);
   const setup = await instance.connect();
   const started = performance.now();
   const attach = `ATTACH ${sqlString(path)} AS ${STORE_CATALOG}${readOnly ? ' (READ_ONLY)' : ''}`;
@@ -180,6 +192,27 @@ async function attachWaiting(path: string, readOnly: boolean, config: Record<str
   } catch (error) {
     instance.closeSync();
     throw error;
+  }
+}
+
+/** The storage version if it has the form DuckDB takes; else `store/InvalidOptions` naming the forms. */
+function checkStorageVersion(version: string): string {
+  if (STORAGE_VERSION_PATTERN.test(version)) return version;
+  throw StoreError.create('InvalidOptions', `the storage version ${JSON.stringify(version)} is not one DuckDB names a storage format by`, {
+    hint: `give a DuckDB version such as ${DEFAULT_STORAGE_VERSION} (the default) or v1.0.0 (for DuckDB 1.0 readers), or latest`,
+  });
+}
+
+/** An in-memory DuckDB instance with the store's settings; one DuckDB refuses is named in the error. */
+async function createInstance(config: Record<string, string>): Promise<DuckDBInstance> {
+  try {
+    return await DuckDBInstance.create(':memory:', config);
+  } catch (error) {
+    // DuckDB's own message ("Failed to set config") names no setting; the storage version is the one a user picks freely.
+    throw StoreError.create('InvalidOptions', `DuckDB refused the store's settings (storage version ${config['storage_compatibility_version'] ?? 'default'}): ${(error as Error).message}`, {
+      cause: error,
+      hint: `this DuckDB may not know that storage version: give an older one, such as ${DEFAULT_STORAGE_VERSION} or v1.0.0`,
+    });
   }
 }
 
