@@ -117,6 +117,22 @@ describe('loadConfig', () => {
     expect(bad.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([expect.stringMatching(/^ANATOMY_MEMORY_LIMIT: .*must be a size such as '2GB'/)]);
   });
 
+  it('takes the storage version of a new store from the file, the environment or a flag, and refuses one DuckDB does not name', () => {
+    const root = repo({ 'anatomy.config.json': JSON.stringify({ storageVersion: 'v1.0.0' }) });
+    const file = loadConfig({ root, env: {} });
+    if (!file.ok) throw new Error(JSON.stringify(file.issues));
+    expect(buildOptionsFromConfig(root, file.config)).toEqual({ root, maintenance: 'run', storageVersion: 'v1.0.0' });
+    const flag = loadConfig({ root, env: { ANATOMY_STORAGE_VERSION: 'latest' }, flags: { storageVersion: 'v1.4.0' } });
+    expect(flag.ok && [flag.config.storageVersion, flag.sources['storageVersion']]).toEqual(['v1.4.0', 'flags']);
+    // Absent, the store's default applies.
+    const none = loadConfig({ root: repo({}), env: {} });
+    expect(none.ok && buildOptionsFromConfig(root, none.config).storageVersion).toBeUndefined();
+    const bad = loadConfig({ root, env: { ANATOMY_STORAGE_VERSION: '1.4' } });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.issues.map((i) => `${i.path}: ${i.message}`)).toEqual([expect.stringMatching(/^ANATOMY_STORAGE_VERSION: must be a DuckDB version such as 'v1.4.0'/)]);
+  });
+
   it("takes scip-python's heap as a size from the file, the environment or a flag, in MiB for Node", () => {
     const root = repo({ 'anatomy.config.json': JSON.stringify({ scip: 'run', scipMemory: '8GiB' }) });
     const file = loadConfig({ root, env: {} });

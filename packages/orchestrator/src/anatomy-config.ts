@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { validate } from '@anatomy/contracts';
 import type { ValidationIssue } from '@anatomy/contracts';
+import { DEFAULT_STORAGE_VERSION, STORAGE_VERSION_PATTERN } from '@anatomy/store/storage-version';
 import { z } from 'zod';
 import type { BuildOptions } from './build-cpg.js';
 import { DEFAULT_FULL_BUILD_MEMORY_LIMIT } from './memory-cap.js';
@@ -55,6 +56,13 @@ export const AnatomyConfigSchema = z
     memoryLimit: sizeSchema
       .optional()
       .describe(`DuckDB's memory cap during a build (a size such as 2GB or 512MiB). Default: ${DEFAULT_FULL_BUILD_MEMORY_LIMIT} for a full build, whose views DuckDB can spill (one that still needs more is written again a leaner way, or else without the cap), and DuckDB's own default for an incremental build. Flag --memory-limit, variable ANATOMY_MEMORY_LIMIT.`),
+    storageVersion: z
+      .string()
+      .regex(STORAGE_VERSION_PATTERN, "must be a DuckDB version such as 'v1.4.0' or 'v1.0.0', or 'latest'")
+      .optional()
+      .describe(
+        `The DuckDB storage format a new store file is written in: a DuckDB version (readers from that version on can open it) or "latest". Default: ${DEFAULT_STORAGE_VERSION}, readable by DuckDB 1.4 and later; v1.0.0 for older DuckDB clients, at some cost in disk and build time. A store file keeps its format until a full build writes it anew. Flag --storage-version, variable ANATOMY_STORAGE_VERSION.`,
+      ),
     scipMemory: sizeSchema
       .optional()
       .describe(
@@ -126,6 +134,7 @@ export const CONFIG_ENV_VARS = Object.freeze({
   ANATOMY_WAIT: 'wait',
   ANATOMY_MAINTENANCE: 'maintenance',
   ANATOMY_MEMORY_LIMIT: 'memoryLimit',
+  ANATOMY_STORAGE_VERSION: 'storageVersion',
   ANATOMY_FORMAT: 'output.format',
   ANATOMY_JSON: 'output.json',
 } as const);
@@ -238,7 +247,7 @@ function keysOf(values: Record<string, unknown>): ConfigKey[] {
   });
 }
 
-const ALL_KEYS: readonly ConfigKey[] = ['store', 'include', 'exclude', 'allEvidence', 'scip', 'scipMemory', 'wait', 'maintenance', 'memoryLimit', 'output.format', 'output.json'];
+const ALL_KEYS: readonly ConfigKey[] = ['store', 'include', 'exclude', 'allEvidence', 'scip', 'scipMemory', 'wait', 'maintenance', 'memoryLimit', 'storageVersion', 'output.format', 'output.json'];
 
 /**
  * Loads the configuration of a repository: `anatomy.config.json` or the
@@ -311,6 +320,7 @@ export function buildOptionsFromConfig(root: string, config: AnatomyConfig): Bui
     ...(config.wait > 0 ? { waitMs: Math.round(config.wait * 1000) } : {}),
     maintenance: config.maintenance,
     ...(config.memoryLimit === undefined ? {} : { memoryLimit: config.memoryLimit.trim() }),
+    ...(config.storageVersion === undefined ? {} : { storageVersion: config.storageVersion }),
   };
 }
 

@@ -95,6 +95,13 @@ export interface BuildOptions {
    * Memory" error when it needs more.
    */
   readonly memoryLimit?: string;
+  /**
+   * The DuckDB storage format a new store file is written in (see the
+   * store's `storageVersion`): a full build writes a new file, an
+   * incremental one keeps the file's format. `DEFAULT_STORAGE_VERSION`
+   * (DuckDB 1.4's) when absent.
+   */
+  readonly storageVersion?: string;
   /** Rebuild everything even when the store holds a compatible build. */
   readonly full?: boolean;
   /**
@@ -715,7 +722,13 @@ export async function buildCpg(options: BuildOptions, progress: ProgressReporter
   const storePath = resolve(options.storePath ?? join(root, STORE_RELATIVE_PATH));
   const timer = new StageTimer(progress);
 
-  const open = async (): Promise<Store> => openStore({ path: storePath, ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }), ...waitOption(options, progress) });
+  const open = async (): Promise<Store> =>
+    openStore({
+      path: storePath,
+      ...(options.memoryLimit === undefined ? {} : { memoryLimit: options.memoryLimit }),
+      ...(options.storageVersion === undefined ? {} : { storageVersion: options.storageVersion }),
+      ...waitOption(options, progress),
+    });
   // A store that exists is opened once, for writing, before the scan, which reads its records; a new
   // one is created only once the scan found Python files.
   let opened: Store | undefined = existsSync(storePath) ? await open() : undefined;

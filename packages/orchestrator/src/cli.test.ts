@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readRunBundle } from '@anatomy/artifact-registry';
 import { stableId } from '@anatomy/contracts';
+import { openStore } from '@anatomy/store';
 import { runPlanBundlesArtifact, runPolicyArtifact, runScanPayoffsArtifact } from './run-artifacts.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExitCode } from './exit-code.js';
@@ -100,6 +101,30 @@ describe('anatomy build', () => {
     const bad = await run('build', root, '--memory-limit', 'plenty');
     expect(bad.code).not.toBe(ExitCode.Ok);
     expect(bad.stderr).toMatch(/memoryLimit.*must be a size such as '2GB'/);
+  }, 180_000);
+
+  it('writes a new store in DuckDB 1.4 format unless --storage-version names another; an incremental build keeps the format', async () => {
+    const root = fileTree({ 'a.py': 'def f():\n    return 1\n' });
+    const format = async (): Promise<string> => {
+      const store = await openStore({ path: join(root, '.anatomy', 'anatomy.duckdb'), readOnly: true });
+      try {
+        const [row] = await store.query("SELECT map_extract_value(tags, 'storage_version') AS v FROM duckdb_databases() WHERE database_name = current_database()");
+        return String(row?.['v']);
+      } finally {
+        await store.close();
+      }
+    };
+    expect((await run('build', root)).code).toBe(ExitCode.Ok);
+    expect(await format()).toBe('v1.4.0+');
+    expect((await run('build', root, '--full', '--storage-version', 'v1.0.0')).code).toBe(ExitCode.Ok);
+    expect(await format()).toBe('v1.0.0+');
+    writeFileSync(join(root, 'a.py'), 'def f():\n    return 2\n');
+    const again = await run('build', root, '--json');
+    expect((JSON.parse(again.stdout) as { build: { mode: string } }).build.mode).toBe('incremental');
+    expect(await format()).toBe('v1.0.0+');
+    const bad = await run('build', root, '--storage-version', '1.4');
+    expect(bad.code).not.toBe(ExitCode.Ok);
+    expect(bad.stderr).toMatch(/storageVersion.*must be a DuckDB version such as 'v1.4.0'/);
   }, 180_000);
 
   it('writes to --store and prints a readable summary', async () => {

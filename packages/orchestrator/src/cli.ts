@@ -5,6 +5,7 @@ import type { ValidationIssue } from '@anatomy/contracts';
 // The depth limit alone, from an entry point of its own: the rest of the read side loads when a read command runs.
 import { MAX_TRAVERSAL_DEPTH } from '@anatomy/cpg-query/traversal-options';
 import type { ExportSummary } from '@anatomy/cpg-query';
+import { DEFAULT_STORAGE_VERSION } from '@anatomy/store/storage-version';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { buildOptionsFromConfig, loadConfig } from './anatomy-config.js';
 import type { AnatomyConfigInput } from './anatomy-config.js';
@@ -217,6 +218,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
     .option('--no-wait', 'fail at once when another build holds the store (the default)')
     .addOption(new Option('--maintenance <mode>', 'store maintenance after the build (default run)').choices(['run', 'dry-run', 'off']))
     .option('--memory-limit <size>', `DuckDB's memory cap, such as 3GB or 512MiB (default ${DEFAULT_FULL_BUILD_MEMORY_LIMIT} for a full build, DuckDB's own for an incremental one)`)
+    .option('--storage-version <version>', `DuckDB storage format of a new store file, such as v1.0.0 for older DuckDB clients (default ${DEFAULT_STORAGE_VERSION})`)
     .option('--full', 'rebuild everything even when the store holds a build it could update file by file')
     .addOption(new Option('--since <git-ref>', 'only read files git reports changed since this ref (and untracked ones); the rest keep their stored records').conflicts('full'))
     .option('--json', 'print the build summary as JSON on stdout')
@@ -234,6 +236,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
           wait?: boolean | string;
           maintenance?: 'run' | 'dry-run' | 'off';
           memoryLimit?: string;
+          storageVersion?: string;
           full?: boolean;
           since?: string;
           json?: boolean;
@@ -251,6 +254,7 @@ export async function main(argv: readonly string[], io: CliIo = { stdout: proces
         ...(waitSeconds === undefined ? {} : { wait: waitSeconds }),
         ...(opts.maintenance === undefined ? {} : { maintenance: opts.maintenance }),
         ...(opts.memoryLimit === undefined ? {} : { memoryLimit: opts.memoryLimit }),
+        ...(opts.storageVersion === undefined ? {} : { storageVersion: opts.storageVersion }),
         ...(opts.json === true ? { output: { json: true } } : {}),
       };
       const loaded = loadConfig({ root: dir, env: process.env, flags });
