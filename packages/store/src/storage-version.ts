@@ -3,7 +3,7 @@
 /**
  * The storage version new store files are written in: DuckDB 1.4's, which
  * any DuckDB from 1.4 on reads. Its string compression (dictionary and FSST
- * together) made a full build of the CPython standard library 829–832 MiB →
+ * together) made a full build of the CPython standard library 828–832 MiB →
  * 698–699 MiB on disk and its `execute` stage 39.1–39.4 s → 36.4–38.4 s,
  * against DuckDB's default (1.0's format); see docs/benchmarks.md.
  */
