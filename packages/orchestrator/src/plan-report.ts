@@ -266,9 +266,11 @@ interface Analysis {
 /**
  * Lineage, plan bundles and signals of every view, asked of DuckDB. With
  * `rollback`, inside a transaction of its own that is rolled back; without,
- * inside the caller's transaction, leaving every view that will stay inline
- * created as a DuckDB view, and every other one as its stand-in (see
- * `standInSql`) until it is materialized.
+ * inside the caller's transaction (or none, when views of a generation are
+ * planned on two connections), leaving every view that will stay inline
+ * created as a DuckDB view, every other one that a view reads as its
+ * stand-in (see `standInSql`) until it is materialized, and nothing under
+ * the name of a stored view that no view reads.
  */
 async function analyse(
   store: Store,
@@ -520,8 +522,9 @@ export interface PlannedExecution {
   /**
    * The views planning left as stand-ins — relations of their columns and
    * estimated rows, never meant to be read — rather than as DuckDB views:
-   * those the graph's shape says to store. Each must be materialized, or
-   * created as its view, before anything reads it.
+   * those the graph's shape says to store and some view reads (one that no
+   * view reads is left uncreated). Each must be materialized, or created as
+   * its view, before anything reads it.
    */
   readonly standIns: ReadonlySet<string>;
 }
@@ -529,8 +532,10 @@ export interface PlannedExecution {
 /**
  * Plans a compiled program inside the caller's open transaction, as a build
  * does: every view the policy keeps inline is left created as a DuckDB view,
- * every other one as a stand-in (`standIns`) that the caller must
- * materialize, in schedule order, before anything reads it.
+ * every other one that a view reads as a stand-in (`standIns`); the caller
+ * materializes each stored view, in schedule order, before anything reads
+ * it. Outside a transaction the views of each generation are planned on two
+ * connections (the store's and a lane), with the same result.
  *
  * @example
  * await store.transaction(async () => {
