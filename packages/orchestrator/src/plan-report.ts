@@ -9,8 +9,8 @@ import type { CostModel, Schedule, TaskGraph } from '@anatomy/scheduler';
 import { columnsWithRole, quoteIdentifier } from '@anatomy/schema-authority';
 import type { SchemaRegistry } from '@anatomy/schema-authority';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
-import { describeColumns } from '@anatomy/store';
-import type { DescribedColumn, Store } from '@anatomy/store';
+import { describeColumns, describeQuery } from '@anatomy/store';
+import type { Store } from '@anatomy/store';
 import { z } from 'zod';
 import { OrchestratorError } from './orchestrator-error.js';
 import { standInSql } from './stand-in.js';
@@ -143,11 +143,6 @@ async function eachOn<T>(connections: readonly Store[], items: readonly string[]
   );
   if (failures.length > 0) throw failures[0];
   return results;
-}
-
-/** The columns a SELECT yields, with their DuckDB types, from `DESCRIBE` (which binds it without running it). */
-async function describeQuery(store: Store, sql: string): Promise<DescribedColumn[]> {
-  return (await store.query(`DESCRIBE ${sql}`)).map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
 }
 
 /** Creates (or replaces) a view under a view's name inside the caller's transaction. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeColumns, describeTables } from './describe-columns.js';
+import { describeColumns, describeQuery, describeTables } from './describe-columns.js';
 import { openStore } from './open-store.js';
 
 describe('describeTables', () => {
@@ -17,6 +17,27 @@ describe('describeTables', () => {
       expect(described.get('s.t')?.map((c) => c.name)).toEqual(['id', 'n', 'x', 'd', 'tags', 'pair', 'ok', 'raw']);
       expect(await describeTables(store, [])).toEqual(new Map());
       await expect(describeTables(store, ['s.t', 's.missing'])).rejects.toMatchObject({ code: 'store/UnknownTable' });
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('describeQuery', () => {
+  it('gives the columns of a SELECT as describeColumns gives those of a view made of it, creating nothing', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      const sql = "WITH t AS (SELECT 1 AS n, 'a' AS s) SELECT n, s, n * 2.5 AS x, [n] AS l FROM t";
+      const columns = await describeQuery(store, sql);
+      expect(columns).toEqual([
+        { name: 'n', type: 'INTEGER' },
+        { name: 's', type: 'VARCHAR' },
+        { name: 'x', type: 'DECIMAL(12,1)' },
+        { name: 'l', type: 'INTEGER[]' },
+      ]);
+      expect(await store.query('SELECT count(*) AS n FROM duckdb_views() WHERE NOT internal')).toEqual([{ n: 0n }]);
+      await store.run(`CREATE VIEW v AS ${sql}`);
+      expect(await describeColumns(store, 'v')).toEqual(columns);
     } finally {
       await store.close();
     }

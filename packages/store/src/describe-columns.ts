@@ -19,13 +19,24 @@ export interface DescribedColumn {
 export async function describeColumns(store: Store, table: string): Promise<DescribedColumn[]> {
   const quoted = table.split('.').map(quoteIdentifier).join('.');
   try {
-    return (await store.query(`DESCRIBE SELECT * FROM ${quoted}`)).map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
+    return await describeQuery(store, `SELECT * FROM ${quoted}`);
   } catch (error) {
     throw StoreError.create('UnknownTable', `cannot read the columns of ${table}: ${(error as Error).message}`, {
       cause: error,
       hint: 'name an existing table or view as schema.table',
     });
   }
+}
+
+/**
+ * The columns a SELECT yields, in order, with their DuckDB types: `DESCRIBE`
+ * binds it without running it, and without a view being created for it.
+ *
+ * @example
+ * await describeQuery(store, 'SELECT 1 AS one'); // [{ name: 'one', type: 'INTEGER' }]
+ */
+export async function describeQuery(store: Store, sql: string): Promise<DescribedColumn[]> {
+  return (await store.query(`DESCRIBE ${sql}`)).map((r) => ({ name: String(r['column_name']), type: String(r['column_type']) }));
 }
 
 /**

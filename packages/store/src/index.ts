@@ -15,7 +15,7 @@ export { tableFingerprint } from './table-fingerprint.js';
 export { EMPTY_DIGEST, RowDigestSchema, changedGroups, fingerprintOfDigest, groupDigests, groupDigestsOfTables, tableDigest, updateDigest } from './table-digest.js';
 export type { DigestFilter, GroupDigestRequest, RowDigest, TableDigest } from './table-digest.js';
 export { deleteFileRows } from './delete-file-rows.js';
-export { describeColumns, describeTables } from './describe-columns.js';
+export { describeColumns, describeQuery, describeTables } from './describe-columns.js';
 export type { DescribedColumn } from './describe-columns.js';
 export { replaceChangedRows } from './replace-changed-rows.js';
 export type { ReplaceChangedRowsRequest, ReplacedRows } from './replace-changed-rows.js';
