@@ -1,7 +1,8 @@
 import type { FileId } from '@anatomy/contracts';
 import { bytePosition } from '@anatomy/repo-scan';
 import type { DecodedSource } from '@anatomy/repo-scan';
-import type { Tree, TreeCursor } from 'web-tree-sitter';
+import type { Tree } from 'web-tree-sitter';
+import type { WalkCursor } from './fast-cursor.js';
 import type { PythonGrammar } from './python-grammar.js';
 import { pythonIdentifier } from './python-identifier.js';
 import type { DefKind, TsDefRow } from './ts-def-row.js';
@@ -58,7 +59,7 @@ function qualify(name: string, parent: Scope | undefined): string {
 }
 
 /**
- * Walks a syntax tree once with a TreeCursor and collects definitions and
+ * Walks a syntax tree once with a cursor (grammar.walk) and collects definitions and
  * syntax errors. The end of a definition is the end of the last token inside
  * it that is not a comment or line continuation (CPython ends a node at its
  * last real token, while tree-sitter's blocks swallow trailing comments),
@@ -106,7 +107,7 @@ export function collectDefinitions(tree: Tree, grammar: PythonGrammar, input: Wa
     errors.push(Object.freeze({ file_id: fileId, bstart, bend: source.byteOffset(end), line, col, message }));
   };
 
-  const collectGlobals = (cursor: TreeCursor, scope: Scope | undefined): void => {
+  const collectGlobals = (cursor: WalkCursor, scope: Scope | undefined): void => {
     if (scope === undefined || !cursor.gotoFirstChild()) return;
     do {
       if (cursor.nodeTypeId === ids.identifier) {
@@ -117,7 +118,7 @@ export function collectDefinitions(tree: Tree, grammar: PythonGrammar, input: Wa
     cursor.gotoParent();
   };
 
-  const cursor = tree.walk();
+  const cursor = grammar.walk(tree);
   try {
     let depth = 0;
     let lastEnd = 0;

@@ -40,7 +40,7 @@ export function collectNodes(tree: Tree, grammar: PythonGrammar, input: { readon
   const ends: number[] = [];
   const kinds: string[] = [];
   const empty = new Map<string, number>();
-  const cursor = tree.walk();
+  const cursor = grammar.walk(tree);
   try {
     let depth = 0;
     for (;;) {

@@ -1,5 +1,6 @@
 import type { FileId } from '@anatomy/contracts';
-import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
+import type { WalkCursor } from './fast-cursor.js';
 import { readImportAliases } from './import-aliases.js';
 import { readParameters } from './parameter-list.js';
 import type { PythonGrammar } from './python-grammar.js';
@@ -185,7 +186,7 @@ function boundedText(text: string, start: number, end: number): string | null {
 }
 
 /**
- * Walks a syntax tree once with a TreeCursor and collects the demanded
+ * Walks a syntax tree once with a cursor (grammar.walk) and collects the demanded
  * evidence: parameters, identifier references with their load/store/del
  * context, attribute accesses, imports, calls, decorators and docstrings.
  * The context of a name follows CPython's rules for assignment targets
@@ -202,7 +203,7 @@ function boundedText(text: string, start: number, end: number): string | null {
  */
 export function collectSyntaxEvidence(tree: Tree, grammar: PythonGrammar, input: SyntaxWalkInput, sinks: SyntaxSinks): void {
   const walk = new SyntaxWalk(grammar, input, sinks, tree.rootNode.hasError ? null : grammar.containersFor(targetTypes(sinks)));
-  const cursor = tree.walk();
+  const cursor = grammar.walk(tree);
   try {
     walk.run(cursor);
   } finally {
@@ -241,7 +242,7 @@ class SyntaxWalk {
     this.#needDeclarations = sinks.refs !== null;
   }
 
-  run(cursor: TreeCursor): void {
+  run(cursor: WalkCursor): void {
     let depth = 0;
     for (;;) {
       const descend = this.#enter(cursor, depth);
@@ -273,7 +274,7 @@ class SyntaxWalk {
   }
 
   /** Fills the frame of the node under the cursor; returns whether to walk into its children. */
-  #enter(cursor: TreeCursor, depth: number): boolean {
+  #enter(cursor: WalkCursor, depth: number): boolean {
     const typeId = cursor.nodeTypeId;
     const kind = this.#kinds[typeId] as number;
     const f = this.#frame(depth);
@@ -419,7 +420,7 @@ class SyntaxWalk {
     f.binder = binder;
   }
 
-  #identifier(cursor: TreeCursor, f: Frame, parent: Frame, depth: number): void {
+  #identifier(cursor: WalkCursor, f: Frame, parent: Frame, depth: number): void {
     const { start, end } = f;
     // A MISSING identifier (error recovery) is empty: it names nothing.
     if (end <= start) return;
@@ -706,7 +707,7 @@ class SyntaxWalk {
     });
   }
 
-  #parameters(cursor: TreeCursor, f: Frame, parent: Frame): void {
+  #parameters(cursor: WalkCursor, f: Frame, parent: Frame): void {
     const sink = this.#sinks.params;
     if (sink === null && !this.#needDeclarations) return;
     const isLambda = f.kind === K.lambda_parameters;

@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Language, Parser } from 'web-tree-sitter';
 import { ExtractTreeSitterError } from './extract-tree-sitter-error.js';
+import { fastCursorFactory } from './fast-cursor.js';
+import type { CursorFactory } from './fast-cursor.js';
 import { SYNTAX_FIELD_NAMES, SYNTAX_KIND_NAMES, SyntaxKind } from './syntax-kind.js';
 import type { SyntaxFieldName } from './syntax-kind.js';
 
@@ -48,6 +50,8 @@ export interface PythonGrammar {
    * Computed once per target set.
    */
   containersFor(targets: readonly string[]): ReadonlySet<number> | null;
+  /** Opens the cursor the walks move over a tree of this grammar (see fastCursorFactory). */
+  readonly walk: CursorFactory;
 }
 
 interface NodeTypeEntry {
@@ -151,10 +155,13 @@ function requireId(value: number | null, what: string): number {
   return value;
 }
 
+/** The options object web-tree-sitter's module is started with, which it fills in with its exports (see fastCursorFactory). */
+const binding = {};
+
 async function load(): Promise<PythonGrammar> {
   let language: Language;
   try {
-    await Parser.init();
+    await Parser.init(binding);
     language = await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
   } catch (error) {
     throw ExtractTreeSitterError.create('GrammarUnavailable', `cannot load tree-sitter-python: ${(error as Error).message}`, {
@@ -197,7 +204,15 @@ async function load(): Promise<PythonGrammar> {
     return found;
   };
   const containers = containersFor(['function_definition', 'class_definition', 'global_statement']);
-  return Object.freeze({ language, ids, containers, kinds, named: namedTable(language, ids.error), fields, typeNames, fieldNames, containersFor });
+  const parser = new Parser();
+  let walk: CursorFactory;
+  try {
+    parser.setLanguage(language);
+    walk = fastCursorFactory(binding, parser);
+  } finally {
+    parser.delete();
+  }
+  return Object.freeze({ language, ids, containers, kinds, named: namedTable(language, ids.error), fields, typeNames, fieldNames, containersFor, walk });
 }
 
 let loading: Promise<PythonGrammar> | undefined;
