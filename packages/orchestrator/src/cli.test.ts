@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readRunBundle } from '@anatomy/artifact-registry';
 import { stableId } from '@anatomy/contracts';
+import { measureScanPayoff } from '@anatomy/scan-policy';
 import { openStore } from '@anatomy/store';
 import { runPlanBundlesArtifact, runPolicyArtifact, runScanPayoffsArtifact } from './run-artifacts.js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -157,6 +158,14 @@ describe('anatomy build', () => {
     const inline = new Set(plans.filter((p) => cache[p.view]?.value === 'inline-view').map((p) => p.view));
     expect(inline.size).toBeGreaterThan(0);
     for (const p of payoffs) expect(p.payoff === undefined, p.dataset).toBe(inline.has(p.dataset));
+    // measured two datasets at a time, each payoff is what measuring its dataset alone gives, in dataset order
+    expect(payoffs.map((p) => p.dataset)).toEqual(payoffs.map((p) => p.dataset).sort());
+    const opened = await openStore({ path: store });
+    try {
+      for (const p of payoffs) if (p.payoff !== undefined) expect(await measureScanPayoff(opened, p.dataset, p)).toEqual(p);
+    } finally {
+      await opened.close();
+    }
   });
 
   it('exports the built CPG in every format', async () => {

@@ -17,6 +17,7 @@ import { standInSql } from './stand-in.js';
 import type { PlanAnalysis } from './plan-cache.js';
 import { writeShapeDecision } from './write-shape.js';
 import type { WriteShape, WriteShapeDecision } from './write-shape.js';
+import { eachOn } from './each-on.js';
 
 /** One view of the plan: what it runs, what DuckDB says it reads, what it costs and how it is kept. */
 export const PlanReportTaskSchema = z.object({
@@ -116,33 +117,6 @@ async function clearViewNames(store: Store, manifest: SemanticProgramManifest): 
     const name = String(row['name']);
     if (names.has(name)) await store.run(`DROP TABLE ${quotedName(name)}`);
   }
-}
-
-/**
- * Runs `work` on every item, spread over the connections (each runs one item
- * at a time, taking the next free one), and gives the results in the items'
- * order. A failure stops each connection before its next item; once every
- * connection is idle the first failure is thrown, so none is still running
- * a statement when its caller closes it.
- */
-async function eachOn<T>(connections: readonly Store[], items: readonly string[], work: (connection: Store, item: string) => Promise<T>): Promise<T[]> {
-  const results: T[] = [];
-  const failures: unknown[] = [];
-  let next = 0;
-  await Promise.all(
-    connections.map(async (connection) => {
-      while (failures.length === 0 && next < items.length) {
-        const i = next++;
-        try {
-          results[i] = await work(connection, items[i] as string);
-        } catch (error) {
-          failures.push(error);
-        }
-      }
-    }),
-  );
-  if (failures.length > 0) throw failures[0];
-  return results;
 }
 
 /** Creates (or replaces) a view under a view's name inside the caller's transaction. */
