@@ -101,4 +101,26 @@ describe('columnBatch', () => {
     );
     expect(() => columnBatch(files, { file_id: [null], path: ['a'], size: [1] })).toThrow(/not nullable/);
   });
+
+  it('checks every type, names the first value a column cannot hold, and takes NULL only where allowed', () => {
+    const types = ['utf8', 'int64', 'int32', 'float64', 'bool', 'binary'] as const;
+    const all = defineDataset({
+      ...files,
+      name: 'evidence.typed',
+      columns: types.flatMap((type) => [
+        { name: `${type}_set`, type, nullable: false, description: type },
+        { name: `${type}_or_null`, type, nullable: true, description: type },
+      ]),
+    });
+    const good = { utf8: ['a', ''], int64: [1, -2n], int32: [2147483647, -2147483648], float64: [0.5, 3], bool: [true, false], binary: [new Uint8Array(1), new Uint8Array(0)] };
+    const columns = (change: Record<string, readonly unknown[]> = {}) =>
+      Object.fromEntries(types.flatMap((t) => [[`${t}_set`, change[`${t}_set`] ?? good[t]], [`${t}_or_null`, change[`${t}_or_null`] ?? [null, good[t][1]]]])) as never;
+    expect(columnBatch(all, columns()).rowCount).toBe(2);
+    const wrong = { utf8: 1, int64: 0.5, int32: 2147483648, float64: '1', bool: 1, binary: 'x' };
+    for (const type of types) {
+      expect(() => columnBatch(all, columns({ [`${type}_set`]: [good[type][0], wrong[type]] })), type).toThrow(new RegExp(`${type}_set\\[1\\]: .* is not a valid ${type}`));
+      expect(() => columnBatch(all, columns({ [`${type}_set`]: [null, good[type][0]] })), type).toThrow(new RegExp(`${type}_set\\[0\\]: null is not a valid ${type} \\(not nullable\\)`));
+      expect(() => columnBatch(all, columns({ [`${type}_or_null`]: [null, wrong[type]] })), type).toThrow(new RegExp(`${type}_or_null\\[1\\]`));
+    }
+  });
 });
