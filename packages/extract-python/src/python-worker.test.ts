@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ExtractPythonError } from './extract-python-error.js';
 import { pythonEvidenceDatasets } from './python-extractor-descriptor.js';
 import { PythonWorker } from './python-worker.js';
-import type { WorkerConfig } from './python-worker.js';
+import type { WorkerConfig, WorkerFileRequest } from './python-worker.js';
 
 const byTable = new Map(pythonEvidenceDatasets.map((ds) => [ds.name.replace('evidence.', ''), ds]));
 const datasetOf = (table: string): DatasetSchema | undefined => byTable.get(table);
@@ -39,6 +39,27 @@ describe('PythonWorker', () => {
     await expect(PythonWorker.start('python3', config, datasetOf)).rejects.toSatisfy(
       (e) => ExtractPythonError.is(e, 'WorkerProtocol') && /unknown \['extra'\]/.test((e as Error).message),
     );
+  });
+
+  it('reads the files queued on it in order, and gives back those behind a file that killed it as not started', async () => {
+    const defs = pythonEvidenceDatasets.filter((ds) => ds.name === 'evidence.py_defs');
+    // No sha256: the worker then reads the file without comparing its hash.
+    const file = (name: string, seq: number): WorkerFileRequest => {
+      const path = join(dir, name);
+      const text = `def ${name.replace('.py', '')}(): pass\n`;
+      writeFileSync(path, text);
+      return { seq, path, rel: name, file_id: `file:${name}`, encoding: 'utf-8', size: Buffer.byteLength(text) } as WorkerFileRequest;
+    };
+    const worker = await PythonWorker.start('python3', configFor(defs), datasetOf);
+    // Three files sent before the first comes back: each outcome is its own file's.
+    const outcomes = await Promise.all(['one.py', 'two.py', 'three.py'].map((name, i) => worker.run(file(name, i + 1), 10_000)));
+    const name = defs[0]!.columns.findIndex((c) => c.name === 'name');
+    expect(outcomes.map((o) => o.status === 'done' && o.tables.flatMap((t) => t.columns[name] ?? []))).toEqual([['one'], ['two'], ['three']]);
+    await worker.close();
+
+    const crashing = await PythonWorker.start('python3', { ...configFor(defs), test_hooks: { exit_on: '/crash.py' } }, datasetOf);
+    const queued = ['first.py', 'crash.py', 'after.py', 'last.py'].map((name, i) => crashing.run(file(name, i + 1), 10_000));
+    expect((await Promise.all(queued)).map((o) => o.status)).toEqual(['done', 'crashed', 'not-started', 'not-started']);
   });
 
   it('fails to start, with the reason, when the interpreter cannot run', async () => {

@@ -42,23 +42,33 @@ export type WorkerOutcome =
   | { readonly status: 'timeout'; readonly message: string }
   | { readonly status: 'crashed'; readonly message: string };
 
+/** A file queued behind another on a worker that died first: no other worker has seen it, so it goes to one. */
+export interface NotStarted {
+  readonly status: 'not-started';
+}
+
 const STDERR_TAIL_BYTES = 4096;
 const CLOSE_GRACE_MS = 5000;
 
 interface InFlight {
   readonly seq: number;
   readonly frames: Buffer[];
-  readonly resolve: (outcome: WorkerOutcome) => void;
-  readonly timer: NodeJS.Timeout;
+  readonly resolve: (outcome: WorkerOutcome | NotStarted) => void;
+  /** Set once the worker starts on the file: when it is first in line. */
+  timer: NodeJS.Timeout | null;
   timedOut: boolean;
   readonly timeoutMs: number;
 }
 
 /**
- * One python3 process running the worker script, serving one file at a time.
- * A file that crashes the process or outlives its timeout resolves as
- * `crashed`/`timeout` (the process is then dead and must be replaced);
- * protocol violations reject, since they mean this package is broken.
+ * One python3 process running the worker script, reading one file at a
+ * time. Files may be queued behind the one it reads: it then starts the
+ * next as soon as it has written a file's rows, without waiting for this
+ * thread to read them. A file that crashes the process or outlives its
+ * timeout (counted from when the worker starts on it) resolves as
+ * `crashed`/`timeout`, and the files queued behind it as `not-started`
+ * (the process is then dead and must be replaced); protocol violations
+ * reject, since they mean this package is broken.
  *
  * @example
  * const worker = await PythonWorker.start('python3', config, datasetOf);
@@ -95,18 +105,12 @@ export class PythonWorker {
     return !this.#state.closed;
   }
 
-  /** Extracts one file. Only one file may be in flight. */
-  run(request: WorkerFileRequest, timeoutMs: number): Promise<WorkerOutcome> {
-    if (this.#state.inFlight !== null) throw new Error('PythonWorker.run: a file is already in flight');
+  /** Extracts one file, after the files already queued on this worker. */
+  run(request: WorkerFileRequest, timeoutMs: number): Promise<WorkerOutcome | NotStarted> {
     if (this.#state.closed) return Promise.resolve({ status: 'crashed', message: `the worker had already exited (${this.#state.exitDescription()})` });
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        const flight = this.#state.inFlight;
-        if (flight === null) return;
-        flight.timedOut = true;
-        this.#child.kill('SIGKILL');
-      }, timeoutMs);
-      this.#state.inFlight = { seq: request.seq, frames: [], resolve, timer, timedOut: false, timeoutMs };
+      this.#state.queued.push({ seq: request.seq, frames: [], resolve, timer: null, timedOut: false, timeoutMs });
+      if (this.#state.queued.length === 1) this.#state.startFirst();
       this.#child.stdin.write(`${JSON.stringify(request)}\n`);
     });
   }
@@ -126,7 +130,7 @@ export class PythonWorker {
     return this.#state.fatal;
   }
 
-  /** Kills the process now; a file in flight resolves as crashed. */
+  /** Kills the process now; the file it reads resolves as crashed, those queued behind it as not started. */
   kill(): void {
     if (!this.#state.closed) this.#child.kill('SIGKILL');
   }
@@ -134,7 +138,8 @@ export class PythonWorker {
 
 /** The stream-facing half of a worker: frames in, outcomes out. */
 class WorkerState {
-  inFlight: InFlight | null = null;
+  /** The files sent to the worker, in the order it reads them: the first is the one it is reading. */
+  readonly queued: InFlight[] = [];
   closed = false;
   hello: WorkerHello | null = null;
   onHello: (hello: WorkerHello) => void = () => {};
@@ -173,6 +178,17 @@ class WorkerState {
     return tail === '' ? how : `${how}; stderr: ${tail.split('\n').slice(-6).join(' | ')}`;
   }
 
+  /** Starts the clock of the file the worker reads now (the first in line); past its timeout the process is killed. */
+  startFirst(): void {
+    const flight = this.queued[0];
+    if (flight === undefined || flight.timer !== null) return;
+    flight.timer = setTimeout(() => {
+      if (this.queued[0] !== flight) return;
+      flight.timedOut = true;
+      this.child.kill('SIGKILL');
+    }, flight.timeoutMs);
+  }
+
   #protocolViolation(message: string): void {
     this.#fatal ??= ExtractPythonError.create('WorkerProtocol', `the python worker broke the protocol: ${message}`, {
       hint: 'the worker script and this package disagree; reinstall @anatomy/extract-python',
@@ -205,8 +221,8 @@ class WorkerState {
       this.onHello(this.hello);
       return;
     }
-    const flight = this.inFlight;
-    if (flight === null || frame.length < 5 || frame.readUInt32LE(1) !== flight.seq) {
+    const flight = this.queued[0];
+    if (flight === undefined || frame.length < 5 || frame.readUInt32LE(1) !== flight.seq) {
       this.#protocolViolation('a frame for a file that is not in flight');
       return;
     }
@@ -218,8 +234,10 @@ class WorkerState {
       this.#protocolViolation(`an unknown frame type ${String(type)}`);
       return;
     }
-    this.inFlight = null;
-    clearTimeout(flight.timer);
+    this.queued.shift();
+    if (flight.timer !== null) clearTimeout(flight.timer);
+    // The worker has already started on the next file.
+    this.startFirst();
     try {
       flight.resolve({ status: 'done', tables: flight.frames.map((f) => decodeTableFrame(f, this.datasetOf)) });
     } catch (error) {
@@ -244,16 +262,16 @@ class WorkerState {
           }),
       );
     }
-    const flight = this.inFlight;
-    if (flight !== null) {
-      this.inFlight = null;
-      clearTimeout(flight.timer);
+    const [flight, ...behind] = this.queued.splice(0);
+    if (flight !== undefined) {
+      if (flight.timer !== null) clearTimeout(flight.timer);
       flight.resolve(
         flight.timedOut
           ? { status: 'timeout', message: `the worker spent more than ${flight.timeoutMs} ms on the file and was killed` }
           : { status: 'crashed', message: `the worker died while reading the file (${this.exitDescription()})` },
       );
     }
+    for (const queued of behind) queued.resolve({ status: 'not-started' });
     for (const resolve of this.onClose.splice(0)) resolve();
   }
 }
