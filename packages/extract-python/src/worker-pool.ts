@@ -47,9 +47,10 @@ function aborted(signal: AbortSignal): Error {
  * {@link FILES_PER_WORKER} files at a time, and yields each outcome as it
  * finishes. A worker that crashes or outlives the per-file timeout is
  * killed; its file comes back as `crashed`/`timeout`, the files queued
- * behind it go to the next worker, and a fresh worker takes over. At most `2 × concurrency` finished files wait
- * for the consumer, so memory stays bounded however many files there are.
- * Leaving the loop early (or aborting) kills every worker.
+ * behind it go to the next worker, and a fresh worker takes over. At most
+ * `2 × concurrency` finished files wait for the consumer, so memory stays
+ * bounded however many files there are. Leaving the loop early (or
+ * aborting) kills every worker.
  *
  * @example
  * for await (const { request, outcome } of runWorkerPool(requests, options)) console.log(request.rel, outcome.status);

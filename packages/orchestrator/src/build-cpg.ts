@@ -59,8 +59,8 @@ import type { ExtractionResult, ExtractorReport } from './run-extractors.js';
 import { ProcessTreeMemory } from './process-tree-memory.js';
 import { rowsRead, writtenAlone } from './views-beside.js';
 import { StageTimer } from './stage-timer.js';
-import { eachOn } from './each-on.js';
 import type { StageTiming } from './stage-timer.js';
+import { eachOn } from './each-on.js';
 
 /** Where the store of a repository lives unless `--store` says otherwise. */
 export const STORE_RELATIVE_PATH = join('.anatomy', 'anatomy.duckdb');
