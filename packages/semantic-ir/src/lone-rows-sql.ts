@@ -6,10 +6,16 @@ const q = quoteIdentifier;
 /**
  * What merging the provenance of a group of one row gives (`anatomy_merge_origin` of a
  * one-element list): '' for NULL, which the list drops; the value itself when it names one
- * source; the merge of its parts otherwise.
+ * source, or two in order (`extract-python+tree-sitter`: exactly one '+', the part before it
+ * sorting first), which is what the merge gives back; the merge of its parts otherwise.
+ * The lists and lambdas of the merge cost about a microsecond a row: every row of
+ * `merged.load_symbols` of the standard library (631,626) names two sources, and the view took
+ * 2.83–2.88 s with the merge on each, 2.23–2.35 s with the check of two sources in order
+ * (2.17–2.24 s with no merge at all).
  */
 export function loneProvenanceSql(column: string): string {
-  return `CASE WHEN ${column} IS NULL THEN '' WHEN NOT contains(${column}, '+') THEN ${column} ELSE ${mergeOriginSql(`[${column}]`)} END`;
+  const inOrder = `strpos(substr(${column}, strpos(${column}, '+') + 1), '+') = 0 AND split_part(${column}, '+', 1) < split_part(${column}, '+', 2)`;
+  return `CASE WHEN ${column} IS NULL THEN '' WHEN NOT contains(${column}, '+') THEN ${column} WHEN ${inOrder} THEN ${column} ELSE ${mergeOriginSql(`[${column}]`)} END`;
 }
 
 /**

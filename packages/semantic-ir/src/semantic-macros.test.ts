@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestDatabase } from './duckdb-fixture.test-support.js';
+import { loneProvenanceSql } from './lone-rows-sql.js';
 import { mergedOrigin, mergeOriginSql, mergeWithOriginSql } from './semantic-macros.js';
 import { sqlLiteral } from './sql-literal.js';
 
@@ -43,5 +44,20 @@ describe('mergeWithOriginSql', () => {
       expect(rows).toHaveLength(values.length);
       for (const row of rows) expect(row['fast'], `${known} with ${String(row['v'])}`).toBe(row['slow']);
     }
+  });
+});
+
+describe('loneProvenanceSql', () => {
+  it('gives what anatomy_merge_origin gives a list of the one value, row by row', async () => {
+    const values = [
+      null, '', 'tree-sitter', 'extract-python+tree-sitter', 'tree-sitter+extract-python', 'a+a', 'a+', '+a', '+', '++',
+      'a+b+c', 'c+b+a', 'a+b+a', 'b+a+c', 'Z+a', 'a+Z', 'naïve+nb', 'ä+a', "o'brien+p",
+    ];
+    const rows = await db.rows(
+      `SELECT v, ${loneProvenanceSql('v')} AS fast, ${mergeOriginSql('list_filter([v], o -> o IS NOT NULL)')} AS slow ` +
+        `FROM (SELECT unnest([${values.map((v) => (v === null ? 'NULL' : sqlLiteral(v))).join(', ')}]::VARCHAR[]) AS v)`,
+    );
+    expect(rows).toHaveLength(values.length);
+    for (const row of rows) expect(row['fast'], String(row['v'])).toBe(row['slow']);
   });
 });
