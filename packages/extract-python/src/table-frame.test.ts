@@ -57,6 +57,17 @@ describe('decodeTableFrame', () => {
     });
   });
 
+  it('cuts every cell right whether a column is all ASCII or not, empty and NULL cells included', () => {
+    const codes = ['a', null, '', 'a_code_longer_than_thirteen_bytes', 'b'];
+    const ascii = decodeTableFrame(frame(codes.map((code, i) => ({ code, src: i, dst: i, kind: 'jump' }))), datasetOf);
+    expect(ascii.columns[0]).toEqual(codes);
+    // Multi-byte text before other cells: byte offsets no longer match character offsets.
+    const mixed = ['€uro', 'after', null, 'naïve', '', 'tail_𝔘', 'z'];
+    const decoded = decodeTableFrame(frame(mixed.map((code, i) => ({ code, src: i, dst: i, kind: i % 2 === 0 ? 'jump' : 'fallthrough' }))), datasetOf);
+    expect(decoded.columns[0]).toEqual(mixed);
+    expect(decoded.columns[4]).toEqual(mixed.map((_, i) => (i % 2 === 0 ? 'jump' : 'fallthrough')));
+  });
+
   it.each([
     ['a truncated frame', frame([{ code: 'c', src: 0, dst: 1, kind: 'jump' }]).subarray(0, 30)],
     ['trailing bytes', frame([{ code: 'c', src: 0, dst: 1, kind: 'jump' }], Buffer.from([1, 2]))],

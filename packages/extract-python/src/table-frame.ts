@@ -73,10 +73,14 @@ function readColumn(cursor: Cursor, rows: number, type: ColumnType): CellValue[]
       let total = 0;
       for (let i = 0; i < rows; i++) total += lengths.readUInt32LE(i * 4);
       const text = cursor.take(total);
+      // The worker writes valid UTF-8, so a column decoded whole to as many UTF-16 units as it has bytes is ASCII:
+      // its cells are then cut from that one string, with no decoding call per cell.
+      const whole = text.toString('utf8');
+      const ascii = whole.length === total;
       let at = 0;
       for (let i = 0; i < rows; i++) {
         const length = lengths.readUInt32LE(i * 4);
-        out[i] = validity !== null && validity[i] === 0 ? null : text.toString('utf8', at, at + length);
+        out[i] = validity !== null && validity[i] === 0 ? null : ascii ? whole.substring(at, at + length) : text.toString('utf8', at, at + length);
         at += length;
       }
       return out;
