@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import type { CellValue, ColumnType, DatasetSchema } from '@anatomy/schema-authority';
 import { ExtractPythonError } from './extract-python-error.js';
 
@@ -73,14 +74,12 @@ function readColumn(cursor: Cursor, rows: number, type: ColumnType): CellValue[]
       let total = 0;
       for (let i = 0; i < rows; i++) total += lengths.readUInt32LE(i * 4);
       const text = cursor.take(total);
-      // The worker writes valid UTF-8, so a column decoded whole to as many UTF-16 units as it has bytes is ASCII:
-      // its cells are then cut from that one string, with no decoding call per cell.
-      const whole = text.toString('utf8');
-      const ascii = whole.length === total;
+      // A column of ASCII only is decoded once and its cells cut from that string, with no decoding call per cell.
+      const whole = isAscii(text) ? text.toString('latin1') : null;
       let at = 0;
       for (let i = 0; i < rows; i++) {
         const length = lengths.readUInt32LE(i * 4);
-        out[i] = validity !== null && validity[i] === 0 ? null : ascii ? whole.substring(at, at + length) : text.toString('utf8', at, at + length);
+        out[i] = validity !== null && validity[i] === 0 ? null : whole !== null ? whole.substring(at, at + length) : text.toString('utf8', at, at + length);
         at += length;
       }
       return out;
