@@ -42,10 +42,12 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
     Derive.create({ name: 'modules', from: 'evidence.files', entity: 'module', nameFromPath: MODULE_PATH }),
     // What can contain code lexically: modules and definitions.
     Union.create({ name: 'containers', from: ['derived.modules', 'norm.defs'] }),
-    // CONTAINS: the innermost enclosing definition or module of each located entity, by span containment.
-    ...(['defs', 'params', 'calls', 'imports', 'refs'] as const).map((of) =>
-      Relate.create({ name: `${of}_container`, edge: 'CONTAINS', left: `norm.${of}`, right: 'merged.containers', intent: 'within', score: { innermost: 2 }, keep: 'best', src: 'right' }),
-    ),
+    // CONTAINS: the innermost enclosing definition or module of each located entity. Definitions and parameters take the
+    // smallest span around them; calls, imports and references the definition tree-sitter saw start around them (def_bstart,
+    // NULL at the top of the module): one key per row instead of a ranking of every definition around it.
+    ...(['defs', 'params'] as const).map((of) => Relate.create({ name: `${of}_container`, edge: 'CONTAINS', left: `norm.${of}`, right: 'merged.containers', intent: 'within', score: { innermost: 2 }, keep: 'best', src: 'right' })),
+    ...(['calls', 'imports', 'refs'] as const).flatMap((of) => [Relate.create({ name: `${of}_in_def`, edge: 'CONTAINS', left: `norm.${of}`, right: 'norm.defs', intent: 'refers-to', on: { left: 'def_bstart', right: 'bstart' }, src: 'right' }),
+      Relate.create({ name: `${of}_in_module`, edge: 'CONTAINS', left: `norm.${of}`, right: 'derived.modules', intent: 'same-file', where: { left: [{ column: 'def_bstart', in: [null] }] }, src: 'right' })]),
     // Problems CPython located in a file (an unlocated one has no span to tell it from the others).
     Derive.create({ name: 'python_errors', from: 'evidence.py_parse_errors', entity: 'pydiagnostic', where: [{ role: 'span-start', notIn: [null] }, { column: 'severity', in: ['error'] }] }),
     // PARENT_SCOPE and DECLARES follow the parent pointers of CPython's symbol tables.
@@ -181,7 +183,7 @@ export const pythonCpgProgram: SemanticProgram = defineProgram({
     Project.create({ name: 'cpg.props', rows: ['norm.defs', 'norm.params', 'norm.calls', 'norm.imports', 'norm.refs', 'norm.syntax_errors', 'derived.python_errors', 'evidence.py_scopes', 'evidence.py_symbols'].map((from) => ({ from })).concat(symbolRows.props) }),
     Project.create({
       name: 'cpg.edges',
-      rows: [...['defs', 'params', 'calls', 'imports', 'refs'].map((of) => ({ from: `rel.${of}_container` })), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'import_reexport', 'from_imported_module', 'stars_module', 'import_star', 'load_star', 'binds_def', 'calls_def', 'calls_imported', 'calls_star', 'calls_self', 'calls_inherited', 'calls_module', 'load_binder', 'load_def', 'inherits', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` })), ...symbolRows.edges],
+      rows: [...['defs', 'params'].map((of) => ({ from: `rel.${of}_container` })), ...['calls', 'imports', 'refs'].flatMap((of) => [{ from: `rel.${of}_in_def` }, { from: `rel.${of}_in_module` }]), { from: 'rel.file_module' }, ...['import_module', 'import_def', 'import_reexport', 'from_imported_module', 'stars_module', 'import_star', 'load_star', 'binds_def', 'calls_def', 'calls_imported', 'calls_star', 'calls_self', 'calls_inherited', 'calls_module', 'load_binder', 'load_def', 'inherits', 'scope_parent', 'scope_binding', 'syntax_errors_file', 'python_errors_file'].map((of) => ({ from: `rel.${of}` })), ...symbolRows.edges],
     }),
   ],
 });
