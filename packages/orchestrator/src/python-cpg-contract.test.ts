@@ -5,6 +5,8 @@ import { openStore, tableFingerprint } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCpg } from './build-cpg.js';
+import { buildSources } from './built-sources.test-support.js';
+import type { BuiltSources } from './built-sources.test-support.js';
 import type { ProgressReporter } from './progress-reporter.js';
 
 const quiet: ProgressReporter = { stage: () => undefined, tick: () => undefined, count: () => undefined, stageDone: () => undefined, info: () => undefined };
@@ -338,22 +340,16 @@ const packages: Record<string, string> = {
 };
 
 describe('the python CPG resolves names across a multi-package repository', () => {
-  const root = mkdtempSync(join(tmpdir(), 'anatomy-cpg-resolution-'));
+  let built: BuiltSources;
   let store: Store;
 
   beforeAll(async () => {
-    for (const [path, text] of Object.entries(packages)) {
-      mkdirSync(join(root, path, '..'), { recursive: true });
-      writeFileSync(join(root, path), text);
-    }
-    const storePath = join(root, 'store.duckdb');
-    await buildCpg({ root, storePath, maintenance: 'off' }, quiet);
-    store = await openStore({ path: storePath, readOnly: true });
+    built = await buildSources('anatomy-cpg-resolution-', packages);
+    store = built.store;
   }, 120_000);
 
   afterAll(async () => {
-    await store?.close();
-    rmSync(root, { recursive: true, force: true });
+    await built?.dispose();
   });
 
   /** Every edge of a kind leaving nodes of one file, as `src name → DST_KIND:dst name@dst path:dst line`. */
