@@ -114,8 +114,12 @@ function fillStrings(values: readonly CellValue[], offset: number, count: number
   let previousAt = 0;
   for (let r = 0; r < count; r++) {
     const v = values[offset + r];
-    if (v === null || v === undefined) continue;
     const at = r * STRING_CELL;
+    if (v === null || v === undefined) {
+      // The buffer may still hold an earlier chunk's cell here, pointer included: a NULL cell goes over as zeros.
+      bytes.fill(0, at, at + STRING_CELL);
+      continue;
+    }
     if (v === previous) {
       bytes.copyWithin(at, previousAt, previousAt + STRING_CELL);
     } else {
