@@ -4,9 +4,7 @@ import { join } from 'node:path';
 import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { buildCpg } from './build-cpg.js';
-import type { ProgressReporter } from './progress-reporter.js';
-
-const quiet: ProgressReporter = { stage: () => undefined, tick: () => undefined, count: () => undefined, stageDone: () => undefined, info: () => undefined };
+import { silentProgress } from './progress-reporter.js';
 
 /** A repository written from sources (path → text) into a temporary directory, built once, its store open read-only. */
 export interface BuiltSources {
@@ -30,7 +28,7 @@ export async function buildSources(prefix: string, sources: Readonly<Record<stri
     writeFileSync(join(root, path), text);
   }
   const storePath = join(root, 'store.duckdb');
-  await buildCpg({ root, storePath, maintenance: 'off' }, quiet);
+  await buildCpg({ root, storePath, maintenance: 'off' }, silentProgress());
   const store = await openStore({ path: storePath, readOnly: true });
   return {
     root,
