@@ -456,9 +456,10 @@ async function executeViews(
     const request = { name: view.name, sql: staged?.sql ?? view.sql, as: 'table', ...(clusterBy === null ? {} : { clusterBy }) } as const;
     // Staged once: a second way of writing the view (leaner, or without the cap) reads the same rows.
     const stagedRows = staged === null ? null : stagedRowsOnce(store, staged);
-    const write = async (how: Partial<Pick<MaterializeRequest, 'clusterRanges' | 'sortAfterWrite' | 'rangeSource' | 'sql'>>): Promise<WriteOutcome> => {
+    // Measured with the build's other writes at its end (see completeWrites): the rows written are known now.
+    const write = async (how: Partial<Pick<MaterializeRequest, 'clusterRanges' | 'sortAfterWrite' | 'rangeSource' | 'sql'>>): Promise<PendingWrite> => {
       await stagedRows?.ensure();
-      return store.materialize({ ...request, ...how });
+      return store.materialize({ ...request, ...how }, { measure: false });
     };
     // A file-local view (every group and lookup within one file, no rows of no file) can be written from its staged
     // rows range of files by range of files, each range reading that range's rows only; its SQL then reads a view
@@ -466,7 +467,7 @@ async function executeViews(
     const locality = planned.locality[name];
     const byRange = staged !== null && clusterBy !== null && locality?.local === true && locality.column === clusterBy && locality.nullFile === undefined;
     let leanerHow = byRange ? `written ${FILES_PER_WRITE_RANGE} files at a time from the staged rows` : SORTED_AFTER;
-    const stagedRanges = async (): Promise<WriteOutcome | null> => {
+    const stagedRanges = async (): Promise<PendingWrite | null> => {
       if (!byRange || staged === null || clusterBy === null) return null;
       await stagedRows?.ensure();
       // The staged rows must carry the column the ranges split.

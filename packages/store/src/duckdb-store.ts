@@ -183,7 +183,9 @@ export class DuckDbStore implements Store {
     return this.ingest(ds, columnBatch(ds, columns));
   }
 
-  async materialize(request: MaterializeRequest): Promise<WriteOutcome> {
+  async materialize(request: MaterializeRequest): Promise<WriteOutcome>;
+  async materialize(request: MaterializeRequest, options: DeferMeasure): Promise<PendingWrite>;
+  async materialize(request: MaterializeRequest, options?: DeferMeasure): Promise<WriteOutcome | PendingWrite> {
     this.#assertOpen();
     const started = performance.now();
     const name = tableName(request.name);
@@ -204,27 +206,30 @@ export class DuckDbStore implements Store {
       // One statement per range: outside a transaction each commits on its own, and DuckDB can evict what it wrote.
       const column = quoteIdentifier(request.clusterBy);
       const source = request.rangeSource;
+      let inserted = 0;
       try {
         for (const [i, where] of ranges.entries()) {
           if (source !== undefined) await this.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(source.view)} AS SELECT * FROM ${source.table} WHERE ${where}`);
           const rows = `SELECT * FROM (${request.sql}) AS anatomy_rows WHERE ${where} ORDER BY ${column}`;
-          await this.run(i === 0 ? `CREATE OR REPLACE TABLE ${name.quoted} AS ${rows}` : `INSERT INTO ${name.quoted} ${rows}`);
+          inserted += await this.#rowsWritten(i === 0 ? `CREATE OR REPLACE TABLE ${name.quoted} AS ${rows}` : `INSERT INTO ${name.quoted} ${rows}`);
         }
       } finally {
         if (source !== undefined) await this.run(`DROP VIEW IF EXISTS ${quoteIdentifier(source.view)}`).catch(() => undefined);
       }
-      return this.#outcome(request.name, 'materialize-table', null, before, started);
+      return this.#written(options, request.name, 'materialize-table', inserted, before, started);
     }
     if (request.as === 'table' && request.clusterBy !== undefined && request.sortAfterWrite === true) {
       await this.run(`CREATE OR REPLACE TABLE ${name.quoted} AS ${request.sql}`);
-      await this.run(`CREATE OR REPLACE TABLE ${name.quoted} AS SELECT * FROM ${name.quoted} ORDER BY ${quoteIdentifier(request.clusterBy)}`);
-      return this.#outcome(request.name, 'materialize-table', null, before, started);
+      const inserted = await this.#rowsWritten(`CREATE OR REPLACE TABLE ${name.quoted} AS SELECT * FROM ${name.quoted} ORDER BY ${quoteIdentifier(request.clusterBy)}`);
+      return this.#written(options, request.name, 'materialize-table', inserted, before, started);
     }
     const sql = request.as === 'table' && request.clusterBy !== undefined ? `SELECT * FROM (${request.sql}) AS anatomy_rows ORDER BY ${quoteIdentifier(request.clusterBy)}` : request.sql;
-    await this.run(`CREATE OR REPLACE ${request.as === 'table' ? 'TABLE' : 'VIEW'} ${name.quoted} AS ${sql}`);
-    if (request.as === 'view') return this.#outcome(request.name, 'materialize-view', 0, 0, started);
-    // The rows inserted are the new table's live rows, which the outcome's snapshot counts.
-    return this.#outcome(request.name, 'materialize-table', null, before, started);
+    if (request.as === 'view') {
+      await this.run(`CREATE OR REPLACE VIEW ${name.quoted} AS ${sql}`);
+      return this.#written(options, request.name, 'materialize-view', 0, 0, started);
+    }
+    const inserted = await this.#rowsWritten(`CREATE OR REPLACE TABLE ${name.quoted} AS ${sql}`);
+    return this.#written(options, request.name, 'materialize-table', inserted, before, started);
   }
 
   async deleteRows(request: DeleteRequest): Promise<WriteOutcome>;
@@ -265,6 +270,20 @@ export class DuckDbStore implements Store {
   #written(options: DeferMeasure | undefined, target: string, operation: PendingWrite['operation'], inserted: number, deleted: number, started: number): Promise<WriteOutcome> | PendingWrite {
     if (options?.measure !== false) return this.#outcome(target, operation, inserted, deleted, started);
     return Object.freeze({ target, operation, rowsInserted: inserted, rowsDeleted: deleted, durationMs: performance.now() - started });
+  }
+
+  /**
+   * Runs one CREATE TABLE AS or INSERT and returns the rows it wrote, which
+   * DuckDB reports as the statement's one-row `Count` result: no second
+   * query counts the new table.
+   */
+  async #rowsWritten(sql: string): Promise<number> {
+    try {
+      const reader = await this.connection.runAndReadAll(sql);
+      return Number(reader.getRows()[0]?.[0] ?? 0);
+    } catch (error) {
+      throw this.#queryFailed(error, sql);
+    }
   }
 
   /** Runs one DELETE, INSERT or UPDATE with bound parameters and returns the rows it changed. */
@@ -590,7 +609,7 @@ export class DuckDbStore implements Store {
     return Number(rows[0]?.['n'] ?? 0);
   }
 
-  async #outcome(target: string, operation: WriteOperation, inserted: number | null, deleted: number, started: number): Promise<WriteOutcome> {
+  async #outcome(target: string, operation: WriteOperation, inserted: number, deleted: number, started: number): Promise<WriteOutcome> {
     const [outcome] = await this.#completed([{ target, operation, rowsInserted: inserted, rowsDeleted: deleted, durationMs: performance.now() - started }]);
     return outcome as WriteOutcome;
   }
@@ -598,10 +617,9 @@ export class DuckDbStore implements Store {
   /**
    * Writes completed into outcomes with one measuring query: each written
    * table's live and stored rows (a view has none) and the database's
-   * figures, as they are now. A write of unknown inserted rows (a table
-   * materialized whole) inserted its table's live rows.
+   * figures, as they are now.
    */
-  async #completed(writes: readonly { readonly target: string; readonly operation: WriteOperation; readonly rowsInserted: number | null; readonly rowsDeleted: number; readonly durationMs: number }[]): Promise<WriteOutcome[]> {
+  async #completed(writes: readonly PendingWrite[]): Promise<WriteOutcome[]> {
     const query = (sql: string, params?: readonly string[]): Promise<Row[]> => this.query(sql, params);
     const tables = [...new Set(writes.filter((w) => w.operation !== 'materialize-view').map((w) => w.target))].map((key) => ({ key, ...tableName(key) }));
     const measured = await measureTables(query, this.#fileBeingWritten(), tables);
@@ -610,7 +628,7 @@ export class DuckDbStore implements Store {
       return Object.freeze({
         target: w.target,
         operation: w.operation,
-        rowsInserted: w.rowsInserted ?? table.liveRows,
+        rowsInserted: w.rowsInserted,
         rowsDeleted: w.rowsDeleted,
         tableRowCount: table.liveRows,
         storedRowCount: table.storedRows,

@@ -107,8 +107,13 @@ export interface Store {
   ingest(ds: DatasetSchema, batch: ColumnBatch, options: DeferMeasure): Promise<PendingWrite>;
   /** Appends rows given as records, checked against the dataset like a batch. */
   ingestRows(ds: DatasetSchema, rows: readonly Readonly<Record<string, CellValue>>[]): Promise<WriteOutcome>;
-  /** Replaces a table or view with the result of a SELECT. */
+  /**
+   * Replaces a table or view with the result of a SELECT; with
+   * `{ measure: false }` its outcome waits for `measureWrites`, its rows
+   * inserted already known (those DuckDB reports writing).
+   */
   materialize(request: MaterializeRequest): Promise<WriteOutcome>;
+  materialize(request: MaterializeRequest, options: DeferMeasure): Promise<PendingWrite>;
   /** Deletes the rows of a table that match a condition. */
   deleteRows(request: DeleteRequest): Promise<WriteOutcome>;
   deleteRows(request: DeleteRequest, options: DeferMeasure): Promise<PendingWrite>;

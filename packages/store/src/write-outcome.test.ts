@@ -121,6 +121,39 @@ describe('WriteOutcome', () => {
     }
   });
 
+  it('leaves materialized tables and views pending, their written rows counted by DuckDB, whichever way the table is written', async () => {
+    const store = await openStore({ path: ':memory:' });
+    try {
+      const sql = "SELECT 'f' || lpad(CAST(range % 40 AS VARCHAR), 3, '0') AS file_id, range AS x FROM range(5000)";
+      await store.materialize({ name: 'out.t', sql: 'SELECT 1 AS file_id, 1 AS x', as: 'table' });
+      const pending = [
+        await store.materialize({ name: 'out.t', sql, as: 'table' }, { measure: false }),
+        await store.materialize({ name: 'out.sorted', sql, as: 'table', clusterBy: 'file_id' }, { measure: false }),
+        await store.materialize({ name: 'out.ranged', sql: `${sql} WHERE x % 2 = 0`, as: 'table', clusterBy: 'file_id', clusterRanges: ['f010', 'f025'] }, { measure: false }),
+        await store.materialize({ name: 'out.after', sql: `${sql} WHERE x < 7`, as: 'table', clusterBy: 'file_id', sortAfterWrite: true }, { measure: false }),
+        await store.materialize({ name: 'out.v', sql: 'SELECT x FROM out.t', as: 'view' }, { measure: false }),
+      ];
+      expect(pending.map((w) => [w.target, w.operation, w.rowsInserted, w.rowsDeleted])).toEqual([
+        ['out.t', 'materialize-table', 5000, 1],
+        ['out.sorted', 'materialize-table', 5000, 0],
+        ['out.ranged', 'materialize-table', 2500, 0],
+        ['out.after', 'materialize-table', 7, 0],
+        ['out.v', 'materialize-view', 0, 0],
+      ]);
+      expect(pending.some((w) => 'tableRowCount' in w)).toBe(false);
+      const outcomes = await store.measureWrites(pending);
+      expect(outcomes.map((o) => [o.target, o.rowsInserted, o.tableRowCount])).toEqual([
+        ['out.t', 5000, 5000],
+        ['out.sorted', 5000, 5000],
+        ['out.ranged', 2500, 2500],
+        ['out.after', 7, 7],
+        ['out.v', 0, 0],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('measures writes left pending with one query, as an immediate measure after the last would', async () => {
     const { store, path } = await fileStore();
     const other = defineDataset({ ...items, name: 'evidence.others' });

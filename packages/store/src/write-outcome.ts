@@ -42,7 +42,7 @@ export type WriteOutcome = z.infer<typeof WriteOutcomeSchema>;
  */
 export interface PendingWrite {
   readonly target: string;
-  readonly operation: Exclude<WriteOperation, 'materialize-table' | 'materialize-view'>;
+  readonly operation: WriteOperation;
   readonly rowsInserted: number;
   readonly rowsDeleted: number;
   readonly durationMs: number;
