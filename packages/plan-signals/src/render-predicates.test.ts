@@ -29,6 +29,25 @@ describe('renderPredicates', () => {
     expect(n[0]?.['n']).toBe(0n);
   });
 
+  it('asks DuckDB only for expressions it has not rendered before in this process', async () => {
+    const asked: string[] = [];
+    // The real store, its queries written down on their way through.
+    const counted = { query: (sql: string) => (asked.push(sql), store.query(sql)) };
+    const lineageOf = async (sql: string) => lineageFromParseTree('norm.again', await readParseTree(store, { name: 'norm.again', sql }), await readLineageCatalog(store));
+    const first = await renderPredicates(counted, await lineageOf("SELECT name FROM evidence.defs WHERE kind = 'render-once' AND bstart > 40"));
+    expect(asked).toHaveLength(1);
+    // The same two predicates in another view, and one new one: only the new one is asked for.
+    const second = await renderPredicates(counted, await lineageOf("SELECT file_id FROM evidence.defs WHERE bstart > 40 AND kind = 'render-once' AND name LIKE 'x%'"));
+    expect(asked).toHaveLength(2);
+    expect(asked[1]).toContain('x%');
+    expect(asked[1]).not.toContain('render-once');
+    expect(first.reads[0]?.predicates.map((p) => p.sql)).toEqual(["(kind = 'render-once')", '(bstart > 40)']);
+    expect(second.reads[0]?.predicates.map((p) => p.sql)).toEqual(['(bstart > 40)', "(kind = 'render-once')", "(\"name\" ~~ 'x%')"]);
+    // Nothing new at all: no query.
+    await renderPredicates(counted, await lineageOf("SELECT name FROM evidence.defs WHERE kind = 'render-once'"));
+    expect(asked).toHaveLength(2);
+  });
+
   it('returns the lineage as it is when nothing is left to render', async () => {
     const view = { name: 'norm.all', sql: 'SELECT name FROM evidence.defs' };
     const pure = lineageFromParseTree(view.name, await readParseTree(store, view), await readLineageCatalog(store));
