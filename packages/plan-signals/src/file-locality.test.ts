@@ -3,12 +3,13 @@ import { openStore } from '@anatomy/store';
 import type { Store } from '@anatomy/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { explainView } from './explain-view.js';
-import { fileLocality, FileLocalitySchema, fileNamingColumns, idFileClaims } from './file-locality.js';
+import { fileLocality, FileLocalitySchema, fileNamingColumns, idFileClaims, objects } from './file-locality.js';
 import type { IdFileClaims } from './file-locality.js';
 import type { FileLocality } from './file-locality.js';
 import { readLineageCatalog } from './lineage-catalog.js';
 import { parseLineage } from './parse-lineage.js';
 import { planSignals } from './plan-signals.js';
+import { readParseTree } from './read-parse-tree.js';
 
 let store: Store;
 
@@ -344,6 +345,25 @@ describe('fileLocality', () => {
     ).toEqual([]);
     // A join on names alone pairs rows of several files: nothing it returns names a file.
     expect(await namingOf('SELECT e.ent_id, e.file_id FROM evidence.ents AS e JOIN evidence.defs AS d ON d.name = e.name')).toEqual([]);
+  });
+});
+
+describe('objects', () => {
+  it('lists every object of a parse tree once, each before the objects inside it, arrays walked in order', async () => {
+    const tree = (await readParseTree(store, { name: 'x.walk', sql: 'SELECT a.x + 1 AS y FROM (SELECT 2 AS x) AS a WHERE a.x IN (3, 4)' })) as Record<string, unknown>;
+    const all = objects(tree);
+    expect(all[0]).toBe(tree);
+    expect(new Set(all).size).toBe(all.length);
+    // Each object comes after the one holding it.
+    const at = new Map(all.map((o, i) => [o, i]));
+    for (const [i, o] of all.entries()) {
+      for (const inner of Object.values(o).flatMap((v) => (Array.isArray(v) ? v : [v]))) {
+        if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) expect(at.get(inner as Record<string, unknown>)).toBeGreaterThan(i);
+      }
+    }
+    const constants = all.filter((o) => o['class'] === 'CONSTANT').map((o) => (o['value'] as { value: unknown }).value);
+    expect(constants).toEqual([1, 2, 3, 4]);
+    expect(objects([{ a: [{ b: 1 }] }, 'text', null, 7]).map((o) => Object.keys(o))).toEqual([['a'], ['b']]);
   });
 });
 

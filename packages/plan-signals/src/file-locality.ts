@@ -88,14 +88,24 @@ export type Json = Record<string, unknown>;
 
 export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Every object of a JSON tree, depth first. */
-export function* objects(value: unknown): Generator<Json> {
-  if (Array.isArray(value)) {
-    for (const item of value) yield* objects(item);
-  } else if (isObject(value)) {
-    yield value;
-    for (const inner of Object.values(value)) yield* objects(inner);
-  }
+/**
+ * Every object of a JSON tree, depth first, each before the objects inside
+ * it. Collected into an array by plain recursion: a generator delegating
+ * level by level (`yield*`) resumes every enclosing level for each object,
+ * and took five to six times as long on a view's parse tree.
+ */
+export function objects(value: unknown): Json[] {
+  const out: Json[] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) visit(item);
+    } else if (isObject(node)) {
+      out.push(node);
+      for (const inner of Object.values(node)) visit(inner);
+    }
+  };
+  visit(value);
+  return out;
 }
 
 /** The stored relations a FROM subtree binds, by the alias a column reference uses; null when a side is not a plain stored table. */
