@@ -291,7 +291,7 @@ export function cteNames(tree: unknown): Set<string> {
 /** The stored relations a parse tree reads, `schema.table` (CTE references left out). */
 export function storedRelations(tree: unknown): Json[] {
   const ctes = cteNames(tree);
-  return [...objects(tree)].filter((node) => node['type'] === 'BASE_TABLE' && !((node['schema_name'] ?? '') === '' && ctes.has(String(node['table_name']))));
+  return objects(tree).filter((node) => node['type'] === 'BASE_TABLE' && !((node['schema_name'] ?? '') === '' && ctes.has(String(node['table_name']))));
 }
 
 /**
@@ -716,7 +716,7 @@ function mixedWindows(tree: unknown, fileColumns: (stored: StoredColumn) => bool
   };
   visit(tree, new Map());
   // A window anywhere else (an ORDER BY modifier, say) was not followed: count it as mixing files.
-  const windows = [...objects(tree)].filter((node) => node['class'] === 'WINDOW').length;
+  const windows = objects(tree).filter((node) => node['class'] === 'WINDOW').length;
   if (windows > checked) mixed.push('a window');
   return mixed;
 }
@@ -867,7 +867,7 @@ function combinesFiles(input: {
     if (!groupsByFile(node, ctes, keyNamesFile, input.idFileClaims)) continue;
     for (const key of ['select_list', 'having', 'qualify']) for (const expression of ownExpressions(node[key])) if (isAggregate(expression)) perFile.add(expression);
   }
-  const aggregated = [...objects(tree)].filter((node) => isAggregate(node) && !perFile.has(node)).map((node) => String(node['function_name']));
+  const aggregated = objects(tree).filter((node) => isAggregate(node) && !perFile.has(node)).map((node) => String(node['function_name']));
   if (aggregated.length > 0) return `it calls ${[...new Set(aggregated)].sort().join(', ')}, which combine rows that may belong to several files`;
   // A NULL partition key gathers the rows of every file too: given the keys known never NULL, only they partition by file.
   const mixed = mixedWindows(tree, input.groupKeyColumns === undefined ? namesFile : keyNamesFile);
@@ -903,7 +903,7 @@ function isNullConstant(expression: unknown): boolean {
 
 /** The stored tables a parse tree (or a list of branches) reads, schema-qualified, sorted; a tree without CTEs only. */
 function storedTables(tree: unknown): string[] {
-  const tables = [...objects(tree)]
+  const tables = objects(tree)
     .filter((node) => node['type'] === 'BASE_TABLE' && typeof node['table_name'] === 'string')
     .map(storedName);
   return [...new Set(tables)].sort();
@@ -911,7 +911,7 @@ function storedTables(tree: unknown): string[] {
 
 /** The table functions a parse tree (or a list of branches) reads in FROM. */
 function tableFunctionsIn(tree: unknown): string[] {
-  const names = [...objects(tree)]
+  const names = objects(tree)
     .filter((node) => node['type'] === 'TABLE_FUNCTION')
     .map((node) => (isObject(node['function']) && typeof node['function']['function_name'] === 'string' ? node['function']['function_name'] : 'a table function'));
   return [...new Set(names)].sort();
@@ -1018,7 +1018,7 @@ export function fileNamingColumns(input: {
   const ctes = top === undefined ? new Map<string, Json>() : withCtes(top, new Map());
   // A stable id hashes NULL to a fixed text, so equal ids of two files can hide NULL parts: given the
   // columns known never NULL, only they (read where no outer join NULL-extends them) make an id name a file.
-  const outerJoin = [...objects(input.parseTree)].some((node) => node['type'] === 'JOIN' && node['join_type'] !== 'INNER');
+  const outerJoin = objects(input.parseTree).some((node) => node['type'] === 'JOIN' && node['join_type'] !== 'INNER');
   const keys = input.groupKeyColumns;
   // Given the keys, a part counts only where it is read in every row: referenceIs leaves out the sides outer joins NULL-extend.
   const hashable = (ref: readonly string[]): boolean =>

@@ -32,7 +32,7 @@ export function groupedUpdate(input: { readonly lineage: ViewLineage; readonly p
   if (combining.length > 0) return `it calls ${[...new Set(combining.map((f) => f.name))].sort().join(', ')}, which combine rows across groups or read rows of no relation`;
   const combined = rowCombiner(input.parseTree, 'group');
   if (combined !== null) return combined;
-  const nodes = [...objects(input.parseTree)];
+  const nodes = objects(input.parseTree);
   if (nodes.some((node) => node['type'] === 'JOIN')) return 'a join can bring rows of other groups together';
   const top = topQuery(input.parseTree);
   if (top?.['type'] !== 'SELECT_NODE') return 'it is not a single SELECT';
@@ -47,7 +47,7 @@ export function groupedUpdate(input: { readonly lineage: ViewLineage; readonly p
   for (const node of nodes) {
     if (node === top || node['type'] !== 'SELECT_NODE') continue;
     if (Array.isArray(node['group_expressions']) && node['group_expressions'].length > 0) return 'it groups rows below its top grouping';
-    const calls = ownExpressions(node).flatMap((e) => [...objects(e)]);
+    const calls = ownExpressions(node).flatMap((e) => objects(e));
     const aggregated = calls.find((c) => (c['class'] === 'FUNCTION' || c['class'] === 'AGGREGATE') && aggregates.has(String(c['function_name'])));
     if (aggregated !== undefined) return `${String(aggregated['function_name'])} aggregates rows below its top grouping`;
   }

@@ -90,7 +90,7 @@ function anchoredParts(
     }
   }
   // A window anywhere else (an ORDER BY modifier, say) was not checked.
-  const windows = [...objects(tree)].filter((node) => node['class'] === 'WINDOW');
+  const windows = objects(tree).filter((node) => node['class'] === 'WINDOW');
   if (windows.some((w) => !seen.has(w))) parts.mixed.push('a window');
   return { ...parts, problem };
 }
@@ -108,7 +108,7 @@ function existsProbes(
   if (!isObject(inner) || inner['type'] !== 'SELECT_NODE' || !isObject(inner['from_table']) || inner['from_table']['type'] !== 'BASE_TABLE') return refused;
   const cteMap = isObject(inner['cte_map']) && Array.isArray(inner['cte_map']['map']) ? (inner['cte_map']['map'] as unknown[]) : [];
   if (cteMap.length > 0 || (Array.isArray(inner['group_expressions']) && inner['group_expressions'].length > 0)) return refused;
-  if ([...objects(inner)].some((node) => node !== inner && (node['class'] === 'SUBQUERY' || node['class'] === 'WINDOW' || node['type'] === 'SELECT_NODE'))) return refused;
+  if (objects(inner).some((node) => node !== inner && (node['class'] === 'SUBQUERY' || node['class'] === 'WINDOW' || node['type'] === 'SELECT_NODE'))) return refused;
   const table = inner['from_table'];
   const alias = fromAlias(table);
   const relation = storedName(table);
@@ -121,7 +121,7 @@ function existsProbes(
   };
   const probes: Probe[] = [];
   for (const conjunct of conjuncts(inner['where_clause'])) {
-    const refs = [...objects(conjunct)].map(names).filter((r): r is string[] => r !== null);
+    const refs = objects(conjunct).map(names).filter((r): r is string[] => r !== null);
     if (refs.some((r) => side(r) === 'unknown')) return refused;
     if (refs.every((r) => side(r) === 'inner')) continue;
     // The only outer reference a conjunct may hold: one side of an equality whose other side is an inner column.
@@ -190,10 +190,10 @@ export function keyedUpdate(input: {
     (f) => (f.kind === 'aggregate' || f.kind === 'window' || f.kind === 'table' || f.kind === 'table-macro' || f.name === 'count_star') && !((f.kind === 'aggregate' || f.kind === 'window') && windowOnly(f.name)),
   );
   if (combining.length > 0) return `it calls ${[...new Set(combining.map((f) => f.name))].sort().join(', ')}, which combine rows or read rows of no relation`;
-  const deferred = new Set([...objects(input.parseTree)].filter((node) => node['class'] === 'WINDOW' || (node['class'] === 'SUBQUERY' && node['subquery_type'] === 'EXISTS')));
+  const deferred = new Set(objects(input.parseTree).filter((node) => node['class'] === 'WINDOW' || (node['class'] === 'SUBQUERY' && node['subquery_type'] === 'EXISTS')));
   const combined = rowCombiner(input.parseTree, 'file', deferred);
   if (combined !== null) return combined;
-  if ([...objects(input.parseTree)].some((node) => node['type'] === 'SELECT_NODE' && Array.isArray(node['group_expressions']) && node['group_expressions'].length > 0)) return 'a GROUP BY combines rows';
+  if (objects(input.parseTree).some((node) => node['type'] === 'SELECT_NODE' && Array.isArray(node['group_expressions']) && node['group_expressions'].length > 0)) return 'a GROUP BY combines rows';
   const top = topQuery(input.parseTree);
   if (top?.['type'] !== 'SELECT_NODE') return 'it is not a single SELECT';
   const traced = traceOutput(top, input.fileColumn, new Map(), 0, [], false);
