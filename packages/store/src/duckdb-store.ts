@@ -190,18 +190,18 @@ export class DuckDbStore implements Store {
     const started = performance.now();
     const name = tableName(request.name);
     const ranges = request.as === 'table' && request.clusterBy !== undefined ? clusterRangeFilters(request.clusterBy, request.clusterRanges ?? []) : [];
-    if (request.name.includes('.')) await this.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(name.schema)}`);
     // One catalog lookup gives both whether something holds the name and what it is: each
     // costs a few milliseconds, and a build materializes every stored view of the program.
-    const existing = await this.query(
-      'SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?',
-      [name.schema, name.table],
-    );
-    const type = existing[0]?.['table_type'];
-    const before = type !== undefined && type !== 'VIEW' ? await this.#count(name.quoted) : 0;
+    const type = request.holder !== undefined ? request.holder : await this.#holder(name.schema, name.table);
+    // A schema holding the name exists already.
+    if (request.name.includes('.') && type === null) await this.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(name.schema)}`);
+    const before = type === 'table' ? await this.#count(name.quoted) : 0;
     // CREATE OR REPLACE cannot turn a view into a table or back: drop the other kind first.
-    if (request.as === 'table' && type === 'VIEW') await this.run(`DROP VIEW ${name.quoted}`);
-    if (request.as === 'view' && type !== undefined && type !== 'VIEW') await this.run(`DROP TABLE ${name.quoted}`);
+    if (request.as === 'table' && type === 'view') await this.run(`DROP VIEW ${name.quoted}`);
+    if (request.as === 'view' && type === 'table') await this.run(`DROP TABLE ${name.quoted}`);
+    // Where nothing of this kind holds the name (as looked up, or as the caller says), nothing is replaced:
+    // a caller mistaken about it gets DuckDB's refusal rather than a table replaced unseen.
+    const create = (kind: 'TABLE' | 'VIEW'): string => (type === kind.toLowerCase() ? `CREATE OR REPLACE ${kind}` : `CREATE ${kind}`);
     if (ranges.length > 0 && request.clusterBy !== undefined) {
       // One statement per range: outside a transaction each commits on its own, and DuckDB can evict what it wrote.
       const column = quoteIdentifier(request.clusterBy);
@@ -211,7 +211,7 @@ export class DuckDbStore implements Store {
         for (const [i, where] of ranges.entries()) {
           if (source !== undefined) await this.run(`CREATE OR REPLACE TEMP VIEW ${quoteIdentifier(source.view)} AS SELECT * FROM ${source.table} WHERE ${where}`);
           const rows = `SELECT * FROM (${request.sql}) AS anatomy_rows WHERE ${where} ORDER BY ${column}`;
-          inserted += await this.#rowsWritten(i === 0 ? `CREATE OR REPLACE TABLE ${name.quoted} AS ${rows}` : `INSERT INTO ${name.quoted} ${rows}`);
+          inserted += await this.#rowsWritten(i === 0 ? `${create('TABLE')} ${name.quoted} AS ${rows}` : `INSERT INTO ${name.quoted} ${rows}`);
         }
       } finally {
         if (source !== undefined) await this.run(`DROP VIEW IF EXISTS ${quoteIdentifier(source.view)}`).catch(() => undefined);
@@ -219,16 +219,16 @@ export class DuckDbStore implements Store {
       return this.#written(options, request.name, 'materialize-table', inserted, before, started);
     }
     if (request.as === 'table' && request.clusterBy !== undefined && request.sortAfterWrite === true) {
-      await this.run(`CREATE OR REPLACE TABLE ${name.quoted} AS ${request.sql}`);
+      await this.run(`${create('TABLE')} ${name.quoted} AS ${request.sql}`);
       const inserted = await this.#rowsWritten(`CREATE OR REPLACE TABLE ${name.quoted} AS SELECT * FROM ${name.quoted} ORDER BY ${quoteIdentifier(request.clusterBy)}`);
       return this.#written(options, request.name, 'materialize-table', inserted, before, started);
     }
     const sql = request.as === 'table' && request.clusterBy !== undefined ? `SELECT * FROM (${request.sql}) AS anatomy_rows ORDER BY ${quoteIdentifier(request.clusterBy)}` : request.sql;
     if (request.as === 'view') {
-      await this.run(`CREATE OR REPLACE VIEW ${name.quoted} AS ${sql}`);
+      await this.run(`${create('VIEW')} ${name.quoted} AS ${sql}`);
       return this.#written(options, request.name, 'materialize-view', 0, 0, started);
     }
-    const inserted = await this.#rowsWritten(`CREATE OR REPLACE TABLE ${name.quoted} AS ${sql}`);
+    const inserted = await this.#rowsWritten(`${create('TABLE')} ${name.quoted} AS ${sql}`);
     return this.#written(options, request.name, 'materialize-table', inserted, before, started);
   }
 
@@ -602,6 +602,16 @@ export class DuckDbStore implements Store {
   async #tableExists(schema: string, table: string): Promise<boolean> {
     const rows = await this.query('SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?', [schema, table]);
     return Number(rows[0]?.['n'] ?? 0) > 0;
+  }
+
+  /** What holds `schema.table` in the current database: a view, a table, or nothing. */
+  async #holder(schema: string, table: string): Promise<'view' | 'table' | null> {
+    const existing = await this.query(
+      'SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?',
+      [schema, table],
+    );
+    const type = existing[0]?.['table_type'];
+    return type === undefined ? null : type === 'VIEW' ? 'view' : 'table';
   }
 
   async #count(quoted: string): Promise<number> {

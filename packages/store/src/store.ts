@@ -54,6 +54,14 @@ export interface MaterializeRequest {
    * `clusterRanges`.
    */
   readonly sortAfterWrite?: boolean;
+  /**
+   * What holds the name now, as the caller knows it: a view, a table, or
+   * nothing (`null`). Looked up in the catalog when absent, a few
+   * milliseconds per write. Given, the write trusts it and fails loudly when
+   * it is wrong: over "nothing" or a dropped view it creates the relation
+   * without replacing anything, which DuckDB refuses if the name is taken.
+   */
+  readonly holder?: 'view' | 'table' | null;
 }
 
 /** Which rows to delete: a schema-qualified table and a SQL condition with bound parameters. */
