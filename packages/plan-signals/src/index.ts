@@ -42,6 +42,7 @@ export type { ExplainViewOptions } from './explain-view.js';
 export { ProfiledOperatorSchema, ProfiledOutcomeSchema, profiledOutcome } from './profiled-outcome.js';
 export type { ProfiledOperator, ProfiledOutcome } from './profiled-outcome.js';
 export { profileView } from './profile-view.js';
+export type { ProfileViewOptions } from './profile-view.js';
 export { DatasetReadSchema, datasetReads } from './dataset-reads.js';
 export type { DatasetRead } from './dataset-reads.js';
 export { FilePartitioningSchema, PlanSignalsSchema, planSignals } from './plan-signals.js';

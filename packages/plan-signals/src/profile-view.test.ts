@@ -53,6 +53,18 @@ describe('profileView', () => {
     expect(outcome.operators.find((o) => o.name === 'HASH_JOIN')?.estimatedRows).toBeGreaterThan(0);
   });
 
+  it('takes the database a caller already knows instead of asking for it, and strips the plan of it the same way', async () => {
+    const asked: string[] = [];
+    const counted = { query: (sql: string) => (asked.push(sql), store.query(sql)) };
+    const database = String((await store.query('SELECT current_database() AS db'))[0]?.['db']);
+    const told = await profileView(counted, classPaths, { database });
+    expect(asked.some((sql) => sql.includes('current_database()'))).toBe(false);
+    const found = await profileView(counted, classPaths);
+    expect(asked.filter((sql) => sql.includes('current_database()'))).toHaveLength(1);
+    expect(told.planFingerprint).toBe(found.planFingerprint);
+    expect(told.operators.filter((o) => o.table !== null).map((o) => o.table).sort()).toEqual(['evidence.defs', 'evidence.files']);
+  });
+
   it('fails with ProfileFailed when an input does not exist, and with ParseFailed before running SQL that does not parse', async () => {
     const missing = await profileView(store, { name: 'norm.late', sql: 'SELECT * FROM norm.nowhere' }).catch((e: unknown) => e);
     expect(PlanSignalsError.is(missing, 'ProfileFailed')).toBe(true);

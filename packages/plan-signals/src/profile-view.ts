@@ -7,6 +7,12 @@ import { readParseTree } from './read-parse-tree.js';
 import { singleSelect } from './single-select.js';
 import type { SqlQueryable } from './sql-queryable.js';
 
+/** Options of {@link profileView}: what a caller profiling many queries already knows. */
+export interface ProfileViewOptions {
+  /** The connection's `current_database()`, which the plan's names are stripped of; asked when absent. */
+  readonly database?: string;
+}
+
 /**
  * Runs a view's query under DuckDB's profiler (`EXPLAIN (ANALYZE, FORMAT
  * JSON)`) and returns what it measured: actual rows and time per operator,
@@ -20,7 +26,7 @@ import type { SqlQueryable } from './sql-queryable.js';
  * outcome.rowsReturned; // 1200
  * outcome.planFingerprint === (await explainView(store, view)).planFingerprint; // true: the same plan ran
  */
-export async function profileView(store: SqlQueryable, view: PlannableView): Promise<ProfiledOutcome> {
+export async function profileView(store: SqlQueryable, view: PlannableView, options: ProfileViewOptions = {}): Promise<ProfiledOutcome> {
   const checked = plannableView(view);
   singleSelect(checked.name, await readParseTree(store, checked));
   let text: unknown;
@@ -28,7 +34,7 @@ export async function profileView(store: SqlQueryable, view: PlannableView): Pro
   try {
     const rows = await store.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${checked.sql}`);
     text = rows.find((row) => row['explain_key'] === 'analyzed_plan')?.['explain_value'];
-    database = String((await store.query('SELECT current_database() AS db'))[0]?.['db'] ?? '');
+    database = options.database ?? String((await store.query('SELECT current_database() AS db'))[0]?.['db'] ?? '');
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw PlanSignalsError.create('ProfileFailed', `DuckDB cannot run view ${checked.name} under the profiler: ${message}`, {
