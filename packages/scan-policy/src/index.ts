@@ -12,3 +12,4 @@ export type { ScanReader } from './scan-reader.js';
 export { PredicateSelectivitySchema, ScanPolicyOptionsSchema, deriveScanPolicy } from './derive-scan-policy.js';
 export type { PredicateSelectivity, ScanPolicyOptions } from './derive-scan-policy.js';
 export { measureScanPayoff, measuredSelectivity } from './measure-scan-payoff.js';
+export type { MeasureScanPayoffOptions } from './measure-scan-payoff.js';

@@ -67,6 +67,8 @@ describe('measureScanPayoff', () => {
       const profiled = asked.filter((sql) => sql.includes('SELECT') && sql.includes('evidence') && !sql.includes('count(*)') && !sql.startsWith('DESCRIBE') && !sql.startsWith('CREATE'));
       expect(profiled.length).toBeGreaterThan(0);
       expect(profiled.every((sql) => sql.includes('WHERE'))).toBe(true);
+      // The database the plans' names are stripped of is asked once for all the profiles.
+      expect(asked.filter((sql) => sql.includes('current_database()'))).toHaveLength(1);
     } finally {
       await connection.run('ROLLBACK');
     }
@@ -79,6 +81,11 @@ describe('measureScanPayoff', () => {
       const measured = await measureScanPayoff(db, 'evidence.defs', policy);
       expect(measured.payoff).toEqual({ rowsScannedWith: 0, rowsScannedWithout: 0, bytesScannedWith: 0, bytesScannedWithout: 0, datasetRows: 0, subsetRows: 0 });
       expect(measuredSelectivity(measured)).toEqual({});
+      // Told the dataset is empty, it measures the same without asking DuckDB anything.
+      const asked: string[] = [];
+      const told = await measureScanPayoff({ query: (sql) => (asked.push(sql), db.query(sql)) }, 'evidence.defs', policy, { rows: 0 });
+      expect(told).toEqual(measured);
+      expect(asked).toEqual([]);
     } finally {
       await connection.run('ROLLBACK');
     }

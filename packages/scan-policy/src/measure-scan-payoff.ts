@@ -52,6 +52,22 @@ async function rowsAndWidths(store: SqlQueryable, from: string, columnSets: read
   return { rows: Number(row?.['n'] ?? 0), widths: columnSets.map((_, i) => Number(row?.[`w${i}`] ?? 0)) };
 }
 
+/** Options of {@link measureScanPayoff}. */
+export interface MeasureScanPayoffOptions {
+  /** The dataset's rows as the caller counted them just before; counted here when absent. */
+  readonly rows?: number;
+}
+
+/**
+ * Every scan of an empty dataset reads nothing, with or without the policy:
+ * exact without profiling each read site (a small project leaves many
+ * datasets empty).
+ */
+function emptyPayoff(decision: ScanPolicyDecision): ScanPolicyDecision {
+  const none = { rowsScannedWith: 0, rowsScannedWithout: 0, bytesScannedWith: 0, bytesScannedWithout: 0, datasetRows: 0 };
+  return deepFreeze(ScanPolicyDecisionSchema.parse({ ...decision, payoff: decision.candidateSubset === null ? none : { ...none, subsetRows: 0 } }));
+}
+
 /**
  * Rows the scans of a query read, from DuckDB's profile of running it. Many
  * read sites share their SQL (every reader without predicates scans the
@@ -59,10 +75,13 @@ async function rowsAndWidths(store: SqlQueryable, from: string, columnSets: read
  */
 function rowsScannedOnce(store: SqlQueryable): (sql: string) => Promise<number> {
   const measured = new Map<string, Promise<number>>();
+  // The plans' names are stripped of the connection's database, asked once for all of them.
+  let database: Promise<string> | undefined;
   return (sql) => {
     let rows = measured.get(sql);
     if (rows === undefined) {
-      rows = profileView(store, { name: 'scan_policy.payoff', sql }).then((outcome) => outcome.rowsScanned);
+      database ??= store.query('SELECT current_database() AS db').then((r) => String(r[0]?.['db'] ?? ''));
+      rows = database.then((db) => profileView(store, { name: 'scan_policy.payoff', sql }, { database: db })).then((outcome) => outcome.rowsScanned);
       measured.set(sql, rows);
     }
     return rows;
@@ -93,16 +112,21 @@ function rowsScannedOnce(store: SqlQueryable): (sql: string) => Promise<number> 
  * `scan-policy/InvalidDataset` when the decision is another dataset's and
  * `scan-policy/MeasureFailed` when DuckDB cannot run the scans.
  *
+ * A caller that counted the dataset's rows already (one query for many
+ * datasets, say) passes `rows`: an empty dataset is then measured without
+ * asking DuckDB anything.
+ *
  * @example
  * const measured = await measureScanPayoff(store, 'evidence.ts_defs', policy);
  * measured.payoff; // { rowsScannedWith: 1400, rowsScannedWithout: 3000, … }
  */
-export async function measureScanPayoff(store: SqlQueryable, dataset: string, decision: ScanPolicyDecision): Promise<ScanPolicyDecision> {
+export async function measureScanPayoff(store: SqlQueryable, dataset: string, decision: ScanPolicyDecision, options: MeasureScanPayoffOptions = {}): Promise<ScanPolicyDecision> {
   if (decision.dataset !== dataset) {
     throw ScanPolicyError.create('InvalidDataset', `the scan policy given is for ${decision.dataset}, not ${dataset}`, {
       hint: 'measure each dataset with its own policy',
     });
   }
+  if (options.rows === 0) return emptyPayoff(decision);
   const dot = dataset.indexOf('.');
   const source = dot < 0 ? quoted(dataset) : `${quoted(dataset.slice(0, dot))}.${quoted(dataset.slice(dot + 1))}`;
   let payoff: ScanPayoff;
@@ -118,12 +142,7 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
     // The count and both widths in one scan of the dataset.
     const measured = await rowsAndWidths(store, source, [all, projected]);
     const datasetRows = measured.rows;
-    if (datasetRows === 0) {
-      // Every scan of an empty dataset reads nothing, with or without the policy: exact
-      // without profiling each read site (a small project leaves many datasets empty).
-      const none = { rowsScannedWith: 0, rowsScannedWithout: 0, bytesScannedWith: 0, bytesScannedWithout: 0, datasetRows: 0 };
-      return deepFreeze(ScanPolicyDecisionSchema.parse({ ...decision, payoff: decision.candidateSubset === null ? none : { ...none, subsetRows: 0 } }));
-    }
+    if (datasetRows === 0) return emptyPayoff(decision);
     const [fullWidth = 0, projectedWidth = 0] = measured.widths;
     const subset = decision.candidateSubset;
     const sharing = new Set(subset?.readers ?? []);
