@@ -1,7 +1,7 @@
 import { openStore } from "@anatomy/store";
 import type { Store } from "@anatomy/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fileFilteredSql } from "./file-filtered-sql.js";
+import { deserializedSql, fileFilteredSql } from "./file-filtered-sql.js";
 import { recordingQueries } from "./recording-store.test-support.js";
 
 let store: Store;
@@ -154,18 +154,45 @@ describe("fileFilteredSql", () => {
 
   it("parses one template for every limited read of a stored table, and takes a parse tree it is given without changing it", async () => {
     const { store: counting, queries } = recordingQueries(store);
+    const serializing = (template: boolean): string[] =>
+      queries.filter((q) => q.includes("json_serialize_sql") && q.includes("anatomy_template") === template);
     const parsed = JSON.parse(String((await store.query(`SELECT json_serialize_sql('${VIEW.replaceAll("'", "''")}') AS t`))[0]?.["t"])) as unknown;
     const before = JSON.stringify(parsed);
     const reads = new Map<string, unknown>();
     const first = await fileFilteredSql(counting, VIEW, COLUMNS, ["f1", "f3"], { reads, parseTree: parsed });
-    // The template, then the rewritten tree back to SQL: the view's own SQL was not parsed again.
-    expect(queries.filter((q) => q.includes("json_serialize_sql"))).toHaveLength(1);
+    // At most the template (once per process: an earlier test may have parsed it), then the rewritten tree back to SQL:
+    // the view's own SQL was not parsed again.
+    expect(serializing(true).length).toBeLessThanOrEqual(1);
+    expect(serializing(false)).toEqual([]);
     expect(queries.filter((q) => q.includes("json_deserialize_sql"))).toHaveLength(1);
     expect(JSON.stringify(parsed)).toBe(before);
     expect(first).toBe(await fileFilteredSql(store, VIEW, COLUMNS, ["f1", "f3"]));
     expect(await rows(first, ["f1", "f3"])).toEqual(await rows(VIEW, ["f1", "f3"]));
-    // Another view of the same build reuses the template and the reads already limited.
+    // The next build (reads of its own) parses no template: its tree is the same in every build.
+    queries.length = 0;
+    expect(await fileFilteredSql(counting, VIEW, COLUMNS, ["f1", "f3"], { reads: new Map(), parseTree: parsed })).toBe(first);
+    expect(serializing(true)).toEqual([]);
+    // Another view of the same build reuses the reads already limited; only its own SQL is parsed.
     await fileFilteredSql(counting, 'SELECT file_id, ref_id FROM "ev"."refs"', COLUMNS, ["f1", "f3"], { reads });
-    expect(queries.filter((q) => q.includes("json_serialize_sql"))).toHaveLength(2);
+    expect(serializing(true)).toEqual([]);
+    expect(serializing(false)).toHaveLength(1);
+  });
+
+  it("writes a tree back once per process when asked to keep its SQL, and every time otherwise", async () => {
+    const { store: counting, queries } = recordingQueries(store);
+    const deserializing = (): number => queries.filter((q) => q.includes("json_deserialize_sql")).length;
+    const sql = "SELECT 'kept once' AS note, 40 + 2 AS answer";
+    const tree = JSON.parse(String((await store.query(`SELECT json_serialize_sql('${sql.replaceAll("'", "''")}') AS t`))[0]?.["t"])) as unknown;
+    const plain = await deserializedSql(counting, tree);
+    await deserializedSql(counting, tree);
+    expect(deserializing()).toBe(2);
+    const kept = await deserializedSql(counting, tree, { keep: true });
+    expect(kept).toBe(plain);
+    expect(deserializing()).toBe(3);
+    // Kept now: asked again, with or without keep, DuckDB is not asked.
+    expect(await deserializedSql(counting, tree, { keep: true })).toBe(plain);
+    expect(await deserializedSql(counting, tree)).toBe(plain);
+    expect(deserializing()).toBe(3);
+    expect(plain).toContain("kept once");
   });
 });

@@ -1,5 +1,5 @@
 import { sqlString } from '@anatomy/contracts';
-import { parseTreeObjects } from '@anatomy/plan-signals';
+import { parseTreeObjects, readParseTree } from '@anatomy/plan-signals';
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { Store } from '@anatomy/store';
 
@@ -13,6 +13,19 @@ async function serialized(store: Store, sql: string): Promise<Json | undefined> 
   const tree = JSON.parse(String(rows[0]?.['tree'] ?? '{}')) as Json;
   return tree['error'] === true ? undefined : tree;
 }
+
+/** The most SQL texts {@link deserializedSql} keeps; a program's views write far fewer. */
+const KEPT_TEXTS = 512;
+
+/**
+ * SQL texts already written back, by the parse tree's JSON, for the callers
+ * that ask to keep them. What `json_deserialize_sql` writes depends on the
+ * tree alone (it reads no catalog). A full build writes the same trees back
+ * every time it runs the same program (see staged-union-writes.ts): a round
+ * trip of several milliseconds each for a large tree. The trees of limited
+ * reads name the files of one build and are not kept.
+ */
+const texts = new Map<string, string>();
 
 /** Placeholders of the limited-read template: a table, its file column and one file id, replaced in each copy. */
 const TEMPLATE = { schema: 'anatomy_template_schema', table: 'anatomy_template_table', column: 'anatomy_template_column', file: 'anatomy_template_file' } as const;
@@ -51,8 +64,9 @@ async function limitedTableRead(store: Store, reads: Map<string, unknown>, schem
   const key = nullFree ? NULL_FREE_TEMPLATE_KEY : TEMPLATE_KEY;
   if (!reads.has(key)) {
     const c = quoteIdentifier(TEMPLATE.column);
-    const parsed = await serialized(store, tableRead(`${quoteIdentifier(TEMPLATE.schema)}.${quoteIdentifier(TEMPLATE.table)}`, c, sqlString(TEMPLATE.file), nullFree));
-    const statements = parsed?.['statements'];
+    // The template names no file of this build: its tree is the same every time, read once per process.
+    const parsed = await readParseTree(store, { name: 'anatomy.limited_read_template', sql: tableRead(`${quoteIdentifier(TEMPLATE.schema)}.${quoteIdentifier(TEMPLATE.table)}`, c, sqlString(TEMPLATE.file), nullFree) });
+    const statements = isObject(parsed) && parsed['error'] !== true ? parsed['statements'] : undefined;
     reads.set(key, Array.isArray(statements) && isObject(statements[0]) && isObject(statements[0]['node']) ? statements[0]['node']['from_table'] : undefined);
   }
   const template = reads.get(key);
@@ -188,15 +202,24 @@ export async function fileFilteredSql(
 
 /**
  * DuckDB's SQL of a parse tree as `json_serialize_sql` gives it (and as
- * `JSON.parse` read it); '' when DuckDB writes nothing back.
+ * `JSON.parse` read it); '' when DuckDB writes nothing back. With `keep`,
+ * the text is kept for the process, for a tree written back build after
+ * build; a tree asked for before is answered from what was kept either way.
  *
  * @example
  * const sql = await deserializedSql(store, JSON.parse(treeJson));
  */
-export async function deserializedSql(store: Store, tree: unknown): Promise<string> {
+export async function deserializedSql(store: Store, tree: unknown, options: { readonly keep?: boolean } = {}): Promise<string> {
   // DuckDB writes an unknown query location as 2^64 − 1, which a JavaScript number cannot hold:
   // JSON.parse rounds it up to 2^64, which DuckDB's reader rejects. Put the exact value back.
   const json = JSON.stringify(tree).replaceAll(':18446744073709552000', ':18446744073709551615');
+  const known = texts.get(json);
+  if (known !== undefined) return known;
   const rows = await store.query(`SELECT json_deserialize_sql(${sqlString(json)}::JSON) AS sql`);
-  return String(rows[0]?.['sql'] ?? '');
+  const sql = String(rows[0]?.['sql'] ?? '');
+  if (options.keep === true) {
+    if (texts.size >= KEPT_TEXTS) texts.delete(texts.keys().next().value as string);
+    texts.set(json, sql);
+  }
+  return sql;
 }

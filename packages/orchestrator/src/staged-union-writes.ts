@@ -58,9 +58,9 @@ function* baseTables(value: unknown): Generator<Json> {
   for (const node of parseTreeObjects(value)) if (node['type'] === 'BASE_TABLE') yield node;
 }
 
-/** SQL of one statement node, written back by DuckDB. */
+/** SQL of one statement node, written back by DuckDB (once per process: a view's tree is the same in every build of its program). */
 function sqlOf(store: Store, tree: Json, node: Json): Promise<string> {
-  return deserializedSql(store, { ...tree, statements: [{ node, named_param_map: [] }] });
+  return deserializedSql(store, { ...tree, statements: [{ node, named_param_map: [] }] }, { keep: true });
 }
 
 /** The top-level statement node and its CTE entries, or null. */
