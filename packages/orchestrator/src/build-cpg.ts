@@ -43,7 +43,6 @@ import { sinceReuse, statReuse } from './since-reuse.js';
 import type { SinceReuse } from './since-reuse.js';
 import type { LimitedReads } from './file-filtered-sql.js';
 import { dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFreeStoredViews, setAsidePreviousTables, storedViewColumns, storedViewRows, updateView, viewAffected } from './incremental-views.js';
-import type { NameHolder } from './incremental-views.js';
 import type { AffectedFiles, AffectedInput, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
 import { columnsReadByView, mergedReads } from './read-columns.js';
@@ -213,6 +212,9 @@ export function registryOfRun(options: { readonly scip?: boolean } = {}): Schema
   return registry;
 }
 
+/** The manifests {@link compileForRun} compiled, with SCIP and without. */
+const compiledForRun = new Map<boolean, SemanticProgramManifest>();
+
 /**
  * Compiles the Python CPG program for a run. The SCIP datasets are known to
  * the compiler either way; without SCIP they are unavailable, so the views
@@ -221,7 +223,14 @@ export function registryOfRun(options: { readonly scip?: boolean } = {}): Schema
  */
 export function compileForRun(options: { readonly scip?: boolean } = {}): SemanticProgramManifest {
   const withScip = options.scip === true;
-  return compileProgram(pythonCpgProgram, registryOfRun({ scip: true }), { unavailable: withScip ? [] : scipEvidenceDatasets.map((ds) => ds.name) });
+  // The program and the registry are this package's own, so the manifest is the same every time: compiled once
+  // per process (about a tenth of a second each time), and frozen, so every build can share it.
+  let manifest = compiledForRun.get(withScip);
+  if (manifest === undefined) {
+    manifest = compileProgram(pythonCpgProgram, registryOfRun({ scip: true }), { unavailable: withScip ? [] : scipEvidenceDatasets.map((ds) => ds.name) });
+    compiledForRun.set(withScip, manifest);
+  }
+  return manifest;
 }
 
 function extractorsOf(options: BuildOptions): Extractor[] {
@@ -284,13 +293,28 @@ async function verifyStoredSchemas(store: Store, registry: SchemaRegistry, skipp
  */
 async function measureScanPayoffs(store: Store, planned: PlannedExecution): Promise<ScanPolicyDecision[]> {
   const inline = new Set(planned.report.tasks.filter((t) => t.cachePolicy === 'inline-view').map((t) => t.name));
+  const decisions = scanDecisions(planned);
+  // Every measured dataset's rows, in one query: an empty one (half of them in a small project) then needs none of its own.
+  const measured = decisions.filter((d) => !inline.has(d.dataset)).map((d) => d.dataset);
+  const counts = new Map<string, number>();
+  if (measured.length > 0) {
+    const rows = await store.query(measured.map((name, i) => `SELECT ${i} AS i, count(*) AS n FROM ${quotedName(name)}`).join(' UNION ALL '));
+    for (const row of rows) counts.set(measured[Number(row['i'])] ?? '', Number(row['n']));
+  }
   // The datasets are measured apart, two at a time where the store gives a second connection (most
   // of the measurement is small statements, each leaving a core idle); the results keep their order.
   return store.withLane((lane) =>
-    eachOn(lane === null ? [store] : [store, lane], scanDecisions(planned), (connection, decision) =>
-      inline.has(decision.dataset) ? Promise.resolve(decision) : measureScanPayoff(connection, decision.dataset, decision),
-    ),
+    eachOn(lane === null ? [store] : [store, lane], decisions, (connection, decision) => {
+      if (inline.has(decision.dataset)) return Promise.resolve(decision);
+      const rows = counts.get(decision.dataset);
+      return measureScanPayoff(connection, decision.dataset, decision, rows === undefined ? {} : { rows });
+    }),
   );
+}
+
+/** A `schema.table` name as SQL names it, each part quoted. */
+function quotedName(name: string): string {
+  return name.split('.').map(quoteIdentifier).join('.');
 }
 
 /** The scan decisions of a plan, by dataset name. */
@@ -351,8 +375,13 @@ async function executeViews(
   // The bounds of the file ranges a full build writes some views by (file ids are ASCII: JavaScript sorts them as DuckDB does).
   let bounds: string[] | undefined;
   const fileBounds = (): string[] => (bounds ??= fileRangeBounds([...new Set(fileIds)].sort()));
-  // What holds each view's name as execution starts: only a view's own update changes it.
-  const held = incremental === undefined ? new Map<string, NameHolder>() : await nameHolders(store, planned.schedule.order);
+  // What holds each view's name as execution starts: only a view's own update changes it. A write
+  // told what holds the name looks nothing up (a few milliseconds per view, on every build).
+  const held = await nameHolders(store, planned.schedule.order);
+  const holderOf = (name: string): 'view' | 'table' | null => {
+    const holder = held.get(name) ?? null;
+    return holder === null ? null : holder === 'VIEW' ? 'view' : 'table';
+  };
   // The handle each view is written through: the store's own, or in a full build also a lane beside it (see views-beside.ts).
   const free: Store[] = lane === null ? [store] : [store, lane];
   // The cap lifted for a view that needs it stays lifted until no view being written needs it.
@@ -409,7 +438,7 @@ async function executeViews(
       // the name of a view the policy keeps inline; this one's inputs exist by now. A view already
       // under the name was committed with that cache entry (same program, same SQL): it stays.
       const kept = planned.fromCache && held.get(name) === 'VIEW' && !planned.standIns.has(name);
-      if (!kept && (planned.fromCache || planned.standIns.has(name))) await store.materialize({ name: view.name, sql: view.sql, as: 'view' });
+      if (!kept && (planned.fromCache || planned.standIns.has(name))) await store.materialize({ name: view.name, sql: view.sql, as: 'view', holder: holderOf(name) });
       // Nothing stored to measure: its readers take what its inputs say.
       incremental?.changed.set(name, affected);
       return {};
@@ -457,9 +486,12 @@ async function executeViews(
     // Staged once: a second way of writing the view (leaner, or without the cap) reads the same rows.
     const stagedRows = staged === null ? null : stagedRowsOnce(store, staged);
     // Measured with the build's other writes at its end (see completeWrites): the rows written are known now.
+    // The first write knows what holds the name; a later one (after a failure) has the store look again.
+    let attempts = 0;
     const write = async (how: Partial<Pick<MaterializeRequest, 'clusterRanges' | 'sortAfterWrite' | 'rangeSource' | 'sql'>>): Promise<PendingWrite> => {
       await stagedRows?.ensure();
-      return store.materialize({ ...request, ...how }, { measure: false });
+      const known = attempts++ === 0 ? { holder: holderOf(name) } : {};
+      return store.materialize({ ...request, ...how, ...known }, { measure: false });
     };
     // A file-local view (every group and lookup within one file, no rows of no file) can be written from its staged
     // rows range of files by range of files, each range reading that range's rows only; its SQL then reads a view
