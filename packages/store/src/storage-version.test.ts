@@ -26,6 +26,17 @@ async function fileFormat(store: Store): Promise<{ version: string; compression:
   return { version: String(row?.['v']), compression: compression.map((r) => String(r['compression'])) };
 }
 
+/**
+ * Asserts a file in 1.0's format: its strings compressed by dictionary, and in a segment whose
+ * analysis DuckDB samples differently (its threads split the rows as the machine's load has it)
+ * perhaps by FSST alone, but never by the two together, which only 1.4's format has.
+ */
+function expectOneZeroFormat(format: { version: string; compression: string[] }): void {
+  expect(format.version).toBe('v1.0.0+');
+  expect(format.compression).toContain('Dictionary');
+  expect(format.compression).not.toContain('DICT_FSST');
+}
+
 async function writeWords(store: Store): Promise<void> {
   await store.run("CREATE OR REPLACE TABLE main.words AS SELECT 'word-' || (i % 50) AS word FROM range(200000) t(i)");
 }
@@ -45,7 +56,7 @@ describe('the storage version of a store file', () => {
     const old = await openStore({ path: storePath(), storageVersion: 'v1.0.0' });
     try {
       await writeWords(old);
-      expect(await fileFormat(old)).toEqual({ version: 'v1.0.0+', compression: ['Dictionary'] });
+      expectOneZeroFormat(await fileFormat(old));
     } finally {
       await old.close();
     }
@@ -61,7 +72,7 @@ describe('the storage version of a store file', () => {
       await writeWords(again);
       expect((await fileFormat(again)).version).toBe('v1.0.0+');
       await again.compactDatabase();
-      expect(await fileFormat(again)).toEqual({ version: 'v1.0.0+', compression: ['Dictionary'] });
+      expectOneZeroFormat(await fileFormat(again));
       expect(await again.query('SELECT count(*) AS n FROM main.words')).toEqual([{ n: 200000n }]);
     } finally {
       await again.close();
