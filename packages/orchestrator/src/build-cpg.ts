@@ -18,8 +18,8 @@ import type { ScanPolicyDecision } from '@anatomy/scan-policy';
 import { runSchedule } from '@anatomy/scheduler';
 import { compileProgram } from '@anatomy/semantic-ir';
 import type { SemanticProgramManifest } from '@anatomy/semantic-ir';
-import { describeColumns, maintenanceLogDataset, openStore } from '@anatomy/store';
-import type { DescribedColumn, LockWaitInfo, MaterializeRequest, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
+import { describeColumns, maintenanceLogDataset, nameHolders, openStore } from '@anatomy/store';
+import type { DescribedColumn, LockWaitInfo, MaterializeRequest, NameHolder, PendingWrite, Store, WriteOutcome } from '@anatomy/store';
 import { FILES_PER_WRITE_RANGE, fileRangeBounds } from './file-range-writes.js';
 import { stagedRowsOnce, stagedUnionWrite } from './staged-union-writes.js';
 import { applyBuildMemoryCap, capLift, heldInMebibytes, raiseCapAfterExtraction, withMemoryFallback } from './memory-cap.js';
@@ -42,7 +42,7 @@ import type { EvidenceDigests } from './replace-file-evidence.js';
 import { sinceReuse, statReuse } from './since-reuse.js';
 import type { SinceReuse } from './since-reuse.js';
 import type { LimitedReads } from './file-filtered-sql.js';
-import { dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFreeStoredViews, setAsidePreviousTables, storedViewColumns, storedViewRows, updateView, viewAffected } from './incremental-views.js';
+import { dropPreviousTables, groupedAffected, keyedAffected, nullFreeStoredViews, setAsidePreviousTables, storedViewColumns, storedViewRows, updateView, viewAffected } from './incremental-views.js';
 import type { AffectedFiles, AffectedInput, ViewUpdate } from './incremental-views.js';
 import { newRunId } from './run-directory.js';
 import { columnsReadByView, mergedReads } from './read-columns.js';
@@ -378,10 +378,7 @@ async function executeViews(
   // What holds each view's name as execution starts: only a view's own update changes it. A write
   // told what holds the name looks nothing up (a few milliseconds per view, on every build).
   const held = await nameHolders(store, planned.schedule.order);
-  const holderOf = (name: string): 'view' | 'table' | null => {
-    const holder = held.get(name) ?? null;
-    return holder === null ? null : holder === 'VIEW' ? 'view' : 'table';
-  };
+  const holderOf = (name: string): NameHolder => held.get(name) ?? null;
   // The handle each view is written through: the store's own, or in a full build also a lane beside it (see views-beside.ts).
   const free: Store[] = lane === null ? [store] : [store, lane];
   // The cap lifted for a view that needs it stays lifted until no view being written needs it.
@@ -437,7 +434,7 @@ async function executeViews(
       // A plan taken from the cache created no views, and planning may have left a stand-in under
       // the name of a view the policy keeps inline; this one's inputs exist by now. A view already
       // under the name was committed with that cache entry (same program, same SQL): it stays.
-      const kept = planned.fromCache && held.get(name) === 'VIEW' && !planned.standIns.has(name);
+      const kept = planned.fromCache && held.get(name) === 'view' && !planned.standIns.has(name);
       if (!kept && (planned.fromCache || planned.standIns.has(name))) await store.materialize({ name: view.name, sql: view.sql, as: 'view', holder: holderOf(name) });
       // Nothing stored to measure: its readers take what its inputs say.
       incremental?.changed.set(name, affected);

@@ -4,7 +4,7 @@ import { openStore, tableDigest, updateDigest } from '@anatomy/store';
 import { describe, expect, it } from 'vitest';
 import { evidenceChangesByReader, evidenceReadKey } from './replace-file-evidence.js';
 import type { AffectedFiles } from './incremental-views.js';
-import { affectedFiles, dropPreviousTables, groupedAffected, keyedAffected, nameHolders, nullFreeStoredViews, setAsidePreviousTables, storedViewColumns, storedViewRows, updateView, viewAffected } from './incremental-views.js';
+import { affectedFiles, dropPreviousTables, groupedAffected, keyedAffected, nullFreeStoredViews, setAsidePreviousTables, storedViewColumns, storedViewRows, updateView, viewAffected } from './incremental-views.js';
 import { recordingQueries } from './recording-store.test-support.js';
 
 const local = (view: string): FileLocality => ({ view, local: true, column: 'file_id', reason: 'test' });
@@ -143,23 +143,6 @@ describe('keyedAffected', () => {
       expect(await keyedAffected(store, 'rel.v', keyed, input([], []), known)).toEqual(['file:0']);
       // Keys not known for a changed relation: every file.
       expect(await keyedAffected(store, 'rel.v', keyed, { ...input([], []), changedKeys: new Map() }, known)).toBe('all');
-    } finally {
-      await store.close();
-    }
-  });
-});
-
-describe('nameHolders', () => {
-  it('tells in one query whether a view, a table or nothing holds each name', async () => {
-    const store = await openStore({ path: ':memory:' });
-    try {
-      await store.run("CREATE SCHEMA rel; CREATE TABLE rel.t AS SELECT 1 AS n; CREATE VIEW rel.v AS SELECT 2 AS n");
-      expect([...(await nameHolders(store, ['rel.t', 'rel.v', 'rel.none', "rel.it's"]))]).toEqual([
-        ['rel.t', 'BASE TABLE'],
-        ['rel.v', 'VIEW'],
-        ['rel.none', null],
-        ["rel.it's", null],
-      ]);
     } finally {
       await store.close();
     }

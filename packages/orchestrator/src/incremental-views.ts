@@ -2,8 +2,8 @@ import { sqlString } from '@anatomy/contracts';
 import type { FileLocality, GroupedUpdate, KeyedUpdate } from '@anatomy/plan-signals';
 import { quoteIdentifier } from '@anatomy/schema-authority';
 import type { ManifestView } from '@anatomy/semantic-ir';
-import { describeTables, replaceChangedRows } from '@anatomy/store';
-import type { DescribedColumn, PendingWrite, ReplacedRows, Store, WriteOutcome } from '@anatomy/store';
+import { describeTables, nameHolders, replaceChangedRows } from '@anatomy/store';
+import type { DescribedColumn, NameHolder, PendingWrite, ReplacedRows, Store, WriteOutcome } from '@anatomy/store';
 import { fileFilteredSql } from './file-filtered-sql.js';
 import type { FileFilterOptions, LimitedReads } from './file-filtered-sql.js';
 import type { DigestChange } from './output-digests.js';
@@ -124,27 +124,6 @@ export async function nullFreeStoredViews(store: Store, views: ReadonlyMap<strin
   const probes = names.map((name, i) => `SELECT ${i} AS i, EXISTS (SELECT 1 FROM ${quotedName(previousTable(name, inPlace))} WHERE ${quoteIdentifier(views.get(name) ?? '')} IS NULL) AS found`);
   const rows = await store.query(probes.join(' UNION ALL '));
   return new Set(rows.filter((r) => r['found'] === false).map((r) => names[Number(r['i'])] ?? ''));
-}
-
-/** What holds a name in the catalog: a view, a table, or nothing. */
-export type NameHolder = 'VIEW' | 'BASE TABLE' | null;
-
-/**
- * What holds each of the given `schema.table` names, in one catalog query
- * (a build asks once for all its views rather than once per view).
- *
- * @example
- * (await nameHolders(store, ['rel.calls'])).get('rel.calls'); // 'VIEW' after planning created it
- */
-export async function nameHolders(store: Store, names: readonly string[]): Promise<Map<string, NameHolder>> {
-  const rows = await store.query(
-    `SELECT table_schema || '.' || table_name AS name, table_type FROM information_schema.tables
-      WHERE table_catalog = current_database() AND table_schema || '.' || table_name IN (SELECT unnest(CAST(? AS JSON)::VARCHAR[]))`,
-    [JSON.stringify([...names])],
-  );
-  const out = new Map<string, NameHolder>(names.map((n) => [n, null]));
-  for (const row of rows) out.set(String(row['name']), String(row['table_type']) === 'VIEW' ? 'VIEW' : 'BASE TABLE');
-  return out;
 }
 
 /** What decides which files' rows of a view may have changed (see {@link viewAffected}). */
@@ -425,7 +404,7 @@ export async function updateView(
     // Planning left the name to a DuckDB view of the same SQL, or (a plan from the cache creates
     // no views) to the empty table the schema authority creates for an output dataset.
     const kind = options.held !== undefined ? options.held : ((await nameHolders(store, [view.name])).get(view.name) ?? null);
-    if (kind === 'VIEW') await store.run(`DROP VIEW ${quoted(schema, table)}`);
+    if (kind === 'view') await store.run(`DROP VIEW ${quoted(schema, table)}`);
     else if (kind !== null) await store.run(`DROP TABLE ${quoted(schema, table)}`);
     await store.run(`ALTER TABLE ${previous} RENAME TO ${quoteIdentifier(table)}`);
   };

@@ -8,6 +8,7 @@ import { fillChunkColumn } from './chunk-columns.js';
 import { toPlainValue } from './duckdb-value.js';
 import type { MaintenanceAction, MaintenanceOutcome } from './maintenance-outcome.js';
 import { replaceFileAtomically } from './replace-file-atomically.js';
+import { nameHolders } from './name-holders.js';
 import { measureStorage, measureTables } from './storage-snapshot.js';
 import type { StorageSnapshot } from './storage-snapshot.js';
 import type { DeleteRequest, InsertSelectRequest, MaterializeRequest, ReplaceRowsRequest, QueryParams, Row, Store } from './store.js';
@@ -192,7 +193,7 @@ export class DuckDbStore implements Store {
     const ranges = request.as === 'table' && request.clusterBy !== undefined ? clusterRangeFilters(request.clusterBy, request.clusterRanges ?? []) : [];
     // One catalog lookup gives both whether something holds the name and what it is: each
     // costs a few milliseconds, and a build materializes every stored view of the program.
-    const type = request.holder !== undefined ? request.holder : await this.#holder(name.schema, name.table);
+    const type = request.holder !== undefined ? request.holder : ((await nameHolders(this, [name.plain])).get(name.plain) ?? null);
     // A schema holding the name exists already.
     if (request.name.includes('.') && type === null) await this.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(name.schema)}`);
     const before = type === 'table' ? await this.#count(name.quoted) : 0;
@@ -602,16 +603,6 @@ export class DuckDbStore implements Store {
   async #tableExists(schema: string, table: string): Promise<boolean> {
     const rows = await this.query('SELECT count(*) AS n FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = ? AND table_name = ?', [schema, table]);
     return Number(rows[0]?.['n'] ?? 0) > 0;
-  }
-
-  /** What holds `schema.table` in the current database: a view, a table, or nothing. */
-  async #holder(schema: string, table: string): Promise<'view' | 'table' | null> {
-    const existing = await this.query(
-      'SELECT table_type FROM information_schema.tables WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?',
-      [schema, table],
-    );
-    const type = existing[0]?.['table_type'];
-    return type === undefined ? null : type === 'VIEW' ? 'view' : 'table';
   }
 
   async #count(quoted: string): Promise<number> {

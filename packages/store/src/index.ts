@@ -1,7 +1,7 @@
 export { openStore, STORE_CATALOG } from './open-store.js';
 export { DEFAULT_STORAGE_VERSION, STORAGE_VERSION_PATTERN } from './storage-version.js';
 export type { StoreOptions } from './open-store.js';
-export type { Store, MaterializeRequest, DeleteRequest, InsertSelectRequest, ReplaceRowsRequest, Row, QueryParam, QueryParams } from './store.js';
+export type { Store, MaterializeRequest, NameHolder, DeleteRequest, InsertSelectRequest, ReplaceRowsRequest, Row, QueryParam, QueryParams } from './store.js';
 export { StoreError } from './store-error.js';
 export { LockHolderSchema, DEFAULT_LOCK_POLL_MS } from './store-lock.js';
 export type { LockHolder, LockWait, LockWaitInfo } from './store-lock.js';
@@ -16,6 +16,7 @@ export { EMPTY_DIGEST, RowDigestSchema, changedGroups, fingerprintOfDigest, grou
 export type { DigestFilter, GroupDigestRequest, RowDigest, TableDigest } from './table-digest.js';
 export { deleteFileRows } from './delete-file-rows.js';
 export { describeColumns, describeQuery, describeTables } from './describe-columns.js';
+export { nameHolders } from './name-holders.js';
 export type { DescribedColumn } from './describe-columns.js';
 export { replaceChangedRows } from './replace-changed-rows.js';
 export type { ReplaceChangedRowsRequest, ReplacedRows } from './replace-changed-rows.js';

@@ -61,8 +61,11 @@ export interface MaterializeRequest {
    * it is wrong: over "nothing" or a dropped view it creates the relation
    * without replacing anything, which DuckDB refuses if the name is taken.
    */
-  readonly holder?: 'view' | 'table' | null;
+  readonly holder?: NameHolder;
 }
+
+/** What holds a name in the catalog: a view, a table, or nothing. */
+export type NameHolder = 'view' | 'table' | null;
 
 /** Which rows to delete: a schema-qualified table and a SQL condition with bound parameters. */
 export interface DeleteRequest {
