@@ -48,6 +48,25 @@ describe('renderPredicates', () => {
     expect(asked).toHaveLength(2);
   });
 
+  it('renders every predicate of a view even when keeping its new ones evicts the older ones it shares', async () => {
+    const lineageOf = async (sql: string) => lineageFromParseTree('norm.many', await readParseTree(store, { name: 'norm.many', sql }), await readLineageCatalog(store));
+    // Rendered now, so kept before the thousands of new ones below.
+    await renderPredicates(store, await lineageOf("SELECT name FROM evidence.defs WHERE kind = 'kept-first'"));
+    // More new predicates than the process keeps, beside the one rendered before: copies of one
+    // predicate's expression, each with a constant of its own (parsing 4,200 of them would take long).
+    const two = await lineageOf("SELECT name FROM evidence.defs WHERE kind = 'kept-first' AND bstart <> 424242");
+    const [kept, template] = two.reads[0]?.predicates ?? [];
+    if (kept === undefined || template === undefined) throw new Error('expected two predicates');
+    const text = JSON.stringify(template.expression);
+    const copies = Array.from({ length: 4200 }, (_, i) => ({ ...template, expression: JSON.parse(text.replaceAll('424242', String(1_000_000 + i))) as typeof template.expression }));
+    const rendered = await renderPredicates(store, { ...two, reads: [{ table: two.reads[0]?.table ?? '', predicates: [kept, ...copies] }] });
+    const sqls = rendered.reads[0]?.predicates.map((p) => p.sql) ?? [];
+    expect(sqls).toHaveLength(4201);
+    expect(sqls[0]).toBe("(kind = 'kept-first')");
+    expect(sqls[4200]).toBe('(bstart != 1004199)');
+    expect(sqls.every((sql) => sql !== null)).toBe(true);
+  });
+
   it('returns the lineage as it is when nothing is left to render', async () => {
     const view = { name: 'norm.all', sql: 'SELECT name FROM evidence.defs' };
     const pure = lineageFromParseTree(view.name, await readParseTree(store, view), await readLineageCatalog(store));

@@ -53,7 +53,13 @@ export async function renderPredicates(store: SqlQueryable, lineage: ViewLineage
   const pending = lineage.reads.flatMap((site) => site.predicates.filter((p) => p.sql === null));
   if (pending.length === 0) return lineage;
   const trees = pending.map((p) => selectOf(p.expression));
-  const asked = [...new Set(trees.filter((tree) => !renderings.has(tree)))];
+  // This call's answers are taken from here: keeping new renderings may evict older ones it needs.
+  const answers = new Map<string, string | null>();
+  for (const tree of trees) {
+    const known = renderings.get(tree);
+    if (known !== undefined) answers.set(tree, known);
+  }
+  const asked = [...new Set(trees.filter((tree) => !answers.has(tree)))];
   if (asked.length > 0) {
     const rows = asked.map((tree, i) => `(${i}, ${sqlString(tree)})`).join(', ');
     let rendered: Map<number, string>;
@@ -68,12 +74,14 @@ export async function renderPredicates(store: SqlQueryable, lineage: ViewLineage
       });
     }
     asked.forEach((tree, i) => {
+      const sql = expressionOf(rendered.get(i));
+      answers.set(tree, sql);
       if (renderings.size >= KEPT_RENDERINGS) renderings.delete(renderings.keys().next().value as string);
-      renderings.set(tree, expressionOf(rendered.get(i)));
+      renderings.set(tree, sql);
     });
   }
   const sqlOf = new Map<PredicateUse, string | null>();
-  pending.forEach((p, i) => sqlOf.set(p, renderings.get(trees[i] as string) ?? null));
+  pending.forEach((p, i) => sqlOf.set(p, answers.get(trees[i] as string) ?? null));
   return {
     ...lineage,
     reads: lineage.reads.map((site) => ({
