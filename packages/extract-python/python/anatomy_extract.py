@@ -66,6 +66,7 @@ import ast
 import codecs
 import dis
 import faulthandler
+import gc
 import hashlib
 import io
 import itertools
@@ -1137,21 +1138,39 @@ def serve(stdin, stdout):
     })
     hooks = config.get("test_hooks") or {}
     wanted = frozenset(tables)
-    for line in iter(stdin.readline, b""):
-        if not line.strip():
-            continue
-        request = json.loads(line.decode("utf-8"))
-        path = request["path"]
-        if hooks.get("exit_on") and path.endswith(hooks["exit_on"]):
-            stdout.flush()
-            os._exit(70)
-        if hooks.get("hang_on") and path.endswith(hooks["hang_on"]):
-            time.sleep(3600)
-        result = extract_file(request, wanted)
-        for table, rows in result.rows.items():
-            if rows:
-                writer.table(request["seq"], table, rows)
-        writer.done(request["seq"])
+    # The cyclic collector stays off while a file is read, and runs once after
+    # each. A file's trees and rows hold no reference cycles, so reference
+    # counting frees them; the collector's automatic passes only walked them
+    # over and over as they grew (a full pass each time the young objects
+    # outnumbered a quarter of the old ones: 2.3 s of 18.4 s of one process
+    # over the standard library). What the worker holds from its start is
+    # frozen out of the passes, so the pass after each file walks little more
+    # than what that file left, and any cycle it left is freed before the next.
+    gc.freeze()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for line in iter(stdin.readline, b""):
+            if not line.strip():
+                continue
+            request = json.loads(line.decode("utf-8"))
+            path = request["path"]
+            if hooks.get("exit_on") and path.endswith(hooks["exit_on"]):
+                stdout.flush()
+                os._exit(70)
+            if hooks.get("hang_on") and path.endswith(hooks["hang_on"]):
+                time.sleep(3600)
+            result = extract_file(request, wanted)
+            for table, rows in result.rows.items():
+                if rows:
+                    writer.table(request["seq"], table, rows)
+            writer.done(request["seq"])
+            result = rows = None
+            gc.collect()
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.unfreeze()
     return 0
 
 
