@@ -191,8 +191,8 @@ export class DuckDbStore implements Store {
     const started = performance.now();
     const name = tableName(request.name);
     const ranges = request.as === 'table' && request.clusterBy !== undefined ? clusterRangeFilters(request.clusterBy, request.clusterRanges ?? []) : [];
-    // One catalog lookup gives both whether something holds the name and what it is: each
-    // costs a few milliseconds, and a build materializes every stored view of the program.
+    // What holds the name (a view to drop, a table whose rows are replaced): as the caller says, or one
+    // catalog lookup of a few milliseconds, which a build saves by asking for all its views at once.
     const type = request.holder !== undefined ? request.holder : ((await nameHolders(this, [name.plain])).get(name.plain) ?? null);
     // A schema holding the name exists already.
     if (request.name.includes('.') && type === null) await this.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(name.schema)}`);
