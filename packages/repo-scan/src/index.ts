@@ -9,7 +9,7 @@ export { ScanDiagnosticSchema, ScanDiagnosticCodeSchema } from './scan-diagnosti
 export type { ScanDiagnostic, ScanDiagnosticCode } from './scan-diagnostic.js';
 export { fileIdForPath } from './file-id.js';
 export { RelativePathSchema, comparePaths } from './relative-path.js';
-export { readSource } from './read-source.js';
+export { readSource, readSourceSync } from './read-source.js';
 export { lineIndex, lineOfByte, bytePosition } from './line-index.js';
 export type { BytePosition } from './line-index.js';
 export { detectEncoding } from './detect-encoding.js';
