@@ -1,5 +1,5 @@
 // Runs one extractor over every file of a directory, demanding all of its
-// datasets, and prints one JSON line of figures. Started by extract-stdlib.ts
+// datasets (or, with --datasets=a,b, only those), and prints one JSON line of figures. Started by extract-stdlib.ts
 // in a fresh process so that peak memory belongs to this extractor alone.
 import { createPythonExtractor } from '@anatomy/extract-python';
 import { createScipExtractor } from '@anatomy/extract-scip';
@@ -11,7 +11,7 @@ import { ProcessTreeMemory } from '@anatomy/orchestrator/process-tree-memory';
 
 const [name, root, ...flags] = process.argv.slice(2);
 if (name === undefined || root === undefined) {
-  console.error('usage: extract-one <tree-sitter|python|scip> <dir>');
+  console.error('usage: extract-one <tree-sitter|python|scip> <dir> [--with-site-packages] [--datasets=evidence.ts_refs,…]');
   process.exit(64);
 }
 const factories: Record<string, () => Extractor> = {
@@ -25,6 +25,20 @@ if (factory === undefined) {
   process.exit(64);
 }
 const extractor = factory();
+
+/** The datasets to demand: all of the extractor's, or those --datasets names (each must be one of them). */
+function demanded(of: Extractor): Set<string> {
+  const all = of.descriptor.datasets.map((d) => d.name);
+  const flag = flags.find((f) => f.startsWith('--datasets='));
+  if (flag === undefined) return new Set(all);
+  const named = flag.slice('--datasets='.length).split(',').filter((d) => d !== '');
+  const unknown = named.filter((d) => !all.includes(d));
+  if (named.length === 0 || unknown.length > 0) {
+    console.error(`--datasets names ${unknown.length > 0 ? `datasets ${of.descriptor.name} does not write: ${unknown.join(', ')}` : 'nothing'}; it writes ${all.join(', ')}`);
+    process.exit(64);
+  }
+  return new Set(named);
+}
 // Installed third-party packages are not part of the standard library.
 const scan = await scanRepository({ root, ...(flags.includes('--with-site-packages') ? {} : { exclude: ['site-packages', '**/site-packages'] }) });
 const rss = ProcessTreeMemory.start({ everyMs: 50 });
@@ -34,7 +48,7 @@ let lastShown = 0;
 for await (const batch of extractor.extract({
   root: scan.root,
   files: scan.files,
-  datasets: new Set(extractor.descriptor.datasets.map((d) => d.name)),
+  datasets: demanded(extractor),
   onProgress: (done, total) => {
     if (performance.now() - lastShown > 5000) {
       lastShown = performance.now();
