@@ -389,6 +389,18 @@ def report_warnings(result, caught, filename, stage):
 SKIPPED = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
 # Field values that are never nodes nor lists of them: the walk passes over them at once.
 SCALARS = frozenset([str, int, type(None), bool, float, complex, bytes, type(Ellipsis)])
+# Classes none of whose fields can hold a node the walk pushes: a name (its
+# identifier and context), a constant (a value, a tuple or frozenset of values,
+# and a kind string) and an import's alias (two strings). Two in five nodes the
+# walk meets over the standard library are names or constants; it counts them
+# and moves on without reading their fields.
+LEAVES = frozenset([ast.Name, ast.Constant, ast.alias])
+# Classes with exactly one field that can hold a node, which the grammar
+# requires to be an expression (never None, never a list): the walk pushes it
+# straight away. Attributes are another one in eight nodes. With LEAVES, the
+# walk of the standard library for a build's tables took 2.7-2.9 s of CPU
+# instead of 3.3-3.5 s (one process, alternated three times), the same rows.
+ONE_CHILD = {ast.Attribute: "value", ast.Expr: "value", ast.keyword: "value"}
 CTX = {ast.Load: "load", ast.Store: "store", ast.Del: "del"}
 DEF_KINDS = {ast.FunctionDef: "function", ast.AsyncFunctionDef: "async_function", ast.ClassDef: "class"}
 DOC_OWNERS = {ast.Module: "module", ast.FunctionDef: "function", ast.AsyncFunctionDef: "async_function", ast.ClassDef: "class"}
@@ -557,7 +569,7 @@ def ast_evidence(tree, source_map, file_id, wanted, scopes=None):
         return inner
 
     if not want_nodes:
-        ast_node, skipped, scalars, leave = ast.AST, SKIPPED, SCALARS, _Leave
+        ast_node, skipped, scalars, leave, leaves, one_child = ast.AST, SKIPPED, SCALARS, _Leave, LEAVES, ONE_CHILD
         # Only the classes that give a row of a wanted table (definitions always: they
         # carry the qualname prefix) pay for an id and a span.
         row_nodes = set(DEF_KINDS)
@@ -585,6 +597,11 @@ def ast_evidence(tree, source_map, file_id, wanted, scopes=None):
                 if inner is not None:
                     push(leave(owner, prefix))
                     owner, prefix = inner
+            elif cls in leaves:
+                continue
+            elif cls in one_child:
+                push(getattr(node, one_child[cls]))
+                continue
             for fname in _REVERSED_FIELDS.get(cls) or _reversed_fields(cls):
                 value = getattr(node, fname, None)
                 kind = value.__class__

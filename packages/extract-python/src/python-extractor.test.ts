@@ -488,6 +488,40 @@ describe('symtable evidence', () => {
     expect(walked.filter((s) => s['bstart'] !== null).length).toBeGreaterThanOrEqual(4);
   });
 
+  it('gives every scope its span from the walk a build makes (scopes under attributes, keywords and statements)', async () => {
+    const source = [
+      'import functools',
+      'key = sorted([3, 1], key=lambda v: -v)',
+      'name = (lambda: 0).__name__',
+      '[print(x) for x in range(2)]',
+      'def f(items):',
+      '    return functools.reduce(lambda a, b: a + b, (i * 2 for i in items)).real',
+      'class C:',
+      '    attr = {k: v for k, v in {}.items()}.copy',
+      '',
+    ].join('\n');
+    const repo = await repository({ 'nested.py': source });
+    dirs.push(repo.dir);
+    // Alone, py_scopes takes its spans from a walk of its own; with py_defs (as in a build) from the rows' walk.
+    const spansOf = async (datasets: string[]): Promise<unknown[][]> =>
+      rowsOf(await collect(repo.scan, new Set(datasets)), 'py_scopes').map((s) => [s['scope_type'], s['name'], s['line'], s['bstart'], s['bend']]);
+    const alone = await spansOf(['evidence.py_scopes']);
+    const walked = await spansOf(['evidence.py_scopes', 'evidence.py_defs', 'evidence.py_imports']);
+    expect(walked).toEqual(alone);
+    const at = (text: string, from = 0): number => Buffer.byteLength(source.slice(0, source.indexOf(text, from)));
+    expect(walked).toEqual(
+      expect.arrayContaining([
+        ['function', 'lambda', 2, at('lambda v'), at(')\nname')],
+        ['function', 'lambda', 3, at('lambda: 0'), at(').__name__')],
+        ['function', 'listcomp', 4, at('[print'), at('\ndef f') ],
+        ['function', 'lambda', 6, at('lambda a'), at(', (i * 2')],
+        ['function', 'genexpr', 6, at('(i * 2'), at(').real')],
+        ['function', 'dictcomp', 8, at('{k: v'), at('.copy')],
+      ]),
+    );
+    expect(walked.filter((s) => s[3] === null)).toEqual([]);
+  });
+
   it('records the flags of globals, nonlocals, closures, class scopes and imports', () => {
     expect(symbols.get('outer counter')).toEqual(expect.arrayContaining(['is_global', 'is_declared_global', 'is_assigned']));
     expect(symbols.get('outer a')).toEqual(['is_parameter', 'is_local']);
