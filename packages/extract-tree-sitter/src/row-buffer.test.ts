@@ -30,11 +30,18 @@ describe('RowBuffer', () => {
     const refs = new RowBuffer<TsRefRow>(tsRefsDataset);
     const attributes = new RowBuffer(tsAttributesDataset);
     refs.append({ file_id: 'file:a', name: 'x', ctx: 'load', binder: null, bstart: 0, bend: 1, line: 1, col: 0, def_bstart: null });
+    // Another dataset's row, of other columns, between two of this one: each buffer splits by its own columns.
+    const attribute = {
+      file_id: 'file:a', attr: 'y', ctx: 'load', bstart: 2, bend: 5, line: 1, col: 2,
+      attr_bstart: 4, attr_bend: 5, object_bstart: 2, object_bend: 3, object_text: 'x', dotted: 'x.y', def_bstart: null,
+    } as const;
+    attributes.append(attribute);
     refs.append({ file_id: 'file:b', name: 'z', ctx: 'load', binder: null, bstart: 5, bend: 6, line: 3, col: 1, def_bstart: null });
+    expect(attributes.take()).toEqual(Object.fromEntries(tsAttributesDataset.columns.map((c) => [c.name, [attribute[c.name as keyof typeof attribute]]])));
     refs.truncate(1);
     const batch = refs.toBatch();
     expect(batch.rowCount).toBe(1);
-    expect(attributes.rowCount).toBe(0);
+    expect(batch.columns['name']).toEqual(['x']);
     // A row missing a declared column leaves a hole the batch refuses.
     refs.append({ file_id: 'file:a', name: 'x', ctx: 'load', binder: null, bstart: 0, bend: 1, line: 1, col: 0 } as unknown as TsRefRow);
     expect(() => refs.toBatch()).toThrow(/def_bstart/);
