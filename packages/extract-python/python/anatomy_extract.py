@@ -1163,6 +1163,7 @@ def serve(stdin, stdout):
     # over the standard library). What the worker holds from its start is
     # frozen out of the passes, so the pass after each file walks little more
     # than what that file left, and any cycle it left is freed before the next.
+    frozen_before = gc.get_freeze_count()
     gc.freeze()
     was_enabled = gc.isenabled()
     gc.disable()
@@ -1187,7 +1188,10 @@ def serve(stdin, stdout):
     finally:
         if was_enabled:
             gc.enable()
-        gc.unfreeze()
+        # What serve froze goes back to the collector. Objects a caller had frozen
+        # cannot be told apart from them, so after a caller's own freeze both stay.
+        if frozen_before == 0:
+            gc.unfreeze()
     return 0
 
 
