@@ -67,6 +67,11 @@ describe('measureScanPayoff', () => {
       const profiled = asked.filter((sql) => sql.includes('SELECT') && sql.includes('evidence') && !sql.includes('count(*)') && !sql.startsWith('DESCRIBE') && !sql.startsWith('CREATE'));
       expect(profiled.length).toBeGreaterThan(0);
       expect(profiled.every((sql) => sql.includes('WHERE'))).toBe(true);
+      // A profiled scan returns no column of the dataset: only its predicates' columns are read.
+      const columns = ['file_id', 'name', 'kind', 'bstart', 'bend', 'docstring'];
+      const returned = profiled.filter((sql) => sql.startsWith('EXPLAIN')).map((sql) => sql.slice(sql.indexOf('SELECT') + 'SELECT'.length, sql.indexOf(' FROM ')));
+      expect(returned.length).toBeGreaterThan(0);
+      expect(returned.filter((list) => columns.some((c) => list.includes(c)))).toEqual([]);
       // The database the plans' names are stripped of is asked once for all the profiles.
       expect(asked.filter((sql) => sql.includes('current_database()'))).toHaveLength(1);
     } finally {
@@ -98,6 +103,13 @@ describe('measureScanPayoff', () => {
     const decided = deriveScanPolicy('evidence.defs', lineages, { selectivity });
     expect(decided.materializeSubset).toMatchObject({ value: true, confidence: 0.85 });
     expect(measuredSelectivity(deriveScanPolicy('evidence.defs', lineages))).toEqual({});
+  });
+
+  it('measures a site whose predicates no stored row meets', async () => {
+    // The column's statistics rule the filter out (every bstart is at least 0).
+    const never = await parseLineage(db, { name: 'norm.before_start', sql: 'SELECT name, docstring FROM evidence.defs WHERE bstart < 0' });
+    const measured = await measureScanPayoff(db, 'evidence.defs', deriveScanPolicy('evidence.defs', [lineages[2] as ViewLineage, never]));
+    expect(measured.payoff).toMatchObject({ rowsScannedWithout: 3000, rowsScannedWith: 3000, datasetRows: 3000 });
   });
 
   it('measures no difference in rows when no subset is shared', async () => {

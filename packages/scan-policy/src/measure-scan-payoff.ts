@@ -132,6 +132,7 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
   let payoff: ScanPayoff;
   try {
     const rowsScanned = rowsScannedOnce(store);
+    const rowsRead = (from: string, predicates: readonly string[]): Promise<number> => rowsScanned(`SELECT 1 FROM ${from}${whereOf(predicates)}`);
     const all = await columnTypes(store, source);
     if (all.length === 0) {
       throw ScanPolicyError.create('MeasureFailed', `${dataset} has no columns in the store`, { hint: `create and fill ${dataset} before measuring its scans` });
@@ -156,23 +157,23 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
     for (const reader of decision.readers) {
       for (const site of reader.sites) {
         // The rows a scan reads follow from its predicates, not from the columns it
-        // returns (those only change the bytes, counted by width), so the scan with
-        // every column and the projected one are the same profile: run it once.
-        const scanned = site.length === 0 ? datasetRows : await rowsScanned(`SELECT ${list} FROM ${source}${whereOf(site)}`);
+        // returns (those only change the bytes, counted by width): the profiled query
+        // returns a constant, so DuckDB reads the predicates' columns and no other,
+        // and the site costs the same query with the policy or without.
+        const scanned = site.length === 0 ? datasetRows : await rowsRead(source, site);
         rowsWithout += scanned;
         bytesWithout += scanned * fullWidth;
         if (subset !== null && sharing.has(reader.view) && subset.predicates.every((p) => site.includes(p))) {
           subsetSites.push(site);
           continue;
         }
-        const direct = site.length === 0 ? datasetRows : await rowsScanned(`SELECT ${list} FROM ${source}${whereOf(site)}`);
-        rowsWith += direct;
-        bytesWith += direct * projectedWidth;
+        rowsWith += scanned;
+        bytesWith += scanned * projectedWidth;
       }
     }
     if (subset !== null) {
       const build = `SELECT ${list} FROM ${source}${whereOf(subset.predicates)}`;
-      const built = await rowsScanned(build);
+      const built = await rowsRead(source, subset.predicates);
       rowsWith += built;
       bytesWith += built * projectedWidth;
       await store.query(`CREATE OR REPLACE TEMP TABLE ${SUBSET_TABLE} AS ${build}`);
@@ -182,7 +183,7 @@ export async function measureScanPayoff(store: SqlQueryable, dataset: string, de
         const [subsetWidth = 0] = inSubset.widths;
         for (const site of subsetSites) {
           const rest = site.filter((p) => !subset.predicates.includes(p));
-          const scanned = rest.length === 0 ? inSubset.rows : await rowsScanned(`SELECT ${list} FROM ${SUBSET_TABLE}${whereOf(rest)}`);
+          const scanned = rest.length === 0 ? inSubset.rows : await rowsRead(SUBSET_TABLE, rest);
           rowsWith += scanned;
           bytesWith += scanned * subsetWidth;
         }
