@@ -39,31 +39,59 @@ interface TableTotals {
 }
 
 /**
- * Whether a write leaves the table as made anew: a replacement of the whole
- * table always does; an insert keeps it so when it already was, and starts it
- * when the table held no rows, live or deleted, before (the first write seen).
- * A deletion, or a write whose operation is not given, ends it.
+ * Whether the writes so far leave the table as made anew: `true` or `false`
+ * once told, `open` through a run of inserts the table began with, which
+ * the counts after the last write settle (see {@link settleAnew}). A
+ * replacement of the whole table always makes it anew; an insert keeps what
+ * was told, and opens a run when it is the first write seen. A deletion, or
+ * a write whose operation is not given, ends it.
  */
-function keepsAnew(m: WriteMeasurement, anewBefore: boolean | undefined): boolean {
-  if (m.operation === 'materialize-table') return true;
-  if (m.operation !== 'ingest' && m.operation !== 'replace') return false;
-  if (m.rowsDeleted > 0) return false;
-  if (anewBefore !== undefined) return anewBefore;
-  return m.tableRowCount === m.rowsInserted && m.storedRowCount === m.tableRowCount;
+type Anew = { readonly state: boolean } | { readonly state: 'open'; readonly inserted: number };
+
+function nextAnew(m: WriteMeasurement, before: Anew | undefined): Anew {
+  if (m.operation === 'materialize-table') return { state: true };
+  if (m.operation !== 'ingest' && m.operation !== 'replace') return { state: false };
+  if (m.rowsDeleted > 0) return { state: false };
+  if (before === undefined) return { state: 'open', inserted: m.rowsInserted };
+  return before.state === 'open' ? { state: 'open', inserted: before.inserted + m.rowsInserted } : before;
+}
+
+/**
+ * A run of inserts made the table anew when it held no rows, live or
+ * deleted, before the run: nothing was deleted during it, so that is when
+ * the live rows after the last write are exactly the rows inserted and the
+ * table stores no others. Read from the counts after the last write, this
+ * holds whether each write was measured at once or all of them together at
+ * the end of the run (when every write carries the final counts, and the
+ * first write's own counts say nothing about the table before it).
+ */
+function settleAnew(anew: Anew, last: WriteMeasurement): boolean {
+  if (anew.state !== 'open') return anew.state;
+  return last.tableRowCount === anew.inserted && last.storedRowCount === last.tableRowCount;
 }
 
 function totalsByTable(measurements: readonly WriteMeasurement[]): TableTotals[] {
-  const totals = new Map<string, TableTotals>();
+  const runs = new Map<string, { writes: number; rowsInserted: number; rowsDeleted: number; anew: Anew; last: WriteMeasurement }>();
   for (const m of measurements) {
-    const before = totals.get(m.target);
-    totals.set(m.target, {
-      table: m.target,
+    const before = runs.get(m.target);
+    runs.set(m.target, {
       writes: (before?.writes ?? 0) + 1,
       rowsInserted: (before?.rowsInserted ?? 0) + m.rowsInserted,
       rowsDeleted: (before?.rowsDeleted ?? 0) + m.rowsDeleted,
-      tableRowCount: m.tableRowCount,
-      storedRowCount: m.storedRowCount,
-      writtenAnew: keepsAnew(m, before?.writtenAnew),
+      anew: nextAnew(m, before?.anew),
+      last: m,
+    });
+  }
+  const totals = new Map<string, TableTotals>();
+  for (const [table, run] of runs) {
+    totals.set(table, {
+      table,
+      writes: run.writes,
+      rowsInserted: run.rowsInserted,
+      rowsDeleted: run.rowsDeleted,
+      tableRowCount: run.last.tableRowCount,
+      storedRowCount: run.last.storedRowCount,
+      writtenAnew: settleAnew(run.anew, run.last),
     });
   }
   return [...totals.values()].sort((a, b) => (a.table < b.table ? -1 : a.table > b.table ? 1 : 0));

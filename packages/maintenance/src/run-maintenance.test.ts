@@ -125,6 +125,18 @@ describe('runMaintenance', () => {
           .filter((d) => d.action === 'refresh-statistics')
           .map(summary);
       expect(refreshes(outcomes)).toEqual(['refresh-statistics evidence.grown']);
+      // Measured together after the writes, as a build measures them, every write carries the counts after the
+      // last one: a table filled from empty in two inserts is still told from one that held rows before.
+      await store.run('CREATE TABLE evidence.filled_later (seq BIGINT, name VARCHAR)');
+      await store.run("CREATE TABLE evidence.grown_later AS SELECT range AS seq, 'old' AS name FROM range(10)");
+      const pending = [
+        await store.insertSelect({ table: 'evidence.filled_later', sql: rows }, { measure: false }),
+        await store.insertSelect({ table: 'evidence.filled_later', sql: rows }, { measure: false }),
+        await store.insertSelect({ table: 'evidence.grown_later', sql: rows }, { measure: false }),
+      ];
+      const measured = await store.measureWrites(pending);
+      expect(measured.map((m) => m.tableRowCount)).toEqual([200_000, 200_000, 100_010]);
+      expect(refreshes(measured)).toEqual(['refresh-statistics evidence.grown_later']);
       // A deletion afterwards ends it: the statistics still count the deleted rows.
       const deleted = await store.deleteRows({ table: 'derived.made', where: 'seq < 10' });
       expect(refreshes([...outcomes, deleted])).toEqual(['refresh-statistics derived.made', 'refresh-statistics evidence.grown']);
